@@ -1,0 +1,88 @@
+#include "HttpTransport.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QPointer>
+#include <QTimer>
+
+namespace {
+int parseRetryAfter(const QByteArray &value)
+{
+    bool ok = false;
+    const int seconds = value.trimmed().toInt(&ok);
+    return ok && seconds >= 0 ? seconds : -1;
+}
+} // namespace
+
+HttpTransport::HttpTransport(QNetworkAccessManager *network, QObject *parent)
+    : QObject(parent)
+    , m_network(network)
+{
+}
+
+void HttpTransport::setRateLimit(const QString &bucket, double ratePerSecond, int burst)
+{
+    m_buckets.insert_or_assign(bucket, TokenBucket(ratePerSecond, burst));
+}
+
+void HttpTransport::send(const HttpRequest &request, Callback done)
+{
+    const auto bucket = m_buckets.find(request.bucket);
+    const qint64 wait = bucket == m_buckets.end() ? 0 : bucket->second.reserve();
+    if (wait <= 0) {
+        dispatch(request, std::move(done));
+        return;
+    }
+    QTimer::singleShot(wait, this, [this, request, done = std::move(done)]() mutable { dispatch(request, std::move(done)); });
+}
+
+void HttpTransport::dispatch(const HttpRequest &request, Callback done)
+{
+    QNetworkRequest req(request.url);
+    for (const auto &[name, value] : request.headers)
+        req.setRawHeader(name, value);
+    req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+
+    auto *clock = new QElapsedTimer;
+    clock->start();
+    QNetworkReply *reply = m_network->sendCustomRequest(req, request.method, request.body);
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    auto timedOut = std::make_shared<bool>(false);
+    connect(timer, &QTimer::timeout, reply, [reply, timedOut] {
+        *timedOut = true;
+        reply->abort();
+    });
+    timer->start(request.timeoutMs);
+
+    connect(reply, &QNetworkReply::finished, this, [reply, clock, timedOut, done = std::move(done), request] {
+        HttpResponse r;
+        r.latencyMs = clock->elapsed();
+        delete clock;
+        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        r.body = reply->readAll();
+        for (const auto &[name, value] : reply->rawHeaderPairs())
+            r.headers.insert(name.toLower(), value);
+        r.retryAfterSeconds = parseRetryAfter(r.header("retry-after"));
+        const QNetworkReply::NetworkError error = reply->error();
+        if (*timedOut) {
+            r.status = 0;
+            r.transportError = ErrorClass::Timeout;
+            r.mayHaveArrived = true;
+            r.transportMessage = QStringLiteral("no answer within %1 s").arg(request.timeoutMs / 1000.0);
+        } else if (r.status == 0 && error != QNetworkReply::NoError) {
+            // Refused or unresolved: the request never left. Anything else (reset, closed
+            // mid-answer) may have reached the provider.
+            const bool neverSent = error == QNetworkReply::ConnectionRefusedError
+                || error == QNetworkReply::HostNotFoundError || error == QNetworkReply::NetworkSessionFailedError
+                || error == QNetworkReply::TemporaryNetworkFailureError
+                || error == QNetworkReply::UnknownProxyError;
+            r.transportError = neverSent ? ErrorClass::Network : ErrorClass::Timeout;
+            r.mayHaveArrived = !neverSent;
+            r.transportMessage = reply->errorString();
+        }
+        reply->deleteLater();
+        done(r);
+    });
+}

@@ -1,0 +1,288 @@
+#include "PaymentsAdapter.h"
+
+#include "CredentialStore.h"
+#include "HttpTransport.h"
+#include "Redactor.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+namespace {
+QByteArray formEncode(const QList<QPair<QString, QString>> &fields)
+{
+    QByteArray out;
+    for (const auto &[key, value] : fields) {
+        if (!out.isEmpty())
+            out += '&';
+        out += QUrl::toPercentEncoding(key, "[]") + '=' + QUrl::toPercentEncoding(value);
+    }
+    return out;
+}
+
+QString jsonText(const QJsonValue &v)
+{
+    return v.isDouble() ? QString::number(v.toInteger()) : v.toString();
+}
+
+// A PaymentIntent's own status as an operation state.
+LookupOutcome fromPaymentIntent(const QJsonObject &pi)
+{
+    LookupOutcome l;
+    l.found = true;
+    l.externalId = pi.value(QStringLiteral("id")).toString();
+    const QString status = pi.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String("succeeded")) {
+        l.state = OperationState::Succeeded;
+        l.message = QStringLiteral("The provider had already made this charge (%1).").arg(l.externalId);
+    } else if (status == QLatin1String("requires_payment_method") || status == QLatin1String("canceled")) {
+        const QJsonObject err = pi.value(QStringLiteral("last_payment_error")).toObject();
+        l.state = OperationState::FailedPermanent;
+        l.message = PaymentsAdapter::declineMessage(err.value(QStringLiteral("decline_code")).toString(),
+                                                    err.value(QStringLiteral("message")).toString());
+    } else {
+        l.state = OperationState::UnknownOutcome;
+        l.message = QStringLiteral("The provider is still processing %1 (%2); check again later.").arg(l.externalId, status);
+    }
+    return l;
+}
+} // namespace
+
+PaymentsAdapter::PaymentsAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials)
+    : m_provider(std::move(provider))
+    , m_transport(transport)
+    , m_credentials(credentials)
+{
+}
+
+void PaymentsAdapter::prepare(Callback<Status> done)
+{
+    if (m_provider.credentialId.isEmpty()) {
+        done(failure(ErrorClass::Auth,
+                     QStringLiteral("Provider %1 has no credential; add one in the Credentials workspace.")
+                         .arg(m_provider.id)));
+        return;
+    }
+    m_credentials.read(m_provider.credentialId, [this, done](Result<QString> secret) {
+        if (!secret) {
+            done(secret.error());
+            return;
+        }
+        m_secret = secret.value();
+        done(success());
+    });
+}
+
+PaymentsAdapter::Call PaymentsAdapter::callFor(const Operation &op) const
+{
+    const QJsonObject &p = op.payload;
+    QList<QPair<QString, QString>> fields;
+    Call call{"POST", {}, {}};
+    if (op.action == QLatin1String("refund")) {
+        call.path = QStringLiteral("/v1/refunds");
+        fields << qMakePair(QStringLiteral("payment_intent"), p.value(QStringLiteral("payment_intent")).toString());
+        if (p.contains(QStringLiteral("amount")))
+            fields << qMakePair(QStringLiteral("amount"), jsonText(p.value(QStringLiteral("amount"))));
+    } else {
+        call.path = QStringLiteral("/v1/payment_intents");
+        fields << qMakePair(QStringLiteral("amount"), jsonText(p.value(QStringLiteral("amount"))))
+               << qMakePair(QStringLiteral("currency"), p.value(QStringLiteral("currency")).toString())
+               << qMakePair(QStringLiteral("payment_method"), p.value(QStringLiteral("payment_method")).toString())
+               << qMakePair(QStringLiteral("confirm"), QStringLiteral("true"));
+        if (p.contains(QStringLiteral("description")))
+            fields << qMakePair(QStringLiteral("description"), p.value(QStringLiteral("description")).toString());
+    }
+    // Metadata lets us find the object again when the answer is lost.
+    fields << qMakePair(QStringLiteral("metadata[reconsole_key]"), op.idempotencyKey)
+           << qMakePair(QStringLiteral("metadata[entity]"), op.entityType + QLatin1Char(':') + op.entityId);
+    call.body = formEncode(fields);
+    return call;
+}
+
+QString PaymentsAdapter::describeRequest(const Operation &op) const
+{
+    const Call call = callFor(op);
+    return Redactor::redact(QStringLiteral("%1 %2\nIdempotency-Key: %3\n\n%4")
+                                .arg(QString::fromLatin1(call.method), call.path, op.idempotencyKey,
+                                     QString::fromUtf8(call.body)));
+}
+
+QString PaymentsAdapter::declineMessage(const QString &declineCode, const QString &providerMessage)
+{
+    static const QHash<QString, QString> reasons{
+        {QStringLiteral("insufficient_funds"), QStringLiteral("insufficient funds")},
+        {QStringLiteral("lost_card"), QStringLiteral("card reported lost")},
+        {QStringLiteral("stolen_card"), QStringLiteral("card reported stolen")},
+        {QStringLiteral("expired_card"), QStringLiteral("card expired")},
+        {QStringLiteral("incorrect_cvc"), QStringLiteral("incorrect CVC")},
+        {QStringLiteral("generic_decline"), QStringLiteral("generic_decline")},
+    };
+    const QString reason = reasons.value(declineCode, declineCode.isEmpty() ? providerMessage : declineCode);
+    return QStringLiteral("Card declined (%1): retrying will not help; contact the customer.").arg(reason);
+}
+
+ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
+{
+    ProviderOutcome o;
+    o.httpStatus = r.status;
+    o.latencyMs = r.latencyMs;
+    o.retryAfterSeconds = r.retryAfterSeconds;
+    o.response = Redactor::redact(QString::fromUtf8(r.body.left(4000)));
+
+    if (r.transportError != ErrorClass::None) {
+        o.errorClass = r.transportError;
+        if (r.mayHaveArrived) {
+            o.state = OperationState::UnknownOutcome;
+            o.message = QStringLiteral("No answer from the provider (%1) after the request was sent: it may have "
+                                       "acted. Retry asks the provider first, then resends with the same key.")
+                            .arg(r.transportMessage);
+        } else {
+            o.state = OperationState::RetryScheduled;
+            o.message = QStringLiteral("The provider could not be reached (%1): nothing was sent; safe to retry.")
+                            .arg(r.transportMessage);
+        }
+        return o;
+    }
+
+    QJsonParseError parseError;
+    const QJsonObject json = QJsonDocument::fromJson(r.body, &parseError).object();
+    const bool parsed = parseError.error == QJsonParseError::NoError;
+    const QJsonObject error = json.value(QStringLiteral("error")).toObject();
+    const QString type = error.value(QStringLiteral("type")).toString();
+    const QString providerMessage = Redactor::redact(error.value(QStringLiteral("message")).toString());
+
+    if (r.status >= 200 && r.status < 300) {
+        if (!parsed || json.value(QStringLiteral("id")).toString().isEmpty()) {
+            o.state = OperationState::UnknownOutcome;
+            o.errorClass = ErrorClass::Server;
+            o.message = QStringLiteral("The provider answered %1 with a body Reconsole cannot read: it may have acted. "
+                                       "Retry asks the provider first.")
+                            .arg(r.status);
+            return o;
+        }
+        const QString status = json.value(QStringLiteral("status")).toString();
+        o.externalId = json.value(QStringLiteral("id")).toString();
+        if (status == QLatin1String("succeeded") || status == QLatin1String("pending")) {
+            o.state = OperationState::Succeeded;
+            o.message = QStringLiteral("Done (%1).").arg(o.externalId);
+        } else {
+            o.state = OperationState::NeedsAttention;
+            o.errorClass = ErrorClass::Client;
+            o.message = QStringLiteral("The provider left %1 in status '%2'; it needs a person.").arg(o.externalId, status);
+        }
+        return o;
+    }
+    if (r.status == 429) {
+        o.state = OperationState::RetryScheduled;
+        o.errorClass = ErrorClass::RateLimited;
+        o.message = QStringLiteral("Rate limited by the provider%1: safe to retry.")
+                        .arg(r.retryAfterSeconds >= 0 ? QStringLiteral(" (Retry-After %1 s)").arg(r.retryAfterSeconds)
+                                                      : QString());
+        return o;
+    }
+    if (r.status >= 500) {
+        o.state = OperationState::RetryScheduled;
+        o.errorClass = ErrorClass::Server;
+        o.message = QStringLiteral("Provider error (%1%2): safe to retry with the same idempotency key.")
+                        .arg(r.status)
+                        .arg(providerMessage.isEmpty() ? QString() : QStringLiteral(", ") + providerMessage);
+        return o;
+    }
+    if (r.status == 401 || r.status == 403) {
+        o.state = OperationState::NeedsAttention;
+        o.errorClass = ErrorClass::Auth;
+        o.message = QStringLiteral("The provider rejected the credential (%1): %2 Check or rotate it in the Credentials "
+                                   "workspace, then retry.")
+                        .arg(r.status)
+                        .arg(providerMessage);
+        return o;
+    }
+    if (type == QLatin1String("idempotency_error")) {
+        o.state = OperationState::NeedsAttention;
+        o.errorClass = ErrorClass::Conflict;
+        o.message = QStringLiteral("The provider saw this idempotency key with other parameters: the operation's payload "
+                                   "changed after it was first sent. Check it, then resolve.");
+        return o;
+    }
+    o.state = OperationState::FailedPermanent;
+    o.errorClass = ErrorClass::Client;
+    if (type == QLatin1String("card_error"))
+        o.message = declineMessage(error.value(QStringLiteral("decline_code")).toString(), providerMessage);
+    else
+        o.message = QStringLiteral("The provider refused the request (%1): %2 Retrying will not help; correct the "
+                                   "operation or resolve it.")
+                        .arg(r.status)
+                        .arg(providerMessage.isEmpty() ? QStringLiteral("no reason given.") : providerMessage);
+    return o;
+}
+
+void PaymentsAdapter::execute(const Operation &op, Callback<ProviderOutcome> done)
+{
+    const Call call = callFor(op);
+    HttpRequest req;
+    req.method = call.method;
+    req.url = QUrl(m_provider.baseUrl + call.path);
+    req.body = call.body;
+    req.timeoutMs = m_provider.timeoutMs;
+    req.bucket = m_provider.id;
+    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()},
+                   {"Idempotency-Key", op.idempotencyKey.toUtf8()},
+                   {"Content-Type", "application/x-www-form-urlencoded"}};
+    m_transport.send(req, [done](const HttpResponse &r) { done(classify(r)); });
+}
+
+void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
+{
+    HttpRequest req;
+    req.timeoutMs = m_provider.timeoutMs;
+    req.bucket = m_provider.id;
+    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
+    const bool refund = op.action == QLatin1String("refund");
+    QUrlQuery query;
+    if (refund) {
+        req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/refunds"));
+        query.addQueryItem(QStringLiteral("payment_intent"), op.payload.value(QStringLiteral("payment_intent")).toString());
+        query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
+    } else {
+        req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/payment_intents/search"));
+        query.addQueryItem(QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
+    }
+    req.url.setQuery(query);
+    const QString key = op.idempotencyKey;
+    m_transport.send(req, [done, refund, key](const HttpResponse &r) {
+        if (r.transportError != ErrorClass::None || r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass,
+                         QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
+                                        "resent; try again later.")
+                             .arg(o.message)));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
+        if (parseError.error != QJsonParseError::NoError) {
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer to the lookup is not JSON; nothing "
+                                                            "was resent. Try again later.")));
+            return;
+        }
+        for (const QJsonValue &item : list.value(QStringLiteral("data")).toArray()) {
+            const QJsonObject obj = item.toObject();
+            if (obj.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString() != key)
+                continue;
+            if (!refund) {
+                done(fromPaymentIntent(obj));
+                return;
+            }
+            LookupOutcome l;
+            l.found = true;
+            l.externalId = obj.value(QStringLiteral("id")).toString();
+            const QString status = obj.value(QStringLiteral("status")).toString();
+            l.state = status == QLatin1String("failed") ? OperationState::FailedPermanent : OperationState::Succeeded;
+            l.message = QStringLiteral("The provider already has this refund (%1, %2).").arg(l.externalId, status);
+            done(l);
+            return;
+        }
+        done(LookupOutcome{}); // not found: safe to send, with the same key
+    });
+}

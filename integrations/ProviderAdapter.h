@@ -1,0 +1,50 @@
+#pragma once
+
+#include "Operation.h"
+#include "Result.h"
+
+#include <QString>
+
+#include <functional>
+
+// What one attempt came to, already translated into Reconsole's terms.
+struct ProviderOutcome
+{
+    OperationState state = OperationState::FailedPermanent; // succeeded, retry_scheduled, failed_permanent,
+                                                            // unknown_outcome or needs_attention
+    ErrorClass errorClass = ErrorClass::None;
+    QString message; // for people: what happened and what to do
+    QString externalId;
+    int httpStatus = 0;
+    int retryAfterSeconds = -1;
+    qint64 latencyMs = 0;
+    QString response; // redacted
+};
+
+// What the provider knows of an operation whose outcome we lost.
+struct LookupOutcome
+{
+    bool found = false;
+    OperationState state = OperationState::UnknownOutcome; // succeeded or failed_permanent when settled
+    QString externalId;
+    QString message;
+};
+
+// One interface for every provider (DESIGN.md, Providers): execute an operation, find what
+// became of one, and nothing provider-specific leaks past it.
+class ProviderAdapter
+{
+public:
+    template <typename T>
+    using Callback = std::function<void(T)>;
+
+    virtual ~ProviderAdapter() = default;
+
+    // Loads the credential; nothing is sent (and no attempt journaled) if this fails.
+    virtual void prepare(Callback<Status> done) = 0;
+    // The request as it will be journaled: no Authorization, no card data.
+    virtual QString describeRequest(const Operation &operation) const = 0;
+    virtual void execute(const Operation &operation, Callback<ProviderOutcome> done) = 0;
+    // Asks the provider by idempotency key / metadata whether the operation already happened.
+    virtual void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) = 0;
+};

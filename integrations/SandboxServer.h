@@ -1,0 +1,76 @@
+#pragma once
+
+#include "SandboxFaults.h"
+
+#include <QAbstractHttpServer>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QSet>
+#include <QStringList>
+
+class QHttpServerRequest;
+class QTcpSocket;
+
+// The local provider: a real HTTP server on 127.0.0.1 speaking Stripe's API v1 shapes for
+// PaymentIntents and Refunds, with Stripe's test payment methods, idempotency rules and
+// error bodies, faults on request, and counters a test can read.
+class SandboxServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    explicit SandboxServer(QObject *parent = nullptr);
+
+    // Port 0 picks a free one. Returns the port, 0 on failure.
+    quint16 start(quint16 port = 0);
+    QString baseUrl() const;
+
+    // With no accepted keys, any sk_test_ key is accepted.
+    void setAcceptedKeys(const QStringList &keys) { m_acceptedKeys = keys; }
+    void queueFaults(const QList<SandboxFault> &faults) { m_faults << faults; }
+    int pendingFaults() const { return static_cast<int>(m_faults.size()); }
+
+    int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
+    int totalCharges() const { return m_totalCharges; }
+    int requestCount() const { return m_requests; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    struct Answer
+    {
+        int status = 200;
+        QByteArray body;
+        QList<QPair<QByteArray, QByteArray>> headers;
+    };
+    struct StoredAnswer
+    {
+        QByteArray fingerprint; // method, path and parameters of the first request
+        Answer answer;
+    };
+
+    Answer route(const QHttpServerRequest &request, const QString &path, const QMap<QString, QString> &params,
+                 const QString &idempotencyKey);
+    Answer createPaymentIntent(const QMap<QString, QString> &params, const QString &idempotencyKey);
+    Answer createRefund(const QMap<QString, QString> &params);
+    Answer list(const QList<QJsonObject> &items, const QString &url, const QMap<QString, QString> &query);
+    Answer searchPaymentIntents(const QString &query);
+    static Answer error(int status, const QString &type, const QString &message, const QJsonObject &extra = {});
+    static void write(QTcpSocket *socket, const Answer &answer);
+    QString newId(const QString &prefix);
+
+    QStringList m_acceptedKeys;
+    QList<SandboxFault> m_faults;
+    QHash<QString, StoredAnswer> m_idempotency;
+    QMap<QString, QJsonObject> m_paymentIntents; // by id
+    QList<QString> m_paymentIntentOrder;          // creation order
+    QMap<QString, QJsonObject> m_refunds;
+    QList<QString> m_refundOrder;
+    QHash<QString, int> m_chargesByKey;
+    int m_totalCharges = 0;
+    int m_requests = 0;
+    quint64 m_nextId = 1;
+};

@@ -1,0 +1,29 @@
+#include "TokenBucket.h"
+
+#include <QtGlobal>
+
+#include <cmath>
+
+TokenBucket::TokenBucket(double ratePerSecond, int burst)
+    : m_rate(qMax(ratePerSecond, 0.001))
+    , m_burst(qMax(burst, 1))
+    , m_tokens(m_burst)
+{
+    m_clock.start();
+}
+
+void TokenBucket::refill()
+{
+    const qint64 now = m_clock.elapsed();
+    m_tokens = qMin(m_burst, m_tokens + (now - m_lastMs) * m_rate / 1000.0);
+    m_lastMs = now;
+}
+
+qint64 TokenBucket::reserve()
+{
+    refill();
+    m_tokens -= 1.0; // may go negative: later callers queue behind this one
+    if (m_tokens >= 0)
+        return 0;
+    return static_cast<qint64>(std::ceil(-m_tokens * 1000.0 / m_rate));
+}

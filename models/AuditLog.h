@@ -1,0 +1,50 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+class Database;
+
+struct AuditEntry
+{
+    qint64 id = 0;
+    qint64 at = 0;
+    QString actor;
+    QString action; // operation.retry, operation.resolve, credential.store, ...
+    QString target; // operation:42
+    QString reason;
+    QString before;
+    QString after;
+    QString prevHash;
+    QString hash;
+};
+
+struct AuditVerification
+{
+    qint64 entries = 0;
+    qint64 firstBrokenId = 0; // 0 when the chain is intact
+    QString problem;
+};
+
+// The append-only, hash-chained audit log: each entry's hash covers its fields and the
+// previous entry's hash, so editing or deleting a row breaks every later link.
+class AuditLog
+{
+public:
+    explicit AuditLog(const Database &db);
+
+    // In a transaction of its own.
+    Status append(const AuditEntry &entry);
+    // Inside the caller's transaction, so the audited change and its entry commit together.
+    Status appendInTransaction(AuditEntry entry);
+    Result<QList<AuditEntry>> entriesFor(const QString &target) const;
+    Result<AuditVerification> verify() const;
+
+    static QString hashOf(const AuditEntry &entry);
+
+private:
+    const Database &m_db;
+};

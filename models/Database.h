@@ -1,0 +1,72 @@
+#pragma once
+
+#include "Result.h"
+#include "SqlDialect.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+
+// Where the data lives: `sqlite:PATH`, a plain path, or `postgresql://user[:password]@host:port/db`.
+struct DatabaseLocation
+{
+    QString dialect; // "sqlite" or "postgresql"
+    QString path;
+    QString host;
+    int port = 5432;
+    QString user;
+    QString password;
+    QString databaseName;
+
+    static Result<DatabaseLocation> parse(const QString &url);
+    static QString defaultSqlitePath();
+    QString display() const; // never shows the password
+};
+
+// One open database: the dialect, the main connection (owned by the thread that opened it)
+// and the means to open more connections for worker threads.
+class Database
+{
+public:
+    ~Database();
+    Database(const Database &) = delete;
+    Database &operator=(const Database &) = delete;
+
+    // Opens (creating a SQLite file if needed) and applies pending migrations.
+    static Result<std::shared_ptr<Database>> open(const QString &url);
+
+    QSqlDatabase connection() const;
+    const SqlDialect &dialect() const { return *m_dialect; }
+    const DatabaseLocation &location() const { return m_location; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    // A new connection for the calling thread; close it with closeConnection() on that thread.
+    Result<QString> openConnection(const QString &purpose) const;
+    static void closeConnection(const QString &connectionName);
+
+private:
+    Database(DatabaseLocation location, std::unique_ptr<SqlDialect> dialect);
+
+    DatabaseLocation m_location;
+    std::unique_ptr<SqlDialect> m_dialect;
+    QString m_connectionName;
+    int m_schemaVersion = 0;
+};
+
+// Rolls back unless committed, so an early return never leaves half a change behind.
+class Transaction
+{
+public:
+    explicit Transaction(QSqlDatabase db);
+    ~Transaction();
+    bool active() const { return m_active; }
+    bool commit();
+
+private:
+    QSqlDatabase m_db;
+    bool m_active = false;
+    bool m_done = false;
+};
+
+qint64 nowMs();

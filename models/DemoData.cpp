@@ -1,0 +1,146 @@
+#include "DemoData.h"
+
+#include "Database.h"
+#include "OperationStore.h"
+
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+namespace {
+struct Failure
+{
+    OperationState state;
+    ErrorClass errorClass;
+    const char *paymentMethod;
+    int httpStatus;
+    const char *message;
+    const char *response;
+};
+
+// The failure mix of the demo, each as the sandbox would have answered it.
+const Failure kFailures[] = {
+    {OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclined", 402,
+     "Card declined (generic_decline): retrying will not help; contact the customer.",
+     R"({"error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline","message":"Your card was declined."}})"},
+    {OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclinedInsufficientFunds", 402,
+     "Card declined (insufficient funds): retrying will not help; contact the customer.",
+     R"({"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}})"},
+    {OperationState::RetryScheduled, ErrorClass::RateLimited, "pm_card_visa", 429,
+     "Rate limited by the provider (Retry-After 2 s): safe to retry.",
+     R"({"error":{"type":"rate_limit_error","message":"Too many requests hit the API too quickly."}})"},
+    {OperationState::UnknownOutcome, ErrorClass::Timeout, "pm_card_visa", 0,
+     "No answer within 10 s after the request was sent: the charge may have been made. Retry asks the provider first.",
+     ""},
+    {OperationState::RetryScheduled, ErrorClass::Server, "pm_card_visa", 503,
+     "Provider unavailable (503): safe to retry with the same idempotency key.",
+     R"({"error":{"type":"api_error","message":"The service is temporarily unavailable."}})"},
+    {OperationState::NeedsAttention, ErrorClass::Server, "pm_card_visa", 500,
+     "Provider error (500) on 5 attempts: automatic retries stopped; retry by hand or resolve.",
+     R"({"error":{"type":"api_error","message":"An unknown error occurred."}})"},
+};
+
+const char *kFirstNames[] = {"anna", "ben", "chloe", "david", "emma", "felix", "greta", "hugo", "ines", "jonas"};
+} // namespace
+
+DemoData::DemoData(quint32 seed)
+    : m_seed(seed)
+    , m_state(seed)
+{
+}
+
+Operation DemoData::makeOperation(int index, qint64 createdAt)
+{
+    QRandomGenerator rng(m_seed + static_cast<quint32>(index));
+    Operation op;
+    op.providerId = QString::fromLatin1(kProviderId);
+    op.entityType = QStringLiteral("order");
+    op.entityId = QStringLiteral("ORD-%1").arg(100000 + index);
+    op.createdAt = createdAt;
+    op.updatedAt = createdAt;
+    const bool refund = rng.bounded(100) < 12;
+    const int amount = 500 + static_cast<int>(rng.bounded(24000));
+    const QString customer = QString::fromLatin1(kFirstNames[rng.bounded(10)]);
+    op.idempotencyKey = QStringLiteral("rc-%1-%2").arg(m_seed, 0, 36).arg(index, 8, 10, QLatin1Char('0'));
+    if (refund) {
+        op.action = QStringLiteral("refund");
+        op.payload = {{QStringLiteral("payment_intent"), QStringLiteral("pi_demo%1").arg(100000 + index - 7)},
+                      {QStringLiteral("amount"), amount / 2}};
+    } else {
+        op.action = QStringLiteral("capture_payment");
+        op.payload = {{QStringLiteral("amount"), amount},
+                      {QStringLiteral("currency"), QStringLiteral("eur")},
+                      {QStringLiteral("payment_method"), QStringLiteral("pm_card_visa")},
+                      {QStringLiteral("customer_email"), customer + QStringLiteral("@example.com")},
+                      {QStringLiteral("description"), QStringLiteral("Order %1").arg(op.entityId)}};
+    }
+    // About 5 % fail; refunds only fail for transient reasons (the demo refunds payments the
+    // sandbox never saw, so a permanent refund failure could not be reproduced by a retry).
+    if (!refund && rng.bounded(1000) < 50) {
+        const Failure &f = kFailures[rng.bounded(static_cast<quint32>(std::size(kFailures)))];
+        op.state = f.state;
+        op.payload[QStringLiteral("payment_method")] = QString::fromLatin1(f.paymentMethod);
+        op.lastErrorClass = f.errorClass;
+        op.lastError = QString::fromLatin1(f.message);
+        op.attempts = f.state == OperationState::NeedsAttention ? 5 : 1 + static_cast<int>(rng.bounded(2));
+        op.nextAttemptAt = f.state == OperationState::RetryScheduled ? createdAt + 60000 : 0;
+    } else {
+        op.state = OperationState::Succeeded;
+        op.attempts = 1;
+        op.externalId = (refund ? QStringLiteral("re_demo%1") : QStringLiteral("pi_demo%1")).arg(100000 + index);
+    }
+    return op;
+}
+
+QList<Operation> DemoData::operations(int count, int days)
+{
+    QList<Operation> list;
+    list.reserve(count);
+    const qint64 now = nowMs();
+    const qint64 span = qint64(days) * 86400000;
+    for (int i = 0; i < count; ++i)
+        list << makeOperation(i, now - span + span * i / qMax(count, 1));
+    return list;
+}
+
+Status DemoData::seed(const Database &db, int count)
+{
+    OperationStore store(db);
+    Transaction tx(db.connection());
+    for (const Operation &op : operations(count)) {
+        auto id = store.insert(op);
+        if (!id)
+            return id.error();
+        if (op.state == OperationState::Succeeded)
+            continue;
+        const Failure *failure = nullptr;
+        for (const Failure &f : kFailures) {
+            if (f.state == op.state && f.errorClass == op.lastErrorClass && op.lastError == QLatin1String(f.message))
+                failure = &f;
+        }
+        for (int n = 1; n <= op.attempts; ++n) {
+            const QString request = QStringLiteral("POST /v1/payment_intents\nIdempotency-Key: %1\n\n"
+                                                   "amount=%2&currency=eur&confirm=true&payment_method=%3")
+                                        .arg(op.idempotencyKey)
+                                        .arg(op.payload.value(QStringLiteral("amount")).toInt())
+                                        .arg(op.payload.value(QStringLiteral("payment_method")).toString());
+            auto attemptId = store.beginAttempt(id.value(), n, request);
+            if (!attemptId)
+                return attemptId.error();
+            Attempt a;
+            a.id = attemptId.value();
+            a.status = Attempt::Status::Failed;
+            a.finishedAt = op.createdAt + n * 2000;
+            a.httpStatus = failure ? failure->httpStatus : 0;
+            a.latencyMs = op.lastErrorClass == ErrorClass::Timeout ? 10000 : 120 + n * 37;
+            a.errorClass = op.lastErrorClass;
+            a.errorMessage = op.lastError;
+            a.response = failure ? QString::fromLatin1(failure->response) : QString();
+            Status finished = store.finishAttempt(a);
+            if (!finished)
+                return finished;
+        }
+    }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the demo data."));
+    return success();
+}

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+// The operation life cycle of DESIGN.md. `UnknownOutcome` means the request left and no answer
+// came back: the provider may have acted, so it is asked before anything is sent again.
+enum class OperationState {
+    Pending,
+    Sending,
+    Succeeded,
+    RetryScheduled,
+    FailedPermanent,
+    UnknownOutcome,
+    NeedsAttention,
+    Resolved,
+    Cancelled,
+};
+
+namespace OperationStates {
+QString name(OperationState state);
+QString label(OperationState state); // for people: "Unknown outcome"
+bool fromName(const QString &name, OperationState *state);
+QList<OperationState> all();
+// States a person should look at: the "Failed" filter of the workbench.
+QList<OperationState> needingAction();
+bool canTransition(OperationState from, OperationState to);
+// Why a transition is refused, in words for the person who asked for it.
+QString refusal(OperationState from, OperationState to);
+bool isTerminal(OperationState state);
+} // namespace OperationStates

@@ -1,0 +1,301 @@
+#include "OperationStore.h"
+
+#include "Database.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace {
+const char *kColumns = "id, action, entity_type, entity_id, provider_id, payload, idempotency_key, external_id, state, "
+                       "attempts, next_attempt_at, last_error_class, last_error, claimed_by, claimed_until, "
+                       "resolved_by, resolution, created_at, updated_at";
+
+Error storageError(const QString &what, const QSqlQuery &q)
+{
+    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
+}
+
+Operation operationFrom(const QSqlQuery &q)
+{
+    Operation op;
+    op.id = q.value(0).toLongLong();
+    op.action = q.value(1).toString();
+    op.entityType = q.value(2).toString();
+    op.entityId = q.value(3).toString();
+    op.providerId = q.value(4).toString();
+    op.payload = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
+    op.idempotencyKey = q.value(6).toString();
+    op.externalId = q.value(7).toString();
+    OperationStates::fromName(q.value(8).toString(), &op.state);
+    op.attempts = q.value(9).toInt();
+    op.nextAttemptAt = q.value(10).toLongLong();
+    op.lastErrorClass = errorClassFromName(q.value(11).toString());
+    op.lastError = q.value(12).toString();
+    op.claimedBy = q.value(13).toString();
+    op.claimedUntil = q.value(14).toLongLong();
+    op.resolvedBy = q.value(15).toString();
+    op.resolution = q.value(16).toString();
+    op.createdAt = q.value(17).toLongLong();
+    op.updatedAt = q.value(18).toLongLong();
+    return op;
+}
+
+void bindOperation(QSqlQuery &q, const Operation &op)
+{
+    const qint64 created = op.createdAt ? op.createdAt : nowMs();
+    for (const QVariant &v :
+         {QVariant(op.action), QVariant(op.entityType), QVariant(op.entityId), QVariant(op.providerId),
+          QVariant(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
+          QVariant(op.idempotencyKey), QVariant(op.externalId), QVariant(OperationStates::name(op.state)),
+          QVariant(op.attempts), QVariant(op.nextAttemptAt), QVariant(errorClassName(op.lastErrorClass)),
+          QVariant(op.lastError), QVariant(created), QVariant(op.updatedAt ? op.updatedAt : created)})
+        q.addBindValue(v);
+}
+
+const char *kInsert = "INSERT INTO operations (action, entity_type, entity_id, provider_id, payload, idempotency_key, "
+                      "external_id, state, attempts, next_attempt_at, last_error_class, last_error, created_at, "
+                      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+} // namespace
+
+OperationStore::OperationStore(const Database &db)
+    : m_db(db)
+{
+}
+
+Result<qint64> OperationStore::insert(Operation operation)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QLatin1String(kInsert));
+    bindOperation(q, operation);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot store the operation"), q);
+    // lastInsertId() works for SQLite; PostgreSQL needs the sequence, so look the row up by its unique key.
+    QSqlQuery id(m_db.connection());
+    id.prepare(QStringLiteral("SELECT id FROM operations WHERE idempotency_key = ?"));
+    id.addBindValue(operation.idempotencyKey);
+    if (!id.exec() || !id.next())
+        return storageError(QStringLiteral("Cannot read back the stored operation"), id);
+    return id.value(0).toLongLong();
+}
+
+Status OperationStore::insertMany(const QList<Operation> &operations)
+{
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    q.prepare(QLatin1String(kInsert));
+    for (const Operation &op : operations) {
+        bindOperation(q, op);
+        if (!q.exec())
+            return storageError(QStringLiteral("Cannot store operation %1").arg(op.idempotencyKey), q);
+    }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the operations"));
+    return success();
+}
+
+Result<Operation> OperationStore::get(qint64 id) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT %1 FROM operations WHERE id = ?").arg(QLatin1String(kColumns)));
+    q.addBindValue(id);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot read operation %1").arg(id), q);
+    if (!q.next())
+        return failure(ErrorClass::Input, QStringLiteral("There is no operation %1.").arg(id));
+    return operationFrom(q);
+}
+
+Result<qint64> OperationStore::count() const
+{
+    QSqlQuery q(m_db.connection());
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM operations")) || !q.next())
+        return storageError(QStringLiteral("Cannot count operations"), q);
+    return q.value(0).toLongLong();
+}
+
+Status OperationStore::transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update,
+                                  const std::optional<AuditEntry> &audit)
+{
+    if (!OperationStates::canTransition(from, to))
+        return failure(ErrorClass::State, OperationStates::refusal(from, to));
+
+    QStringList sets{QStringLiteral("state = ?"), QStringLiteral("updated_at = ?")};
+    QVariantList values{OperationStates::name(to), nowMs()};
+    auto set = [&](const char *column, const QVariant &value) {
+        sets << QStringLiteral("%1 = ?").arg(QLatin1String(column));
+        values << value;
+    };
+    if (update.externalId)
+        set("external_id", *update.externalId);
+    if (update.lastErrorClass)
+        set("last_error_class", errorClassName(*update.lastErrorClass));
+    if (update.lastError)
+        set("last_error", *update.lastError);
+    if (update.nextAttemptAt)
+        set("next_attempt_at", *update.nextAttemptAt);
+    if (update.claimedBy)
+        set("claimed_by", *update.claimedBy);
+    if (update.claimedUntil)
+        set("claimed_until", *update.claimedUntil);
+    if (update.resolvedBy)
+        set("resolved_by", *update.resolvedBy);
+    if (update.resolution)
+        set("resolution", *update.resolution);
+    if (update.countAttempt)
+        sets << QStringLiteral("attempts = attempts + 1");
+
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("UPDATE operations SET %1 WHERE id = ? AND state = ?").arg(sets.join(QStringLiteral(", "))));
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+    q.addBindValue(id);
+    q.addBindValue(OperationStates::name(from));
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot update operation %1").arg(id), q);
+    if (q.numRowsAffected() != 1) {
+        auto current = get(id);
+        if (!current)
+            return current.error();
+        return failure(ErrorClass::State,
+                       QStringLiteral("Operation %1 is now %2 (someone else changed it); refresh and try again.")
+                           .arg(id)
+                           .arg(OperationStates::label(current->state).toLower()));
+    }
+    if (audit) {
+        Status audited = AuditLog(m_db).appendInTransaction(*audit);
+        if (!audited)
+            return audited;
+    }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to operation %1").arg(id));
+    return success();
+}
+
+Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, const QString &redactedRequest)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("INSERT INTO attempts (operation_id, number, started_at, status, request) "
+                             "VALUES (?, ?, ?, ?, ?)"));
+    q.addBindValue(operationId);
+    q.addBindValue(number);
+    q.addBindValue(nowMs());
+    q.addBindValue(Attempt::statusName(Attempt::Status::InFlight));
+    q.addBindValue(redactedRequest);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot journal the attempt"), q);
+    QSqlQuery id(m_db.connection());
+    id.prepare(QStringLiteral("SELECT id FROM attempts WHERE operation_id = ? AND number = ?"));
+    id.addBindValue(operationId);
+    id.addBindValue(number);
+    if (!id.exec() || !id.next())
+        return storageError(QStringLiteral("Cannot read back the attempt"), id);
+    return id.value(0).toLongLong();
+}
+
+Status OperationStore::finishAttempt(const Attempt &a)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, status = ?, http_status = ?, latency_ms = ?, "
+                             "error_class = ?, error_message = ?, response = ? WHERE id = ?"));
+    for (const QVariant &v : {QVariant(a.finishedAt ? a.finishedAt : nowMs()), QVariant(Attempt::statusName(a.status)),
+                              QVariant(a.httpStatus), QVariant(a.latencyMs), QVariant(errorClassName(a.errorClass)),
+                              QVariant(a.errorMessage), QVariant(a.response), QVariant(a.id)})
+        q.addBindValue(v);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot complete the attempt journal"), q);
+    return success();
+}
+
+Result<QList<Attempt>> OperationStore::attempts(qint64 operationId) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT id, operation_id, number, started_at, finished_at, status, http_status, latency_ms, "
+                             "error_class, error_message, request, response FROM attempts WHERE operation_id = ? "
+                             "ORDER BY number"));
+    q.addBindValue(operationId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot read the attempts"), q);
+    QList<Attempt> list;
+    while (q.next()) {
+        Attempt a;
+        a.id = q.value(0).toLongLong();
+        a.operationId = q.value(1).toLongLong();
+        a.number = q.value(2).toInt();
+        a.startedAt = q.value(3).toLongLong();
+        a.finishedAt = q.value(4).toLongLong();
+        a.status = Attempt::statusFromName(q.value(5).toString());
+        a.httpStatus = q.value(6).toInt();
+        a.latencyMs = q.value(7).toLongLong();
+        a.errorClass = errorClassFromName(q.value(8).toString());
+        a.errorMessage = q.value(9).toString();
+        a.request = q.value(10).toString();
+        a.response = q.value(11).toString();
+        list << a;
+    }
+    return list;
+}
+
+Result<int> OperationStore::recoverInterrupted(qint64 now)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT id FROM operations WHERE state = 'sending' AND claimed_until < ?"));
+    q.addBindValue(now);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look for interrupted operations"), q);
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    const QString why = QStringLiteral("Reconsole stopped while this request was in flight; the provider may have "
+                                       "acted. Retrying asks the provider first.");
+    for (qint64 id : ids) {
+        QSqlQuery a(m_db.connection());
+        a.prepare(QStringLiteral("UPDATE attempts SET status = 'failed', finished_at = ?, error_class = 'timeout', "
+                                 "error_message = ? WHERE operation_id = ? AND status = 'in_flight'"));
+        a.addBindValue(now);
+        a.addBindValue(QStringLiteral("interrupted"));
+        a.addBindValue(id);
+        if (!a.exec())
+            return storageError(QStringLiteral("Cannot close the interrupted attempt"), a);
+        OperationUpdate u;
+        u.lastErrorClass = ErrorClass::Timeout;
+        u.lastError = why;
+        u.claimedBy = QString();
+        u.claimedUntil = 0;
+        Status moved = transition(id, OperationState::Sending, OperationState::UnknownOutcome, u);
+        if (!moved && moved.error().errorClass != ErrorClass::State)
+            return moved.error();
+    }
+    return static_cast<int>(ids.size());
+}
+
+Result<QList<qint64>> OperationStore::dueForRetry(qint64 now, int limit) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT id FROM operations WHERE state = 'retry_scheduled' AND next_attempt_at <= ? "
+                             "ORDER BY next_attempt_at LIMIT ?"));
+    q.addBindValue(now);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot find operations due for retry"), q);
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    return ids;
+}
+
+Result<QStringList> OperationStore::distinctValues(const QString &column) const
+{
+    static const QStringList allowed{QStringLiteral("provider_id"), QStringLiteral("action")};
+    if (!allowed.contains(column))
+        return failure(ErrorClass::Input, QStringLiteral("Unknown column %1").arg(column));
+    QSqlQuery q(m_db.connection());
+    // A loose index scan would be faster on a million rows; the indexes make this fine for now.
+    if (!q.exec(QStringLiteral("SELECT DISTINCT %1 FROM operations ORDER BY %1").arg(column)))
+        return storageError(QStringLiteral("Cannot list %1 values").arg(column), q);
+    QStringList values;
+    while (q.next())
+        values << q.value(0).toString();
+    return values;
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "AuditLog.h"
+#include "Operation.h"
+#include "Result.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <optional>
+
+class Database;
+
+// What a transition changes besides the state; unset fields keep their value.
+struct OperationUpdate
+{
+    std::optional<QString> externalId;
+    std::optional<ErrorClass> lastErrorClass;
+    std::optional<QString> lastError;
+    std::optional<qint64> nextAttemptAt;
+    std::optional<QString> claimedBy; // empty string releases the claim
+    std::optional<qint64> claimedUntil;
+    std::optional<QString> resolvedBy;
+    std::optional<QString> resolution;
+    bool countAttempt = false;
+};
+
+// Operations and their attempts in the store. Every state change goes through transition(),
+// which refuses illegal edges and lost races (the row moved on since it was read).
+class OperationStore
+{
+public:
+    explicit OperationStore(const Database &db);
+
+    Result<qint64> insert(Operation operation);
+    // One transaction for the lot; used by the demo seeder and the benchmark.
+    Status insertMany(const QList<Operation> &operations);
+    Result<Operation> get(qint64 id) const;
+    Result<qint64> count() const;
+
+    Status transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update = {},
+                      const std::optional<AuditEntry> &audit = std::nullopt);
+
+    // Write-ahead journal: the attempt row exists before the request leaves.
+    Result<qint64> beginAttempt(qint64 operationId, int number, const QString &redactedRequest);
+    Status finishAttempt(const Attempt &attempt);
+    Result<QList<Attempt>> attempts(qint64 operationId) const;
+
+    // Operations left in `sending` by a process that died mid-request become unknown_outcome:
+    // the request may have reached the provider, so it must be asked before anything is resent.
+    Result<int> recoverInterrupted(qint64 now);
+    Result<QList<qint64>> dueForRetry(qint64 now, int limit) const;
+    Result<QStringList> distinctValues(const QString &column) const;
+
+private:
+    const Database &m_db;
+};

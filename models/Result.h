@@ -1,0 +1,62 @@
+#pragma once
+
+#include <QString>
+
+#include <optional>
+#include <utility>
+
+// The one way failure is reported across Reconsole: an error class that decides what
+// happens next (retry, stop, ask a person) and a message a person can act on.
+enum class ErrorClass {
+    None,
+    Network,     // the request never reached the provider
+    Timeout,     // no answer in time; the provider may have acted
+    RateLimited, // 429; honour Retry-After
+    Server,      // 5xx
+    Client,      // 4xx validation or a decline; retrying will not help
+    Auth,        // credential problem
+    Conflict,    // idempotency key reused with other parameters
+    Storage,     // our own database
+    Keychain,    // the OS keychain
+    Input,       // bad input from a person or a file
+    State,       // an illegal transition
+};
+
+QString errorClassName(ErrorClass errorClass);
+ErrorClass errorClassFromName(const QString &name);
+
+struct Error
+{
+    ErrorClass errorClass = ErrorClass::None;
+    QString message;
+};
+
+template <typename T>
+class Result
+{
+public:
+    Result(T value) : m_value(std::move(value)) {}
+    Result(Error error) : m_error(std::move(error)) {}
+
+    static Result failure(ErrorClass errorClass, const QString &message) { return Error{errorClass, message}; }
+
+    bool ok() const { return m_value.has_value(); }
+    explicit operator bool() const { return ok(); }
+    const T &value() const { return *m_value; }
+    T &value() { return *m_value; }
+    const T &operator*() const { return *m_value; }
+    const T *operator->() const { return &*m_value; }
+    const Error &error() const { return m_error; }
+    QString message() const { return m_error.message; }
+
+private:
+    std::optional<T> m_value;
+    Error m_error;
+};
+
+struct Done
+{
+};
+using Status = Result<Done>;
+inline Status success() { return Done{}; }
+inline Error failure(ErrorClass errorClass, const QString &message) { return Error{errorClass, message}; }

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QString>
+
+class QSqlDatabase;
+
+// Everything SQLite and PostgreSQL do differently, in one place per database
+// (KMyMoney's way), so queries elsewhere stay plain SQL.
+class SqlDialect
+{
+public:
+    virtual ~SqlDialect() = default;
+
+    virtual QString name() const = 0;
+    virtual QString driver() const = 0;
+    // Column type of an auto-increment primary key.
+    virtual QString autoIdType() const = 0;
+    virtual QString caseInsensitiveLike() const = 0;
+    // Run once on every new connection (pragmas, session settings).
+    virtual bool prepareConnection(QSqlDatabase &db, QString *error) const = 0;
+    // Serialises appends to the hash-chained audit log inside the current transaction.
+    virtual QString lockAuditForAppend() const = 0;
+    // Rewrites the placeholders of a migration file for this database.
+    QString expandMigration(const QString &sql) const;
+};
+
+class SqliteDialect : public SqlDialect
+{
+public:
+    QString name() const override { return QStringLiteral("sqlite"); }
+    QString driver() const override { return QStringLiteral("QSQLITE"); }
+    QString autoIdType() const override { return QStringLiteral("INTEGER PRIMARY KEY AUTOINCREMENT"); }
+    QString caseInsensitiveLike() const override { return QStringLiteral("LIKE"); }
+    bool prepareConnection(QSqlDatabase &db, QString *error) const override;
+    QString lockAuditForAppend() const override { return {}; } // one writer at a time already
+};
+
+class PostgresDialect : public SqlDialect
+{
+public:
+    QString name() const override { return QStringLiteral("postgresql"); }
+    QString driver() const override { return QStringLiteral("QPSQL"); }
+    QString autoIdType() const override { return QStringLiteral("BIGSERIAL PRIMARY KEY"); }
+    QString caseInsensitiveLike() const override { return QStringLiteral("ILIKE"); }
+    bool prepareConnection(QSqlDatabase &db, QString *error) const override;
+    QString lockAuditForAppend() const override { return QStringLiteral("LOCK TABLE audit_log IN EXCLUSIVE MODE"); }
+};
