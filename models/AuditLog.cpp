@@ -76,9 +76,9 @@ Status AuditLog::appendInTransaction(AuditEntry entry)
     entry.hash = hashOf(entry);
     q.prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, target, reason, before_state, after_state, "
                              "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {QVariant(entry.at), QVariant(entry.actor), QVariant(entry.action), QVariant(entry.target),
-                              QVariant(entry.reason), QVariant(entry.before), QVariant(entry.after),
-                              QVariant(entry.prevHash), QVariant(entry.hash)})
+    for (const QVariant &v : {QVariant(entry.at), sqlText(entry.actor), sqlText(entry.action), sqlText(entry.target),
+                              sqlText(entry.reason), sqlText(entry.before), sqlText(entry.after),
+                              sqlText(entry.prevHash), sqlText(entry.hash)})
         q.addBindValue(v);
     if (!q.exec())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot write the audit log: %1").arg(q.lastError().text()));

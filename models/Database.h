@@ -5,6 +5,7 @@
 
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariant>
 
 #include <memory>
 
@@ -70,3 +71,9 @@ private:
 };
 
 qint64 nowMs();
+
+// Binds text as text: a null QString would otherwise bind as SQL NULL.
+inline QVariant sqlText(const QString &text)
+{
+    return text.isNull() ? QVariant(QString::fromLatin1("", 0)) : QVariant(text);
+}

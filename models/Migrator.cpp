@@ -77,14 +77,15 @@ Status Migrator::apply(int version, const QString &path)
         return failure(ErrorClass::Storage, QStringLiteral("Migration %1 is missing from this build.").arg(path));
     const QString sql = m_dialect.expandMigration(QString::fromUtf8(file.readAll()));
 
+    // Comments go first, so a ';' inside one never splits a statement.
+    QStringList lines = sql.split(QLatin1Char('\n'));
+    lines.erase(std::remove_if(lines.begin(), lines.end(),
+                               [](const QString &l) { return l.trimmed().startsWith(QLatin1String("--")); }),
+                lines.end());
+
     Transaction tx(m_db);
-    for (QString statement : sql.split(QLatin1Char(';'))) {
-        // Drop comment lines; the rest of a chunk is one statement.
-        QStringList lines = statement.split(QLatin1Char('\n'));
-        lines.erase(std::remove_if(lines.begin(), lines.end(),
-                                   [](const QString &l) { return l.trimmed().startsWith(QLatin1String("--")); }),
-                    lines.end());
-        statement = lines.join(QLatin1Char('\n')).trimmed();
+    for (const QString &chunk : lines.join(QLatin1Char('\n')).split(QLatin1Char(';'))) {
+        const QString statement = chunk.trimmed();
         if (statement.isEmpty())
             continue;
         QSqlQuery q(m_db);

@@ -45,11 +45,11 @@ void bindOperation(QSqlQuery &q, const Operation &op)
 {
     const qint64 created = op.createdAt ? op.createdAt : nowMs();
     for (const QVariant &v :
-         {QVariant(op.action), QVariant(op.entityType), QVariant(op.entityId), QVariant(op.providerId),
-          QVariant(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
-          QVariant(op.idempotencyKey), QVariant(op.externalId), QVariant(OperationStates::name(op.state)),
-          QVariant(op.attempts), QVariant(op.nextAttemptAt), QVariant(errorClassName(op.lastErrorClass)),
-          QVariant(op.lastError), QVariant(created), QVariant(op.updatedAt ? op.updatedAt : created)})
+         {sqlText(op.action), sqlText(op.entityType), sqlText(op.entityId), sqlText(op.providerId),
+          sqlText(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
+          sqlText(op.idempotencyKey), sqlText(op.externalId), sqlText(OperationStates::name(op.state)),
+          QVariant(op.attempts), QVariant(op.nextAttemptAt), sqlText(errorClassName(op.lastErrorClass)),
+          sqlText(op.lastError), QVariant(created), QVariant(op.updatedAt ? op.updatedAt : created)})
         q.addBindValue(v);
 }
 
@@ -124,7 +124,7 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
     QVariantList values{OperationStates::name(to), nowMs()};
     auto set = [&](const char *column, const QVariant &value) {
         sets << QStringLiteral("%1 = ?").arg(QLatin1String(column));
-        values << value;
+        values << (value.typeId() == QMetaType::QString ? sqlText(value.toString()) : value);
     };
     if (update.externalId)
         set("external_id", *update.externalId);
@@ -182,7 +182,7 @@ Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, cons
     q.addBindValue(number);
     q.addBindValue(nowMs());
     q.addBindValue(Attempt::statusName(Attempt::Status::InFlight));
-    q.addBindValue(redactedRequest);
+    q.addBindValue(sqlText(redactedRequest));
     if (!q.exec())
         return storageError(QStringLiteral("Cannot journal the attempt"), q);
     QSqlQuery id(m_db.connection());
@@ -200,8 +200,8 @@ Status OperationStore::finishAttempt(const Attempt &a)
     q.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, status = ?, http_status = ?, latency_ms = ?, "
                              "error_class = ?, error_message = ?, response = ? WHERE id = ?"));
     for (const QVariant &v : {QVariant(a.finishedAt ? a.finishedAt : nowMs()), QVariant(Attempt::statusName(a.status)),
-                              QVariant(a.httpStatus), QVariant(a.latencyMs), QVariant(errorClassName(a.errorClass)),
-                              QVariant(a.errorMessage), QVariant(a.response), QVariant(a.id)})
+                              QVariant(a.httpStatus), QVariant(a.latencyMs), sqlText(errorClassName(a.errorClass)),
+                              sqlText(a.errorMessage), sqlText(a.response), QVariant(a.id)})
         q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot complete the attempt journal"), q);

@@ -39,8 +39,8 @@ Status ProviderStore::upsert(const ProviderConfig &p)
         return failure(ErrorClass::Storage, QStringLiteral("Cannot update provider %1: %2").arg(p.id, q.lastError().text()));
     q.prepare(QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
                              "burst, timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {QVariant(p.id), QVariant(p.kind), QVariant(p.displayName), QVariant(p.baseUrl),
-                              QVariant(p.credentialId), QVariant(p.ratePerSecond), QVariant(p.burst),
+    for (const QVariant &v : {sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl),
+                              sqlText(p.credentialId), QVariant(p.ratePerSecond), QVariant(p.burst),
                               QVariant(p.timeoutMs)})
         q.addBindValue(v);
     if (!q.exec() || !tx.commit())

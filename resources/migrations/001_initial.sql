@@ -93,7 +93,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_entity ON events (entity_id, occurred_at);
 
--- Append-only; each row carries the hash of the one before it.
+-- Append-only: each row carries the hash of the one before it.
 CREATE TABLE audit_log (
     id {{AUTO_ID}},
     at BIGINT NOT NULL,

@@ -1,0 +1,48 @@
+#include "AppContext.h"
+
+#include "Database.h"
+#include "HttpTransport.h"
+#include "KeychainCredentialStore.h"
+#include "OperationRunner.h"
+#include "OperationService.h"
+#include "OperationStore.h"
+#include "ProviderRegistry.h"
+
+AppContext::~AppContext() = default;
+
+void AppContext::addDatabaseOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("database"),
+                      QStringLiteral("Database: sqlite:PATH, a file path, or postgresql://user@host:port/db "
+                                     "(default: %1).")
+                          .arg(DatabaseLocation::defaultSqlitePath()),
+                      QStringLiteral("url")});
+}
+
+QString AppContext::actor()
+{
+    const QString user = qEnvironmentVariable("USER", qEnvironmentVariable("USERNAME"));
+    return user.isEmpty() ? QStringLiteral("local") : user;
+}
+
+Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &parser, const QString &fallbackPath)
+{
+    QString url = parser.value(QStringLiteral("database"));
+    if (url.isEmpty())
+        url = fallbackPath.isEmpty() ? DatabaseLocation::defaultSqlitePath() : fallbackPath;
+    auto db = Database::open(url);
+    if (!db)
+        return db.error();
+    std::unique_ptr<AppContext> ctx(new AppContext);
+    ctx->m_db = db.value();
+    // A previous run that died mid-request left operations in `sending`: settle them first.
+    auto recovered = OperationStore(*ctx->m_db).recoverInterrupted(nowMs());
+    if (!recovered)
+        return recovered.error();
+    ctx->m_credentials = std::make_unique<KeychainCredentialStore>();
+    ctx->m_transport = std::make_unique<HttpTransport>(&ctx->m_network);
+    ctx->m_registry = std::make_unique<ProviderRegistry>(*ctx->m_db, *ctx->m_transport, *ctx->m_credentials);
+    ctx->m_runner = std::make_unique<OperationRunner>(*ctx->m_db, *ctx->m_registry);
+    ctx->m_service = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner);
+    return ctx;
+}

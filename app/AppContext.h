@@ -1,0 +1,47 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QCommandLineParser>
+#include <QNetworkAccessManager>
+
+#include <memory>
+
+class CredentialStore;
+class Database;
+class HttpTransport;
+class OperationRunner;
+class OperationService;
+class ProviderRegistry;
+
+// The composition root shared by both executables: opens the database named on the command
+// line and wires the store, the keychain, the transport and the services together.
+class AppContext
+{
+public:
+    ~AppContext();
+
+    static void addDatabaseOption(QCommandLineParser &parser);
+    // `fallbackPath` is used when --database is absent (the demo uses its own file).
+    static Result<std::unique_ptr<AppContext>> open(const QCommandLineParser &parser, const QString &fallbackPath = {});
+
+    Database &database() { return *m_db; }
+    std::shared_ptr<Database> sharedDatabase() { return m_db; }
+    CredentialStore &credentials() { return *m_credentials; }
+    HttpTransport &transport() { return *m_transport; }
+    OperationService &operations() { return *m_service; }
+    ProviderRegistry &providers() { return *m_registry; }
+    // Who the audit log names: the signed-in user of this machine.
+    static QString actor();
+
+private:
+    AppContext() = default;
+
+    std::shared_ptr<Database> m_db;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<CredentialStore> m_credentials;
+    std::unique_ptr<HttpTransport> m_transport;
+    std::unique_ptr<ProviderRegistry> m_registry;
+    std::unique_ptr<OperationRunner> m_runner;
+    std::unique_ptr<OperationService> m_service;
+};

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QStringList>
+#include <QTextStream>
+
+// reconsolectl's sub-commands. Each takes the arguments after its name (the first being a
+// program name for QCommandLineParser), prints results on stdout and errors on stderr,
+// and returns the exit code.
+namespace Commands {
+int demo(const QStringList &args);
+int sandbox(const QStringList &args);
+int ops(const QStringList &args);
+int audit(const QStringList &args);
+int bench(const QStringList &args);
+
+QTextStream &out();
+QTextStream &err();
+// Parses `args` with `parser` (adding --help); returns false, having printed why, on bad input.
+bool parse(QCommandLineParser &parser, const QStringList &args, int *exitCode);
+int fail(const QString &message, int code = 1);
+} // namespace Commands

@@ -1,0 +1,111 @@
+// reconsole: the desktop console. Solo mode hosts the sandbox in-process for --demo.
+#include "AppContext.h"
+#include "Database.h"
+#include "DemoSetup.h"
+#include "MainWindow.h"
+#include "OperationsModel.h"
+#include "OperationsWorkspace.h"
+#include "SandboxServer.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTimer>
+
+namespace {
+int failAndExplain(const QString &message)
+{
+    qCritical("reconsole: %s", qPrintable(message));
+    if (qEnvironmentVariableIsEmpty("RECONSOLE_NO_DIALOGS"))
+        QMessageBox::critical(nullptr, QObject::tr("Reconsole cannot start"), message);
+    return 1;
+}
+
+// Grabs the window once the first page is in, writes it and quits (documentation, CI).
+void scheduleScreenshot(MainWindow &window, const QString &path, int delayMs)
+{
+    auto grab = [&window, path, delayMs] {
+        QTimer::singleShot(delayMs, &window, [&window, path] {
+            if (!window.grab().save(path))
+                qCritical("reconsole: cannot write %s", qPrintable(path));
+            QApplication::quit();
+        });
+    };
+    OperationsModel *model = window.operationsWorkspace()->model();
+    if (model->isReady())
+        grab();
+    else
+        QObject::connect(model, &OperationsModel::ready, &window, grab, Qt::SingleShotConnection);
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Reconsole"));
+    QApplication::setApplicationName(QStringLiteral("reconsole"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Reconsole"));
+    QApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Reconsole: retry and resolve failed operations, reconcile, and "
+                                                    "manage provider credentials."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    AppContext::addDatabaseOption(parser);
+    parser.addOption({QStringLiteral("demo"), QStringLiteral("Open on demo data (its own database unless --database is "
+                                                             "given), with the sandbox provider running in-process.")});
+    parser.addOption({QStringLiteral("sandbox-port"), QStringLiteral("Port of the in-process sandbox (default: any)."),
+                      QStringLiteral("n"), QStringLiteral("0")});
+    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
+                      QStringLiteral("file")});
+    parser.addOption({QStringLiteral("select"), QStringLiteral("Open with this operation selected."), QStringLiteral("id")});
+    parser.process(app);
+
+    const bool demo = parser.isSet(QStringLiteral("demo"));
+    const QString demoPath =
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
+    auto ctx = AppContext::open(parser, demo ? demoPath : QString());
+    if (!ctx)
+        return failAndExplain(ctx.message());
+    AppContext &context = *ctx.value();
+
+    SandboxServer sandbox;
+    QString keychainProblem;
+    if (demo) {
+        if (!sandbox.start(static_cast<quint16>(parser.value(QStringLiteral("sandbox-port")).toUInt())))
+            return failAndExplain(QObject::tr("The sandbox cannot listen on 127.0.0.1:%1; pick another --sandbox-port.")
+                                      .arg(parser.value(QStringLiteral("sandbox-port"))));
+        QEventLoop loop;
+        Status prepared = success();
+        bool finished = false;
+        DemoSetup setup(context.database(), context.credentials(), context.transport());
+        setup.run(sandbox.baseUrl(), 3000, [&](Status s) {
+            prepared = s;
+            finished = true;
+            loop.quit();
+        });
+        if (!finished)
+            loop.exec();
+        if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
+            return failAndExplain(prepared.message());
+        keychainProblem = prepared ? QString() : prepared.message();
+    }
+
+    MainWindow window({context.sharedDatabase(), &context.operations(), AppContext::actor(),
+                       demo ? sandbox.baseUrl() : QString()});
+    window.show();
+    if (!keychainProblem.isEmpty())
+        QTimer::singleShot(0, &window, [&window, keychainProblem] {
+            QMessageBox::warning(&window, QObject::tr("Keychain unavailable"),
+                                 keychainProblem + QObject::tr("\n\nRetries need the key and will say so; "
+                                                               "browsing and resolving work."));
+        });
+    if (parser.isSet(QStringLiteral("select")))
+        window.operationsWorkspace()->selectOperation(parser.value(QStringLiteral("select")).toLongLong());
+    if (parser.isSet(QStringLiteral("screenshot")))
+        scheduleScreenshot(window, parser.value(QStringLiteral("screenshot")), 600);
+    return QApplication::exec();
+}

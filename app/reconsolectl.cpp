@@ -1,0 +1,42 @@
+// reconsolectl: Reconsole's core without a window, as sub-commands.
+#include "Commands.h"
+
+#include <QCoreApplication>
+
+#include <functional>
+#include <map>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Reconsole"));
+    QCoreApplication::setApplicationName(QStringLiteral("reconsole"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
+
+    const std::map<QString, std::function<int(const QStringList &)>> commands{
+        {QStringLiteral("demo"), Commands::demo},   {QStringLiteral("sandbox"), Commands::sandbox},
+        {QStringLiteral("ops"), Commands::ops},     {QStringLiteral("audit"), Commands::audit},
+        {QStringLiteral("bench"), Commands::bench},
+    };
+    const QStringList args = QCoreApplication::arguments();
+    const QString name = args.value(1);
+    const auto command = commands.find(name);
+    if (command == commands.end()) {
+        const bool help = name == QLatin1String("--help") || name == QLatin1String("-h") || name.isEmpty();
+        (help ? Commands::out() : Commands::err())
+            << "Usage: reconsolectl COMMAND [options]   (COMMAND --help for its options)\n\n"
+               "Commands:\n"
+               "  demo [--operations N] [--sandbox-url URL]   seed demo data, store the sandbox key in the keychain\n"
+               "  sandbox --port N [--api-key KEY]… [--faults SPEC]   run the sandbox provider\n"
+               "  ops list [--state S] [--provider P] [--json]   list operations\n"
+               "  ops retry ID…                                  retry operations safely\n"
+               "  ops resolve ID --reason TEXT                   resolve by hand\n"
+               "  ops cancel ID --reason TEXT                    cancel\n"
+               "  audit verify                                   check the audit log's hash chain\n"
+               "  bench table --rows N                           measure the operations table\n\n"
+               "Every command takes --database URL (sqlite:PATH, a path, or postgresql://user@host:port/db).\n";
+        return help ? 0 : 2;
+    }
+    // The sub-command sees "reconsolectl NAME" as its program name.
+    return command->second(QStringList{args.value(0) + QLatin1Char(' ') + name} + args.mid(2));
+}

@@ -1,0 +1,103 @@
+#include "DemoSetup.h"
+
+#include "CredentialStore.h"
+#include "Database.h"
+#include "DemoData.h"
+#include "OperationStore.h"
+#include "PaymentsAdapter.h"
+#include "ProviderStore.h"
+
+#include <QSqlQuery>
+
+#include <memory>
+
+DemoSetup::DemoSetup(const Database &db, CredentialStore &credentials, HttpTransport &transport)
+    : m_db(db)
+    , m_credentials(credentials)
+    , m_transport(transport)
+{
+}
+
+void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<void(Status)> done)
+{
+    ProviderConfig provider;
+    provider.id = QString::fromLatin1(DemoData::kProviderId);
+    provider.kind = QStringLiteral("payments");
+    provider.displayName = QStringLiteral("Payments sandbox (Stripe API v1)");
+    provider.baseUrl = sandboxUrl;
+    provider.credentialId = QString::fromLatin1(DemoData::kCredentialId);
+    provider.ratePerSecond = 25;
+    provider.burst = 25;
+    provider.timeoutMs = 5000;
+    Status stored = ProviderStore(m_db).upsert(provider);
+    if (!stored) {
+        done(stored);
+        return;
+    }
+    auto count = OperationStore(m_db).count();
+    if (!count) {
+        done(count.error());
+        return;
+    }
+    if (count.value() == 0) {
+        Status seeded = DemoData().seed(m_db, operations);
+        if (!seeded) {
+            done(seeded);
+            return;
+        }
+    }
+    m_credentials.read(provider.credentialId, [this, provider, done](Result<QString> secret) {
+        if (secret) {
+            chargeLostAnswers(done);
+            return;
+        }
+        m_credentials.write(provider.credentialId, QString::fromLatin1(kTestKey), [this, done](Status written) {
+            if (!written)
+                done(failure(ErrorClass::Keychain,
+                             QStringLiteral("The demo data is ready, but the sandbox key could not be stored: %1")
+                                 .arg(written.message())));
+            else
+                chargeLostAnswers(done);
+        });
+    });
+}
+
+void DemoSetup::chargeLostAnswers(std::function<void(Status)> done)
+{
+    auto provider = ProviderStore(m_db).get(QString::fromLatin1(DemoData::kProviderId));
+    if (!provider) {
+        done(provider.error());
+        return;
+    }
+    // Every other unknown outcome did reach the provider: retrying must find it, not charge twice.
+    QSqlQuery q(m_db.connection());
+    q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'unknown_outcome' AND action = 'capture_payment' "
+                          "AND id % 2 = 0"));
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    if (ids.isEmpty()) {
+        done(success());
+        return;
+    }
+    auto adapter = std::make_shared<PaymentsAdapter>(provider.value(), m_transport, m_credentials);
+    adapter->prepare([this, adapter, ids, done](Status prepared) {
+        if (!prepared) {
+            done(prepared);
+            return;
+        }
+        auto remaining = std::make_shared<int>(static_cast<int>(ids.size()));
+        for (qint64 id : ids) {
+            auto op = OperationStore(m_db).get(id);
+            if (!op) {
+                if (--*remaining == 0)
+                    done(success());
+                continue;
+            }
+            adapter->execute(op.value(), [adapter, remaining, done](const ProviderOutcome &) {
+                if (--*remaining == 0)
+                    done(success());
+            });
+        }
+    });
+}
