@@ -61,7 +61,8 @@ void HttpTransport::dispatch(const HttpRequest &request, Callback done)
         r.latencyMs = clock->elapsed();
         delete clock;
         r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.body = reply->readAll();
+        if (reply->isOpen())
+            r.body = reply->readAll();
         for (const auto &[name, value] : reply->rawHeaderPairs())
             r.headers.insert(name.toLower(), value);
         r.retryAfterSeconds = parseRetryAfter(r.header("retry-after"));
@@ -71,13 +72,14 @@ void HttpTransport::dispatch(const HttpRequest &request, Callback done)
             r.transportError = ErrorClass::Timeout;
             r.mayHaveArrived = true;
             r.transportMessage = QStringLiteral("no answer within %1 s").arg(request.timeoutMs / 1000.0);
-        } else if (r.status == 0 && error != QNetworkReply::NoError) {
+        } else if (error >= QNetworkReply::ConnectionRefusedError && error <= QNetworkReply::UnknownNetworkError) {
+            // A connection-level failure, even after a status line arrived: the answer is incomplete.
+            r.status = 0;
             // Refused or unresolved: the request never left. Anything else (reset, closed
             // mid-answer) may have reached the provider.
             const bool neverSent = error == QNetworkReply::ConnectionRefusedError
                 || error == QNetworkReply::HostNotFoundError || error == QNetworkReply::NetworkSessionFailedError
-                || error == QNetworkReply::TemporaryNetworkFailureError
-                || error == QNetworkReply::UnknownProxyError;
+                || error == QNetworkReply::TemporaryNetworkFailureError;
             r.transportError = neverSent ? ErrorClass::Network : ErrorClass::Timeout;
             r.mayHaveArrived = !neverSent;
             r.transportMessage = reply->errorString();

@@ -15,7 +15,7 @@ struct SandboxFault
         Unavailable,        // 503
         Slow,               // answer after arg ms (default 3000); the request is processed
         TimeoutAfterCharge, // the request is processed (the card charged), the answer never comes
-        Reset,              // the connection is dropped before anything is processed
+        Reset,              // the connection drops mid-answer; nothing was processed
         Malformed,          // 200 with a body that is not JSON; nothing processed
     };
     Kind kind = Kind::ServerError;

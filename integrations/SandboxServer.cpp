@@ -172,6 +172,10 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
             write(socket, error(503, QStringLiteral("api_error"), QStringLiteral("The service is temporarily unavailable.")));
             return true;
         case SandboxFault::Kind::Reset:
+            // Mid-answer, so the client cannot tell whether the request was processed (and
+            // Qt does not silently resend it, as it would after a reset before any byte).
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"id\"");
+            socket->flush();
             socket->abort();
             return true;
         case SandboxFault::Kind::Malformed:

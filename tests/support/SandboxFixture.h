@@ -1,0 +1,60 @@
+#pragma once
+
+#include "CredentialStore.h"
+#include "Database.h"
+#include "HttpTransport.h"
+#include "OperationRunner.h"
+#include "OperationService.h"
+#include "OperationStore.h"
+#include "ProviderRegistry.h"
+#include "ProviderStore.h"
+#include "SandboxServer.h"
+
+#include <QNetworkAccessManager>
+
+#include <memory>
+
+// A sandbox on loopback, a provider row pointing at it, its key in an in-memory credential
+// store and the runner and service wired as the app wires them.
+struct SandboxFixture
+{
+    static constexpr auto kKey = "sk_test_fixture_0000000000004242";
+
+    SandboxFixture(const Database &db, int timeoutMs = 1500)
+        : transport(&network)
+    {
+        sandbox.start();
+        ProviderConfig p{QStringLiteral("stripe-sandbox"), QStringLiteral("payments"), QStringLiteral("Sandbox"),
+                         sandbox.baseUrl(), QStringLiteral("cred-1"), 1000, 1000, timeoutMs};
+        ProviderStore(db).upsert(p);
+        credentials.write(QStringLiteral("cred-1"), QString::fromLatin1(kKey), [](Status) {});
+        registry = std::make_unique<ProviderRegistry>(db, transport, credentials);
+        RetryPolicy policy;
+        policy.baseDelayMs = 20;
+        policy.maxDelayMs = 100;
+        runner = std::make_unique<OperationRunner>(db, *registry, policy);
+        service = std::make_unique<OperationService>(db, *runner);
+    }
+
+    static Operation payment(const QString &key, const QString &paymentMethod = QStringLiteral("pm_card_visa"))
+    {
+        Operation op;
+        op.action = QStringLiteral("capture_payment");
+        op.entityType = QStringLiteral("order");
+        op.entityId = QStringLiteral("ORD-") + key;
+        op.providerId = QStringLiteral("stripe-sandbox");
+        op.payload = {{QStringLiteral("amount"), 2599},
+                      {QStringLiteral("currency"), QStringLiteral("eur")},
+                      {QStringLiteral("payment_method"), paymentMethod}};
+        op.idempotencyKey = key;
+        return op;
+    }
+
+    SandboxServer sandbox;
+    QNetworkAccessManager network;
+    HttpTransport transport;
+    MemoryCredentialStore credentials;
+    std::unique_ptr<ProviderRegistry> registry;
+    std::unique_ptr<OperationRunner> runner;
+    std::unique_ptr<OperationService> service;
+};

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "Database.h"
+
+#include <QString>
+#include <QTemporaryDir>
+
+#include <memory>
+
+// Shared helpers for the Qt Test suites: fresh databases on each backend.
+namespace TestSupport {
+
+// "sqlite" always; "postgresql" when RECONSOLE_TEST_PG_URL names a server (the test command
+// starts a throwaway cluster). With RECONSOLE_REQUIRE_PG=1 a missing server is a failure.
+QStringList backends();
+bool postgresRequired();
+
+// A new, empty, migrated database on `backend`, removed again when the handle dies.
+class ScratchDatabase
+{
+public:
+    explicit ScratchDatabase(const QString &backend);
+    ~ScratchDatabase();
+
+    bool ok() const { return m_db != nullptr; }
+    QString error() const { return m_error; }
+    QString url() const { return m_url; }
+    std::shared_ptr<Database> db() const { return m_db; }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_url;
+    QString m_pgName;
+    QString m_error;
+    std::shared_ptr<Database> m_db;
+};
+
+} // namespace TestSupport
+
+// Opens a scratch database or fails the test with the reason.
+#define SCRATCH_DATABASE(var, backend)                                                                                 \
+    TestSupport::ScratchDatabase var(backend);                                                                         \
+    QVERIFY2(var.ok(), qPrintable(var.error()))
+
+// In a data-driven test: one row per backend, skipping PostgreSQL only when it is not required.
+#define ADD_BACKEND_ROWS()                                                                                             \
+    do {                                                                                                               \
+        QTest::addColumn<QString>("backend");                                                                          \
+        for (const QString &b : TestSupport::backends())                                                               \
+            QTest::newRow(qPrintable(b)) << b;                                                                         \
+    } while (false)

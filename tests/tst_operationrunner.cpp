@@ -1,0 +1,193 @@
+// Retrying for real: the runner and service against the sandbox over loopback, on SQLite and
+// PostgreSQL. The unknown-outcome path must never charge twice.
+#include "AuditLog.h"
+#include "SandboxFixture.h"
+#include "TestSupport.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+
+namespace {
+Result<Operation> runOnce(SandboxFixture &f, qint64 id)
+{
+    std::optional<Result<Operation>> result;
+    f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { result = r; });
+    [&] {
+    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000);
+    }();
+    return result.value_or(Result<Operation>(failure(ErrorClass::Timeout, QStringLiteral("no answer"))));
+}
+} // namespace
+
+class TestOperationRunner : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void unknownOutcomeChargesExactlyOnce_data() { ADD_BACKEND_ROWS(); }
+    void unknownOutcomeChargesExactlyOnce()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        SandboxFixture f(db, 700);
+        OperationStore store(db);
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("order-77"))).value();
+
+        // The charge is made, the answer is lost.
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("timeout_after_charge")).value());
+        auto first = runOnce(f, id);
+        QVERIFY(!first);
+        QCOMPARE(store.get(id)->state, OperationState::UnknownOutcome);
+        QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("order-77")), 1);
+
+        // Retry: asks the provider first, finds the charge, sends nothing.
+        const int requestsBefore = f.sandbox.requestCount();
+        auto second = runOnce(f, id);
+        QVERIFY2(second, qPrintable(second.message()));
+        QCOMPARE(second->state, OperationState::Succeeded);
+        QVERIFY(second->externalId.startsWith(QLatin1String("pi_")));
+        QCOMPARE(f.sandbox.requestCount(), requestsBefore + 1); // the lookup only
+        QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("order-77")), 1);
+        QCOMPARE(f.sandbox.totalCharges(), 1);
+        QCOMPARE(store.attempts(id)->size(), 1);
+
+        auto audit = AuditLog(db).entriesFor(QStringLiteral("operation:%1").arg(id));
+        QCOMPARE(audit->size(), 2);
+        QCOMPARE(audit->last().before, QStringLiteral("unknown_outcome"));
+        QCOMPARE(audit->last().after, QStringLiteral("succeeded"));
+    }
+
+    void resetBeforeProcessingIsResentWithTheSameKey()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("order-78"))).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("reset")).value());
+        QVERIFY(!runOnce(f, id));
+        QCOMPARE(store.get(id)->state, OperationState::UnknownOutcome);
+        QCOMPARE(f.sandbox.totalCharges(), 0);
+
+        auto retried = runOnce(f, id); // not found at the provider: sent again
+        QVERIFY2(retried, qPrintable(retried.message()));
+        QCOMPARE(retried->state, OperationState::Succeeded);
+        QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("order-78")), 1);
+        const auto attempts = store.attempts(id).value();
+        QCOMPARE(attempts.size(), 2);
+        for (const Attempt &a : attempts)
+            QVERIFY(a.request.contains(QLatin1String("Idempotency-Key: order-78")));
+    }
+
+    void transientErrorsAreRetriedWithBackoff()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("order-79"))).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("rate_limit=1,server_error")).value());
+        QElapsedTimer clock;
+        clock.start();
+        auto result = runOnce(f, id);
+        QVERIFY2(result, qPrintable(result.message()));
+        QVERIFY2(clock.elapsed() >= 1000, "Retry-After: 1 was not honoured");
+        QCOMPARE(result->state, OperationState::Succeeded);
+        QCOMPARE(result->attempts, 3);
+        const auto attempts = store.attempts(id).value();
+        QCOMPARE(attempts.at(0).errorClass, ErrorClass::RateLimited);
+        QCOMPARE(attempts.at(0).httpStatus, 429);
+        QCOMPARE(attempts.at(1).errorClass, ErrorClass::Server);
+        QCOMPARE(attempts.at(2).status, Attempt::Status::Succeeded);
+        QCOMPARE(f.sandbox.totalCharges(), 1);
+    }
+
+    void persistentErrorsAreScheduled()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("order-80"))).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("unavailable*3")).value());
+        auto result = runOnce(f, id);
+        QVERIFY(!result);
+        const Operation op = store.get(id).value();
+        QCOMPARE(op.state, OperationState::RetryScheduled);
+        QCOMPARE(op.attempts, 3);
+        QVERIFY(op.nextAttemptAt > nowMs());
+        QCOMPARE(store.dueForRetry(op.nextAttemptAt, 10)->size(), 1);
+    }
+
+    void declinesAreFinalAndExplained()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 id = store
+                              .insert(SandboxFixture::payment(QStringLiteral("order-81"),
+                                                              QStringLiteral("pm_card_chargeDeclinedInsufficientFunds")))
+                              .value();
+        auto result = runOnce(f, id);
+        QVERIFY(!result);
+        QCOMPARE(result.message(),
+                 QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer."));
+        QCOMPARE(store.get(id)->state, OperationState::FailedPermanent);
+        const int requests = f.sandbox.requestCount();
+        auto again = runOnce(f, id); // refused without a request
+        QVERIFY(!again);
+        QCOMPARE(again.error().errorClass, ErrorClass::State);
+        QCOMPARE(f.sandbox.requestCount(), requests);
+        QVERIFY(AuditLog(*scratch.db()).entriesFor(QStringLiteral("operation:%1").arg(id))->last().action.endsWith(
+            QLatin1String("refused")));
+    }
+
+    void missingCredentialTouchesNothing()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        f.credentials.remove(QStringLiteral("cred-1"), [](Status) {});
+        OperationStore store(*scratch.db());
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("order-82"))).value();
+        auto result = runOnce(f, id);
+        QVERIFY(!result);
+        QCOMPARE(result.error().errorClass, ErrorClass::Keychain);
+        QCOMPARE(store.get(id)->state, OperationState::Pending);
+        QCOMPARE(store.attempts(id)->size(), 0);
+        QCOMPARE(f.sandbox.requestCount(), 0);
+    }
+
+    void resolveAndCancelAreAudited_data() { ADD_BACKEND_ROWS(); }
+    void resolveAndCancelAreAudited()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 a = store.insert(SandboxFixture::payment(QStringLiteral("order-83"))).value();
+        const qint64 b = store.insert(SandboxFixture::payment(QStringLiteral("order-84"))).value();
+
+        QVERIFY(!f.service->resolve(a, QStringLiteral("alice"), QStringLiteral("   ")));
+        Status pendingResolve = f.service->resolve(a, QStringLiteral("alice"), QStringLiteral("paid by transfer"));
+        QVERIFY(!pendingResolve); // a pending operation has not failed: cancel it instead
+        QVERIFY(f.service->cancel(a, QStringLiteral("alice"), QStringLiteral("customer withdrew the order")));
+        QCOMPARE(store.get(a)->state, OperationState::Cancelled);
+        QCOMPARE(store.get(a)->resolution, QStringLiteral("customer withdrew the order"));
+
+        QVERIFY(store.transition(b, OperationState::Pending, OperationState::Sending));
+        QVERIFY(store.transition(b, OperationState::Sending, OperationState::UnknownOutcome));
+        QVERIFY(!f.service->cancel(b, QStringLiteral("bob"), QStringLiteral("give up")));
+        QVERIFY(f.service->resolve(b, QStringLiteral("bob"), QStringLiteral("confirmed in the provider dashboard")));
+        QCOMPARE(store.get(b)->state, OperationState::Resolved);
+
+        const auto entries = AuditLog(*scratch.db()).entriesFor(QStringLiteral("operation:%1").arg(b)).value();
+        QCOMPARE(entries.size(), 2);
+        QCOMPARE(entries[0].action, QStringLiteral("operation.cancel.refused"));
+        QCOMPARE(entries[1].action, QStringLiteral("operation.resolve"));
+        QCOMPARE(entries[1].actor, QStringLiteral("bob"));
+        QCOMPARE(entries[1].before, QStringLiteral("unknown_outcome"));
+        QCOMPARE(entries[1].after, QStringLiteral("resolved"));
+        QCOMPARE(entries[1].reason, QStringLiteral("confirmed in the provider dashboard"));
+        QCOMPARE(AuditLog(*scratch.db()).verify()->firstBrokenId, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOperationRunner)
+#include "tst_operationrunner.moc"

@@ -1,0 +1,166 @@
+// reconsolectl as a person runs it: real processes, exit codes and messages.
+#include "AuditLog.h"
+#include "DemoData.h"
+#include "OperationStore.h"
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlQuery>
+#include <QTest>
+
+namespace {
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run ctl(const QStringList &args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(QStringLiteral(RECONSOLECTL), args);
+    p.waitForFinished(timeoutMs);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+} // namespace
+
+class TestReconsolectl : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void helpAndUsage()
+    {
+        QCOMPARE(ctl({QStringLiteral("--help")}).code, 0);
+        const Run sub = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--help")});
+        QCOMPARE(sub.code, 0);
+        QVERIFY(sub.out.contains(QLatin1String("--database")));
+        const Run unknown = ctl({QStringLiteral("explode")});
+        QCOMPARE(unknown.code, 2);
+        QVERIFY(unknown.err.contains(QLatin1String("Usage")));
+    }
+
+    void listsAndRefusesBadInput()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(500)));
+        const QString db = scratch.url();
+
+        const Run json = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+                              QStringLiteral("failed"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        QCOMPARE(json.code, 0);
+        const QJsonArray rows = QJsonDocument::fromJson(json.out.toUtf8()).array();
+        QSqlQuery q(scratch.db()->connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM operations WHERE state <> 'succeeded'")) && q.next());
+        QCOMPARE(rows.size(), q.value(0).toInt());
+        QVERIFY(!rows.isEmpty());
+        QVERIFY(!rows.first().toObject()[QStringLiteral("last_error")].toString().isEmpty());
+
+        const Run badState = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+                                  QStringLiteral("exploded"), QStringLiteral("--database"), db});
+        QCOMPARE(badState.code, 2);
+        QVERIFY(badState.err.contains(QLatin1String("unknown_outcome")));
+
+        const Run noReason = ctl({QStringLiteral("ops"), QStringLiteral("resolve"), QStringLiteral("1"),
+                                  QStringLiteral("--database"), db});
+        QCOMPARE(noReason.code, 2);
+        QVERIFY(noReason.err.contains(QLatin1String("--reason")));
+
+        const Run noIds = ctl({QStringLiteral("ops"), QStringLiteral("retry"), QStringLiteral("--database"), db});
+        QCOMPARE(noIds.code, 2);
+    }
+
+    void auditVerifyReportsTheFirstBrokenLink()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        AuditLog audit(*scratch.db());
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(audit.append({0, 0, QStringLiteral("alice"), QStringLiteral("operation.resolve"),
+                                  QStringLiteral("operation:%1").arg(i), QStringLiteral("why"), {}, {}, {}, {}}));
+        const Run intact = ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url()});
+        QCOMPARE(intact.code, 0);
+        QVERIFY(intact.out.contains(QLatin1String("3 entries")));
+        QSqlQuery q(scratch.db()->connection());
+        QVERIFY(q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")));
+        const Run broken = ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url()});
+        QCOMPARE(broken.code, 3);
+        QVERIFY2(broken.err.contains(QLatin1String("entry 2 was changed")), qPrintable(broken.err));
+    }
+
+    void newerSchemaIsRefused()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        QSqlQuery q(scratch.db()->connection());
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version VALUES (999, 0)")));
+        const Run run = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--database"), scratch.url()});
+        QCOMPARE(run.code, 1);
+        QVERIFY(run.err.contains(QLatin1String("upgrade Reconsole")));
+    }
+
+    void sandboxStopsOnSigterm()
+    {
+        const Run badFaults = ctl({QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0"),
+                                   QStringLiteral("--faults"), QStringLiteral("explode")});
+        QCOMPARE(badFaults.code, 2);
+        QProcess sandbox;
+        sandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY(sandbox.waitForReadyRead(10000));
+        QVERIFY(QString::fromUtf8(sandbox.readAllStandardOutput()).contains(QLatin1String("http://127.0.0.1:")));
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
+        QCOMPARE(sandbox.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(sandbox.exitCode(), 0);
+    }
+
+    // The whole path with real processes and the real keychain: a sandbox process, the demo
+    // storing its key in the Secret Service, and a retry of every unknown outcome.
+    void demoThenRetryUnknownOutcomes()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
+            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))
+                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");
+            QSKIP("No Secret Service here; the README's test command starts one.");
+        }
+        QProcess sandbox;
+        sandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY(sandbox.waitForReadyRead(10000));
+        const QString url = QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"))
+                                .match(QString::fromUtf8(sandbox.readAllStandardOutput()))
+                                .captured();
+        QVERIFY(!url.isEmpty());
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
+        const Run demo = ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("1500"),
+                              QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db});
+        QVERIFY2(demo.code == 0, qPrintable(demo.err));
+
+        const Run unknown = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+                                 QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        QStringList ids;
+        for (const QJsonValue &row : QJsonDocument::fromJson(unknown.out.toUtf8()).array())
+            ids << QString::number(row.toObject()[QStringLiteral("id")].toInteger());
+        QVERIFY(ids.size() >= 2);
+        const Run retry = ctl(QStringList{QStringLiteral("ops"), QStringLiteral("retry")} + ids
+                              + QStringList{QStringLiteral("--database"), db});
+        QVERIFY2(retry.code == 0, qPrintable(retry.err));
+        QCOMPARE(retry.out.count(QLatin1String(": succeeded")), ids.size());
+
+        const Run again = ctl(QStringList{QStringLiteral("ops"), QStringLiteral("retry"), ids.first(),
+                                          QStringLiteral("--database"), db});
+        QCOMPARE(again.code, 1);
+        QVERIFY(again.err.contains(QLatin1String("already succeeded")));
+        QCOMPARE(ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), db}).code, 0);
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
+        // Each operation charged once: the sandbox reports its count on the way out.
+        const QString summary = QString::fromUtf8(sandbox.readAllStandardOutput());
+        QVERIFY2(summary.contains(QStringLiteral("%1 charges").arg(ids.size())), qPrintable(summary));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReconsolectl)
+#include "tst_reconsolectl.moc"

@@ -1,0 +1,118 @@
+// The workbench as support staff use it (offscreen): filter to failed operations, retry one
+// against the sandbox, resolve another with a reason.
+#include "AuditLog.h"
+#include "DemoData.h"
+#include "MainWindow.h"
+#include "OperationsModel.h"
+#include "OperationsWorkspace.h"
+#include "ReasonDialog.h"
+#include "SandboxFixture.h"
+#include "TestSupport.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableView>
+#include <QTest>
+
+class TestWorkbench : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void filterRetryResolve()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        OperationStore store(db);
+        QVERIFY(store.insertMany(DemoData().operations(400)));
+        // One operation the sandbox will accept, waiting for a retry after a rate limit.
+        Operation limited = SandboxFixture::payment(QStringLiteral("gui-retry"));
+        limited.state = OperationState::RetryScheduled;
+        limited.lastErrorClass = ErrorClass::RateLimited;
+        limited.lastError = QStringLiteral("Rate limited by the provider: safe to retry.");
+        limited.createdAt = nowMs() + 1000; // newest: first row
+        const qint64 retryId = store.insert(limited).value();
+
+        MainWindow window({scratch.db(), f.service.get(), QStringLiteral("tester"), f.sandbox.baseUrl()});
+        window.show();
+        OperationsWorkspace *workspace = window.operationsWorkspace();
+        OperationsModel *model = workspace->model();
+        auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
+        auto *stateFilter = window.findChild<QComboBox *>(QStringLiteral("stateFilter"));
+        auto *retry = window.findChild<QPushButton *>(QStringLiteral("retryButton"));
+        auto *resolve = window.findChild<QPushButton *>(QStringLiteral("resolveButton"));
+        auto *message = window.findChild<QLabel *>(QStringLiteral("actionMessage"));
+        QVERIFY(table && stateFilter && retry && resolve && message);
+        QTRY_VERIFY(model->isReady());
+        QCOMPARE(model->rowCount(), 401);
+
+        // Filter to everything needing action.
+        stateFilter->setCurrentIndex(stateFilter->findData(-2));
+        QTRY_VERIFY(model->isReady() && model->rowCount() < 401 && model->rowCount() > 0);
+        for (int row = 0; row < model->rowCount(); ++row)
+            QVERIFY(OperationStates::needingAction().contains(
+                static_cast<OperationState>(model->data(model->index(row, 0), OperationsModel::StateRole).toInt())));
+
+        // Retry the rate-limited one.
+        QCOMPARE(model->operationIdAt(0), retryId);
+        QVERIFY(!retry->isEnabled());
+        table->selectRow(0);
+        QVERIFY(retry->isEnabled());
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QLatin1String("1 of 1 retried successfully")), 15000);
+        QCOMPARE(store.get(retryId)->state, OperationState::Succeeded);
+        QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("gui-retry")), 1);
+        // It no longer needs action, so it leaves the filtered list.
+        QTRY_VERIFY(model->isReady() && model->operationIdAt(0) != retryId);
+
+        // Resolve a declined one with a reason, answered through the dialog hook.
+        int declinedRow = -1;
+        for (int row = 0; row < model->rowCount() && declinedRow < 0; ++row) {
+            if (model->data(model->index(row, 0), OperationsModel::StateRole).toInt()
+                == static_cast<int>(OperationState::FailedPermanent))
+                declinedRow = row;
+        }
+        QVERIFY(declinedRow >= 0);
+        const qint64 declinedId = model->operationIdAt(declinedRow);
+        table->clearSelection();
+        table->selectRow(declinedRow);
+        ReasonDialog::setTestHook([](const QString &) { return QStringLiteral("Customer paid by bank transfer"); });
+        QTest::mouseClick(resolve, Qt::LeftButton);
+        ReasonDialog::setTestHook({});
+        QTRY_VERIFY(message->text().contains(QLatin1String("resolved")));
+        const Operation resolved = store.get(declinedId).value();
+        QCOMPARE(resolved.state, OperationState::Resolved);
+        QCOMPARE(resolved.resolution, QStringLiteral("Customer paid by bank transfer"));
+        QCOMPARE(resolved.resolvedBy, QStringLiteral("tester"));
+        const auto audit = AuditLog(db).entriesFor(QStringLiteral("operation:%1").arg(declinedId)).value();
+        QCOMPARE(audit.size(), 1);
+        QCOMPARE(audit.first().action, QStringLiteral("operation.resolve"));
+        QCOMPARE(AuditLog(db).verify()->firstBrokenId, 0);
+    }
+
+    void declinedRetryExplainsWhy()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        Operation declined = SandboxFixture::payment(QStringLiteral("gui-declined"), QStringLiteral("pm_card_chargeDeclined"));
+        declined.state = OperationState::FailedPermanent;
+        declined.lastErrorClass = ErrorClass::Client;
+        declined.lastError = QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer.");
+        store.insert(declined);
+        MainWindow window({scratch.db(), f.service.get(), QStringLiteral("tester"), {}});
+        window.show();
+        auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
+        auto *message = window.findChild<QLabel *>(QStringLiteral("actionMessage"));
+        QTRY_VERIFY(window.operationsWorkspace()->model()->isReady());
+        table->selectRow(0);
+        window.operationsWorkspace()->retrySelected();
+        QTRY_VERIFY(message->text().contains(QLatin1String("retrying will not help")));
+        QCOMPARE(f.sandbox.requestCount(), 0);
+    }
+};
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"
