@@ -123,13 +123,14 @@ Status DemoData::seed(const Database &db, int count)
                                         .arg(op.idempotencyKey)
                                         .arg(op.payload.value(QStringLiteral("amount")).toInt())
                                         .arg(op.payload.value(QStringLiteral("payment_method")).toString());
-            auto attemptId = store.beginAttempt(id.value(), n, request);
+            const qint64 started = op.createdAt + (n - 1) * 2000;
+            auto attemptId = store.beginAttempt(id.value(), n, request, started);
             if (!attemptId)
                 return attemptId.error();
             Attempt a;
             a.id = attemptId.value();
             a.status = Attempt::Status::Failed;
-            a.finishedAt = op.createdAt + n * 2000;
+            a.finishedAt = started + (op.lastErrorClass == ErrorClass::Timeout ? 10000 : 300);
             a.httpStatus = failure ? failure->httpStatus : 0;
             a.latencyMs = op.lastErrorClass == ErrorClass::Timeout ? 10000 : 120 + n * 37;
             a.errorClass = op.lastErrorClass;

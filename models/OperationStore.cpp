@@ -173,14 +173,15 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
     return success();
 }
 
-Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, const QString &redactedRequest)
+Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, const QString &redactedRequest,
+                                            qint64 startedAt)
 {
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral("INSERT INTO attempts (operation_id, number, started_at, status, request) "
                              "VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(operationId);
     q.addBindValue(number);
-    q.addBindValue(nowMs());
+    q.addBindValue(startedAt ? startedAt : nowMs());
     q.addBindValue(Attempt::statusName(Attempt::Status::InFlight));
     q.addBindValue(sqlText(redactedRequest));
     if (!q.exec())

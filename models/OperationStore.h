@@ -42,7 +42,7 @@ public:
                       const std::optional<AuditEntry> &audit = std::nullopt);
 
     // Write-ahead journal: the attempt row exists before the request leaves.
-    Result<qint64> beginAttempt(qint64 operationId, int number, const QString &redactedRequest);
+    Result<qint64> beginAttempt(qint64 operationId, int number, const QString &redactedRequest, qint64 startedAt = 0);
     Status finishAttempt(const Attempt &attempt);
     Result<QList<Attempt>> attempts(qint64 operationId) const;
 

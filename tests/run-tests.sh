@@ -2,6 +2,7 @@
 # The whole test suite, as CI runs it: install, build, start the real services the tests use
 # (a throwaway PostgreSQL 15 cluster on 127.0.0.1, a Secret Service on a private D-Bus
 # session with an empty, unlocked keyring), run every test, stop the services.
+# Extra arguments go to ctest, e.g. `-R tst_store -V`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/packaging/install-deps.sh"
@@ -37,4 +38,4 @@ mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 dbus-run-session -- bash -c '
     eval "$(printf "\n" | gnome-keyring-daemon --unlock --components=secrets)"
     export GNOME_KEYRING_CONTROL
-    ctest --test-dir "$0" --output-on-failure -j2' "$build" 2> >(grep -v "Failed to set fd limit" >&2)
+    ctest --test-dir "$0" --output-on-failure -j2 "${@:1}"' "$build" "$@" 2> >(grep -v "Failed to set fd limit" >&2)

@@ -7,6 +7,7 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSplitter>
@@ -119,8 +120,11 @@ void OperationDetailPane::showOperation(qint64 id)
     if (!op->resolution.isEmpty())
         m_form->addRow(tr("Resolution"), valueLabel(QStringLiteral("%1: %2").arg(op->resolvedBy, op->resolution),
                                                     QStringLiteral("detailResolution")));
-    m_form->addRow(tr("Payload"), valueLabel(QString::fromUtf8(QJsonDocument(op->payload).toJson(QJsonDocument::Compact)),
-                                             QStringLiteral("detailPayload")));
+    QStringList payload;
+    for (auto it = op->payload.constBegin(); it != op->payload.constEnd(); ++it)
+        payload << QStringLiteral("%1: %2").arg(it.key(), it->isDouble() ? QString::number(it->toDouble())
+                                                                            : it->toVariant().toString());
+    m_form->addRow(tr("Payload"), valueLabel(payload.join(QLatin1Char('\n')), QStringLiteral("detailPayload")));
     m_form->addRow(tr("Created"), valueLabel(timeText(op->createdAt), QStringLiteral("detailCreated")));
 
     auto attempts = store.attempts(id);

@@ -5,6 +5,7 @@
 #include "OperationStore.h"
 #include "OperationsModel.h"
 #include "ReasonDialog.h"
+#include "StateDelegate.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -49,6 +50,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
     m_table->setModel(m_model);
+    m_table->setItemDelegateForColumn(static_cast<int>(OperationsColumn::State), new StateDelegate(m_table));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(static_cast<int>(OperationsColumn::Age), Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -61,7 +63,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     m_table->verticalHeader()->hide();
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = {130, 150, 120, 120, 70, 330, 170, 60};
+    const int widths[] = {125, 135, 115, 115, 65, 320, 150, 55};
     for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
         header->resizeSection(c, widths[c]);
     header->setStretchLastSection(true);
@@ -93,6 +95,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({900, 520});
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("State"), this));
