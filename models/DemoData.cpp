@@ -110,8 +110,27 @@ Status DemoData::seed(const Database &db, int count)
         auto id = store.insert(op);
         if (!id)
             return id.error();
-        if (op.state == OperationState::Succeeded)
+        if (op.state == OperationState::Succeeded) {
+            auto attemptId = store.beginAttempt(id.value(), 1, QStringLiteral("POST /v1/%1\nIdempotency-Key: %2")
+                                                                   .arg(op.action == QLatin1String("refund")
+                                                                            ? QStringLiteral("refunds")
+                                                                            : QStringLiteral("payment_intents"),
+                                                                        op.idempotencyKey),
+                                                op.createdAt);
+            if (!attemptId)
+                return attemptId.error();
+            Attempt a;
+            a.id = attemptId.value();
+            a.status = Attempt::Status::Succeeded;
+            a.finishedAt = op.createdAt + 240;
+            a.httpStatus = 200;
+            a.latencyMs = 180 + id.value() % 140;
+            a.response = QStringLiteral("{\"id\":\"%1\",\"status\":\"succeeded\"}").arg(op.externalId);
+            Status finished = store.finishAttempt(a);
+            if (!finished)
+                return finished;
             continue;
+        }
         const Failure *failure = nullptr;
         for (const Failure &f : kFailures) {
             if (f.state == op.state && f.errorClass == op.lastErrorClass && op.lastError == QLatin1String(f.message))

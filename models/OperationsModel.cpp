@@ -33,7 +33,7 @@ OperationsModel::OperationsModel(std::shared_ptr<const Database> db, QObject *pa
     qRegisterMetaType<QVector<OperationRow>>();
     qRegisterMetaType<QVector<RowKey>>();
     m_thread.setObjectName(QStringLiteral("operations-pages"));
-    m_loader = new OperationsPageLoader(m_db);
+    m_loader = new OperationsPageLoader(m_db, m_latestGeneration);
     m_loader->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
     connect(m_loader, &OperationsPageLoader::resetReady, this, &OperationsModel::onResetReady);
@@ -169,7 +169,7 @@ void OperationsModel::setFilter(const OperationsFilter &filter)
 
 void OperationsModel::reload()
 {
-    ++m_generation;
+    m_latestGeneration.store(++m_generation);
     m_ready = false;
     m_anchors.clear();
     m_requested.clear();
@@ -179,6 +179,7 @@ void OperationsModel::reload()
     const OperationsFilter filter = m_filter;
     const OperationsSort sort = m_sort;
     OperationsPageLoader *loader = m_loader;
+    loader->interruptStale(); // thread-safe: a scan for the old filter stops now
     QMetaObject::invokeMethod(loader, [=] { loader->reset(generation, filter, sort); }, Qt::QueuedConnection);
 }
 
@@ -212,16 +213,17 @@ void OperationsModel::onPageReady(quint64 generation, int page, const QVector<Op
         requestPage(page + 1);
 }
 
-void OperationsModel::onAnchorsReady(quint64 generation, const QVector<RowKey> &anchors)
+void OperationsModel::onAnchorsReady(quint64 generation, int firstPage, const QVector<RowKey> &anchors)
 {
-    if (generation != m_generation)
+    if (generation != m_generation || firstPage != m_anchors.size())
         return;
-    m_anchors = anchors;
+    m_anchors += anchors;
     const QSet<int> waiting = m_waitingForAnchors;
     m_waitingForAnchors.clear();
     for (int page : waiting)
         requestPage(page);
-    Q_EMIT anchorsLoaded();
+    if (hasAnchors())
+        Q_EMIT anchorsLoaded();
 }
 
 void OperationsModel::storePage(int page, const QVector<OperationRow> &rows)

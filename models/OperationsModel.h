@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QVector>
 
+#include <atomic>
 #include <memory>
 
 class Database;
@@ -43,7 +44,8 @@ public:
     void reload();
 
     bool isReady() const { return m_ready; }
-    bool hasAnchors() const { return !m_anchors.isEmpty() || m_count <= kPageSize(); }
+    // Every page can be fetched directly (the page index is complete).
+    bool hasAnchors() const { return m_count <= kPageSize() || m_anchors.size() * qint64(kPageSize()) >= m_count; }
     bool isRowLoaded(int row) const;
     qint64 operationIdAt(int row) const;
     static int kPageSize();
@@ -51,13 +53,13 @@ public:
 Q_SIGNALS:
     void ready();            // first page and count of the current filter are in
     void pageLoaded(int page);
-    void anchorsLoaded();
+    void anchorsLoaded(); // the page index is complete
     void loadFailed(const QString &message);
 
 private:
     void onResetReady(quint64 generation, qint64 count, const QVector<OperationRow> &firstPage);
     void onPageReady(quint64 generation, int page, const QVector<OperationRow> &rows);
-    void onAnchorsReady(quint64 generation, const QVector<RowKey> &anchors);
+    void onAnchorsReady(quint64 generation, int firstPage, const QVector<RowKey> &anchors);
     void requestPage(int page) const;
     void storePage(int page, const QVector<OperationRow> &rows);
     const OperationRow *rowAt(int row) const;
@@ -69,6 +71,7 @@ private:
     OperationsFilter m_filter;
     OperationsSort m_sort;
     quint64 m_generation = 0;
+    std::atomic<quint64> m_latestGeneration{0}; // read by the loader to abandon stale scans
     bool m_ready = false;
     qint64 m_count = 0;
     QHash<int, QVector<OperationRow>> m_pages;

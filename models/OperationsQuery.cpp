@@ -13,6 +13,7 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
     : m_sort(sort)
 {
     QStringList clauses;
+    QStringList unindexed;
     if (!filter.states.isEmpty()) {
         QStringList marks;
         for (OperationState s : filter.states) {
@@ -20,24 +21,36 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
             m_values << OperationStates::name(s);
         }
         clauses << QStringLiteral("state IN (%1)").arg(marks.join(QStringLiteral(", ")));
+        unindexed << QStringLiteral("%1 IN (%2)").arg(dialect.unindexed(QStringLiteral("state")), marks.join(QStringLiteral(", ")));
     }
     if (!filter.providerId.isEmpty()) {
         clauses << QStringLiteral("provider_id = ?");
+        unindexed << dialect.unindexed(QStringLiteral("provider_id")) + QStringLiteral(" = ?");
         m_values << filter.providerId;
     }
     if (!filter.action.isEmpty()) {
         clauses << QStringLiteral("action = ?");
+        unindexed << dialect.unindexed(QStringLiteral("action")) + QStringLiteral(" = ?");
         m_values << filter.action;
     }
     if (!filter.text.trimmed().isEmpty()) {
         const QString like = dialect.caseInsensitiveLike();
         clauses << QStringLiteral("(entity_id %1 ? OR external_id %1 ? OR last_error %1 ?)").arg(like);
+        unindexed << clauses.last();
         QString pattern = filter.text.trimmed();
         pattern.replace(QLatin1Char('%'), QString()).replace(QLatin1Char('_'), QString());
         pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
         m_values << pattern << pattern << pattern;
     }
     m_where = clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));
+    m_whereUnindexed = unindexed.isEmpty() ? QString() : QStringLiteral(" WHERE ") + unindexed.join(QStringLiteral(" AND "));
+}
+
+bool OperationsQuery::sortIndexIsCheaper(qint64 matches, qint64 total)
+{
+    // Walking the sort index visits about pageSize * total / matches rows for a page; the
+    // filter's index hands over `matches` rows to sort, each several times dearer than a visit.
+    return matches * matches > 64 * total;
 }
 
 QString OperationsQuery::sortColumnSql(OperationsColumn column)
@@ -80,7 +93,7 @@ QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
 {
     const QString col = sortColumnSql(m_sort.column);
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    QString where = m_where;
+    QString where = this->where();
     if (fromKey) {
         const QString op = descending() ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
                                         : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
@@ -92,15 +105,21 @@ QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
         .arg(limit);
 }
 
-QString OperationsQuery::anchorsSql(int stride) const
+QString OperationsQuery::anchorsSql(int stride, int span, bool fromKey) const
 {
     const QString col = sortColumnSql(m_sort.column);
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    return QStringLiteral("SELECT k, id FROM (SELECT %1 AS k, id, ROW_NUMBER() OVER (ORDER BY %1 %2, id %2) AS rn "
-                          "FROM operations%3) numbered WHERE (rn - 1) %% %4 = 0 ORDER BY rn")
-        .arg(col, dir, m_where)
-        .arg(stride)
-        .replace(QLatin1String("%%"), QLatin1String("%"));
+    QString where = this->where();
+    if (fromKey)
+        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
+            + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, descending() ? QStringLiteral("<=") : QStringLiteral(">="));
+    // One row past the span, so the chunk also yields where the next one starts.
+    return QStringLiteral("SELECT k, id FROM (SELECT k, id, ROW_NUMBER() OVER (ORDER BY k %1, id %1) AS rn FROM "
+                          "(SELECT %2 AS k, id FROM operations%3 ORDER BY %2 %1, id %1 LIMIT %4) span) numbered "
+                          "WHERE (rn - 1) - ((rn - 1) / %5) * %5 = 0 ORDER BY rn")
+        .arg(dir, col, where)
+        .arg(span + 1)
+        .arg(stride);
 }
 
 OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)

@@ -61,17 +61,28 @@ public:
 
     QString countSql() const;
     QString pageSql(bool fromKey, bool inclusive, int limit) const;
-    // The key of every `stride`-th row, so any page can be reached without scanning to it.
-    QString anchorsSql(int stride) const;
+    // The key of every `stride`-th row among the next `span` rows (from a key, inclusive), so
+    // any page can be reached without scanning to it. Run chunk by chunk, so a newer filter
+    // never waits for a full scan of an old one.
+    QString anchorsSql(int stride, int span, bool fromKey) const;
     QVariantList filterValues() const { return m_values; }
+    bool hasFilter() const { return !m_where.isEmpty(); }
+    // Page and index queries walk the sort column's index and test the filter on the way,
+    // instead of collecting every match and sorting it: faster when matches are many.
+    void setPreferSortIndex(bool prefer) { m_preferSortIndex = prefer; }
+    static bool sortIndexIsCheaper(qint64 matches, qint64 total);
     static QString sortColumnSql(OperationsColumn column);
     static OperationRow rowFrom(const class QSqlQuery &query);
 
 private:
     bool descending() const;
 
+    QString where() const { return m_preferSortIndex ? m_whereUnindexed : m_where; }
+
     OperationsSort m_sort;
     QString m_where;
+    QString m_whereUnindexed;
+    bool m_preferSortIndex = false;
     QVariantList m_values;
 };
 

@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <functional>
+
 class QSqlDatabase;
 
 // Everything SQLite and PostgreSQL do differently, in one place per database
@@ -20,6 +22,11 @@ public:
     virtual bool prepareConnection(QSqlDatabase &db, QString *error) const = 0;
     // Serialises appends to the hash-chained audit log inside the current transaction.
     virtual QString lockAuditForAppend() const = 0;
+    // `column` in a WHERE clause that must not pick the index (so the sort's index is used).
+    virtual QString unindexed(const QString &column) const = 0;
+    // Made on the connection's own thread; calling it from any thread stops the statement the
+    // connection is running now (a scan for a filter the user has already replaced).
+    virtual std::function<void()> interrupter(const QSqlDatabase &db) const = 0;
     // Rewrites the placeholders of a migration file for this database.
     QString expandMigration(const QString &sql) const;
 };
@@ -33,6 +40,8 @@ public:
     QString caseInsensitiveLike() const override { return QStringLiteral("LIKE"); }
     bool prepareConnection(QSqlDatabase &db, QString *error) const override;
     QString lockAuditForAppend() const override { return {}; } // one writer at a time already
+    QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
+    std::function<void()> interrupter(const QSqlDatabase &db) const override;
 };
 
 class PostgresDialect : public SqlDialect
@@ -44,4 +53,6 @@ public:
     QString caseInsensitiveLike() const override { return QStringLiteral("ILIKE"); }
     bool prepareConnection(QSqlDatabase &db, QString *error) const override;
     QString lockAuditForAppend() const override { return QStringLiteral("LOCK TABLE audit_log IN EXCLUSIVE MODE"); }
+    QString unindexed(const QString &column) const override { return column; } // its planner has statistics
+    std::function<void()> interrupter(const QSqlDatabase &db) const override;
 };

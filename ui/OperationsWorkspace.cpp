@@ -187,9 +187,23 @@ void OperationsWorkspace::selectionChanged()
     const QList<qint64> ids = selectedIds();
     if (ids.size() == 1)
         m_detail->showOperation(ids.first());
-    m_retry->setEnabled(!m_busy && !ids.isEmpty());
-    m_resolve->setEnabled(!m_busy && ids.size() == 1);
-    m_cancel->setEnabled(!m_busy && ids.size() == 1);
+    // Offer only what the selected operations' states allow; the engine refuses the rest anyway.
+    bool canRetry = false;
+    bool canResolve = ids.size() == 1;
+    bool canCancel = ids.size() == 1;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows()) {
+        const QVariant state = m_model->data(index, OperationsModel::StateRole);
+        if (!state.isValid())
+            continue;
+        const auto s = static_cast<OperationState>(state.toInt());
+        canRetry = canRetry || OperationStates::canTransition(s, OperationState::Sending)
+            || s == OperationState::FailedPermanent; // explains why not, instead of staying silent
+        canResolve = canResolve && OperationStates::canTransition(s, OperationState::Resolved);
+        canCancel = canCancel && OperationStates::canTransition(s, OperationState::Cancelled);
+    }
+    m_retry->setEnabled(!m_busy && canRetry);
+    m_resolve->setEnabled(!m_busy && canResolve);
+    m_cancel->setEnabled(!m_busy && canCancel);
     m_retry->setText(ids.size() > 1 ? tr("Retry %1").arg(ids.size()) : tr("Retry"));
 }
 
