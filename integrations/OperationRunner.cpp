@@ -104,7 +104,9 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
     OperationUpdate claim;
     claim.countAttempt = true;
     claim.claimedBy = r->actor;
-    claim.claimedUntil = nowMs() + 60000;
+    // Long enough for the request and its token-bucket wait; after that, a claim still held
+    // means the process died mid-request and the next start settles it as unknown_outcome.
+    claim.claimedUntil = nowMs() + 2 * r->adapter->requestTimeoutMs() + 2000;
     Status claimed = store.transition(r->id, before.state, OperationState::Sending, claim);
     if (!claimed) {
         finish(r, claimed.error());

@@ -14,6 +14,7 @@ class PaymentsAdapter : public ProviderAdapter
 public:
     PaymentsAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials);
 
+    int requestTimeoutMs() const override { return m_provider.timeoutMs; }
     void prepare(Callback<Status> done) override;
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;

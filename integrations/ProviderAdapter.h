@@ -40,6 +40,8 @@ public:
 
     virtual ~ProviderAdapter() = default;
 
+    // How long one request may take; a claim on an operation outlives it.
+    virtual int requestTimeoutMs() const = 0;
     // Loads the credential; nothing is sent (and no attempt journaled) if this fails.
     virtual void prepare(Callback<Status> done) = 0;
     // The request as it will be journaled: no Authorization, no card data.

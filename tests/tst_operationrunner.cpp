@@ -5,6 +5,7 @@
 #include "TestSupport.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QTest>
 
 namespace {
@@ -50,6 +51,15 @@ private Q_SLOTS:
         QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("order-77")), 1);
         QCOMPARE(f.sandbox.totalCharges(), 1);
         QCOMPARE(store.attempts(id)->size(), 1);
+
+        // The key went over the wire twice; it must not be anywhere in the database files.
+        if (backend == QLatin1String("sqlite")) {
+            for (const QString &suffix : {QString(), QStringLiteral("-wal")}) {
+                QFile file(db.location().path + suffix);
+                QVERIFY(file.open(QIODevice::ReadOnly));
+                QVERIFY(!file.readAll().contains(SandboxFixture::kKey));
+            }
+        }
 
         auto audit = AuditLog(db).entriesFor(QStringLiteral("operation:%1").arg(id));
         QCOMPARE(audit->size(), 2);

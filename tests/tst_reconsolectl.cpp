@@ -2,6 +2,7 @@
 #include "AuditLog.h"
 #include "DemoData.h"
 #include "OperationStore.h"
+#include "ProviderStore.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
@@ -159,6 +160,79 @@ private Q_SLOTS:
         // Each operation charged once: the sandbox reports its count on the way out.
         const QString summary = QString::fromUtf8(sandbox.readAllStandardOutput());
         QVERIFY2(summary.contains(QStringLiteral("%1 charges").arg(ids.size())), qPrintable(summary));
+    }
+
+    // Killed while the request is in flight: the next start settles the operation as
+    // unknown_outcome, and the retry finds the charge instead of making a second one.
+    void crashMidRetryChargesOnce()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
+            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))
+                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");
+            QSKIP("No Secret Service here; the README's test command starts one.");
+        }
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("crash.sqlite"));
+        QProcess seedSandbox;
+        seedSandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")});
+        QVERIFY(seedSandbox.waitForReadyRead(10000));
+        const QRegularExpression urlPattern(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"));
+        const QString seedUrl = urlPattern.match(QString::fromUtf8(seedSandbox.readAllStandardOutput())).captured();
+        QCOMPARE(ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
+                      QStringLiteral("--sandbox-url"), seedUrl, QStringLiteral("--database"), db})
+                     .code,
+                 0);
+        seedSandbox.terminate();
+        seedSandbox.waitForFinished(10000);
+
+        // A provider that takes 30 s to answer its next request, and a client that waits 1 s.
+        QProcess sandbox;
+        sandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0"),
+                                                     QStringLiteral("--faults"), QStringLiteral("slow=30000")});
+        QVERIFY(sandbox.waitForReadyRead(10000));
+        const QString url = urlPattern.match(QString::fromUtf8(sandbox.readAllStandardOutput())).captured();
+        qint64 id = 0;
+        {
+            auto opened = Database::open(db);
+            QVERIFY(opened);
+            ProviderStore providers(*opened.value());
+            ProviderConfig p = providers.get(QString::fromLatin1(DemoData::kProviderId)).value();
+            p.baseUrl = url;
+            p.timeoutMs = 1000;
+            QVERIFY(providers.upsert(p));
+            QSqlQuery q(opened.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'retry_scheduled' LIMIT 1")) && q.next());
+            id = q.value(0).toLongLong();
+        }
+
+        QProcess retry;
+        retry.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("ops"), QStringLiteral("retry"), QString::number(id),
+                                                   QStringLiteral("--database"), db});
+        QVERIFY(retry.waitForStarted());
+        {
+            auto opened = Database::open(db);
+            QTRY_VERIFY_WITH_TIMEOUT(OperationStore(*opened.value()).get(id)->state == OperationState::Sending, 10000);
+        }
+        QTest::qWait(300); // the request is on its way to the slow provider
+        retry.kill();
+        QVERIFY(retry.waitForFinished(5000));
+
+        QTest::qWait(2 * 1000 + 2100); // the dead process's claim runs out
+        const Run list = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+                              QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        bool listed = false;
+        for (const QJsonValue &row : QJsonDocument::fromJson(list.out.toUtf8()).array())
+            listed = listed || row.toObject()[QStringLiteral("id")].toInteger() == id;
+        QVERIFY2(listed, "the interrupted operation was not settled as unknown_outcome");
+
+        const Run again = ctl({QStringLiteral("ops"), QStringLiteral("retry"), QString::number(id),
+                               QStringLiteral("--database"), db});
+        QVERIFY2(again.code == 0, qPrintable(again.err));
+        QVERIFY(again.out.contains(QLatin1String("succeeded")));
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
+        const QString summary = QString::fromUtf8(sandbox.readAllStandardOutput());
+        QVERIFY2(summary.contains(QLatin1String(" 1 charges")), qPrintable(summary));
     }
 };
 

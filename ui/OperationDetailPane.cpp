@@ -34,12 +34,14 @@ OperationDetailPane::OperationDetailPane(const Database &db, QWidget *parent)
     : QWidget(parent)
     , m_db(db)
     , m_title(new QLabel(this))
+    , m_history(nullptr)
     , m_form(new QFormLayout)
     , m_attempts(new QTableWidget(0, 6, this))
     , m_exchange(new QPlainTextEdit(this))
 {
     setObjectName(QStringLiteral("operationDetail"));
     m_title->setObjectName(QStringLiteral("detailTitle"));
+    m_title->setWordWrap(true);
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);
@@ -69,6 +71,7 @@ OperationDetailPane::OperationDetailPane(const Database &db, QWidget *parent)
     fieldsLayout->addStretch();
 
     auto *history = new QWidget(this);
+    m_history = history;
     auto *historyLayout = new QVBoxLayout(history);
     historyLayout->setContentsMargins(0, 0, 0, 0);
     historyLayout->addWidget(new QLabel(tr("<b>Attempts</b>"), history));
@@ -93,8 +96,9 @@ void OperationDetailPane::showOperation(qint64 id)
     m_attempts->setRowCount(0);
     m_exchanges.clear();
     m_exchange->clear();
+    m_history->setVisible(id != 0);
     if (id == 0) {
-        m_title->setText(tr("Select an operation"));
+        m_title->setText(tr("Select an operation to see its fields and every attempt."));
         return;
     }
     OperationStore store(m_db);

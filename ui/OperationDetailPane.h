@@ -25,6 +25,7 @@ private:
     const Database &m_db;
     qint64 m_id = 0;
     QLabel *m_title;
+    QWidget *m_history;
     QFormLayout *m_form;
     QTableWidget *m_attempts;
     QPlainTextEdit *m_exchange;

@@ -44,6 +44,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     , m_retry(new QPushButton(tr("Retry"), this))
     , m_resolve(new QPushButton(tr("Resolve…"), this))
     , m_cancel(new QPushButton(tr("Cancel operation…"), this))
+    , m_refresh(new QPushButton(tr("Refresh"), this))
 {
     setObjectName(QStringLiteral("operationsWorkspace"));
     buildFilters();
@@ -71,6 +72,10 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     m_retry->setObjectName(QStringLiteral("retryButton"));
     m_resolve->setObjectName(QStringLiteral("resolveButton"));
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_refresh->setObjectName(QStringLiteral("refreshButton"));
+    m_refresh->setShortcut(QKeySequence::Refresh);
+    m_refresh->setToolTip(tr("Read the operations again (F5): other consoles and agents change them too."));
+    m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_retry->setToolTip(tr("Send the selected operations again with their own idempotency keys. Unknown outcomes are "
                            "looked up at the provider first, so nothing is charged twice."));
     m_message->setObjectName(QStringLiteral("actionMessage"));
@@ -80,6 +85,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
 
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_count, 1);
+    actions->addWidget(m_refresh);
     actions->addWidget(m_retry);
     actions->addWidget(m_resolve);
     actions->addWidget(m_cancel);
@@ -114,6 +120,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     connect(m_retry, &QPushButton::clicked, this, &OperationsWorkspace::retrySelected);
     connect(m_resolve, &QPushButton::clicked, this, &OperationsWorkspace::resolveSelected);
     connect(m_cancel, &QPushButton::clicked, this, &OperationsWorkspace::cancelSelected);
+    connect(m_refresh, &QPushButton::clicked, this, &OperationsWorkspace::reloadAfterAction);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &OperationsWorkspace::selectionChanged);
     connect(m_model, &OperationsModel::ready, this, [this] {

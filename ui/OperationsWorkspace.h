@@ -58,5 +58,6 @@ private:
     QPushButton *m_retry;
     QPushButton *m_resolve;
     QPushButton *m_cancel;
+    QPushButton *m_refresh;
     bool m_busy = false;
 };
