@@ -1,5 +1,6 @@
 #include "AppContext.h"
 
+#include "CredentialService.h"
 #include "Database.h"
 #include "HttpTransport.h"
 #include "KeychainCredentialStore.h"
@@ -7,6 +8,8 @@
 #include "OperationService.h"
 #include "OperationStore.h"
 #include "ProviderRegistry.h"
+
+#include <QSettings>
 
 AppContext::~AppContext() = default;
 
@@ -25,6 +28,27 @@ QString AppContext::actor()
     return user.isEmpty() ? QStringLiteral("local") : user;
 }
 
+Result<QSet<Role>> AppContext::localRoles()
+{
+    if (qEnvironmentVariableIsSet("RECONSOLE_ROLES"))
+        return AccessPolicy::parseRoles(qEnvironmentVariable("RECONSOLE_ROLES"));
+    const QSettings settings;
+    return AccessPolicy::parseRoles(settings.value(QStringLiteral("roles"), QStringLiteral("support,finance,admin")).toString());
+}
+
+Status AppContext::setLocalRoles(const QString &list)
+{
+    auto roles = AccessPolicy::parseRoles(list);
+    if (!roles)
+        return roles.error();
+    QSettings settings;
+    settings.setValue(QStringLiteral("roles"), list);
+    settings.sync();
+    return settings.status() == QSettings::NoError
+        ? success()
+        : failure(ErrorClass::Storage, QStringLiteral("Cannot write the local settings (%1).").arg(settings.fileName()));
+}
+
 Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &parser, const QString &fallbackPath)
 {
     QString url = parser.value(QStringLiteral("database"));
@@ -39,10 +63,27 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     auto recovered = OperationStore(*ctx->m_db).recoverInterrupted(nowMs());
     if (!recovered)
         return recovered.error();
+    QSet<Role> roles;
+    QString actor = AppContext::actor();
+    if (ctx->m_db->location().dialect == QLatin1String("postgresql")) {
+        auto granted = AccessPolicy::rolesOfConnection(*ctx->m_db);
+        if (!granted)
+            return granted.error();
+        roles = granted.value();
+        actor = ctx->m_db->location().user;
+    } else {
+        auto local = localRoles();
+        if (!local)
+            return local.error();
+        roles = local.value();
+    }
+    ctx->m_access = std::make_unique<AccessPolicy>(roles, actor);
     ctx->m_credentials = std::make_unique<KeychainCredentialStore>();
     ctx->m_transport = std::make_unique<HttpTransport>(&ctx->m_network);
     ctx->m_registry = std::make_unique<ProviderRegistry>(*ctx->m_db, *ctx->m_transport, *ctx->m_credentials);
     ctx->m_runner = std::make_unique<OperationRunner>(*ctx->m_db, *ctx->m_registry);
-    ctx->m_service = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner);
+    ctx->m_service = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner, *ctx->m_access);
+    ctx->m_credentialService = std::make_unique<CredentialService>(*ctx->m_db, *ctx->m_credentials, *ctx->m_registry,
+                                                                   *ctx->m_access);
     return ctx;
 }

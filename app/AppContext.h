@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccessPolicy.h"
 #include "Result.h"
 
 #include <QCommandLineParser>
@@ -7,6 +8,8 @@
 
 #include <memory>
 
+class AccessPolicy;
+class CredentialService;
 class CredentialStore;
 class Database;
 class HttpTransport;
@@ -30,9 +33,15 @@ public:
     CredentialStore &credentials() { return *m_credentials; }
     HttpTransport &transport() { return *m_transport; }
     OperationService &operations() { return *m_service; }
+    CredentialService &credentialService() { return *m_credentialService; }
+    const AccessPolicy &access() const { return *m_access; }
     ProviderRegistry &providers() { return *m_registry; }
-    // Who the audit log names: the signed-in user of this machine.
+    // Who the audit log names: the signed-in user of this machine (or of the database).
     static QString actor();
+    // SQLite (single user): the roles in local settings, all three unless narrowed;
+    // RECONSOLE_ROLES overrides. PostgreSQL: the connection's reconsole_* database roles.
+    static Result<QSet<Role>> localRoles();
+    static Status setLocalRoles(const QString &list);
 
 private:
     AppContext() = default;
@@ -44,4 +53,6 @@ private:
     std::unique_ptr<ProviderRegistry> m_registry;
     std::unique_ptr<OperationRunner> m_runner;
     std::unique_ptr<OperationService> m_service;
+    std::unique_ptr<AccessPolicy> m_access;
+    std::unique_ptr<CredentialService> m_credentialService;
 };

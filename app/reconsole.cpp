@@ -62,6 +62,8 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
                       QStringLiteral("file")});
     parser.addOption({QStringLiteral("select"), QStringLiteral("Open with this operation selected."), QStringLiteral("id")});
+    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
+                      QStringLiteral("name")});
     parser.process(app);
 
     const bool demo = parser.isSet(QStringLiteral("demo"));
@@ -94,7 +96,7 @@ int main(int argc, char *argv[])
         keychainProblem = prepared ? QString() : prepared.message();
     }
 
-    MainWindow window({context.sharedDatabase(), &context.operations(), AppContext::actor(),
+    MainWindow window({context.sharedDatabase(), &context.operations(), &context.credentialService(), &context.access(),
                        demo ? sandbox.baseUrl() : QString()});
     window.show();
     if (!keychainProblem.isEmpty())
@@ -103,6 +105,8 @@ int main(int argc, char *argv[])
                                  keychainProblem + QObject::tr("\n\nRetries need the key and will say so; "
                                                                "browsing and resolving work."));
         });
+    if (parser.isSet(QStringLiteral("workspace")))
+        window.showWorkspace(parser.value(QStringLiteral("workspace")));
     if (parser.isSet(QStringLiteral("select")))
         window.operationsWorkspace()->selectOperation(parser.value(QStringLiteral("select")).toLongLong());
     if (parser.isSet(QStringLiteral("screenshot")))

@@ -1,11 +1,13 @@
 #include "DemoSetup.h"
 
+#include "CredentialDirectory.h"
 #include "CredentialStore.h"
 #include "Database.h"
 #include "DemoData.h"
 #include "OperationStore.h"
 #include "PaymentsAdapter.h"
 #include "ProviderStore.h"
+#include "Redactor.h"
 
 #include <QSqlQuery>
 
@@ -29,6 +31,8 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
     provider.ratePerSecond = 25;
     provider.burst = 25;
     provider.timeoutMs = 5000;
+    if (auto existing = ProviderStore(m_db).get(provider.id); existing && !existing->credentialId.isEmpty())
+        provider.credentialId = existing->credentialId; // keep a rotated key; only the sandbox moved
     Status stored = ProviderStore(m_db).upsert(provider);
     if (!stored) {
         done(stored);
@@ -46,9 +50,29 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             return;
         }
     }
+    if (provider.credentialId == QLatin1String(DemoData::kCredentialId) && !CredentialDirectory(m_db).get(provider.credentialId)) {
+        Credential c;
+        c.id = provider.credentialId;
+        c.providerId = provider.id;
+        c.environment = QStringLiteral("test");
+        c.kind = QStringLiteral("api-key");
+        c.label = QStringLiteral("Sandbox test key (demo)");
+        c.fingerprint = Redactor::fingerprint(QString::fromLatin1(kTestKey));
+        c.scopes = QStringLiteral("payment_intents refunds");
+        c.expiresAt = nowMs() + qint64(10) * 86400000; // so the expiry reminder has something to show
+        Status inserted = CredentialDirectory(m_db).insert(c);
+        if (!inserted) {
+            done(inserted);
+            return;
+        }
+    }
     m_credentials.read(provider.credentialId, [this, provider, done](Result<QString> secret) {
         if (secret) {
             chargeLostAnswers(done);
+            return;
+        }
+        if (provider.credentialId != QLatin1String(DemoData::kCredentialId)) {
+            done(secret.error()); // a rotated key is gone: say so, never put the demo key in its place
             return;
         }
         m_credentials.write(provider.credentialId, QString::fromLatin1(kTestKey), [this, done](Status written) {

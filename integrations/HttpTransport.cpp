@@ -26,6 +26,13 @@ void HttpTransport::setRateLimit(const QString &bucket, double ratePerSecond, in
     m_buckets.insert_or_assign(bucket, TokenBucket(ratePerSecond, burst));
 }
 
+void HttpTransport::ensureRateLimit(const QString &bucket, double ratePerSecond, int burst)
+{
+    const auto it = m_buckets.find(bucket);
+    if (it == m_buckets.end() || it->second.ratePerSecond() != ratePerSecond || it->second.burst() != burst)
+        setRateLimit(bucket, ratePerSecond, burst);
+}
+
 void HttpTransport::send(const HttpRequest &request, Callback done)
 {
     const auto bucket = m_buckets.find(request.bucket);

@@ -51,6 +51,8 @@ public:
     explicit HttpTransport(QNetworkAccessManager *network, QObject *parent = nullptr);
 
     void setRateLimit(const QString &bucket, double ratePerSecond, int burst);
+    // Sets the limit unless the bucket already has this rate (keeps its tokens across calls).
+    void ensureRateLimit(const QString &bucket, double ratePerSecond, int burst);
     void send(const HttpRequest &request, Callback done);
 
 private:

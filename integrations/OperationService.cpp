@@ -1,5 +1,6 @@
 #include "OperationService.h"
 
+#include "AccessPolicy.h"
 #include "AuditLog.h"
 #include "Database.h"
 #include "OperationRunner.h"
@@ -7,14 +8,16 @@
 
 #include <memory>
 
-OperationService::OperationService(const Database &db, OperationRunner &runner, QObject *parent)
+OperationService::OperationService(const Database &db, OperationRunner &runner, const AccessPolicy &access,
+                                   QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_runner(runner)
+    , m_access(access)
 {
 }
 
-void OperationService::retry(const QList<qint64> &ids, const QString &actor, Each each, std::function<void()> finished)
+void OperationService::retry(const QList<qint64> &ids, Each each, std::function<void()> finished)
 {
     if (ids.isEmpty()) {
         finished();
@@ -22,7 +25,15 @@ void OperationService::retry(const QList<qint64> &ids, const QString &actor, Eac
     }
     auto remaining = std::make_shared<int>(static_cast<int>(ids.size()));
     for (qint64 id : ids) {
-        m_runner.run(id, actor, [id, each, finished, remaining](Result<Operation> result) {
+        Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("operation.retry"),
+                                          QStringLiteral("operation:%1").arg(id));
+        if (!allowed) {
+            each(id, allowed.error());
+            if (--*remaining == 0)
+                finished();
+            continue;
+        }
+        m_runner.run(id, m_access.actor(), [id, each, finished, remaining](Result<Operation> result) {
             each(id, result);
             if (--*remaining == 0)
                 finished();
@@ -30,19 +41,22 @@ void OperationService::retry(const QList<qint64> &ids, const QString &actor, Eac
     }
 }
 
-Status OperationService::resolve(qint64 id, const QString &actor, const QString &reason)
+Status OperationService::resolve(qint64 id, const QString &reason)
 {
-    return close(id, OperationState::Resolved, actor, reason, QStringLiteral("operation.resolve"));
+    return close(id, OperationState::Resolved, reason, QStringLiteral("operation.resolve"));
 }
 
-Status OperationService::cancel(qint64 id, const QString &actor, const QString &reason)
+Status OperationService::cancel(qint64 id, const QString &reason)
 {
-    return close(id, OperationState::Cancelled, actor, reason, QStringLiteral("operation.cancel"));
+    return close(id, OperationState::Cancelled, reason, QStringLiteral("operation.cancel"));
 }
 
-Status OperationService::close(qint64 id, OperationState to, const QString &actor, const QString &reason,
-                               const QString &action)
+Status OperationService::close(qint64 id, OperationState to, const QString &reason, const QString &action)
 {
+    const QString &actor = m_access.actor();
+    Status allowed = m_access.require(Permission::HandleOperations, m_db, action, QStringLiteral("operation:%1").arg(id));
+    if (!allowed)
+        return allowed;
     if (reason.trimmed().isEmpty())
         return failure(ErrorClass::Input, QStringLiteral("Give a reason: the audit log records why, for whoever looks "
                                                          "at this operation next."));

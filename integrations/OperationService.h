@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class AccessPolicy;
 class Database;
 class OperationRunner;
 
@@ -19,16 +20,19 @@ class OperationService : public QObject
 public:
     using Each = std::function<void(qint64 id, const Result<Operation> &result)>;
 
-    OperationService(const Database &db, OperationRunner &runner, QObject *parent = nullptr);
+    // Acts as, and within the roles of, whoever `access` names.
+    OperationService(const Database &db, OperationRunner &runner, const AccessPolicy &access, QObject *parent = nullptr);
 
     // Retries each operation; `each` reports every one, `finished` once all are done.
-    void retry(const QList<qint64> &ids, const QString &actor, Each each, std::function<void()> finished);
-    Status resolve(qint64 id, const QString &actor, const QString &reason);
-    Status cancel(qint64 id, const QString &actor, const QString &reason);
+    void retry(const QList<qint64> &ids, Each each, std::function<void()> finished);
+    Status resolve(qint64 id, const QString &reason);
+    Status cancel(qint64 id, const QString &reason);
+    const AccessPolicy &access() const { return m_access; }
 
 private:
-    Status close(qint64 id, OperationState to, const QString &actor, const QString &reason, const QString &action);
+    Status close(qint64 id, OperationState to, const QString &reason, const QString &action);
 
     const Database &m_db;
     OperationRunner &m_runner;
+    const AccessPolicy &m_access;
 };

@@ -286,3 +286,21 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOu
         done(LookupOutcome{}); // not found: safe to send, with the same key
     });
 }
+
+void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)
+{
+    // GET /v1/balance: Stripe's cheapest authenticated read, with no side effects.
+    HttpRequest req;
+    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/balance"));
+    req.timeoutMs = m_provider.timeoutMs;
+    req.bucket = m_provider.id;
+    req.headers = {{"Authorization", "Bearer " + secret.toUtf8()}};
+    m_transport.send(req, [done](const HttpResponse &r) {
+        if (r.status == 200) {
+            done(QStringLiteral("ok"));
+            return;
+        }
+        const ProviderOutcome o = classify(r);
+        done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+    });
+}

@@ -19,6 +19,7 @@ public:
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
     void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) override;
+    void verifyCredential(const QString &secret, Callback<Result<QString>> done) override;
 
     // Exposed for tests: how one HTTP answer maps to an outcome.
     static ProviderOutcome classify(const HttpResponse &response);

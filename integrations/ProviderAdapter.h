@@ -47,6 +47,8 @@ public:
     // The request as it will be journaled: no Authorization, no card data.
     virtual QString describeRequest(const Operation &operation) const = 0;
     virtual void execute(const Operation &operation, Callback<ProviderOutcome> done) = 0;
+    // One cheap authenticated call with `secret`: a description on success, why not otherwise.
+    virtual void verifyCredential(const QString &secret, Callback<Result<QString>> done) = 0;
     // Asks the provider by idempotency key / metadata whether the operation already happened.
     virtual void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) = 0;
 };

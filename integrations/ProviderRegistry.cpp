@@ -1,8 +1,11 @@
 #include "ProviderRegistry.h"
 
+#include "CredentialDirectory.h"
 #include "HttpTransport.h"
 #include "PaymentsAdapter.h"
 #include "ProviderStore.h"
+
+#include <QDateTime>
 
 ProviderRegistry::ProviderRegistry(const Database &db, HttpTransport &transport, CredentialStore &credentials)
     : m_db(db)
@@ -13,24 +16,23 @@ ProviderRegistry::ProviderRegistry(const Database &db, HttpTransport &transport,
 
 Result<std::shared_ptr<ProviderAdapter>> ProviderRegistry::adapterFor(const QString &providerId)
 {
-    if (auto it = m_adapters.constFind(providerId); it != m_adapters.constEnd())
-        return *it;
     auto config = ProviderStore(m_db).get(providerId);
     if (!config)
         return config.error();
-    std::shared_ptr<ProviderAdapter> adapter;
-    if (config->kind == QLatin1String("payments"))
-        adapter = std::make_shared<PaymentsAdapter>(config.value(), m_transport, m_credentials);
-    else
+    if (!config->credentialId.isEmpty()) {
+        auto credential = CredentialDirectory(m_db).get(config->credentialId);
+        if (credential && credential->isRevoked())
+            return failure(ErrorClass::Revoked,
+                           QStringLiteral("Credential revoked: %1 (%2) was revoked on %3. Add or rotate in a new key "
+                                          "for %4 in the Credentials workspace, then retry.")
+                               .arg(credential->label, credential->id,
+                                    QDateTime::fromMSecsSinceEpoch(credential->revokedAt).toString(Qt::ISODate),
+                                    providerId));
+    }
+    if (config->kind != QLatin1String("payments"))
         return failure(ErrorClass::Input,
                        QStringLiteral("Provider %1 is of kind '%2', which this Reconsole cannot talk to.")
                            .arg(providerId, config->kind));
-    m_transport.setRateLimit(providerId, config->ratePerSecond, config->burst);
-    m_adapters.insert(providerId, adapter);
-    return adapter;
-}
-
-void ProviderRegistry::forget()
-{
-    m_adapters.clear();
+    m_transport.ensureRateLimit(providerId, config->ratePerSecond, config->burst);
+    return std::shared_ptr<ProviderAdapter>(std::make_shared<PaymentsAdapter>(config.value(), m_transport, m_credentials));
 }

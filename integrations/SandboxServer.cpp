@@ -239,6 +239,15 @@ SandboxServer::Answer SandboxServer::route(const QHttpServerRequest &request, co
 
     if (path == QLatin1String("/v1/payment_intents") && isPost)
         return createPaymentIntent(params, idempotencyKey);
+    if (path == QLatin1String("/v1/balance") && isGet) {
+        const QJsonArray funds{QJsonObject{{QStringLiteral("amount"), m_totalCharges * 1000},
+                                           {QStringLiteral("currency"), QStringLiteral("eur")}}};
+        const QJsonObject balance{{QStringLiteral("object"), QStringLiteral("balance")},
+                                  {QStringLiteral("available"), funds},
+                                  {QStringLiteral("pending"), QJsonArray()},
+                                  {QStringLiteral("livemode"), false}};
+        return Answer{200, QJsonDocument(balance).toJson(QJsonDocument::Compact), {}};
+    }
     if (path == QLatin1String("/v1/payment_intents/search") && isGet)
         return searchPaymentIntents(query.value(QStringLiteral("query")));
     if (path == QLatin1String("/v1/payment_intents") && isGet) {

@@ -11,6 +11,7 @@ public:
     // Takes a token and returns how many milliseconds the caller must wait before using it.
     qint64 reserve();
     double ratePerSecond() const { return m_rate; }
+    int burst() const { return static_cast<int>(m_burst); }
 
 private:
     void refill();

@@ -20,6 +20,7 @@ const ClassName kNames[] = {
     {ErrorClass::Keychain, "keychain"},
     {ErrorClass::Input, "input"},
     {ErrorClass::State, "state"},
+    {ErrorClass::Revoked, "credential_revoked"},
 };
 } // namespace
 

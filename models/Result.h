@@ -20,6 +20,7 @@ enum class ErrorClass {
     Keychain,    // the OS keychain
     Input,       // bad input from a person or a file
     State,       // an illegal transition
+    Revoked,     // the credential an operation needs was revoked
 };
 
 QString errorClassName(ErrorClass errorClass);
@@ -46,6 +47,7 @@ public:
     T &value() { return *m_value; }
     const T &operator*() const { return *m_value; }
     const T *operator->() const { return &*m_value; }
+    T value_or(T fallback) const { return m_value ? *m_value : std::move(fallback); }
     const Error &error() const { return m_error; }
     QString message() const { return m_error.message; }
 

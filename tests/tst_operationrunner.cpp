@@ -174,24 +174,24 @@ private Q_SLOTS:
         const qint64 a = store.insert(SandboxFixture::payment(QStringLiteral("order-83"))).value();
         const qint64 b = store.insert(SandboxFixture::payment(QStringLiteral("order-84"))).value();
 
-        QVERIFY(!f.service->resolve(a, QStringLiteral("alice"), QStringLiteral("   ")));
-        Status pendingResolve = f.service->resolve(a, QStringLiteral("alice"), QStringLiteral("paid by transfer"));
+        QVERIFY(!f.service->resolve(a, QStringLiteral("   ")));
+        Status pendingResolve = f.service->resolve(a, QStringLiteral("paid by transfer"));
         QVERIFY(!pendingResolve); // a pending operation has not failed: cancel it instead
-        QVERIFY(f.service->cancel(a, QStringLiteral("alice"), QStringLiteral("customer withdrew the order")));
+        QVERIFY(f.service->cancel(a, QStringLiteral("customer withdrew the order")));
         QCOMPARE(store.get(a)->state, OperationState::Cancelled);
         QCOMPARE(store.get(a)->resolution, QStringLiteral("customer withdrew the order"));
 
         QVERIFY(store.transition(b, OperationState::Pending, OperationState::Sending));
         QVERIFY(store.transition(b, OperationState::Sending, OperationState::UnknownOutcome));
-        QVERIFY(!f.service->cancel(b, QStringLiteral("bob"), QStringLiteral("give up")));
-        QVERIFY(f.service->resolve(b, QStringLiteral("bob"), QStringLiteral("confirmed in the provider dashboard")));
+        QVERIFY(!f.service->cancel(b, QStringLiteral("give up")));
+        QVERIFY(f.service->resolve(b, QStringLiteral("confirmed in the provider dashboard")));
         QCOMPARE(store.get(b)->state, OperationState::Resolved);
 
         const auto entries = AuditLog(*scratch.db()).entriesFor(QStringLiteral("operation:%1").arg(b)).value();
         QCOMPARE(entries.size(), 2);
         QCOMPARE(entries[0].action, QStringLiteral("operation.cancel.refused"));
         QCOMPARE(entries[1].action, QStringLiteral("operation.resolve"));
-        QCOMPARE(entries[1].actor, QStringLiteral("bob"));
+        QCOMPARE(entries[1].actor, QStringLiteral("tester"));
         QCOMPARE(entries[1].before, QStringLiteral("unknown_outcome"));
         QCOMPARE(entries[1].after, QStringLiteral("resolved"));
         QCOMPARE(entries[1].reason, QStringLiteral("confirmed in the provider dashboard"));

@@ -5,7 +5,7 @@
 #include "MainWindow.h"
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
-#include "ReasonDialog.h"
+#include "Prompts.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 
@@ -35,7 +35,7 @@ private Q_SLOTS:
         limited.createdAt = nowMs() + 1000; // newest: first row
         const qint64 retryId = store.insert(limited).value();
 
-        MainWindow window({scratch.db(), f.service.get(), QStringLiteral("tester"), f.sandbox.baseUrl()});
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.sandbox.baseUrl()});
         window.show();
         OperationsWorkspace *workspace = window.operationsWorkspace();
         OperationsModel *model = workspace->model();
@@ -78,9 +78,9 @@ private Q_SLOTS:
         const qint64 declinedId = model->operationIdAt(declinedRow);
         table->clearSelection();
         table->selectRow(declinedRow);
-        ReasonDialog::setTestHook([](const QString &) { return QStringLiteral("Customer paid by bank transfer"); });
+        Prompts::setTestHooks({[](const QString &) { return QStringLiteral("Customer paid by bank transfer"); }, {}});
         QTest::mouseClick(resolve, Qt::LeftButton);
-        ReasonDialog::setTestHook({});
+        Prompts::setTestHooks({});
         QTRY_VERIFY(message->text().contains(QLatin1String("resolved")));
         const Operation resolved = store.get(declinedId).value();
         QCOMPARE(resolved.state, OperationState::Resolved);
@@ -102,7 +102,7 @@ private Q_SLOTS:
         declined.lastErrorClass = ErrorClass::Client;
         declined.lastError = QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer.");
         store.insert(declined);
-        MainWindow window({scratch.db(), f.service.get(), QStringLiteral("tester"), {}});
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, {}});
         window.show();
         auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
         auto *message = window.findChild<QLabel *>(QStringLiteral("actionMessage"));

@@ -1,5 +1,8 @@
 #include "MainWindow.h"
 
+#include "AccessPolicy.h"
+#include "CredentialsModel.h"
+#include "CredentialsWorkspace.h"
 #include "Database.h"
 #include "OperationsWorkspace.h"
 
@@ -13,16 +16,27 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     : QMainWindow(parent)
     , m_navigation(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
-    , m_operations(new OperationsWorkspace(context.db, *context.operations, context.actor, this))
+    , m_operations(new OperationsWorkspace(context.db, *context.operations, this))
+    , m_credentials(new CredentialsWorkspace(*context.db, *context.credentials, *context.access, this))
+    , m_expiry(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Reconsole — %1").arg(context.db->location().display()));
     m_navigation->setObjectName(QStringLiteral("navigation"));
     m_navigation->setFixedWidth(170);
-    m_navigation->setSpacing(2);
-    addWorkspace(tr("Operations"), m_operations);
+    m_navigation->setSpacing(3);
+    const AccessPolicy &access = *context.access;
+    addWorkspace(tr("Operations"), m_operations, access.allows(Permission::HandleOperations),
+                 tr("Retrying and resolving operations needs the support role."));
+    addWorkspace(tr("Credentials"), m_credentials, access.allows(Permission::ManageCredentials),
+                 tr("Managing credentials needs the admin role."));
     connect(m_navigation, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
-    m_navigation->setCurrentRow(0);
+    for (int row = 0; row < m_navigation->count(); ++row) {
+        if (m_navigation->item(row)->flags() & Qt::ItemIsEnabled) {
+            m_navigation->setCurrentRow(row);
+            break;
+        }
+    }
 
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
@@ -30,19 +44,43 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
+    m_expiry->setObjectName(QStringLiteral("expiryReminder"));
+    m_expiry->setStyleSheet(QStringLiteral("color: #8d5a00; font-weight: bold;"));
+    statusBar()->addPermanentWidget(m_expiry);
     auto *where = new QLabel(context.db->location().display(), this);
     where->setObjectName(QStringLiteral("databaseLabel"));
     statusBar()->addPermanentWidget(where);
     if (!context.sandboxUrl.isEmpty())
         statusBar()->addPermanentWidget(new QLabel(tr("Sandbox: %1").arg(context.sandboxUrl), this));
-    statusBar()->addPermanentWidget(new QLabel(tr("Signed in: %1").arg(context.actor), this));
-    connect(m_operations, &OperationsWorkspace::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 8000); });
+    auto *who = new QLabel(tr("Signed in: %1 (%2)").arg(access.actor(), access.describe()), this);
+    who->setObjectName(QStringLiteral("signedInLabel"));
+    statusBar()->addPermanentWidget(who);
+
+    auto toStatusBar = [this](const QString &text) { statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 8000); };
+    connect(m_operations, &OperationsWorkspace::message, this, toStatusBar);
+    connect(m_credentials, &CredentialsWorkspace::message, this, toStatusBar);
+    auto showExpiry = [this](int count, int days) {
+        m_expiry->setText(count ? tr("%n credential(s) expire within %1 days", nullptr, count).arg(days) : QString());
+        m_expiry->setVisible(count > 0);
+    };
+    connect(m_credentials, &CredentialsWorkspace::expiringChanged, this, showExpiry);
+    m_credentials->model()->reload(); // emits the first reminder through the workspace
     resize(1500, 900);
 }
 
-void MainWindow::addWorkspace(const QString &name, QWidget *workspace)
+void MainWindow::addWorkspace(const QString &name, QWidget *workspace, bool allowed, const QString &whyNot)
 {
-    m_navigation->addItem(name);
+    auto *item = new QListWidgetItem(name, m_navigation);
+    if (!allowed) {
+        item->setFlags(item->flags() & ~Qt::ItemIsEnabled);
+        item->setToolTip(whyNot);
+    }
     m_stack->addWidget(workspace);
+}
+
+void MainWindow::showWorkspace(const QString &name)
+{
+    const auto items = m_navigation->findItems(name, Qt::MatchExactly);
+    if (!items.isEmpty() && (items.first()->flags() & Qt::ItemIsEnabled))
+        m_navigation->setCurrentItem(items.first());
 }

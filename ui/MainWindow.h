@@ -4,22 +4,28 @@
 
 #include <memory>
 
+class AccessPolicy;
+class CredentialService;
+class CredentialsWorkspace;
 class Database;
 class OperationService;
 class OperationsWorkspace;
+class QLabel;
 class QListWidget;
 class QStackedWidget;
 
-// What the window shows beside the data: where it comes from and who is signed in.
+// What the window works with, wired by the application.
 struct WorkbenchContext
 {
     std::shared_ptr<Database> db;
     OperationService *operations = nullptr;
-    QString actor;
+    CredentialService *credentials = nullptr;
+    const AccessPolicy *access = nullptr;
     QString sandboxUrl; // empty when no sandbox runs in-process
 };
 
-// The shell: a navigation of workspaces on the left, the chosen one on the right.
+// The shell: a navigation of workspaces on the left, the chosen one on the right. A
+// workspace the signed-in roles do not cover is shown but not opened.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -27,11 +33,15 @@ public:
     explicit MainWindow(const WorkbenchContext &context, QWidget *parent = nullptr);
 
     OperationsWorkspace *operationsWorkspace() const { return m_operations; }
+    CredentialsWorkspace *credentialsWorkspace() const { return m_credentials; }
+    void showWorkspace(const QString &name);
 
 private:
-    void addWorkspace(const QString &name, QWidget *workspace);
+    void addWorkspace(const QString &name, QWidget *workspace, bool allowed, const QString &whyNot);
 
     QListWidget *m_navigation;
     QStackedWidget *m_stack;
     OperationsWorkspace *m_operations;
+    CredentialsWorkspace *m_credentials;
+    QLabel *m_expiry;
 };

@@ -4,7 +4,7 @@
 #include "OperationService.h"
 #include "OperationStore.h"
 #include "OperationsModel.h"
-#include "ReasonDialog.h"
+#include "Prompts.h"
 #include "StateDelegate.h"
 
 #include <QComboBox>
@@ -25,12 +25,11 @@ constexpr int kAllStates = -1;
 constexpr int kNeedsAction = -2;
 } // namespace
 
-OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, OperationService &service, QString actor,
+OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, OperationService &service,
                                          QWidget *parent)
     : QWidget(parent)
     , m_db(std::move(db))
     , m_service(service)
-    , m_actor(std::move(actor))
     , m_model(new OperationsModel(m_db, this))
     , m_table(new QTableView(this))
     , m_detail(new OperationDetailPane(*m_db, this))
@@ -242,7 +241,7 @@ void OperationsWorkspace::retrySelected()
     auto problems = std::make_shared<QStringList>();
     auto succeeded = std::make_shared<int>(0);
     m_service.retry(
-        ids, m_actor,
+        ids,
         [problems, succeeded](qint64 id, const Result<Operation> &result) {
             if (result)
                 ++*succeeded;
@@ -265,12 +264,12 @@ void OperationsWorkspace::resolveSelected()
     const QList<qint64> ids = selectedIds();
     if (ids.size() != 1)
         return;
-    const QString reason = ReasonDialog::ask(this, tr("Resolve operation %1").arg(ids.first()),
+    const QString reason = Prompts::reason(this, tr("Resolve operation %1").arg(ids.first()),
                                              tr("Resolving closes the operation without sending it again. Say why "
                                                 "(the audit log keeps it):"));
     if (reason.isEmpty())
         return;
-    Status done = m_service.resolve(ids.first(), m_actor, reason);
+    Status done = m_service.resolve(ids.first(), reason);
     showMessage(done ? tr("Operation %1 resolved.").arg(ids.first()) : done.message(), !done);
     reloadAfterAction();
 }
@@ -280,11 +279,11 @@ void OperationsWorkspace::cancelSelected()
     const QList<qint64> ids = selectedIds();
     if (ids.size() != 1)
         return;
-    const QString reason = ReasonDialog::ask(this, tr("Cancel operation %1").arg(ids.first()),
+    const QString reason = Prompts::reason(this, tr("Cancel operation %1").arg(ids.first()),
                                              tr("Cancelling means it will never be sent. Say why:"));
     if (reason.isEmpty())
         return;
-    Status done = m_service.cancel(ids.first(), m_actor, reason);
+    Status done = m_service.cancel(ids.first(), reason);
     showMessage(done ? tr("Operation %1 cancelled.").arg(ids.first()) : done.message(), !done);
     reloadAfterAction();
 }

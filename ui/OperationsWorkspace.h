@@ -21,8 +21,7 @@ class OperationsWorkspace : public QWidget
 {
     Q_OBJECT
 public:
-    OperationsWorkspace(std::shared_ptr<const Database> db, OperationService &service, QString actor,
-                        QWidget *parent = nullptr);
+    OperationsWorkspace(std::shared_ptr<const Database> db, OperationService &service, QWidget *parent = nullptr);
 
     OperationsModel *model() const { return m_model; }
     void retrySelected();
@@ -44,7 +43,6 @@ private:
 
     std::shared_ptr<const Database> m_db;
     OperationService &m_service;
-    QString m_actor;
     OperationsModel *m_model;
     QTableView *m_table;
     OperationDetailPane *m_detail;

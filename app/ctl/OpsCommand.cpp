@@ -164,7 +164,7 @@ int retry(const QStringList &args)
     int failures = 0;
     bool finished = false;
     ctx.value()->operations().retry(
-        ids, AppContext::actor(),
+        ids,
         [&](qint64 id, const Result<Operation> &result) {
             if (result) {
                 out() << id << ": " << OperationStates::name(result->state)
@@ -205,8 +205,7 @@ int close(const QStringList &args, bool resolve)
         return fail(ctx.message());
     OperationService &service = ctx.value()->operations();
     const QString reason = parser.value(QStringLiteral("reason"));
-    Status done = resolve ? service.resolve(ids.first(), AppContext::actor(), reason)
-                          : service.cancel(ids.first(), AppContext::actor(), reason);
+    Status done = resolve ? service.resolve(ids.first(), reason) : service.cancel(ids.first(), reason);
     if (!done)
         return fail(done.message());
     out() << ids.first() << ": " << (resolve ? "resolved" : "cancelled") << Qt::endl;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "AccessPolicy.h"
+#include "CredentialService.h"
 #include "CredentialStore.h"
 #include "Database.h"
 #include "HttpTransport.h"
@@ -20,8 +22,9 @@ struct SandboxFixture
 {
     static constexpr auto kKey = "sk_test_fixture_0000000000004242";
 
-    SandboxFixture(const Database &db, int timeoutMs = 1500)
+    SandboxFixture(const Database &db, int timeoutMs = 1500, QSet<Role> roles = AccessPolicy::allRoles())
         : transport(&network)
+        , access(roles, QStringLiteral("tester"))
     {
         sandbox.start();
         ProviderConfig p{QStringLiteral("stripe-sandbox"), QStringLiteral("payments"), QStringLiteral("Sandbox"),
@@ -33,7 +36,8 @@ struct SandboxFixture
         policy.baseDelayMs = 20;
         policy.maxDelayMs = 100;
         runner = std::make_unique<OperationRunner>(db, *registry, policy);
-        service = std::make_unique<OperationService>(db, *runner);
+        service = std::make_unique<OperationService>(db, *runner, access);
+        credentialService = std::make_unique<CredentialService>(db, credentials, *registry, access);
     }
 
     static Operation payment(const QString &key, const QString &paymentMethod = QStringLiteral("pm_card_visa"))
@@ -54,7 +58,9 @@ struct SandboxFixture
     QNetworkAccessManager network;
     HttpTransport transport;
     MemoryCredentialStore credentials;
+    AccessPolicy access;
     std::unique_ptr<ProviderRegistry> registry;
     std::unique_ptr<OperationRunner> runner;
     std::unique_ptr<OperationService> service;
+    std::unique_ptr<CredentialService> credentialService;
 };

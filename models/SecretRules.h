@@ -1,0 +1,14 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QString>
+
+// What a secret may be saved as, read from its own prefix (Stripe's conventions): a live key
+// is never stored as test or used against a sandbox, and the other way round.
+namespace SecretRules {
+// `environment` is "test" or "live"; `kind` is "api-key" or "webhook-secret".
+Status check(const QString &secret, const QString &environment, const QString &kind);
+// Whether a provider at `baseUrl` is a local sandbox (loopback), where only test keys belong.
+bool isSandboxUrl(const QString &baseUrl);
+} // namespace SecretRules

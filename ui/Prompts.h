@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QString>
+
+#include <functional>
+
+class QWidget;
+
+// The questions the console asks a person: why, which secret, are you sure. Tests answer
+// them through hooks instead of modal loops.
+namespace Prompts {
+// A reason for the audit log; empty if the person backed out.
+QString reason(QWidget *parent, const QString &title, const QString &prompt);
+// A secret in a masked field; empty if the person backed out.
+QString secret(QWidget *parent, const QString &title, const QString &prompt);
+bool confirm(QWidget *parent, const QString &title, const QString &question);
+
+struct TestHooks
+{
+    std::function<QString(const QString &title)> text; // reason() and secret()
+    std::function<bool(const QString &title)> confirm;
+};
+void setTestHooks(TestHooks hooks); // empty hooks show the real dialogs again
+} // namespace Prompts
