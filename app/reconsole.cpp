@@ -2,6 +2,7 @@
 #include "AppContext.h"
 #include "Database.h"
 #include "DemoSetup.h"
+#include "Logging.h"
 #include "MainWindow.h"
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
@@ -48,6 +49,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("reconsole"));
     QApplication::setApplicationDisplayName(QStringLiteral("Reconsole"));
     QApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
+    Logging::install(QStringLiteral("reconsole"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Reconsole: retry and resolve failed operations, reconcile, and "

@@ -1,5 +1,6 @@
 // reconsolectl: Reconsole's core without a window, as sub-commands.
 #include "Commands.h"
+#include "Logging.h"
 
 #include <QCoreApplication>
 
@@ -12,11 +13,13 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("Reconsole"));
     QCoreApplication::setApplicationName(QStringLiteral("reconsole"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
+    Logging::install(QStringLiteral("reconsolectl"));
 
     const std::map<QString, std::function<int(const QStringList &)>> commands{
         {QStringLiteral("demo"), Commands::demo},   {QStringLiteral("sandbox"), Commands::sandbox},
         {QStringLiteral("ops"), Commands::ops},     {QStringLiteral("audit"), Commands::audit},
-        {QStringLiteral("bench"), Commands::bench},
+        {QStringLiteral("bench"), Commands::bench}, {QStringLiteral("credentials"), Commands::credentials},
+        {QStringLiteral("roles"), Commands::roles},
     };
     const QStringList args = QCoreApplication::arguments();
     const QString name = args.value(1);
@@ -33,6 +36,11 @@ int main(int argc, char *argv[])
                "  ops resolve ID --reason TEXT                   resolve by hand\n"
                "  ops cancel ID --reason TEXT                    cancel\n"
                "  audit verify                                   check the audit log's hash chain\n"
+               "  audit export [--format csv|json] [--output F]  export the audit log\n"
+               "  credentials list [--json]                      credential metadata (never secrets)\n"
+               "  credentials add --provider P --environment E --label L [--kind K]   secret on stdin\n"
+               "  credentials verify|rotate|revoke ID            rotate reads the new secret on stdin\n"
+               "  roles [set LIST]                               signed-in roles (support, finance, admin)\n"
                "  bench table --rows N                           measure the operations table\n\n"
                "Every command takes --database URL (sqlite:PATH, a path, or postgresql://user@host:port/db).\n";
         return help ? 0 : 2;

@@ -217,7 +217,7 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
         m_store.remove(next.id, [](Status) {});
         CredentialDirectory(m_db).remove(next.id);
         audit(QStringLiteral("credential.rotate.rollback"), id, why.message, next.id, id);
-        qCWarning(lcCredentials) << "rotation of" << id << "rolled back:" << why.message;
+        qCInfo(lcCredentials) << "rotation of" << id << "rolled back:" << why.message;
         done(failure(why.errorClass, QStringLiteral("%1 Nothing changed: everything still uses %2.").arg(why.message, id)));
     };
     m_store.write(next.id, newSecret.trimmed(), [this, id, next, newSecret, rollback, done](Status written) {

@@ -6,7 +6,10 @@
 #include "ProviderAdapter.h"
 #include "ProviderRegistry.h"
 
+#include <QLoggingCategory>
 #include <QTimer>
+
+Q_LOGGING_CATEGORY(lcOperations, "reconsole.operations")
 
 struct OperationRunner::Run
 {
@@ -125,7 +128,17 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
         return;
     }
     ++r->triesThisRun;
+    qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 sent (key %3)")
+                                          .arg(r->id)
+                                          .arg(number)
+                                          .arg(before.idempotencyKey);
     r->adapter->execute(before, [this, r, number, id = attemptId.value()](ProviderOutcome outcome) {
+        qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 → %3 in %4 ms: %5")
+                                              .arg(r->id)
+                                              .arg(number)
+                                              .arg(OperationStates::name(outcome.state))
+                                              .arg(outcome.latencyMs)
+                                              .arg(outcome.message);
         OperationStore store(m_db);
         Attempt a;
         a.id = id;

@@ -98,6 +98,18 @@ Result<QList<AuditEntry>> AuditLog::entriesFor(const QString &target) const
     return entries;
 }
 
+Result<QList<AuditEntry>> AuditLog::entries() const
+{
+    QSqlQuery q(m_db.connection());
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT %1 FROM audit_log ORDER BY id").arg(QLatin1String(kColumns))))
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot read the audit log: %1").arg(q.lastError().text()));
+    QList<AuditEntry> list;
+    while (q.next())
+        list << entryFrom(q);
+    return list;
+}
+
 Result<AuditVerification> AuditLog::verify() const
 {
     QSqlQuery q(m_db.connection());

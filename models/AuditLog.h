@@ -41,6 +41,7 @@ public:
     // Inside the caller's transaction, so the audited change and its entry commit together.
     Status appendInTransaction(AuditEntry entry);
     Result<QList<AuditEntry>> entriesFor(const QString &target) const;
+    Result<QList<AuditEntry>> entries() const; // all, oldest first
     Result<AuditVerification> verify() const;
 
     static QString hashOf(const AuditEntry &entry);

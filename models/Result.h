@@ -43,8 +43,10 @@ public:
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
-    const T &value() const { return *m_value; }
-    T &value() { return *m_value; }
+    const T &value() const & { return *m_value; }
+    T &value() & { return *m_value; }
+    // By value from a temporary, so `for (x : f().value())` never iterates a dead object.
+    T value() && { return std::move(*m_value); }
     const T &operator*() const { return *m_value; }
     const T *operator->() const { return &*m_value; }
     T value_or(T fallback) const { return m_value ? *m_value : std::move(fallback); }

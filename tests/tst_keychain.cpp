@@ -1,6 +1,10 @@
 // The real OS keychain: a Secret Service (gnome-keyring) that the test command starts on a
 // private D-Bus session with a fresh, unlocked keyring.
+#include "AuditLog.h"
+#include "CredentialDirectory.h"
 #include "KeychainCredentialStore.h"
+#include "SandboxFixture.h"
+#include "TestSupport.h"
 
 #include <QTest>
 
@@ -62,6 +66,67 @@ private Q_SLOTS:
         QVERIFY(!gone);
         QCOMPARE(gone.error().errorClass, ErrorClass::Keychain);
         QVERIFY2(gone.message().contains(QLatin1String("has no secret")), qPrintable(gone.message()));
+    }
+
+    // The credential life cycle on the real keychain: add, read back, rotate (rejected, then
+    // accepted), revoke.
+    void credentialLifeCycle()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        KeychainCredentialStore keychain;
+        SandboxFixture f(db, 1500, AccessPolicy::allRoles(), &keychain);
+        const QString first = QStringLiteral("sk_test_lifecycle_first_%1").arg(QDateTime::currentMSecsSinceEpoch());
+        const QString second = QStringLiteral("sk_test_lifecycle_second_%1").arg(QDateTime::currentMSecsSinceEpoch());
+        f.sandbox.setAcceptedKeys({first, second});
+
+        ProviderConfig p = ProviderStore(db).get(QStringLiteral("stripe-sandbox")).value();
+        p.credentialId.clear(); // the first credential added becomes the provider's
+        QVERIFY(ProviderStore(db).upsert(p));
+        CredentialService::NewCredential request;
+        request.providerId = p.id;
+        request.label = QStringLiteral("Lifecycle");
+        std::optional<Result<Credential>> added;
+        f.credentialService->add(request, first, [&](Result<Credential> r) { added = r; });
+        Result<Credential> a = wait(added);
+        QVERIFY2(a, qPrintable(a.message()));
+        QCOMPARE(ProviderStore(db).get(p.id)->credentialId, a->id);
+
+        std::optional<Result<QString>> read;
+        keychain.read(a->id, [&](Result<QString> r) { read = r; });
+        QCOMPARE(wait(read).value(), first);
+
+        std::optional<Result<Credential>> verified;
+        f.credentialService->verify(a->id, [&](Result<Credential> r) { verified = r; });
+        QVERIFY(wait(verified));
+
+        std::optional<Result<Credential>> rejected;
+        f.credentialService->rotate(a->id, QStringLiteral("sk_test_not_accepted_by_provider"),
+                                    [&](Result<Credential> r) { rejected = r; });
+        QVERIFY(!wait(rejected));
+        QCOMPARE(ProviderStore(db).get(p.id)->credentialId, a->id);
+        QCOMPARE(CredentialDirectory(db).all()->size(), 1);
+
+        std::optional<Result<Credential>> rotated;
+        f.credentialService->rotate(a->id, second, [&](Result<Credential> r) { rotated = r; });
+        Result<Credential> b = wait(rotated);
+        QVERIFY2(b, qPrintable(b.message()));
+        QCOMPARE(ProviderStore(db).get(p.id)->credentialId, b->id);
+        read.reset();
+        keychain.read(b->id, [&](Result<QString> r) { read = r; });
+        QCOMPARE(wait(read).value(), second);
+
+        std::optional<Status> revoked;
+        f.credentialService->revoke(a->id, QStringLiteral("rotated out"), [&](Status s) { revoked = s; });
+        QVERIFY(wait(revoked));
+        read.reset();
+        keychain.read(a->id, [&](Result<QString> r) { read = r; });
+        QVERIFY(!wait(read));
+        QCOMPARE(AuditLog(db).verify()->firstBrokenId, 0);
+
+        revoked.reset();
+        f.credentialService->revoke(b->id, QStringLiteral("test over"), [&](Status s) { revoked = s; });
+        QVERIFY(wait(revoked));
     }
 
     void removingWhatIsNotThereIsFine()

@@ -2,6 +2,9 @@
 // against the sandbox, resolve another with a reason.
 #include "AuditLog.h"
 #include "DemoData.h"
+#include "AddCredentialDialog.h"
+#include "CredentialsModel.h"
+#include "CredentialsWorkspace.h"
 #include "MainWindow.h"
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
@@ -12,6 +15,8 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
@@ -111,6 +116,70 @@ private Q_SLOTS:
         window.operationsWorkspace()->retrySelected();
         QTRY_VERIFY(message->text().contains(QLatin1String("retrying will not help")));
         QCOMPARE(f.sandbox.requestCount(), 0);
+    }
+
+    // An admin adds a key through the dialog (masked field, prefix checked) and verifies it.
+    void addAndVerifyCredential()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        const QString key = QStringLiteral("sk_test_guiAddedKey_98765");
+        f.sandbox.setAcceptedKeys({key});
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, {}});
+        window.show();
+        window.showWorkspace(QStringLiteral("Credentials"));
+        CredentialsWorkspace *workspace = window.credentialsWorkspace();
+        QVERIFY(workspace->isVisible());
+        auto *add = workspace->findChild<QPushButton *>(QStringLiteral("addCredentialButton"));
+        auto *verify = workspace->findChild<QPushButton *>(QStringLiteral("verifyButton"));
+        auto *table = workspace->findChild<QTableView *>(QStringLiteral("credentialsTable"));
+        auto *message = workspace->findChild<QLabel *>(QStringLiteral("credentialMessage"));
+        QVERIFY(add && verify && table && message);
+        QCOMPARE(workspace->model()->rowCount(), 0);
+
+        // A live key offered as a test key: the dialog says why and will not accept.
+        QString problem;
+        AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
+            dialog.findChild<QLineEdit *>(QStringLiteral("secretField"))->setText(QStringLiteral("sk_live_notForTheSandbox1"));
+            problem = dialog.findChild<QLabel *>(QStringLiteral("problemLabel"))->text();
+            return true;
+        });
+        QTest::mouseClick(add, Qt::LeftButton);
+        QVERIFY2(problem.contains(QLatin1String("live key")), qPrintable(problem));
+        QCOMPARE(workspace->model()->rowCount(), 0);
+
+        AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
+            auto *secret = dialog.findChild<QLineEdit *>(QStringLiteral("secretField"));
+            [&] { QCOMPARE(secret->echoMode(), QLineEdit::Password); }();
+            dialog.findChild<QLineEdit *>(QStringLiteral("labelField"))->setText(QStringLiteral("Checkout key"));
+            secret->setText(key);
+            return true;
+        });
+        QTest::mouseClick(add, Qt::LeftButton);
+        AddCredentialDialog::setTestHook({});
+        QTRY_VERIFY(message->text().contains(QLatin1String("Added Checkout key")));
+        QCOMPARE(workspace->model()->rowCount(), 1);
+        QCOMPARE(workspace->model()->data(workspace->model()->index(0, CredentialsModel::Fingerprint)).toString(),
+                 QStringLiteral("…8765"));
+
+        table->selectRow(0);
+        QVERIFY(verify->isEnabled());
+        QTest::mouseClick(verify, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QLatin1String("accepted")), 10000);
+        QVERIFY(workspace->model()->data(workspace->model()->index(0, CredentialsModel::Verified)).toString().endsWith(
+            QLatin1String("ok")));
+    }
+
+    void workspacesFollowRoles()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db(), 1500, {Role::Finance});
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, {}});
+        auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+        for (int row = 0; row < navigation->count(); ++row)
+            QVERIFY(!(navigation->item(row)->flags() & Qt::ItemIsEnabled));
+        QVERIFY(!window.credentialsWorkspace()->findChild<QPushButton *>(QStringLiteral("addCredentialButton"))->isEnabled());
+        QVERIFY(window.findChild<QLabel *>(QStringLiteral("signedInLabel"))->text().contains(QLatin1String("finance")));
     }
 };
 

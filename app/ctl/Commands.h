@@ -12,6 +12,8 @@ int demo(const QStringList &args);
 int sandbox(const QStringList &args);
 int ops(const QStringList &args);
 int audit(const QStringList &args);
+int credentials(const QStringList &args);
+int roles(const QStringList &args);
 int bench(const QStringList &args);
 
 QTextStream &out();

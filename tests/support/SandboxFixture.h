@@ -16,28 +16,30 @@
 
 #include <memory>
 
-// A sandbox on loopback, a provider row pointing at it, its key in an in-memory credential
-// store and the runner and service wired as the app wires them.
+// A sandbox on loopback, a provider row pointing at it, its key in a credential store (in
+// memory unless the test brings the real keychain) and the services wired as the app does.
 struct SandboxFixture
 {
     static constexpr auto kKey = "sk_test_fixture_0000000000004242";
 
-    SandboxFixture(const Database &db, int timeoutMs = 1500, QSet<Role> roles = AccessPolicy::allRoles())
+    SandboxFixture(const Database &db, int timeoutMs = 1500, QSet<Role> roles = AccessPolicy::allRoles(),
+                   CredentialStore *secrets = nullptr)
         : transport(&network)
         , access(roles, QStringLiteral("tester"))
+        , store(secrets ? secrets : &credentials)
     {
         sandbox.start();
         ProviderConfig p{QStringLiteral("stripe-sandbox"), QStringLiteral("payments"), QStringLiteral("Sandbox"),
                          sandbox.baseUrl(), QStringLiteral("cred-1"), 1000, 1000, timeoutMs};
         ProviderStore(db).upsert(p);
         credentials.write(QStringLiteral("cred-1"), QString::fromLatin1(kKey), [](Status) {});
-        registry = std::make_unique<ProviderRegistry>(db, transport, credentials);
+        registry = std::make_unique<ProviderRegistry>(db, transport, *store);
         RetryPolicy policy;
         policy.baseDelayMs = 20;
         policy.maxDelayMs = 100;
         runner = std::make_unique<OperationRunner>(db, *registry, policy);
         service = std::make_unique<OperationService>(db, *runner, access);
-        credentialService = std::make_unique<CredentialService>(db, credentials, *registry, access);
+        credentialService = std::make_unique<CredentialService>(db, *store, *registry, access);
     }
 
     static Operation payment(const QString &key, const QString &paymentMethod = QStringLiteral("pm_card_visa"))
@@ -59,6 +61,7 @@ struct SandboxFixture
     HttpTransport transport;
     MemoryCredentialStore credentials;
     AccessPolicy access;
+    CredentialStore *store;
     std::unique_ptr<ProviderRegistry> registry;
     std::unique_ptr<OperationRunner> runner;
     std::unique_ptr<OperationService> service;
