@@ -1,6 +1,7 @@
 #include "OperationStore.h"
 
 #include "Database.h"
+#include "Redactor.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -49,7 +50,7 @@ void bindOperation(QSqlQuery &q, const Operation &op)
           sqlText(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
           sqlText(op.idempotencyKey), sqlText(op.externalId), sqlText(OperationStates::name(op.state)),
           QVariant(op.attempts), QVariant(op.nextAttemptAt), sqlText(errorClassName(op.lastErrorClass)),
-          sqlText(op.lastError), QVariant(created), QVariant(op.updatedAt ? op.updatedAt : created)})
+          sqlText(Redactor::redact(op.lastError)), QVariant(created), QVariant(op.updatedAt ? op.updatedAt : created)})
         q.addBindValue(v);
 }
 
@@ -131,7 +132,7 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
     if (update.lastErrorClass)
         set("last_error_class", errorClassName(*update.lastErrorClass));
     if (update.lastError)
-        set("last_error", *update.lastError);
+        set("last_error", Redactor::redact(*update.lastError));
     if (update.nextAttemptAt)
         set("next_attempt_at", *update.nextAttemptAt);
     if (update.claimedBy)
@@ -141,7 +142,7 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
     if (update.resolvedBy)
         set("resolved_by", *update.resolvedBy);
     if (update.resolution)
-        set("resolution", *update.resolution);
+        set("resolution", Redactor::redact(*update.resolution)); // people paste anything into a reason
     if (update.countAttempt)
         sets << QStringLiteral("attempts = attempts + 1");
 
@@ -183,7 +184,7 @@ Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, cons
     q.addBindValue(number);
     q.addBindValue(startedAt ? startedAt : nowMs());
     q.addBindValue(Attempt::statusName(Attempt::Status::InFlight));
-    q.addBindValue(sqlText(redactedRequest));
+    q.addBindValue(sqlText(Redactor::redact(redactedRequest))); // the adapter redacts; this makes sure
     if (!q.exec())
         return storageError(QStringLiteral("Cannot journal the attempt"), q);
     QSqlQuery id(m_db.connection());
@@ -202,7 +203,8 @@ Status OperationStore::finishAttempt(const Attempt &a)
                              "error_class = ?, error_message = ?, response = ? WHERE id = ?"));
     for (const QVariant &v : {QVariant(a.finishedAt ? a.finishedAt : nowMs()), QVariant(Attempt::statusName(a.status)),
                               QVariant(a.httpStatus), QVariant(a.latencyMs), sqlText(errorClassName(a.errorClass)),
-                              sqlText(a.errorMessage), sqlText(a.response), QVariant(a.id)})
+                              sqlText(Redactor::redact(a.errorMessage)), sqlText(Redactor::redact(a.response)),
+                              QVariant(a.id)})
         q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot complete the attempt journal"), q);

@@ -3,6 +3,7 @@
 #include "DemoData.h"
 #include "OperationStore.h"
 #include "ProviderStore.h"
+#include "CtlRunner.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
@@ -12,23 +13,7 @@
 #include <QSqlQuery>
 #include <QTest>
 
-namespace {
-struct Run
-{
-    int code = -1;
-    QString out;
-    QString err;
-};
-
-Run ctl(const QStringList &args, int timeoutMs = 60000)
-{
-    QProcess p;
-    p.start(QStringLiteral(RECONSOLECTL), args);
-    p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-} // namespace
+using Run = CtlRun;
 
 class TestReconsolectl : public QObject
 {
@@ -127,11 +112,7 @@ private Q_SLOTS:
             QSKIP("No Secret Service here; the README's test command starts one.");
         }
         QProcess sandbox;
-        sandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")});
-        QVERIFY(sandbox.waitForReadyRead(10000));
-        const QString url = QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"))
-                                .match(QString::fromUtf8(sandbox.readAllStandardOutput()))
-                                .captured();
+        const QString url = startSandbox(sandbox);
         QVERIFY(!url.isEmpty());
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
@@ -174,10 +155,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("crash.sqlite"));
         QProcess seedSandbox;
-        seedSandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")});
-        QVERIFY(seedSandbox.waitForReadyRead(10000));
-        const QRegularExpression urlPattern(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"));
-        const QString seedUrl = urlPattern.match(QString::fromUtf8(seedSandbox.readAllStandardOutput())).captured();
+        const QString seedUrl = startSandbox(seedSandbox);
         QCOMPARE(ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
                       QStringLiteral("--sandbox-url"), seedUrl, QStringLiteral("--database"), db})
                      .code,
@@ -187,10 +165,7 @@ private Q_SLOTS:
 
         // A provider that takes 30 s to answer its next request, and a client that waits 1 s.
         QProcess sandbox;
-        sandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0"),
-                                                     QStringLiteral("--faults"), QStringLiteral("slow=30000")});
-        QVERIFY(sandbox.waitForReadyRead(10000));
-        const QString url = urlPattern.match(QString::fromUtf8(sandbox.readAllStandardOutput())).captured();
+        const QString url = startSandbox(sandbox, {QStringLiteral("--faults"), QStringLiteral("slow=30000")});
         qint64 id = 0;
         {
             auto opened = Database::open(db);
