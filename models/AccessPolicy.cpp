@@ -50,6 +50,11 @@ Result<QSet<Role>> AccessPolicy::parseRoles(const QString &list)
 Result<QSet<Role>> AccessPolicy::rolesOfConnection(const Database &db)
 {
     QSqlQuery q(db.connection());
+    // The cluster's superuser (who installs and migrates) holds every role.
+    if (!q.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")))
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot read your database roles: %1").arg(q.lastError().text()));
+    if (q.next() && q.value(0).toBool())
+        return allRoles();
     if (!q.exec(QStringLiteral("SELECT rolname FROM pg_roles WHERE rolname IN ('reconsole_support', "
                                "'reconsole_finance', 'reconsole_admin') AND pg_has_role(current_user, oid, 'MEMBER')")))
         return failure(ErrorClass::Storage, QStringLiteral("Cannot read your database roles: %1").arg(q.lastError().text()));

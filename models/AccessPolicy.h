@@ -24,7 +24,8 @@ public:
     static QSet<Role> allRoles() { return {Role::Support, Role::Finance, Role::Admin}; }
     static QString roleName(Role role);
     static Result<QSet<Role>> parseRoles(const QString &list); // "support,admin"
-    // PostgreSQL: the reconsole_support / _finance / _admin roles the connection's user holds.
+    // PostgreSQL: the reconsole_support / _finance / _admin roles the connection's user holds
+    // (a superuser holds all three).
     static Result<QSet<Role>> rolesOfConnection(const Database &db);
     static Role roleFor(Permission permission);
 

@@ -35,15 +35,15 @@ int Migrator::latestVersion()
 
 Result<int> Migrator::currentVersion()
 {
+    // Read first: a team member without CREATE rights can open a migrated database.
     QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) && q.next())
+        return q.value(0).toInt();
     if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                                "applied_at BIGINT NOT NULL)")))
         return failure(ErrorClass::Storage,
                        QStringLiteral("Cannot read the schema version: %1").arg(q.lastError().text()));
-    if (!q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) || !q.next())
-        return failure(ErrorClass::Storage,
-                       QStringLiteral("Cannot read the schema version: %1").arg(q.lastError().text()));
-    return q.value(0).toInt();
+    return 0;
 }
 
 Result<int> Migrator::migrate()

@@ -8,7 +8,9 @@
 #include "TestSupport.h"
 
 #include <QSqlQuery>
+#include <QSqlError>
 #include <QSqlRecord>
+#include <QUrl>
 #include <QTest>
 
 namespace {
@@ -202,6 +204,32 @@ private Q_SLOTS:
         QCOMPARE(store.get(id)->state, OperationState::Pending);
         QCOMPARE(f.sandbox.requestCount(), 0);
         QVERIFY(!wait<Status>([&](auto done) { f.credentialService->revoke(QStringLiteral("cred-1"), QStringLiteral("again"), done); }));
+    }
+
+    // On PostgreSQL the signed-in roles are the connection's database roles.
+    void rolesFromDatabaseRoles()
+    {
+        if (!TestSupport::backends().contains(QStringLiteral("postgresql")))
+            QSKIP("No PostgreSQL server; the README's test command starts one.");
+        SCRATCH_DATABASE(scratch, QStringLiteral("postgresql"));
+        QCOMPARE(AccessPolicy::rolesOfConnection(*scratch.db()).value(), AccessPolicy::allRoles()); // superuser
+        const QString user = QStringLiteral("clerk_%1").arg(QCoreApplication::applicationPid());
+        QSqlQuery q(scratch.db()->connection());
+        for (const char *role : {"reconsole_support", "reconsole_finance", "reconsole_admin"})
+            q.exec(QStringLiteral("CREATE ROLE %1 NOLOGIN").arg(QLatin1String(role))); // may exist from another run
+        QVERIFY(q.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(user)));
+        QVERIFY2(q.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE reconsole_support, reconsole_finance").arg(user)),
+                 qPrintable(q.lastError().text()));
+        QVERIFY(q.exec(QStringLiteral("GRANT SELECT ON schema_version, operations TO %1").arg(user)));
+        QUrl url(scratch.url());
+        url.setUserName(user);
+        {
+            auto asClerk = Database::open(url.toString());
+            QVERIFY2(asClerk, qPrintable(asClerk.message()));
+            QCOMPARE(AccessPolicy::rolesOfConnection(*asClerk.value()).value(), (QSet<Role>{Role::Support, Role::Finance}));
+        }
+        QVERIFY(q.exec(QStringLiteral("DROP OWNED BY %1").arg(user)));
+        QVERIFY(q.exec(QStringLiteral("DROP ROLE %1").arg(user)));
     }
 
     void rolesAreEnforcedInTheEngine_data()
