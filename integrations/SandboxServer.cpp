@@ -5,6 +5,11 @@
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+#include "WebhookVerifier.h"
 #include <QPointer>
 #include <QRegularExpression>
 #include <QTcpSocket>
@@ -86,7 +91,50 @@ const TestCard kTestCards[] = {
 
 SandboxServer::SandboxServer(QObject *parent)
     : QAbstractHttpServer(parent)
+    , m_network(new QNetworkAccessManager(this))
 {
+}
+
+void SandboxServer::emitEvent(const QString &type, const QJsonObject &object)
+{
+    const QJsonObject event{{QStringLiteral("id"), newId(QStringLiteral("evt"))},
+                            {QStringLiteral("object"), QStringLiteral("event")},
+                            {QStringLiteral("type"), type},
+                            {QStringLiteral("created"), QDateTime::currentSecsSinceEpoch()},
+                            {QStringLiteral("livemode"), false},
+                            {QStringLiteral("api_version"), QStringLiteral("2024-06-20")},
+                            {QStringLiteral("data"), QJsonObject{{QStringLiteral("object"), object}}}};
+    m_events << event;
+    ++m_eventsEmitted;
+    if (m_webhooks.target.isEmpty() || (m_webhooks.dropEvery > 0 && m_eventsEmitted % m_webhooks.dropEvery == 0))
+        return;
+    const QByteArray payload = QJsonDocument(event).toJson(QJsonDocument::Compact);
+    if (m_webhooks.reorder) {
+        if (m_heldForReorder.isEmpty()) {
+            m_heldForReorder = payload; // goes out after the next one
+            return;
+        }
+        deliver(payload);
+        deliver(std::exchange(m_heldForReorder, {}));
+        return;
+    }
+    deliver(payload);
+}
+
+void SandboxServer::deliver(const QByteArray &payload)
+{
+    const int copies = m_webhooks.duplicate ? 2 : 1;
+    for (int i = 0; i < copies; ++i) {
+        QTimer::singleShot(m_webhooks.delayMs, this, [this, payload] {
+            QNetworkRequest request{QUrl(m_webhooks.target)};
+            request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+            request.setRawHeader("Stripe-Signature",
+                                 WebhookVerifier::signStripe(payload, m_webhooks.secret, QDateTime::currentSecsSinceEpoch()));
+            QNetworkReply *reply = m_network->post(request, payload);
+            ++m_deliveriesSent;
+            connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        });
+    }
 }
 
 quint16 SandboxServer::start(quint16 port)
@@ -264,6 +312,14 @@ SandboxServer::Answer SandboxServer::route(const QHttpServerRequest &request, co
                          {{QStringLiteral("code"), QStringLiteral("resource_missing")}});
         return Answer{200, QJsonDocument(m_paymentIntents.value(id)).toJson(QJsonDocument::Compact), {}};
     }
+    if (path == QLatin1String("/v1/events") && isGet) {
+        QList<QJsonObject> items;
+        for (auto it = m_events.crbegin(); it != m_events.crend(); ++it) {
+            if (!query.contains(QStringLiteral("type")) || it->value(QStringLiteral("type")).toString() == query.value(QStringLiteral("type")))
+                items << *it;
+        }
+        return list(items, path, query);
+    }
     if (path == QLatin1String("/v1/refunds") && isPost)
         return createRefund(params);
     if (path == QLatin1String("/v1/refunds") && isGet) {
@@ -356,6 +412,10 @@ SandboxServer::Answer SandboxServer::createPaymentIntent(const QMap<QString, QSt
     }
     m_paymentIntents.insert(id, pi);
     m_paymentIntentOrder << id;
+    if (confirm && card)
+        emitEvent(card->declineCode ? QStringLiteral("payment_intent.payment_failed")
+                                    : QStringLiteral("payment_intent.succeeded"),
+                  pi);
     if (answer.body.isEmpty())
         answer.body = QJsonDocument(pi).toJson(QJsonDocument::Compact);
     return answer;
@@ -402,6 +462,7 @@ SandboxServer::Answer SandboxServer::createRefund(const QMap<QString, QString> &
     const QString id = refund.value(QStringLiteral("id")).toString();
     m_refunds.insert(id, refund);
     m_refundOrder << id;
+    emitEvent(QStringLiteral("refund.created"), refund);
     return Answer{200, QJsonDocument(refund).toJson(QJsonDocument::Compact), {}};
 }
 

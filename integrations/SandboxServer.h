@@ -11,7 +11,20 @@
 #include <QStringList>
 
 class QHttpServerRequest;
+class QNetworkAccessManager;
 class QTcpSocket;
+
+// Where and how the sandbox delivers signed webhooks (Stripe-Signature), with the
+// misbehaviour real providers show: late, twice, out of order, or not at all.
+struct SandboxWebhooks
+{
+    QString target; // e.g. http://127.0.0.1:8123/webhooks/stripe-sandbox; empty: no deliveries
+    QString secret; // whsec_…
+    int delayMs = 0;
+    bool duplicate = false; // every event delivered twice
+    bool reorder = false;   // each pair of events delivered in reverse order
+    int dropEvery = 0;      // every Nth event never delivered (sync must catch it)
+};
 
 // The local provider: a real HTTP server on 127.0.0.1 speaking Stripe's API v1 shapes for
 // PaymentIntents and Refunds, with Stripe's test payment methods, idempotency rules and
@@ -30,6 +43,9 @@ public:
     void setAcceptedKeys(const QStringList &keys) { m_acceptedKeys = keys; }
     void queueFaults(const QList<SandboxFault> &faults) { m_faults << faults; }
     int pendingFaults() const { return static_cast<int>(m_faults.size()); }
+
+    void setWebhooks(const SandboxWebhooks &webhooks) { m_webhooks = webhooks; }
+    int deliveriesSent() const { return m_deliveriesSent; }
 
     int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
     int totalCharges() const { return m_totalCharges; }
@@ -61,6 +77,8 @@ private:
     static Answer error(int status, const QString &type, const QString &message, const QJsonObject &extra = {});
     static void write(QTcpSocket *socket, const Answer &answer);
     QString newId(const QString &prefix);
+    void emitEvent(const QString &type, const QJsonObject &object);
+    void deliver(const QByteArray &payload);
 
     QStringList m_acceptedKeys;
     QList<SandboxFault> m_faults;
@@ -73,4 +91,10 @@ private:
     int m_totalCharges = 0;
     int m_requests = 0;
     quint64 m_nextId = 1;
+    QList<QJsonObject> m_events; // oldest first; GET /v1/events lists newest first
+    SandboxWebhooks m_webhooks;
+    QNetworkAccessManager *m_network = nullptr;
+    QByteArray m_heldForReorder;
+    int m_eventsEmitted = 0;
+    int m_deliveriesSent = 0;
 };
