@@ -19,7 +19,8 @@ int main(int argc, char *argv[])
         {QStringLiteral("demo"), Commands::demo},   {QStringLiteral("sandbox"), Commands::sandbox},
         {QStringLiteral("ops"), Commands::ops},     {QStringLiteral("audit"), Commands::audit},
         {QStringLiteral("bench"), Commands::bench}, {QStringLiteral("credentials"), Commands::credentials},
-        {QStringLiteral("roles"), Commands::roles},
+        {QStringLiteral("roles"), Commands::roles},     {QStringLiteral("serve"), Commands::serve},
+        {QStringLiteral("events"), Commands::events},   {QStringLiteral("timeline"), Commands::timeline},
     };
     const QStringList args = QCoreApplication::arguments();
     const QString name = args.value(1);
@@ -40,8 +41,12 @@ int main(int argc, char *argv[])
                "  credentials list [--json]                      credential metadata (never secrets)\n"
                "  credentials add --provider P --environment E --label L [--kind K]   secret on stdin\n"
                "  credentials verify|rotate|revoke ID            rotate reads the new secret on stdin\n"
+               "  serve [--port N] [--sync-interval S]           the agent: webhooks, event sync, due retries\n"
+               "  events list [--provider P] [--entity ID] [--json]\n"
+               "  timeline ENTITY_ID [--json|--csv]              everything that happened to an entity\n"
                "  roles [set LIST]                               signed-in roles (support, finance, admin)\n"
-               "  bench table --rows N                           measure the operations table\n\n"
+               "  bench table --rows N                           measure the operations table\n"
+               "  bench webhooks --events N                      measure the webhook receiver\n\n"
                "Every command takes --database URL (sqlite:PATH, a path, or postgresql://user@host:port/db).\n";
         return help ? 0 : 2;
     }

@@ -304,3 +304,35 @@ void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QS
         done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
     });
 }
+
+void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done)
+{
+    HttpRequest req;
+    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/events"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    if (!startingAfter.isEmpty())
+        query.addQueryItem(QStringLiteral("starting_after"), startingAfter);
+    req.url.setQuery(query);
+    req.timeoutMs = m_provider.timeoutMs;
+    req.bucket = m_provider.id;
+    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
+    m_transport.send(req, [done](const HttpResponse &r) {
+        if (r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
+        if (parseError.error != QJsonParseError::NoError) {
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's event list is not JSON; try again later.")));
+            return;
+        }
+        EventPage page;
+        for (const QJsonValue &v : list.value(QStringLiteral("data")).toArray())
+            page.events << v.toObject();
+        page.hasMore = list.value(QStringLiteral("has_more")).toBool();
+        done(page);
+    });
+}

@@ -3,6 +3,8 @@
 #include "Operation.h"
 #include "Result.h"
 
+#include <QJsonObject>
+#include <QList>
 #include <QString>
 
 #include <functional>
@@ -30,6 +32,13 @@ struct LookupOutcome
     QString message;
 };
 
+// One page of the provider's event list, newest first.
+struct EventPage
+{
+    QList<QJsonObject> events;
+    bool hasMore = false;
+};
+
 // One interface for every provider (DESIGN.md, Providers): execute an operation, find what
 // became of one, and nothing provider-specific leaks past it.
 class ProviderAdapter
@@ -49,6 +58,8 @@ public:
     virtual void execute(const Operation &operation, Callback<ProviderOutcome> done) = 0;
     // One cheap authenticated call with `secret`: a description on success, why not otherwise.
     virtual void verifyCredential(const QString &secret, Callback<Result<QString>> done) = 0;
+    // The provider's events, newest first, after `startingAfter` (empty: from the newest).
+    virtual void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) = 0;
     // Asks the provider by idempotency key / metadata whether the operation already happened.
     virtual void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) = 0;
 };

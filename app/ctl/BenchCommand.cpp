@@ -3,7 +3,10 @@
 #include "Database.h"
 #include "DemoData.h"
 #include "OperationStore.h"
+#include "EventStore.h"
 #include "OperationsModel.h"
+#include "WebhookReceiver.h"
+#include "WebhookVerifier.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -11,9 +14,17 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 
 #include <sys/resource.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
 
 namespace {
 using namespace Commands;
@@ -150,6 +161,125 @@ int benchTable(const QStringList &args)
     out().flush();
     return 0;
 }
+int benchWebhooks(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Drives signed webhooks at the receiver over loopback from "
+                                                    "concurrent senders (one in ten a duplicate delivery) and prints "
+                                                    "verified, deduplicated, persisted events per second and answer "
+                                                    "latency as JSON."));
+    parser.addOption({QStringLiteral("events"), QStringLiteral("Deliveries to send (default 20000)."), QStringLiteral("n"),
+                      QStringLiteral("20000")});
+    parser.addOption({QStringLiteral("senders"), QStringLiteral("Connections in flight (default 24)."), QStringLiteral("n"),
+                      QStringLiteral("24")});
+    int code = 0;
+    if (!parse(parser, args, &code))
+        return code;
+    const int total = parser.value(QStringLiteral("events")).toInt();
+    const int senders = qBound(1, parser.value(QStringLiteral("senders")).toInt(), 96);
+    if (total < 1)
+        return fail(QStringLiteral("--events must be a positive number."), 2);
+
+    // The receiver runs on its own thread with its own database, as the agent would.
+    QTemporaryDir dir;
+    const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("webhooks.sqlite"));
+    const QString secret = QStringLiteral("whsec_benchSecret_0123456789abcdef");
+    QThread thread;
+    std::atomic<int> port{0};
+    std::atomic<int> processed{0};
+    QObject holder;
+    holder.moveToThread(&thread);
+    thread.start();
+    std::shared_ptr<Database> receiverDb;
+    WebhookReceiver *receiver = nullptr;
+    QMetaObject::invokeMethod(&holder, [&] {
+        auto db = Database::open(url);
+        if (!db)
+            return;
+        receiverDb = db.value();
+        receiver = new WebhookReceiver(*receiverDb);
+        receiver->setSecrets(QStringLiteral("bench"), {secret});
+        QObject::connect(receiver, &WebhookReceiver::processed, receiver, [&](int n) { processed += n; });
+        port = receiver->start();
+    }, Qt::BlockingQueuedConnection);
+    if (port == 0)
+        return fail(QStringLiteral("The receiver did not start."));
+
+    const QUrl target(QStringLiteral("http://127.0.0.1:%1/webhooks/bench").arg(port.load()));
+    std::vector<std::unique_ptr<QNetworkAccessManager>> networks;
+    for (int i = 0; i < (senders + 5) / 6; ++i) // Qt opens at most six connections per host and manager
+        networks.push_back(std::make_unique<QNetworkAccessManager>());
+    QList<qint64> latencies;
+    latencies.reserve(total);
+    int sent = 0;
+    int answered = 0;
+    int failed = 0;
+    QEventLoop loop;
+    QElapsedTimer clock;
+    clock.start();
+    std::function<void(QNetworkAccessManager *)> sendNext = [&](QNetworkAccessManager *network) {
+        if (sent >= total)
+            return;
+        const int n = sent++;
+        const int eventNumber = n % 10 == 9 ? n - 1 : n; // every tenth delivery repeats the one before
+        const QByteArray body = QStringLiteral(R"({"id":"evt_bench_%1","object":"event","type":"payment_intent.succeeded",)"
+                                               R"("created":%2,"data":{"object":{"id":"pi_bench_%1","object":"payment_intent"}}})")
+                                    .arg(eventNumber)
+                                    .arg(QDateTime::currentSecsSinceEpoch())
+                                    .toUtf8();
+        QNetworkRequest request(target);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setRawHeader("Stripe-Signature", WebhookVerifier::signStripe(body, secret, QDateTime::currentSecsSinceEpoch()));
+        const qint64 started = clock.nsecsElapsed();
+        QNetworkReply *reply = network->post(request, body);
+        QObject::connect(reply, &QNetworkReply::finished, reply, [&, reply, network, started] {
+            latencies << (clock.nsecsElapsed() - started) / 1000;
+            if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+                ++failed;
+            reply->deleteLater();
+            if (++answered == total)
+                loop.quit();
+            else
+                sendNext(network);
+        });
+    };
+    for (int i = 0; i < senders; ++i)
+        sendNext(networks[i % networks.size()].get());
+    loop.exec();
+    const qint64 elapsedUs = clock.nsecsElapsed() / 1000;
+    QElapsedTimer drain;
+    drain.start();
+    const int unique = total - total / 10;
+    while (processed.load() < unique && drain.elapsed() < 60000)
+        QThread::msleep(5);
+    const qint64 drainedUs = clock.nsecsElapsed() / 1000;
+    qint64 stored = 0;
+    QMetaObject::invokeMethod(&holder, [&] {
+        stored = EventStore(*receiverDb).list(QStringLiteral("bench"), {}, std::numeric_limits<int>::max())->size();
+        delete receiver;
+        receiverDb.reset();
+    }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
+
+    std::sort(latencies.begin(), latencies.end());
+    auto percentile = [&](double p) { return latencies.isEmpty() ? 0.0 : latencies.at(qMin<qsizetype>(latencies.size() - 1, qsizetype(latencies.size() * p))) / 1000.0; };
+    const QJsonObject result{{QStringLiteral("deliveries"), total},
+                             {QStringLiteral("unique_events"), unique},
+                             {QStringLiteral("stored_events"), stored},
+                             {QStringLiteral("non_2xx"), failed},
+                             {QStringLiteral("senders"), senders},
+                             {QStringLiteral("deliveries_per_second"), qRound(total * 1e6 / elapsedUs)},
+                             {QStringLiteral("stored_events_per_second"), qRound(unique * 1e6 / elapsedUs)},
+                             {QStringLiteral("processed_all_after_ms"), drainedUs / 1000},
+                             {QStringLiteral("p50_answer_ms"), percentile(0.50)},
+                             {QStringLiteral("p99_answer_ms"), percentile(0.99)},
+                             {QStringLiteral("max_answer_ms"), percentile(1.0)},
+                             {QStringLiteral("peak_rss_mb"), qRound(peakRssMb() * 10) / 10.0}};
+    out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    out().flush();
+    return stored == unique && failed == 0 ? 0 : 1;
+}
 } // namespace
 
 namespace Commands {
@@ -158,7 +288,9 @@ int bench(const QStringList &args)
 {
     if (args.value(1) == QLatin1String("table"))
         return benchTable(QStringList{args.value(0) + QStringLiteral(" table")} + args.mid(2));
-    return fail(QStringLiteral("Usage: reconsolectl bench table --rows N"), 2);
+    if (args.value(1) == QLatin1String("webhooks"))
+        return benchWebhooks(QStringList{args.value(0) + QStringLiteral(" webhooks")} + args.mid(2));
+    return fail(QStringLiteral("Usage: reconsolectl bench table --rows N | bench webhooks --events N"), 2);
 }
 
 } // namespace Commands

@@ -2,7 +2,23 @@
 
 #include "Redactor.h"
 
+#include <QCoreApplication>
+#include <QSocketNotifier>
+
+#include <csignal>
 #include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace {
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] auto written = ::write(g_signalPipe[1], &byte, 1); // async-signal-safe
+}
+} // namespace
 
 namespace Commands {
 
@@ -22,6 +38,17 @@ int fail(const QString &message, int code)
 {
     err() << "reconsolectl: " << Redactor::redact(message) << Qt::endl;
     return code;
+}
+
+int runUntilTerminated()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return fail(QStringLiteral("Cannot set up signal handling."));
+    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    return QCoreApplication::exec();
 }
 
 bool parse(QCommandLineParser &parser, const QStringList &args, int *exitCode)

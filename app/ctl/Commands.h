@@ -21,4 +21,9 @@ QTextStream &err();
 // Parses `args` with `parser` (adding --help); returns false, having printed why, on bad input.
 bool parse(QCommandLineParser &parser, const QStringList &args, int *exitCode);
 int fail(const QString &message, int code = 1);
+// Runs the event loop until SIGINT or SIGTERM; returns the exit code.
+int runUntilTerminated();
+int serve(const QStringList &args);
+int events(const QStringList &args);
+int timeline(const QStringList &args);
 } // namespace Commands

@@ -2,21 +2,8 @@
 #include "SandboxServer.h"
 
 #include <QCoreApplication>
-#include <QSocketNotifier>
 
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
-namespace {
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int)
-{
-    const char byte = 1;
-    [[maybe_unused]] auto written = ::write(g_signalPipe[1], &byte, 1); // async-signal-safe
-}
-} // namespace
 
 namespace Commands {
 
@@ -53,15 +40,8 @@ int sandbox(const QStringList &args)
     if (!server.start(static_cast<quint16>(port)))
         return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1 (in use?). Pick another --port.").arg(port));
 
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return fail(QStringLiteral("Cannot set up signal handling."));
-    QSocketNotifier notifier(g_signalPipe[0], QSocketNotifier::Read);
-    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-
     out() << "Sandbox listening on " << server.baseUrl() << Qt::endl;
-    const int result = QCoreApplication::exec();
+    const int result = runUntilTerminated();
     out() << "Sandbox stopped after " << server.requestCount() << " requests, " << server.totalCharges()
           << " charges." << Qt::endl;
     return result;
