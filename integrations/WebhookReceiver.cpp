@@ -35,10 +35,11 @@ void answer(QTcpSocket *socket, int status, const QByteArray &body)
 WebhookReceiver::WebhookReceiver(const Database &db, QObject *parent)
     : QAbstractHttpServer(parent)
     , m_db(db)
+    , m_inserter(db)
 {
-    // Coalesced: a burst of deliveries is processed in batches after the answers went out.
+    // Coalesced: a burst of deliveries is processed in batches, between answers, not before them.
     m_processTimer.setSingleShot(true);
-    m_processTimer.setInterval(0);
+    m_processTimer.setInterval(25);
     connect(&m_processTimer, &QTimer::timeout, this, &WebhookReceiver::processQueue);
 }
 
@@ -115,7 +116,7 @@ bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocke
     }
     if (e.occurredAt <= 0)
         e.occurredAt = nowMs();
-    auto inserted = EventStore(m_db).insertIfNew(e);
+    auto inserted = m_inserter.insertIfNew(e);
     if (!inserted) {
         // Not stored: a 5xx makes the provider deliver again later.
         qCWarning(lcWebhooks).noquote() << inserted.message();

@@ -41,6 +41,7 @@ private:
     void processQueue();
 
     const Database &m_db;
+    EventStore::Inserter m_inserter;
     QHash<QString, QStringList> m_secrets;
     QTimer m_processTimer;
     bool m_processing = true;

@@ -5,6 +5,7 @@
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QDir>
+#include <QHash>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QStandardPaths>
@@ -159,20 +160,39 @@ void Database::closeConnection(const QString &connectionName)
     QSqlDatabase::removeDatabase(connectionName);
 }
 
+namespace {
+// Open transactions per connection; connections belong to one thread, so per thread too.
+QHash<QString, int> &openTransactions()
+{
+    static thread_local QHash<QString, int> open;
+    return open;
+}
+} // namespace
+
 Transaction::Transaction(QSqlDatabase db)
     : m_db(std::move(db))
 {
-    m_active = m_db.transaction();
+    int &depth = openTransactions()[m_db.connectionName()];
+    m_joined = depth > 0;
+    m_active = m_joined || m_db.transaction();
+    if (m_active)
+        ++depth;
 }
 
 Transaction::~Transaction()
 {
-    if (m_active && !m_done)
+    if (!m_active)
+        return;
+    if (!m_done && !m_joined)
         m_db.rollback();
+    if (--openTransactions()[m_db.connectionName()] == 0)
+        openTransactions().remove(m_db.connectionName());
 }
 
 bool Transaction::commit()
 {
+    if (m_done)
+        return false;
     m_done = true;
-    return m_active && m_db.commit();
+    return m_active && (m_joined || m_db.commit());
 }

@@ -56,6 +56,7 @@ private:
 };
 
 // Rolls back unless committed, so an early return never leaves half a change behind.
+// Nested on the same connection, an inner one joins the outer: the outer commits the lot.
 class Transaction
 {
 public:
@@ -67,6 +68,7 @@ public:
 private:
     QSqlDatabase m_db;
     bool m_active = false;
+    bool m_joined = false;
     bool m_done = false;
 };
 

@@ -11,10 +11,17 @@ namespace {
 // The operation an object is about: by the provider's id we stored, or by our key in its metadata.
 qint64 findOperation(const Database &db, const QString &objectId, const QString &key)
 {
+    // Two indexed lookups rather than one OR, which would scan every operation.
     QSqlQuery q(db.connection());
-    q.prepare(QStringLiteral("SELECT id FROM operations WHERE idempotency_key = ? OR (external_id = ? AND external_id <> '') "
-                             "ORDER BY id LIMIT 1"));
-    q.addBindValue(key.isEmpty() ? QStringLiteral("\x01") : key);
+    if (!key.isEmpty()) {
+        q.prepare(QStringLiteral("SELECT id FROM operations WHERE idempotency_key = ?"));
+        q.addBindValue(key);
+        if (q.exec() && q.next())
+            return q.value(0).toLongLong();
+    }
+    if (objectId.isEmpty())
+        return 0;
+    q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? ORDER BY id LIMIT 1"));
     q.addBindValue(objectId);
     return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
 }
@@ -41,11 +48,18 @@ Result<int> EventProcessor::processPending(int limit)
     auto events = EventStore(m_db).pending(limit);
     if (!events)
         return events.error();
+    if (events->isEmpty())
+        return 0;
+    // One transaction per batch: a burst costs one commit, not one per event. Settling an
+    // operation opens its own (nested use is refused by the driver, so that one stands alone).
+    Transaction tx(m_db.connection());
     for (const Event &e : events.value()) {
         Status done = process(e);
         if (!done)
             return done.error();
     }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the processed events."));
     return static_cast<int>(events->size());
 }
 

@@ -48,22 +48,47 @@ EventStore::EventStore(const Database &db)
 {
 }
 
-Result<bool> EventStore::insertIfNew(const Event &e)
+namespace {
+const char *kInsertEvent = "INSERT INTO events (source, external_id, type, entity_type, entity_id, operation_id, "
+                           "occurred_at, received_at, payload, channel, processed_at, note) VALUES "
+                           "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING";
+
+// Both SQLite (3.24+) and PostgreSQL understand ON CONFLICT … DO NOTHING.
+Result<bool> runInsert(QSqlQuery &q, const Event &e)
 {
-    QSqlQuery q(m_db.connection());
-    // Both SQLite (3.24+) and PostgreSQL understand ON CONFLICT … DO NOTHING.
-    q.prepare(QStringLiteral("INSERT INTO events (source, external_id, type, entity_type, entity_id, operation_id, "
-                             "occurred_at, received_at, payload, channel, processed_at, note) VALUES "
-                             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING"));
-    for (const QVariant &v :
-         {sqlText(e.source), sqlText(e.externalId), sqlText(e.type), sqlText(e.entityType), sqlText(e.entityId),
-          e.operationId ? QVariant(e.operationId) : QVariant(QMetaType::fromType<qint64>()), QVariant(e.occurredAt),
-          QVariant(e.receivedAt ? e.receivedAt : nowMs()), sqlText(Redactor::redact(e.payload)), sqlText(e.channel),
-          e.processedAt ? QVariant(e.processedAt) : QVariant(QMetaType::fromType<qint64>()), sqlText(e.note)})
-        q.addBindValue(v);
+    const QVariantList values{sqlText(e.source), sqlText(e.externalId), sqlText(e.type), sqlText(e.entityType),
+                              sqlText(e.entityId),
+                              e.operationId ? QVariant(e.operationId) : QVariant(QMetaType::fromType<qint64>()),
+                              QVariant(e.occurredAt), QVariant(e.receivedAt ? e.receivedAt : nowMs()),
+                              sqlText(Redactor::redact(e.payload)), sqlText(e.channel),
+                              e.processedAt ? QVariant(e.processedAt) : QVariant(QMetaType::fromType<qint64>()),
+                              sqlText(e.note)};
+    for (int i = 0; i < values.size(); ++i)
+        q.bindValue(i, values.at(i));
     if (!q.exec())
         return storageError(QStringLiteral("Cannot store event %1").arg(e.externalId), q);
     return q.numRowsAffected() == 1;
+}
+} // namespace
+
+Result<bool> EventStore::insertIfNew(const Event &e)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QLatin1String(kInsertEvent));
+    return runInsert(q, e);
+}
+
+EventStore::Inserter::Inserter(const Database &db)
+    : m_query(db.connection())
+{
+    m_prepared = m_query.prepare(QLatin1String(kInsertEvent));
+}
+
+Result<bool> EventStore::Inserter::insertIfNew(const Event &e)
+{
+    if (!m_prepared)
+        return storageError(QStringLiteral("Cannot prepare the event insert"), m_query);
+    return runInsert(m_query, e);
 }
 
 Result<QList<Event>> EventStore::pending(int limit) const

@@ -3,6 +3,7 @@
 #include "Result.h"
 
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 
 class Database;
@@ -34,6 +35,18 @@ public:
 
     // False (and nothing written) when the event was stored before: a duplicate delivery.
     Result<bool> insertIfNew(const Event &event);
+
+    // The same insert, prepared once: for the receiver's hot path.
+    class Inserter
+    {
+    public:
+        explicit Inserter(const Database &db);
+        Result<bool> insertIfNew(const Event &event);
+
+    private:
+        QSqlQuery m_query;
+        bool m_prepared = false;
+    };
     Result<QList<Event>> pending(int limit) const;
     Status markProcessed(const Event &event);
     Result<QList<Event>> list(const QString &source, const QString &entityId, int limit) const;
