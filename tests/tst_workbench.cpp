@@ -6,6 +6,8 @@
 #include "CredentialsModel.h"
 #include "CredentialsWorkspace.h"
 #include "MainWindow.h"
+#include "TimelineModel.h"
+#include "TimelineWorkspace.h"
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
 #include "Prompts.h"
@@ -19,6 +21,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestWorkbench : public QObject
@@ -170,14 +173,51 @@ private Q_SLOTS:
             QLatin1String("ok")));
     }
 
+    // From an operation to its entity's whole history, then out as CSV.
+    void timelineFromOperation()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("gui-tl"), QStringLiteral("pm_card_chargeDeclined"))).value();
+        std::optional<Result<Operation>> ran;
+        f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
+
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, {}});
+        window.show();
+        OperationsModel *model = window.operationsWorkspace()->model();
+        QTRY_VERIFY(model->isReady());
+        auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
+        table->selectRow(0);
+        QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("timelineButton")), Qt::LeftButton);
+        TimelineWorkspace *timeline = window.timelineWorkspace();
+        QTRY_VERIFY(timeline->isVisible());
+        QCOMPARE(timeline->findChild<QLineEdit *>(QStringLiteral("entityField"))->text(), QStringLiteral("ORD-gui-tl"));
+        QVERIFY(timeline->model()->rowCount() >= 3); // created, the attempt, the refused/final audit entry
+
+        // Hiding attempts hides them; the CSV holds what is shown.
+        timeline->findChild<QPushButton *>(QStringLiteral("chip_attempt"))->click();
+        for (int row = 0; row < timeline->model()->rowCount(); ++row)
+            QVERIFY(timeline->model()->data(timeline->model()->index(row, 0), TimelineModel::ChannelRole).toString() != QLatin1String("attempt"));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("timeline.csv"));
+        Prompts::setTestHooks({[&](const QString &) { return path; }, {}});
+        timeline->exportCsv();
+        Prompts::setTestHooks({});
+        QFile csv(path);
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), timeline->model()->rowCount() + 1);
+    }
+
     void workspacesFollowRoles()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db(), 1500, {Role::Finance});
         MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, {}});
         auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
-        for (int row = 0; row < navigation->count(); ++row)
-            QVERIFY(!(navigation->item(row)->flags() & Qt::ItemIsEnabled));
+        for (int row = 0; row < navigation->count(); ++row) // finance: only the read-only timeline
+            QCOMPARE(bool(navigation->item(row)->flags() & Qt::ItemIsEnabled), navigation->item(row)->text() == QLatin1String("Timeline"));
         QVERIFY(!window.credentialsWorkspace()->findChild<QPushButton *>(QStringLiteral("addCredentialButton"))->isEnabled());
         QVERIFY(window.findChild<QLabel *>(QStringLiteral("signedInLabel"))->text().contains(QLatin1String("finance")));
     }

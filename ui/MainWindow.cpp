@@ -5,6 +5,7 @@
 #include "CredentialsWorkspace.h"
 #include "Database.h"
 #include "OperationsWorkspace.h"
+#include "TimelineWorkspace.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -18,6 +19,7 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     , m_stack(new QStackedWidget(this))
     , m_operations(new OperationsWorkspace(context.db, *context.operations, this))
     , m_credentials(new CredentialsWorkspace(*context.db, *context.credentials, *context.access, this))
+    , m_timeline(new TimelineWorkspace(*context.db, this))
     , m_expiry(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -28,6 +30,7 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     const AccessPolicy &access = *context.access;
     addWorkspace(tr("Operations"), m_operations, access.allows(Permission::HandleOperations),
                  tr("Retrying and resolving operations needs the support role."));
+    addWorkspace(tr("Timeline"), m_timeline, true, {});
     addWorkspace(tr("Credentials"), m_credentials, access.allows(Permission::ManageCredentials),
                  tr("Managing credentials needs the admin role."));
     connect(m_navigation, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
@@ -59,6 +62,11 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     auto toStatusBar = [this](const QString &text) { statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 8000); };
     connect(m_operations, &OperationsWorkspace::message, this, toStatusBar);
     connect(m_credentials, &CredentialsWorkspace::message, this, toStatusBar);
+    connect(m_timeline, &TimelineWorkspace::message, this, toStatusBar);
+    connect(m_operations, &OperationsWorkspace::timelineRequested, this, [this](const QString &entityId) {
+        showWorkspace(tr("Timeline"));
+        m_timeline->showEntity(entityId);
+    });
     auto showExpiry = [this](int count, int days) {
         m_expiry->setText(count ? tr("%n credential(s) expire within %1 days", nullptr, count).arg(days) : QString());
         m_expiry->setVisible(count > 0);

@@ -13,6 +13,7 @@ class OperationsWorkspace;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class TimelineWorkspace;
 
 // What the window works with, wired by the application.
 struct WorkbenchContext
@@ -34,6 +35,7 @@ public:
 
     OperationsWorkspace *operationsWorkspace() const { return m_operations; }
     CredentialsWorkspace *credentialsWorkspace() const { return m_credentials; }
+    TimelineWorkspace *timelineWorkspace() const { return m_timeline; }
     void showWorkspace(const QString &name);
 
 private:
@@ -43,5 +45,6 @@ private:
     QStackedWidget *m_stack;
     OperationsWorkspace *m_operations;
     CredentialsWorkspace *m_credentials;
+    TimelineWorkspace *m_timeline;
     QLabel *m_expiry;
 };

@@ -44,6 +44,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     , m_resolve(new QPushButton(tr("Resolve…"), this))
     , m_cancel(new QPushButton(tr("Cancel operation…"), this))
     , m_refresh(new QPushButton(tr("Refresh"), this))
+    , m_timeline(new QPushButton(tr("Timeline"), this))
 {
     setObjectName(QStringLiteral("operationsWorkspace"));
     buildFilters();
@@ -85,6 +86,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_count, 1);
     actions->addWidget(m_refresh);
+    actions->addWidget(m_timeline);
     actions->addWidget(m_retry);
     actions->addWidget(m_resolve);
     actions->addWidget(m_cancel);
@@ -120,6 +122,15 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     connect(m_resolve, &QPushButton::clicked, this, &OperationsWorkspace::resolveSelected);
     connect(m_cancel, &QPushButton::clicked, this, &OperationsWorkspace::cancelSelected);
     connect(m_refresh, &QPushButton::clicked, this, &OperationsWorkspace::reloadAfterAction);
+    m_timeline->setObjectName(QStringLiteral("timelineButton"));
+    m_timeline->setToolTip(tr("Everything that happened to this operation's entity, from every system."));
+    connect(m_timeline, &QPushButton::clicked, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        if (ids.size() != 1)
+            return;
+        if (auto op = OperationStore(*m_db).get(ids.first()))
+            Q_EMIT timelineRequested(op->entityId);
+    });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &OperationsWorkspace::selectionChanged);
     connect(m_model, &OperationsModel::ready, this, [this] {
@@ -210,6 +221,7 @@ void OperationsWorkspace::selectionChanged()
     m_retry->setEnabled(!m_busy && canRetry);
     m_resolve->setEnabled(!m_busy && canResolve);
     m_cancel->setEnabled(!m_busy && canCancel);
+    m_timeline->setEnabled(ids.size() == 1);
     m_retry->setText(ids.size() > 1 ? tr("Retry %1").arg(ids.size()) : tr("Retry"));
 }
 

@@ -32,6 +32,7 @@ public:
 
 Q_SIGNALS:
     void message(const QString &text); // for the status bar
+    void timelineRequested(const QString &entityId);
 
 private:
     void buildFilters();
@@ -57,5 +58,6 @@ private:
     QPushButton *m_resolve;
     QPushButton *m_cancel;
     QPushButton *m_refresh;
+    QPushButton *m_timeline;
     bool m_busy = false;
 };

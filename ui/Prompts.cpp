@@ -1,6 +1,8 @@
 #include "Prompts.h"
 
 #include <QDialog>
+#include <QDir>
+#include <QFileDialog>
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -71,6 +73,13 @@ QString secret(QWidget *parent, const QString &title, const QString &prompt)
     field->setObjectName(QStringLiteral("secretField"));
     field->setEchoMode(QLineEdit::Password); // never on screen, never in a screenshot
     return ask(parent, title, prompt, field);
+}
+
+QString saveFile(QWidget *parent, const QString &title, const QString &suggestedName)
+{
+    if (hooks().text)
+        return hooks().text(title);
+    return QFileDialog::getSaveFileName(parent, title, QDir::home().filePath(suggestedName));
 }
 
 bool confirm(QWidget *parent, const QString &title, const QString &question)

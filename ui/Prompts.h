@@ -14,10 +14,12 @@ QString reason(QWidget *parent, const QString &title, const QString &prompt);
 // A secret in a masked field; empty if the person backed out.
 QString secret(QWidget *parent, const QString &title, const QString &prompt);
 bool confirm(QWidget *parent, const QString &title, const QString &question);
+// A file to write; empty if the person backed out.
+QString saveFile(QWidget *parent, const QString &title, const QString &suggestedName);
 
 struct TestHooks
 {
-    std::function<QString(const QString &title)> text; // reason() and secret()
+    std::function<QString(const QString &title)> text; // reason(), secret() and saveFile()
     std::function<bool(const QString &title)> confirm;
 };
 void setTestHooks(TestHooks hooks); // empty hooks show the real dialogs again

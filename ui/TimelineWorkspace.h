@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QWidget>
+
+class Database;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QTableView;
+class TimelineModel;
+
+// One entity's history across every system: pick it (order id, customer, external id, or
+// from an operation), filter by channel, read each event's redacted payload, export as CSV.
+class TimelineWorkspace : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit TimelineWorkspace(const Database &db, QWidget *parent = nullptr);
+
+    TimelineModel *model() const { return m_model; }
+    void showEntity(const QString &entityId);
+    void exportCsv();
+
+Q_SIGNALS:
+    void message(const QString &text);
+
+private:
+    void showSelected();
+
+    TimelineModel *m_model;
+    QLineEdit *m_entity;
+    QTableView *m_table;
+    QPlainTextEdit *m_payload;
+    QLabel *m_summary;
+};
