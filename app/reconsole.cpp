@@ -1,5 +1,6 @@
 // reconsole: the desktop console. Solo mode hosts the sandbox in-process for --demo.
 #include "AppContext.h"
+#include "CredentialStore.h"
 #include "Database.h"
 #include "DemoSetup.h"
 #include "Logging.h"
@@ -7,6 +8,8 @@
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
 #include "SandboxServer.h"
+#include "WebhookReceiver.h"
+#include "DemoData.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -77,6 +80,7 @@ int main(int argc, char *argv[])
     AppContext &context = *ctx.value();
 
     SandboxServer sandbox;
+    WebhookReceiver receiver(context.database());
     QString keychainProblem;
     if (demo) {
         if (!sandbox.start(static_cast<quint16>(parser.value(QStringLiteral("sandbox-port")).toUInt())))
@@ -84,6 +88,7 @@ int main(int argc, char *argv[])
                                       .arg(parser.value(QStringLiteral("sandbox-port"))));
         QEventLoop loop;
         Status prepared = success();
+        // (the loop is reused below for the webhook secret)
         bool finished = false;
         DemoSetup setup(context.database(), context.credentials(), context.transport());
         setup.run(sandbox.baseUrl(), 3000, [&](Status s) {
@@ -96,6 +101,31 @@ int main(int argc, char *argv[])
         if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
             return failAndExplain(prepared.message());
         keychainProblem = prepared ? QString() : prepared.message();
+        // Solo mode hosts the agent's receiver: the sandbox's signed webhooks land here.
+        if (prepared && receiver.start()) {
+            std::optional<Result<QString>> secret;
+            context.credentials().read(QString::fromLatin1(DemoSetup::kWebhookCredentialId),
+                                       [&](Result<QString> r) { secret = r; loop.quit(); });
+            if (!secret)
+                loop.exec();
+            if (secret && *secret) {
+                receiver.setSecrets(QString::fromLatin1(DemoData::kProviderId), {secret->value()});
+                SandboxWebhooks hooks;
+                hooks.target = receiver.baseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kProviderId);
+                hooks.secret = secret->value();
+                hooks.delayMs = 300;
+                sandbox.setWebhooks(hooks);
+            }
+        }
+        if (prepared) {
+            bool charged = false;
+            setup.simulateLostAnswers([&](Status) {
+                charged = true;
+                loop.quit();
+            });
+            if (!charged)
+                loop.exec();
+        }
     }
 
     MainWindow window({context.sharedDatabase(), &context.operations(), &context.credentialService(), &context.access(),

@@ -9,6 +9,7 @@
 #include "ProviderStore.h"
 #include "Redactor.h"
 
+#include <QRandomGenerator>
 #include <QSqlQuery>
 
 #include <memory>
@@ -66,9 +67,15 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             return;
         }
     }
-    m_credentials.read(provider.credentialId, [this, provider, done](Result<QString> secret) {
+    auto next = [this, done](Status s) {
+        if (!s)
+            done(s);
+        else
+            ensureWebhookSecret(done);
+    };
+    m_credentials.read(provider.credentialId, [this, provider, done = next](Result<QString> secret) {
         if (secret) {
-            chargeLostAnswers(done);
+            done(success());
             return;
         }
         if (provider.credentialId != QLatin1String(DemoData::kCredentialId)) {
@@ -81,12 +88,37 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
                              QStringLiteral("The demo data is ready, but the sandbox key could not be stored: %1")
                                  .arg(written.message())));
             else
-                chargeLostAnswers(done);
+                done(success());
         });
     });
 }
 
-void DemoSetup::chargeLostAnswers(std::function<void(Status)> done)
+void DemoSetup::ensureWebhookSecret(std::function<void(Status)> done)
+{
+    // The signing secret the in-process sandbox and receiver share, kept like any other secret.
+    const QString id = QString::fromLatin1(kWebhookCredentialId);
+    if (!CredentialDirectory(m_db).get(id)) {
+        const QString secret = QStringLiteral("whsec_") + QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 36).toBase64());
+        Credential c;
+        c.id = id;
+        c.providerId = QString::fromLatin1(DemoData::kProviderId);
+        c.environment = QStringLiteral("test");
+        c.kind = QStringLiteral("webhook-secret");
+        c.label = QStringLiteral("Sandbox webhook signing secret (demo)");
+        c.fingerprint = Redactor::fingerprint(secret);
+        m_credentials.write(id, secret, [this, c, done](Status written) {
+            if (!written) {
+                done(written);
+                return;
+            }
+            done(CredentialDirectory(m_db).insert(c));
+        });
+        return;
+    }
+    done(success());
+}
+
+void DemoSetup::simulateLostAnswers(std::function<void(Status)> done)
 {
     auto provider = ProviderStore(m_db).get(QString::fromLatin1(DemoData::kProviderId));
     if (!provider) {

@@ -11,19 +11,22 @@ class Database;
 class HttpTransport;
 
 // Makes a database ready for the demo: shop data seeded once, the sandbox provider pointed at
-// `sandboxUrl`, its test key in the keychain, and — so the unknown-outcome path is real —
-// some of the operations whose answer was "lost" actually charged at the sandbox.
+// `sandboxUrl`, its test key and webhook signing secret in the keychain. Then, so the
+// unknown-outcome path is real, simulateLostAnswers() has the sandbox actually make the
+// charges of some operations whose answer was "lost".
 class DemoSetup
 {
 public:
     static constexpr auto kTestKey = "sk_test_reconsole_demo_51QsandboxKey";
+    static constexpr auto kWebhookCredentialId = "stripe-sandbox-webhook";
 
     DemoSetup(const Database &db, CredentialStore &credentials, HttpTransport &transport);
 
     void run(const QString &sandboxUrl, int operations, std::function<void(Status)> done);
+    void simulateLostAnswers(std::function<void(Status)> done);
 
 private:
-    void chargeLostAnswers(std::function<void(Status)> done);
+    void ensureWebhookSecret(std::function<void(Status)> done);
 
     const Database &m_db;
     CredentialStore &m_credentials;

@@ -8,7 +8,7 @@
 
 namespace {
 const char *kColumns = "id, source, external_id, type, entity_type, entity_id, operation_id, occurred_at, received_at, "
-                       "payload, channel, processed_at, note";
+                       "payload, channel, processed_at, note, deliveries";
 
 Event eventFrom(const QSqlQuery &q)
 {
@@ -26,6 +26,7 @@ Event eventFrom(const QSqlQuery &q)
     e.channel = q.value(10).toString();
     e.processedAt = q.value(11).toLongLong();
     e.note = q.value(12).toString();
+    e.deliveries = q.value(13).toInt();
     return e;
 }
 
@@ -54,6 +55,18 @@ const char *kInsertEvent = "INSERT INTO events (source, external_id, type, entit
                            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, external_id) DO NOTHING";
 
 // Both SQLite (3.24+) and PostgreSQL understand ON CONFLICT … DO NOTHING.
+const char *kCountAgain = "UPDATE events SET deliveries = deliveries + 1 WHERE source = ? AND external_id = ?";
+
+// A repeated delivery leaves one row, counted, so the timeline can show it.
+Result<bool> countAgain(QSqlQuery &q, const Event &e)
+{
+    q.bindValue(0, e.source);
+    q.bindValue(1, e.externalId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot count the repeated delivery of %1").arg(e.externalId), q);
+    return false;
+}
+
 Result<bool> runInsert(QSqlQuery &q, const Event &e)
 {
     const QVariantList values{sqlText(e.source), sqlText(e.externalId), sqlText(e.type), sqlText(e.entityType),
@@ -75,20 +88,29 @@ Result<bool> EventStore::insertIfNew(const Event &e)
 {
     QSqlQuery q(m_db.connection());
     q.prepare(QLatin1String(kInsertEvent));
-    return runInsert(q, e);
+    auto inserted = runInsert(q, e);
+    if (!inserted || inserted.value())
+        return inserted;
+    QSqlQuery again(m_db.connection());
+    again.prepare(QLatin1String(kCountAgain));
+    return countAgain(again, e);
 }
 
 EventStore::Inserter::Inserter(const Database &db)
     : m_query(db.connection())
+    , m_again(db.connection())
 {
-    m_prepared = m_query.prepare(QLatin1String(kInsertEvent));
+    m_prepared = m_query.prepare(QLatin1String(kInsertEvent)) && m_again.prepare(QLatin1String(kCountAgain));
 }
 
 Result<bool> EventStore::Inserter::insertIfNew(const Event &e)
 {
     if (!m_prepared)
         return storageError(QStringLiteral("Cannot prepare the event insert"), m_query);
-    return runInsert(m_query, e);
+    auto inserted = runInsert(m_query, e);
+    if (!inserted || inserted.value())
+        return inserted;
+    return countAgain(m_again, e);
 }
 
 Result<QList<Event>> EventStore::pending(int limit) const

@@ -24,6 +24,7 @@ struct Event
     QString channel;       // webhook, sync, internal
     qint64 processedAt = 0; // 0 while waiting in the queue
     QString note;           // what processing concluded (settled, ignored as stale, ...)
+    int deliveries = 1;     // more than one: the provider delivered it again
 };
 
 // Events, stored once each. Webhooks are stored before they are answered and processed
@@ -45,6 +46,7 @@ public:
 
     private:
         QSqlQuery m_query;
+        QSqlQuery m_again;
         bool m_prepared = false;
     };
     Result<QList<Event>> pending(int limit) const;

@@ -1,6 +1,7 @@
 #include "OperationStore.h"
 
 #include "Database.h"
+#include "EventStore.h"
 #include "Redactor.h"
 
 #include <QJsonDocument>
@@ -168,6 +169,26 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
         Status audited = AuditLog(m_db).appendInTransaction(*audit);
         if (!audited)
             return audited;
+    }
+    // Our own state change is an event of the entity's timeline like any provider's.
+    auto op = get(id);
+    if (op) {
+        Event change;
+        change.source = QStringLiteral("reconsole");
+        change.externalId = QStringLiteral("op-%1-%2-%3").arg(id).arg(op->updatedAt).arg(op->attempts) + QLatin1Char('-')
+            + OperationStates::name(to);
+        change.type = QStringLiteral("operation.") + OperationStates::name(to);
+        change.entityType = op->entityType;
+        change.entityId = op->entityId;
+        change.operationId = id;
+        change.occurredAt = op->updatedAt;
+        change.channel = QStringLiteral("internal");
+        change.processedAt = op->updatedAt;
+        change.note = QStringLiteral("%1 → %2%3").arg(OperationStates::name(from), OperationStates::name(to),
+                                                      op->lastError.isEmpty() ? QString() : QStringLiteral(": ") + op->lastError);
+        auto recorded = EventStore(m_db).insertIfNew(change);
+        if (!recorded)
+            return recorded.error();
     }
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to operation %1").arg(id));

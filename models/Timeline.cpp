@@ -42,6 +42,8 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
         TimelineEntry t{e.occurredAt, e.source, e.channel, e.type, e.note, e.source, e.operationId, e.payload, {}};
         if (e.note.contains(QLatin1String("out of order")) || e.note.contains(QLatin1String("contradicts")))
             t.anomaly = e.note;
+        else if (e.deliveries > 1)
+            t.anomaly = QStringLiteral("delivered %1 times (stored once)").arg(e.deliveries);
         entries << t;
     }
     OperationStore operations(db);

@@ -1,5 +1,6 @@
 // Timelines and the event sync: one ordered history per entity from events, attempts and
 // people; the provider's event list paged back to a durable cursor.
+#include "ActivityMonitor.h"
 #include "AuditLog.h"
 #include "EventProcessor.h"
 #include "EventStore.h"
@@ -90,6 +91,35 @@ private Q_SLOTS:
         QVERIFY(model.load(QStringLiteral("ORD-tl-2")));
         QCOMPARE(model.anomalies(), 1);
         QCOMPARE(OperationStore(db).get(id)->state, OperationState::Succeeded);
+    }
+
+    void silentProviderRaisesAnAlert()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        OperationStore store(db);
+        const qint64 now = nowMs();
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("quiet"))).value();
+        // Attempts for the last 40 minutes, no webhook at all.
+        for (int minutes : {40, 20, 1})
+            QVERIFY(store.beginAttempt(id, 41 - minutes, QStringLiteral("POST"), now - minutes * 60000LL));
+        auto alerts = ActivityMonitor(db).check(now, 30);
+        QVERIFY2(alerts, qPrintable(alerts.message()));
+        QCOMPARE(alerts->size(), 1);
+        QCOMPARE(alerts->first().providerId, QStringLiteral("stripe-sandbox"));
+        QVERIFY(alerts->first().message.contains(QLatin1String("never")));
+        QVERIFY(ActivityMonitor(db).check(now, 60)->isEmpty()); // traffic younger than the window
+
+        Event e;
+        e.source = QStringLiteral("stripe-sandbox");
+        e.externalId = QStringLiteral("evt_heard");
+        e.type = QStringLiteral("payment_intent.succeeded");
+        e.channel = QStringLiteral("webhook");
+        e.occurredAt = now - 5 * 60000;
+        e.receivedAt = now - 5 * 60000;
+        QVERIFY(EventStore(db).insertIfNew(e).value());
+        QVERIFY(ActivityMonitor(db).check(now, 30)->isEmpty());
     }
 
     void syncCatchesWhatWebhooksMissed()

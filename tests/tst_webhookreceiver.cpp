@@ -4,6 +4,7 @@
 #include "EventStore.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "Timeline.h"
 #include "WebhookReceiver.h"
 #include "WebhookVerifier.h"
 
@@ -113,6 +114,10 @@ private Q_SLOTS:
         QCOMPARE(receiver.duplicates(), 4);
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE channel = 'webhook'")), 4);
         QTRY_COMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE processed_at IS NULL")), 0);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE channel = 'webhook' AND deliveries = 2")), 4);
+        const auto timeline = Timeline::forEntity(db, QStringLiteral("ORD-dup-0")).value();
+        QVERIFY(std::any_of(timeline.cbegin(), timeline.cend(),
+                            [](const TimelineEntry &t) { return t.anomaly.contains(QLatin1String("delivered 2 times")); }));
     }
 
     void orderComesFromTheEventsOwnTime()

@@ -1,13 +1,18 @@
 #include "MainWindow.h"
 
 #include "AccessPolicy.h"
+#include "ActivityMonitor.h"
 #include "CredentialsModel.h"
 #include "CredentialsWorkspace.h"
 #include "Database.h"
 #include "OperationsWorkspace.h"
 #include "TimelineWorkspace.h"
 
+#include <QDateTime>
 #include <QHBoxLayout>
+#include <QSettings>
+#include <QTimer>
+#include <QVBoxLayout>
 #include <QLabel>
 #include <QListWidget>
 #include <QStackedWidget>
@@ -21,6 +26,9 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     , m_credentials(new CredentialsWorkspace(*context.db, *context.credentials, *context.access, this))
     , m_timeline(new TimelineWorkspace(*context.db, this))
     , m_expiry(new QLabel(this))
+    , m_alert(new QLabel(this))
+    , m_alerts(new QListWidget(this))
+    , m_db(context.db)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Reconsole — %1").arg(context.db->location().display()));
@@ -41,12 +49,25 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
         }
     }
 
+    // The alert list sits under the navigation, empty and hidden while all is well.
+    m_alerts->setObjectName(QStringLiteral("alertList"));
+    m_alerts->setFixedWidth(170);
+    m_alerts->setWordWrap(true);
+    m_alerts->setStyleSheet(QStringLiteral("QListWidget { background: #fff4e0; color: #8d5a00; }"));
+    m_alerts->hide();
+    auto *side = new QVBoxLayout;
+    side->addWidget(m_navigation, 1);
+    side->addWidget(m_alerts);
     auto *central = new QWidget(this);
     auto *layout = new QHBoxLayout(central);
-    layout->addWidget(m_navigation);
+    layout->addLayout(side);
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
+    m_alert->setObjectName(QStringLiteral("activityAlert"));
+    m_alert->setStyleSheet(QStringLiteral("color: #b71c1c; font-weight: bold;"));
+    m_alert->hide();
+    statusBar()->addPermanentWidget(m_alert);
     m_expiry->setObjectName(QStringLiteral("expiryReminder"));
     m_expiry->setStyleSheet(QStringLiteral("color: #8d5a00; font-weight: bold;"));
     statusBar()->addPermanentWidget(m_expiry);
@@ -73,7 +94,25 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     };
     connect(m_credentials, &CredentialsWorkspace::expiringChanged, this, showExpiry);
     m_credentials->model()->reload(); // emits the first reminder through the workspace
+    auto *activity = new QTimer(this);
+    connect(activity, &QTimer::timeout, this, &MainWindow::checkActivity);
+    activity->start(60000);
+    checkActivity();
     resize(1500, 900);
+}
+
+void MainWindow::checkActivity()
+{
+    const int silence = QSettings().value(QStringLiteral("alerts/webhookSilenceMinutes"), 30).toInt();
+    auto alerts = ActivityMonitor(*m_db).check(QDateTime::currentMSecsSinceEpoch(), silence);
+    m_alerts->clear();
+    for (const ActivityAlert &a : alerts.value_or({})) {
+        auto *item = new QListWidgetItem(a.message, m_alerts);
+        item->setToolTip(a.message);
+    }
+    m_alerts->setVisible(m_alerts->count() > 0);
+    m_alert->setText(m_alerts->count() ? tr("⚠ %n alert(s): webhooks silent", nullptr, m_alerts->count()) : QString());
+    m_alert->setVisible(m_alerts->count() > 0);
 }
 
 void MainWindow::addWorkspace(const QString &name, QWidget *workspace, bool allowed, const QString &whyNot)

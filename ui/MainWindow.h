@@ -40,6 +40,7 @@ public:
 
 private:
     void addWorkspace(const QString &name, QWidget *workspace, bool allowed, const QString &whyNot);
+    void checkActivity();
 
     QListWidget *m_navigation;
     QStackedWidget *m_stack;
@@ -47,4 +48,7 @@ private:
     CredentialsWorkspace *m_credentials;
     TimelineWorkspace *m_timeline;
     QLabel *m_expiry;
+    QLabel *m_alert;
+    QListWidget *m_alerts;
+    std::shared_ptr<Database> m_db;
 };

@@ -36,9 +36,17 @@ int demo(const QStringList &args)
     bool finished = false;
     DemoSetup setup(ctx.value()->database(), ctx.value()->credentials(), ctx.value()->transport());
     setup.run(parser.value(QStringLiteral("sandbox-url")), operations, [&](Status s) {
-        result = s;
-        finished = true;
-        loop.quit();
+        if (!s) {
+            result = s;
+            finished = true;
+            loop.quit();
+            return;
+        }
+        setup.simulateLostAnswers([&](Status charged) {
+            result = charged;
+            finished = true;
+            loop.quit();
+        });
     });
     if (!finished)
         loop.exec();

@@ -1,3 +1,4 @@
+#include "ActivityMonitor.h"
 #include "AppContext.h"
 #include "Commands.h"
 #include "CredentialDirectory.h"
@@ -102,6 +103,13 @@ int serve(const QStringList &args)
             context.operations().retry(due.value(), [](qint64, const Result<Operation> &) {}, [] {});
     });
     retryTimer.start(5000);
+
+    QTimer alertTimer; // missing-activity alerts go to the log (and from there to whoever watches it)
+    QObject::connect(&alertTimer, &QTimer::timeout, &alertTimer, [&] {
+        for (const ActivityAlert &a : ActivityMonitor(context.database()).check(nowMs(), 30).value_or({}))
+            qWarning("%s", qPrintable(a.message));
+    });
+    alertTimer.start(60000);
     return runUntilTerminated();
 }
 

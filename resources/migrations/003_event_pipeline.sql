@@ -4,6 +4,7 @@
 ALTER TABLE events ADD COLUMN processed_at BIGINT;
 ALTER TABLE events ADD COLUMN channel TEXT NOT NULL DEFAULT '';
 ALTER TABLE events ADD COLUMN note TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN deliveries INTEGER NOT NULL DEFAULT 1;
 CREATE INDEX events_pending ON events (processed_at, id);
 CREATE INDEX events_operation ON events (operation_id, occurred_at);
 CREATE INDEX events_source_received ON events (source, received_at);
