@@ -5,38 +5,68 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlError>
 #include <QSqlQuery>
 
-namespace {
-// The operation an object is about: by the provider's id we stored, or by our key in its metadata.
-qint64 findOperation(const Database &db, const QString &objectId, const QString &key)
+struct EventProcessor::Statements
 {
-    // Two indexed lookups rather than one OR, which would scan every operation.
-    QSqlQuery q(db.connection());
-    if (!key.isEmpty()) {
-        q.prepare(QStringLiteral("SELECT id FROM operations WHERE idempotency_key = ?"));
-        q.addBindValue(key);
-        if (q.exec() && q.next())
-            return q.value(0).toLongLong();
+    explicit Statements(const QSqlDatabase &db)
+        : byKey(db)
+        , byExternalId(db)
+        , newestApplied(db)
+        , markProcessed(db)
+    {
+        byKey.prepare(QStringLiteral("SELECT id FROM operations WHERE idempotency_key = ?"));
+        byExternalId.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? ORDER BY id LIMIT 1"));
+        newestApplied.prepare(QStringLiteral("SELECT COALESCE(MAX(occurred_at), 0) FROM events WHERE operation_id = ? "
+                                             "AND id <> ? AND processed_at IS NOT NULL AND channel <> 'internal'"));
+        markProcessed.prepare(QStringLiteral("UPDATE events SET processed_at = ?, entity_type = ?, entity_id = ?, "
+                                             "operation_id = ?, note = ? WHERE id = ?"));
     }
-    if (objectId.isEmpty())
-        return 0;
-    q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? ORDER BY id LIMIT 1"));
-    q.addBindValue(objectId);
-    return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
-}
 
-// The newest provider event already applied to the operation, by its own time.
-qint64 newestAppliedAt(const Database &db, qint64 operationId, qint64 excludingEvent)
-{
-    QSqlQuery q(db.connection());
-    q.prepare(QStringLiteral("SELECT COALESCE(MAX(occurred_at), 0) FROM events WHERE operation_id = ? AND id <> ? AND "
-                             "processed_at IS NOT NULL AND channel <> 'internal'"));
-    q.addBindValue(operationId);
-    q.addBindValue(excludingEvent);
-    return q.exec() && q.next() ? q.value(0).toLongLong() : 0;
-}
-} // namespace
+    // The operation an object is about: by our key in its metadata, or by the provider's id
+    // we stored (two indexed lookups rather than one OR, which would scan every operation).
+    qint64 findOperation(const QString &objectId, const QString &key)
+    {
+        if (!key.isEmpty()) {
+            byKey.bindValue(0, key);
+            if (byKey.exec() && byKey.next())
+                return byKey.value(0).toLongLong();
+        }
+        if (objectId.isEmpty())
+            return 0;
+        byExternalId.bindValue(0, objectId);
+        return byExternalId.exec() && byExternalId.next() ? byExternalId.value(0).toLongLong() : 0;
+    }
+
+    // The newest provider event already applied to the operation, by its own time.
+    qint64 newestAppliedAt(qint64 operationId, qint64 excludingEvent)
+    {
+        newestApplied.bindValue(0, operationId);
+        newestApplied.bindValue(1, excludingEvent);
+        return newestApplied.exec() && newestApplied.next() ? newestApplied.value(0).toLongLong() : 0;
+    }
+
+    Status done(const Event &e)
+    {
+        markProcessed.bindValue(0, nowMs());
+        markProcessed.bindValue(1, sqlText(e.entityType));
+        markProcessed.bindValue(2, sqlText(e.entityId));
+        markProcessed.bindValue(3, e.operationId ? QVariant(e.operationId) : QVariant(QMetaType::fromType<qint64>()));
+        markProcessed.bindValue(4, sqlText(e.note));
+        markProcessed.bindValue(5, e.id);
+        if (!markProcessed.exec())
+            return failure(ErrorClass::Storage, QStringLiteral("Cannot mark event %1 processed: %2")
+                                                    .arg(e.id)
+                                                    .arg(markProcessed.lastError().text()));
+        return success();
+    }
+
+    QSqlQuery byKey;
+    QSqlQuery byExternalId;
+    QSqlQuery newestApplied;
+    QSqlQuery markProcessed;
+};
 
 EventProcessor::EventProcessor(const Database &db)
     : m_db(db)
@@ -53,8 +83,9 @@ Result<int> EventProcessor::processPending(int limit)
     // One transaction per batch: a burst costs one commit, not one per event. Settling an
     // operation opens its own (nested use is refused by the driver, so that one stands alone).
     Transaction tx(m_db.connection());
+    Statements statements(m_db.connection());
     for (const Event &e : events.value()) {
-        Status done = process(e);
+        Status done = process(e, statements);
         if (!done)
             return done.error();
     }
@@ -63,19 +94,19 @@ Result<int> EventProcessor::processPending(int limit)
     return static_cast<int>(events->size());
 }
 
-Status EventProcessor::process(Event e)
+Status EventProcessor::process(Event e, Statements &statements)
 {
     const QJsonObject payload = QJsonDocument::fromJson(e.payload.toUtf8()).object();
     const QJsonObject object = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
     const QString objectId = object.value(QStringLiteral("id")).toString();
     const QString key = object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString();
     OperationStore operations(m_db);
-    e.operationId = objectId.isEmpty() && key.isEmpty() ? 0 : findOperation(m_db, objectId, key);
+    e.operationId = statements.findOperation(objectId, key);
     if (e.operationId == 0) {
         e.entityType = object.value(QStringLiteral("object")).toString();
         e.entityId = objectId;
         e.note = QStringLiteral("no operation of ours refers to %1").arg(objectId.isEmpty() ? e.externalId : objectId);
-        return EventStore(m_db).markProcessed(e);
+        return statements.done(e);
     }
     auto op = operations.get(e.operationId);
     if (!op)
@@ -86,7 +117,7 @@ Status EventProcessor::process(Event e)
     const bool succeeded = e.type == QLatin1String("payment_intent.succeeded") || e.type == QLatin1String("refund.created")
         || e.type == QLatin1String("charge.refunded");
     const bool failed = e.type == QLatin1String("payment_intent.payment_failed");
-    const qint64 newest = newestAppliedAt(m_db, e.operationId, e.id);
+    const qint64 newest = statements.newestAppliedAt(e.operationId, e.id);
     if (newest > e.occurredAt) {
         e.note = QStringLiteral("out of order: older than an event already applied; ignored");
     } else if (op->state == OperationState::UnknownOutcome && (succeeded || failed)) {
@@ -106,5 +137,5 @@ Status EventProcessor::process(Event e)
     } else {
         e.note = QStringLiteral("recorded");
     }
-    return EventStore(m_db).markProcessed(e);
+    return statements.done(e);
 }

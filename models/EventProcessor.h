@@ -18,7 +18,8 @@ public:
     Result<int> processPending(int limit = 500);
 
 private:
-    Status process(Event event);
+    struct Statements; // prepared once per batch: the queue runs between webhook answers
+    Status process(Event event, Statements &statements);
 
     const Database &m_db;
 };
