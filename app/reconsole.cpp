@@ -8,6 +8,7 @@
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
 #include "SandboxServer.h"
+#include "TimelineWorkspace.h"
 #include "WebhookReceiver.h"
 #include "DemoData.h"
 
@@ -67,6 +68,8 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
                       QStringLiteral("file")});
     parser.addOption({QStringLiteral("select"), QStringLiteral("Open with this operation selected."), QStringLiteral("id")});
+    parser.addOption({QStringLiteral("entity"), QStringLiteral("Open the timeline of this entity (order id, pi_…)."),
+                      QStringLiteral("id")});
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
                       QStringLiteral("name")});
     parser.process(app);
@@ -139,6 +142,10 @@ int main(int argc, char *argv[])
         });
     if (parser.isSet(QStringLiteral("workspace")))
         window.showWorkspace(parser.value(QStringLiteral("workspace")));
+    if (parser.isSet(QStringLiteral("entity"))) {
+        window.showWorkspace(QStringLiteral("Timeline"));
+        window.timelineWorkspace()->showEntity(parser.value(QStringLiteral("entity")));
+    }
     if (parser.isSet(QStringLiteral("select")))
         window.operationsWorkspace()->selectOperation(parser.value(QStringLiteral("select")).toLongLong());
     if (parser.isSet(QStringLiteral("screenshot")))
