@@ -141,20 +141,22 @@ void CredentialService::add(const NewCredential &request, const QString &secret,
     });
 }
 
+Result<Credential> CredentialService::usable(const QString &id, const QString &action) const
+{
+    Status allowed = m_access.require(Permission::ManageCredentials, m_db, action, target(id));
+    if (!allowed)
+        return allowed.error();
+    auto credential = CredentialDirectory(m_db).get(id);
+    if (credential && credential->isRevoked())
+        return failure(ErrorClass::Revoked, QStringLiteral("Credential %1 is revoked; add a new one instead.").arg(id));
+    return credential;
+}
+
 void CredentialService::verify(const QString &id, Callback<Result<Credential>> done)
 {
-    Status allowed = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.verify"), target(id));
-    if (!allowed) {
-        done(allowed.error());
-        return;
-    }
-    auto credential = CredentialDirectory(m_db).get(id);
+    auto credential = usable(id, QStringLiteral("credential.verify"));
     if (!credential) {
         done(credential.error());
-        return;
-    }
-    if (credential->isRevoked()) {
-        done(failure(ErrorClass::Revoked, QStringLiteral("Credential %1 is revoked; there is nothing to verify.").arg(id)));
         return;
     }
     m_store.read(id, [this, c = credential.value(), done](Result<QString> secret) {
@@ -179,18 +181,9 @@ void CredentialService::verify(const QString &id, Callback<Result<Credential>> d
 
 void CredentialService::rotate(const QString &id, const QString &newSecret, Callback<Result<Credential>> done)
 {
-    Status allowed = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.rotate"), target(id));
-    if (!allowed) {
-        done(allowed.error());
-        return;
-    }
-    auto old = CredentialDirectory(m_db).get(id);
+    auto old = usable(id, QStringLiteral("credential.rotate"));
     if (!old) {
         done(old.error());
-        return;
-    }
-    if (old->isRevoked()) {
-        done(failure(ErrorClass::Revoked, QStringLiteral("Credential %1 is revoked; add a new one instead.").arg(id)));
         return;
     }
     if (!old->replacedBy.isEmpty()) {
@@ -258,18 +251,9 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
 
 void CredentialService::revoke(const QString &id, const QString &reason, Callback<Status> done)
 {
-    Status allowed = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.revoke"), target(id));
-    if (!allowed) {
-        done(allowed);
-        return;
-    }
-    auto credential = CredentialDirectory(m_db).get(id);
+    auto credential = usable(id, QStringLiteral("credential.revoke"));
     if (!credential) {
         done(credential.error());
-        return;
-    }
-    if (credential->isRevoked()) {
-        done(failure(ErrorClass::State, QStringLiteral("Credential %1 is already revoked.").arg(id)));
         return;
     }
     m_store.remove(id, [this, id, reason, c = credential.value(), done](Status removed) {

@@ -45,6 +45,8 @@ public:
     void reveal(const QString &id, Callback<Result<QString>> done);
 
 private:
+    // The credential `action` may act on: the role allows it and it is not revoked.
+    Result<Credential> usable(const QString &id, const QString &action) const;
     void verifySecret(const Credential &credential, const QString &secret, Callback<Result<QString>> done);
     void audit(const QString &action, const QString &target, const QString &reason, const QString &before = {},
                const QString &after = {});

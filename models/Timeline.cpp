@@ -1,6 +1,7 @@
 #include "Timeline.h"
 
 #include "AuditLog.h"
+#include "Csv.h"
 #include "Database.h"
 #include "EventStore.h"
 #include "OperationStore.h"
@@ -91,11 +92,7 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
 
 QString toCsv(const QList<TimelineEntry> &entries)
 {
-    auto field = [](QString v) {
-        if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n')))
-            v = QLatin1Char('"') + v.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-        return v;
-    };
+    using Csv::field;
     QString csv = QStringLiteral("time,source,channel,type,summary,actor,operation,anomaly\n");
     for (const TimelineEntry &t : entries) {
         csv += QStringList{QDateTime::fromMSecsSinceEpoch(t.at, Qt::UTC).toString(Qt::ISODateWithMs), field(t.source),

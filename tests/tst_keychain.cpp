@@ -25,11 +25,7 @@ class TestKeychain : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
-            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))
-                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");
-            QSKIP("No D-Bus session bus; the README's test command provides one with a Secret Service.");
-        }
+        REQUIRE_SECRET_SERVICE();
     }
 
     void writeReadRemove()

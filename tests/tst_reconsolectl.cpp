@@ -106,11 +106,7 @@ private Q_SLOTS:
     // storing its key in the Secret Service, and a retry of every unknown outcome.
     void demoThenRetryUnknownOutcomes()
     {
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
-            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))
-                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");
-            QSKIP("No Secret Service here; the README's test command starts one.");
-        }
+        REQUIRE_SECRET_SERVICE();
         QProcess sandbox;
         const QString url = startSandbox(sandbox);
         QVERIFY(!url.isEmpty());
@@ -147,11 +143,7 @@ private Q_SLOTS:
     // unknown_outcome, and the retry finds the charge instead of making a second one.
     void crashMidRetryChargesOnce()
     {
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
-            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))
-                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");
-            QSKIP("No Secret Service here; the README's test command starts one.");
-        }
+        REQUIRE_SECRET_SERVICE();
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("crash.sqlite"));
         QProcess seedSandbox;

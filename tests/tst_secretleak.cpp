@@ -35,11 +35,7 @@ class TestSecretLeak : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
-            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))
-                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");
-            QSKIP("No Secret Service here; the README's test command starts one.");
-        }
+        REQUIRE_SECRET_SERVICE();
     }
 
     void noSecretAnywhere()

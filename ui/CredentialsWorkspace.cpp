@@ -4,6 +4,7 @@
 #include "AddCredentialDialog.h"
 #include "CredentialService.h"
 #include "CredentialsModel.h"
+#include "MessageBanner.h"
 #include "Prompts.h"
 #include "ProviderStore.h"
 
@@ -54,7 +55,7 @@ CredentialsWorkspace::CredentialsWorkspace(const Database &db, CredentialService
     , m_access(access)
     , m_model(new CredentialsModel(db, this))
     , m_table(new QTableView(this))
-    , m_message(new QLabel(this))
+    , m_message(new MessageBanner(this))
     , m_warnDays(new QSpinBox(this))
     , m_add(new QPushButton(tr("Add…"), this))
     , m_verify(new QPushButton(tr("Verify"), this))
@@ -73,8 +74,6 @@ CredentialsWorkspace::CredentialsWorkspace(const Database &db, CredentialService
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_message->setObjectName(QStringLiteral("credentialMessage"));
-    m_message->setWordWrap(true);
-    m_message->hide();
 
     const QList<QPair<QPushButton *, const char *>> buttons{{m_add, "addCredentialButton"}, {m_verify, "verifyButton"},
                                                            {m_rotate, "rotateButton"},      {m_revoke, "revokeButton"},
@@ -145,12 +144,7 @@ void CredentialsWorkspace::updateActions()
 
 void CredentialsWorkspace::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #fdecea; color: #8a1c13; padding: 6px; "
-                                                    "border: 1px solid #f5c2bd; border-radius: 3px; }")
-                                   : QStringLiteral("QLabel { background: #e8f5e9; color: #1b5e20; padding: 6px; "
-                                                    "border: 1px solid #b9dfbb; border-radius: 3px; }"));
-    m_message->show();
+    m_message->showMessage(text, error);
     Q_EMIT message(text);
 }
 

@@ -6,6 +6,7 @@ class AccessPolicy;
 class CredentialService;
 class CredentialsModel;
 class Database;
+class MessageBanner;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -43,7 +44,7 @@ private:
     const AccessPolicy &m_access;
     CredentialsModel *m_model;
     QTableView *m_table;
-    QLabel *m_message;
+    MessageBanner *m_message;
     QSpinBox *m_warnDays;
     QPushButton *m_add;
     QPushButton *m_verify;

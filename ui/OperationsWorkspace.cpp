@@ -4,6 +4,7 @@
 #include "OperationService.h"
 #include "OperationStore.h"
 #include "OperationsModel.h"
+#include "MessageBanner.h"
 #include "Prompts.h"
 #include "StateDelegate.h"
 
@@ -39,7 +40,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     , m_search(new QLineEdit(this))
     , m_searchDelay(new QTimer(this))
     , m_count(new QLabel(this))
-    , m_message(new QLabel(this))
+    , m_message(new MessageBanner(this))
     , m_retry(new QPushButton(tr("Retry"), this))
     , m_resolve(new QPushButton(tr("Resolve…"), this))
     , m_cancel(new QPushButton(tr("Cancel operation…"), this))
@@ -79,8 +80,6 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     m_retry->setToolTip(tr("Send the selected operations again with their own idempotency keys. Unknown outcomes are "
                            "looked up at the provider first, so nothing is charged twice."));
     m_message->setObjectName(QStringLiteral("actionMessage"));
-    m_message->setWordWrap(true);
-    m_message->hide();
     m_count->setObjectName(QStringLiteral("operationCount"));
 
     auto *actions = new QHBoxLayout;
@@ -227,12 +226,7 @@ void OperationsWorkspace::selectionChanged()
 
 void OperationsWorkspace::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("QLabel { background: #fdecea; color: #8a1c13; padding: 6px; "
-                                                    "border: 1px solid #f5c2bd; border-radius: 3px; }")
-                                   : QStringLiteral("QLabel { background: #e8f5e9; color: #1b5e20; padding: 6px; "
-                                                    "border: 1px solid #b9dfbb; border-radius: 3px; }"));
-    m_message->show();
+    m_message->showMessage(text, error);
     Q_EMIT message(text);
 }
 

@@ -9,6 +9,7 @@ class OperationDetailPane;
 class OperationService;
 class OperationsModel;
 class QComboBox;
+class MessageBanner;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -53,7 +54,7 @@ private:
     QLineEdit *m_search;
     QTimer *m_searchDelay;
     QLabel *m_count;
-    QLabel *m_message;
+    MessageBanner *m_message;
     QPushButton *m_retry;
     QPushButton *m_resolve;
     QPushButton *m_cancel;

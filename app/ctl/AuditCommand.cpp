@@ -1,6 +1,7 @@
 #include "AppContext.h"
 #include "AuditLog.h"
 #include "Commands.h"
+#include "Csv.h"
 #include "Database.h"
 #include "Redactor.h"
 
@@ -33,14 +34,6 @@ int verify(const QStringList &args)
         return fail(QStringLiteral("Audit log broken after %1 entries: %2.").arg(result->entries).arg(result->problem), 3);
     out() << "Audit log intact: " << result->entries << " entries." << Qt::endl;
     return 0;
-}
-
-QString csvField(const QString &value)
-{
-    QString v = value;
-    if (v.contains(QLatin1Char(',')) || v.contains(QLatin1Char('"')) || v.contains(QLatin1Char('\n')))
-        v = QLatin1Char('"') + v.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
-    return v;
 }
 
 int exportLog(const QStringList &args)
@@ -88,7 +81,7 @@ int exportLog(const QStringList &args)
                                      e.actor, e.action, e.target, e.reason, e.before, e.after, e.prevHash, e.hash};
             QStringList escaped;
             for (const QString &f : fields)
-                escaped << csvField(f);
+                escaped << Csv::field(f);
             csv += escaped.join(QLatin1Char(',')) + QLatin1Char('\n');
         }
         data = csv.toUtf8();

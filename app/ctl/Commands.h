@@ -21,6 +21,8 @@ QTextStream &err();
 // Parses `args` with `parser` (adding --help); returns false, having printed why, on bad input.
 bool parse(QCommandLineParser &parser, const QStringList &args, int *exitCode);
 int fail(const QString &message, int code = 1);
+// SIGINT and SIGTERM end the event loop cleanly; call before announcing readiness.
+bool catchTermination();
 // Runs the event loop until SIGINT or SIGTERM; returns the exit code.
 int runUntilTerminated();
 int serve(const QStringList &args);

@@ -80,6 +80,8 @@ int serve(const QStringList &args)
     loadWebhookSecrets(context, receiver);
     if (!receiver.start(static_cast<quint16>(parser.value(QStringLiteral("port")).toUInt())))
         return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1; pick another --port.").arg(parser.value(QStringLiteral("port"))));
+    if (!catchTermination())
+        return fail(QStringLiteral("Cannot set up signal handling."));
     out() << "Receiving webhooks on " << receiver.baseUrl() << "/webhooks/<provider>" << Qt::endl;
 
     EventSync sync(context.database(), context.providers());

@@ -62,6 +62,8 @@ int sandbox(const QStringList &args)
     if (!server.start(static_cast<quint16>(port)))
         return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1 (in use?). Pick another --port.").arg(port));
 
+    if (!catchTermination())
+        return fail(QStringLiteral("Cannot set up signal handling."));
     out() << "Sandbox listening on " << server.baseUrl() << Qt::endl;
     const int result = runUntilTerminated();
     out() << "Sandbox stopped after " << server.requestCount() << " requests, " << server.totalCharges()

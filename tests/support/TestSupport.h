@@ -49,3 +49,14 @@ private:
         for (const QString &b : TestSupport::backends())                                                               \
             QTest::newRow(qPrintable(b)) << b;                                                                         \
     } while (false)
+
+// Tests that need the real keychain: skipped without a D-Bus session, failed when the test
+// command promised one (RECONSOLE_REQUIRE_KEYCHAIN=1).
+#define REQUIRE_SECRET_SERVICE()                                                                                       \
+    do {                                                                                                               \
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {                                                 \
+            if (qEnvironmentVariable("RECONSOLE_REQUIRE_KEYCHAIN") == QLatin1String("1"))                              \
+                QFAIL("No D-Bus session: run the README's test command, which starts a Secret Service.");              \
+            QSKIP("No Secret Service here; the README's test command starts one.");                                    \
+        }                                                                                                              \
+    } while (false)
