@@ -25,6 +25,8 @@ public:
     // Signing secrets per provider; two while a secret is being rotated.
     void setSecrets(const QString &providerId, const QStringList &secrets) { m_secrets.insert(providerId, secrets); }
     void setProcessing(bool enabled) { m_processing = enabled; } // off: store and answer only (tests)
+    // How long deliveries gather before the queue is worked (bigger batches, later effects).
+    void setBatchWindow(int milliseconds) { m_processTimer.setInterval(milliseconds); }
     int accepted() const { return m_accepted; }
     int duplicates() const { return m_duplicates; }
     int rejected() const { return m_rejected; }

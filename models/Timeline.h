@@ -24,7 +24,8 @@ struct TimelineEntry
 // Everything that happened to an entity and the operations about it, in order: provider
 // events (webhooks and syncs), our attempts, people's actions from the audit log.
 namespace Timeline {
-// `entityId` may be our entity id (ORD-…), an external id (pi_…) or an idempotency key.
+// `entityId` may be our entity id (ORD-…), an external id (pi_…), an idempotency key or a
+// customer's e-mail (every order of theirs).
 Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entityId);
 QString toCsv(const QList<TimelineEntry> &entries);
 } // namespace Timeline

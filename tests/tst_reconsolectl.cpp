@@ -3,10 +3,14 @@
 #include "DemoData.h"
 #include "OperationStore.h"
 #include "ProviderStore.h"
+#include "EventStore.h"
+#include "WebhookVerifier.h"
 #include "CtlRunner.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
@@ -200,6 +204,84 @@ private Q_SLOTS:
         QVERIFY(sandbox.waitForFinished(10000));
         const QString summary = QString::fromUtf8(sandbox.readAllStandardOutput());
         QVERIFY2(summary.contains(QLatin1String(" 1 charges")), qPrintable(summary));
+    }
+
+    // The agent dies right after answering a webhook: the event was stored before the answer,
+    // so the next start processes it.
+    void agentKilledAfterAnswerLosesNothing()
+    {
+        REQUIRE_SECRET_SERVICE();
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("agent.sqlite"));
+        const QStringList onDb{QStringLiteral("--database"), db};
+        QProcess seedSandbox;
+        const QString seedUrl = startSandbox(seedSandbox);
+        QCOMPARE(ctl(QStringList{QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("300"),
+                                 QStringLiteral("--sandbox-url"), seedUrl} + onDb).code,
+                 0);
+        seedSandbox.terminate();
+        seedSandbox.waitForFinished(10000);
+        const QByteArray secret = "whsec_agentCrashTest_0123456789";
+        const Run added = ctl(QStringList{QStringLiteral("credentials"), QStringLiteral("add"), QStringLiteral("--provider"),
+                                          QStringLiteral("stripe-sandbox"), QStringLiteral("--environment"), QStringLiteral("test"),
+                                          QStringLiteral("--label"), QStringLiteral("hooks"), QStringLiteral("--kind"),
+                                          QStringLiteral("webhook-secret")} + onDb,
+                              secret + '\n');
+        QVERIFY2(added.code == 0, qPrintable(added.err));
+        const QJsonArray unknown = QJsonDocument::fromJson(ctl(QStringList{QStringLiteral("ops"), QStringLiteral("list"),
+                                                                           QStringLiteral("--state"), QStringLiteral("unknown_outcome"),
+                                                                           QStringLiteral("--json")} + onDb)
+                                                               .out.toUtf8())
+                                       .array();
+        QVERIFY(!unknown.isEmpty());
+        const qint64 id = unknown.first().toObject()[QStringLiteral("id")].toInteger();
+        QString key;
+        {
+            auto opened = Database::open(db);
+            key = OperationStore(*opened.value()).get(id)->idempotencyKey;
+        }
+
+        auto startAgent = [&](QProcess &agent, const QString &window) {
+            agent.start(QStringLiteral(RECONSOLECTL), QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                                                                  QStringLiteral("--sync-interval"), QStringLiteral("0"),
+                                                                  QStringLiteral("--batch-window"), window} + onDb);
+            if (!agent.waitForReadyRead(10000))
+                return QString();
+            return QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"))
+                .match(QString::fromUtf8(agent.readAllStandardOutput()))
+                .captured();
+        };
+        QProcess agent;
+        const QString url = startAgent(agent, QStringLiteral("60000")); // would work the queue only after a minute
+        QVERIFY(!url.isEmpty());
+        const QByteArray body = QStringLiteral(R"({"id":"evt_agent_crash","object":"event","type":"payment_intent.succeeded",)"
+                                               R"("created":%1,"data":{"object":{"id":"pi_agent_crash","object":"payment_intent",)"
+                                               R"("metadata":{"reconsole_key":"%2"}}}})")
+                                    .arg(QDateTime::currentSecsSinceEpoch())
+                                    .arg(key)
+                                    .toUtf8();
+        QNetworkAccessManager network;
+        QNetworkRequest request{QUrl(url + QStringLiteral("/webhooks/stripe-sandbox"))};
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+        request.setRawHeader("Stripe-Signature", WebhookVerifier::signStripe(body, QString::fromLatin1(secret),
+                                                                             QDateTime::currentSecsSinceEpoch()));
+        QNetworkReply *reply = network.post(request, body);
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        agent.kill(); // SIGKILL: no chance to finish anything
+        QVERIFY(agent.waitForFinished(5000));
+        {
+            auto opened = Database::open(db);
+            QCOMPARE(OperationStore(*opened.value()).get(id)->state, OperationState::UnknownOutcome);
+            QCOMPARE(EventStore(*opened.value()).pending(10)->size(), 1);
+        }
+
+        QProcess restarted;
+        QVERIFY(!startAgent(restarted, QStringLiteral("25")).isEmpty());
+        auto opened = Database::open(db);
+        QTRY_COMPARE_WITH_TIMEOUT(OperationStore(*opened.value()).get(id)->state, OperationState::Succeeded, 10000);
+        restarted.terminate();
+        QVERIFY(restarted.waitForFinished(10000));
     }
 };
 

@@ -2,6 +2,7 @@
 // people; the provider's event list paged back to a durable cursor.
 #include "ActivityMonitor.h"
 #include "AuditLog.h"
+#include "DemoData.h"
 #include "EventProcessor.h"
 #include "EventStore.h"
 #include "EventSync.h"
@@ -68,6 +69,23 @@ private Q_SLOTS:
         const QString csv = Timeline::toCsv(model.shownEntries());
         QCOMPARE(csv.count(QLatin1Char('\n')), model.rowCount() + 1);
         QVERIFY(csv.startsWith(QLatin1String("time,source,channel,type")));
+    }
+
+    void customerTimelineCoversAllTheirOrders()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        const QList<Operation> ops = DemoData().operations(200);
+        QVERIFY(OperationStore(db).insertMany(ops));
+        const QString customer = QStringLiteral("anna@example.com");
+        const auto theirs = std::count_if(ops.cbegin(), ops.cend(), [&](const Operation &op) {
+            return op.payload.value(QStringLiteral("customer_email")).toString() == customer;
+        });
+        QVERIFY(theirs > 2);
+        const auto entries = Timeline::forEntity(db, customer).value();
+        QCOMPARE(std::count_if(entries.cbegin(), entries.cend(),
+                               [](const TimelineEntry &t) { return t.type == QLatin1String("operation.created"); }),
+                 theirs);
     }
 
     void contradictionsAreFlagged()

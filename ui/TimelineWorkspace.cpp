@@ -47,7 +47,7 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
 {
     setObjectName(QStringLiteral("timelineWorkspace"));
     m_entity->setObjectName(QStringLiteral("entityField"));
-    m_entity->setPlaceholderText(tr("Order id, external id (pi_…) or idempotency key, then Enter"));
+    m_entity->setPlaceholderText(tr("Order id, customer e-mail, external id (pi_…) or idempotency key, then Enter"));
     m_entity->setClearButtonEnabled(true);
     auto *show = new QPushButton(tr("Show"), this);
     auto *exportButton = new QPushButton(tr("Export CSV…"), this);

@@ -67,6 +67,9 @@ int serve(const QStringList &args)
     AppContext::addDatabaseOption(parser);
     parser.addOption({QStringLiteral("port"), QStringLiteral("Webhook port on 127.0.0.1 (default 8123)."),
                       QStringLiteral("n"), QStringLiteral("8123")});
+    parser.addOption({QStringLiteral("batch-window"),
+                      QStringLiteral("Milliseconds deliveries gather before the queue is worked (default 25)."),
+                      QStringLiteral("ms"), QStringLiteral("25")});
     parser.addOption({QStringLiteral("sync-interval"), QStringLiteral("Seconds between event syncs (default 60, 0 = off)."),
                       QStringLiteral("s"), QStringLiteral("60")});
     int code = 0;
@@ -77,6 +80,7 @@ int serve(const QStringList &args)
         return fail(ctx.message());
     AppContext &context = *ctx.value();
     WebhookReceiver receiver(context.database());
+    receiver.setBatchWindow(qMax(0, parser.value(QStringLiteral("batch-window")).toInt()));
     loadWebhookSecrets(context, receiver);
     if (!receiver.start(static_cast<quint16>(parser.value(QStringLiteral("port")).toUInt())))
         return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1; pick another --port.").arg(parser.value(QStringLiteral("port"))));
