@@ -1,4 +1,5 @@
 // reconsole: the desktop console. Solo mode hosts the sandbox in-process for --demo.
+#include "Agent.h"
 #include "AppContext.h"
 #include "CredentialStore.h"
 #include "Database.h"
@@ -9,17 +10,33 @@
 #include "OperationsWorkspace.h"
 #include "SandboxServer.h"
 #include "TimelineWorkspace.h"
-#include "WebhookReceiver.h"
 #include "DemoData.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QEventLoop>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTimer>
 
 namespace {
+// Runs one asynchronous call to completion before the window opens.
+template <typename T, typename Call>
+T await(Call call)
+{
+    std::optional<T> result;
+    QEventLoop loop;
+    call([&](T r) {
+        result = std::move(r);
+        loop.quit();
+    });
+    if (!result)
+        loop.exec();
+    return std::move(*result);
+}
+
 int failAndExplain(const QString &message)
 {
     qCritical("reconsole: %s", qPrintable(message));
@@ -83,57 +100,52 @@ int main(int argc, char *argv[])
     AppContext &context = *ctx.value();
 
     SandboxServer sandbox;
-    WebhookReceiver receiver(context.database());
     QString keychainProblem;
     if (demo) {
         if (!sandbox.start(static_cast<quint16>(parser.value(QStringLiteral("sandbox-port")).toUInt())))
             return failAndExplain(QObject::tr("The sandbox cannot listen on 127.0.0.1:%1; pick another --sandbox-port.")
                                       .arg(parser.value(QStringLiteral("sandbox-port"))));
-        QEventLoop loop;
-        Status prepared = success();
-        // (the loop is reused below for the webhook secret)
-        bool finished = false;
         DemoSetup setup(context.database(), context.credentials(), context.transport());
-        setup.run(sandbox.baseUrl(), 3000, [&](Status s) {
-            prepared = s;
-            finished = true;
-            loop.quit();
-        });
-        if (!finished)
-            loop.exec();
+        const Status prepared = await<Status>([&](auto done) { setup.run(sandbox.baseUrl(), 3000, done); });
         if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
             return failAndExplain(prepared.message());
         keychainProblem = prepared ? QString() : prepared.message();
-        // Solo mode hosts the agent's receiver: the sandbox's signed webhooks land here.
-        if (prepared && receiver.start()) {
-            std::optional<Result<QString>> secret;
-            context.credentials().read(QString::fromLatin1(DemoSetup::kWebhookCredentialId),
-                                       [&](Result<QString> r) { secret = r; loop.quit(); });
-            if (!secret)
-                loop.exec();
-            if (secret && *secret) {
-                receiver.setSecrets(QString::fromLatin1(DemoData::kProviderId), {secret->value()});
-                SandboxWebhooks hooks;
-                hooks.target = receiver.baseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kProviderId);
-                hooks.secret = secret->value();
-                hooks.delayMs = 300;
-                sandbox.setWebhooks(hooks);
-            }
+    }
+
+    // Solo mode (one SQLite file) hosts the agent; in team mode agents run on their own.
+    Agent agent(context.database(), context.credentials(), context.providers(), context.operations());
+    QString agentProblem;
+    if (context.database().location().dialect == QLatin1String("sqlite")) {
+        for (const QString &problem : await<QStringList>([&](auto done) { agent.loadWebhookSecrets(done); }))
+            qWarning("%s", qPrintable(problem));
+        Agent::Options options;
+        options.port = demo ? 0 : static_cast<quint16>(QSettings().value(QStringLiteral("agent/webhookPort"), 8123).toUInt());
+        if (!agent.start(options))
+            agentProblem = QObject::tr("Webhook receiver not started: port %1 is taken (is `reconsolectl serve` running?)")
+                               .arg(options.port);
+    }
+    if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty()) {
+        // The sandbox signs its webhooks with the demo's secret and sends them to our receiver,
+        // then "loses" some answers, so lost charges are settled by webhooks as you watch.
+        const auto secret = await<Result<QString>>([&](auto done) {
+            context.credentials().read(QString::fromLatin1(DemoSetup::kWebhookCredentialId), done);
+        });
+        if (secret) {
+            SandboxWebhooks hooks;
+            hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kProviderId);
+            hooks.secret = secret.value();
+            hooks.delayMs = 300;
+            sandbox.setWebhooks(hooks);
         }
-        if (prepared) {
-            bool charged = false;
-            setup.simulateLostAnswers([&](Status) {
-                charged = true;
-                loop.quit();
-            });
-            if (!charged)
-                loop.exec();
-        }
+        DemoSetup setup(context.database(), context.credentials(), context.transport());
+        await<Status>([&](auto done) { setup.simulateLostAnswers(done); });
     }
 
     MainWindow window({context.sharedDatabase(), &context.operations(), &context.credentialService(), &context.access(),
                        demo ? sandbox.baseUrl() : QString()});
     window.show();
+    if (!agentProblem.isEmpty())
+        window.statusBar()->showMessage(agentProblem);
     if (!keychainProblem.isEmpty())
         QTimer::singleShot(0, &window, [&window, keychainProblem] {
             QMessageBox::warning(&window, QObject::tr("Keychain unavailable"),

@@ -97,7 +97,8 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     auto *activity = new QTimer(this);
     connect(activity, &QTimer::timeout, this, &MainWindow::checkActivity);
     activity->start(60000);
-    checkActivity();
+    // The first look waits for the receiver to have heard what was in flight at start.
+    QTimer::singleShot(5000, this, &MainWindow::checkActivity);
     resize(1500, 900);
 }
 

@@ -1,23 +1,16 @@
-#include "ActivityMonitor.h"
+#include "Agent.h"
 #include "AppContext.h"
 #include "Commands.h"
-#include "CredentialDirectory.h"
-#include "CredentialStore.h"
 #include "Database.h"
 #include "EventStore.h"
-#include "EventSync.h"
-#include "OperationService.h"
 #include "OperationStore.h"
-#include "ProviderStore.h"
 #include "Timeline.h"
-#include "WebhookReceiver.h"
 
 #include <QDateTime>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTimer>
 
 namespace {
 using namespace Commands;
@@ -27,34 +20,6 @@ QString time(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-// Webhook signing secrets from the keychain: every unrevoked webhook-secret per provider
-// (two while one is being rotated).
-void loadWebhookSecrets(AppContext &ctx, WebhookReceiver &receiver)
-{
-    auto all = CredentialDirectory(ctx.database()).all();
-    if (!all)
-        return;
-    QEventLoop loop;
-    QHash<QString, QStringList> collected;
-    int pending = 0;
-    for (const Credential &c : all.value()) {
-        if (c.kind != QLatin1String("webhook-secret") || c.isRevoked())
-            continue;
-        ++pending;
-        ctx.credentials().read(c.id, [&, c](Result<QString> secret) {
-            if (secret) {
-                collected[c.providerId] << secret.value();
-                receiver.setSecrets(c.providerId, collected.value(c.providerId));
-            } else {
-                err() << "Webhook secret " << c.id << ": " << secret.message() << Qt::endl;
-            }
-            if (--pending == 0)
-                loop.quit();
-        });
-    }
-    if (pending > 0)
-        loop.exec();
-}
 } // namespace
 
 namespace Commands {
@@ -79,43 +44,26 @@ int serve(const QStringList &args)
     if (!ctx)
         return fail(ctx.message());
     AppContext &context = *ctx.value();
-    WebhookReceiver receiver(context.database());
-    receiver.setBatchWindow(qMax(0, parser.value(QStringLiteral("batch-window")).toInt()));
-    loadWebhookSecrets(context, receiver);
-    if (!receiver.start(static_cast<quint16>(parser.value(QStringLiteral("port")).toUInt())))
-        return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1; pick another --port.").arg(parser.value(QStringLiteral("port"))));
+    Agent agent(context.database(), context.credentials(), context.providers(), context.operations());
+    QEventLoop loop;
+    bool loaded = false;
+    agent.loadWebhookSecrets([&](const QStringList &problems) {
+        for (const QString &p : problems)
+            err() << p << Qt::endl;
+        loaded = true;
+        loop.quit();
+    });
+    if (!loaded)
+        loop.exec();
+    Agent::Options options;
+    options.port = static_cast<quint16>(parser.value(QStringLiteral("port")).toUInt());
+    options.batchWindowMs = parser.value(QStringLiteral("batch-window")).toInt();
+    options.syncIntervalSeconds = parser.value(QStringLiteral("sync-interval")).toInt();
+    if (!agent.start(options))
+        return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1; pick another --port.").arg(options.port));
     if (!catchTermination())
         return fail(QStringLiteral("Cannot set up signal handling."));
-    out() << "Receiving webhooks on " << receiver.baseUrl() << "/webhooks/<provider>" << Qt::endl;
-
-    EventSync sync(context.database(), context.providers());
-    QTimer syncTimer;
-    const int interval = parser.value(QStringLiteral("sync-interval")).toInt();
-    QObject::connect(&syncTimer, &QTimer::timeout, &syncTimer, [&] {
-        auto providers = ProviderStore(context.database()).all();
-        for (const ProviderConfig &p : providers.value_or({}))
-            sync.syncOnce(p.id, [id = p.id](Result<int> stored) {
-                if (!stored)
-                    qWarning("event sync of %s: %s", qPrintable(id), qPrintable(stored.message()));
-            });
-    });
-    if (interval > 0)
-        syncTimer.start(interval * 1000);
-
-    QTimer retryTimer; // the retry worker: operations whose scheduled retry fell due
-    QObject::connect(&retryTimer, &QTimer::timeout, &retryTimer, [&] {
-        auto due = OperationStore(context.database()).dueForRetry(nowMs(), 50);
-        if (due && !due->isEmpty())
-            context.operations().retry(due.value(), [](qint64, const Result<Operation> &) {}, [] {});
-    });
-    retryTimer.start(5000);
-
-    QTimer alertTimer; // missing-activity alerts go to the log (and from there to whoever watches it)
-    QObject::connect(&alertTimer, &QTimer::timeout, &alertTimer, [&] {
-        for (const ActivityAlert &a : ActivityMonitor(context.database()).check(nowMs(), 30).value_or({}))
-            qWarning("%s", qPrintable(a.message));
-    });
-    alertTimer.start(60000);
+    out() << "Receiving webhooks on " << agent.webhookBaseUrl() << "/webhooks/<provider>" << Qt::endl;
     return runUntilTerminated();
 }
 
