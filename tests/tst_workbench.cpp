@@ -21,6 +21,7 @@
 #include <QListWidget>
 #include <QPushButton>
 #include <QTableView>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -200,6 +201,16 @@ private Q_SLOTS:
         timeline->findChild<QPushButton *>(QStringLiteral("chip_attempt"))->click();
         for (int row = 0; row < timeline->model()->rowCount(); ++row)
             QVERIFY(timeline->model()->data(timeline->model()->index(row, 0), TimelineModel::ChannelRole).toString() != QLatin1String("attempt"));
+        // And back: a line's operation opens in the workbench.
+        auto *timelineTable = timeline->findChild<QTableView *>(QStringLiteral("timelineTable"));
+        QSignalSpy back(timeline, &TimelineWorkspace::operationRequested);
+        Q_EMIT timelineTable->doubleClicked(timeline->model()->index(0, 0));
+        QCOMPARE(back.count(), 1);
+        QCOMPARE(back.first().first().toLongLong(), id);
+        QTRY_VERIFY(window.operationsWorkspace()->isVisible());
+        QCOMPARE(window.findChild<QLabel *>(QStringLiteral("detailTitle"))->text().startsWith(QStringLiteral("Operation %1").arg(id)), true);
+        window.showWorkspace(QStringLiteral("Timeline"));
+
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("timeline.csv"));
         Prompts::setTestHooks({[&](const QString &) { return path; }, {}});

@@ -84,6 +84,10 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     connect(m_operations, &OperationsWorkspace::message, this, toStatusBar);
     connect(m_credentials, &CredentialsWorkspace::message, this, toStatusBar);
     connect(m_timeline, &TimelineWorkspace::message, this, toStatusBar);
+    connect(m_timeline, &TimelineWorkspace::operationRequested, this, [this](qint64 id) {
+        showWorkspace(tr("Operations"));
+        m_operations->selectOperation(id);
+    });
     connect(m_operations, &OperationsWorkspace::timelineRequested, this, [this](const QString &entityId) {
         showWorkspace(tr("Timeline"));
         m_timeline->showEntity(entityId);

@@ -107,6 +107,11 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
     connect(m_entity, &QLineEdit::returnPressed, this, [this] { showEntity(m_entity->text()); });
     connect(show, &QPushButton::clicked, this, [this] { showEntity(m_entity->text()); });
     connect(exportButton, &QPushButton::clicked, this, &TimelineWorkspace::exportCsv);
+    m_table->setToolTip(tr("Double-click a line to open its operation."));
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
+        if (const qint64 id = index.data(TimelineModel::OperationIdRole).toLongLong())
+            Q_EMIT operationRequested(id);
+    });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TimelineWorkspace::showSelected);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_summary->setText(m_model->entityId().isEmpty()

@@ -23,6 +23,7 @@ public:
 
 Q_SIGNALS:
     void message(const QString &text);
+    void operationRequested(qint64 operationId);
 
 private:
     void showSelected();

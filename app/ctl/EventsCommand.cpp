@@ -35,6 +35,9 @@ int serve(const QStringList &args)
     parser.addOption({QStringLiteral("batch-window"),
                       QStringLiteral("Milliseconds deliveries gather before the queue is worked (default 25)."),
                       QStringLiteral("ms"), QStringLiteral("25")});
+    parser.addOption({QStringLiteral("silence-minutes"),
+                      QStringLiteral("Alert when a provider sends no webhook this long while operations flow (default 30)."),
+                      QStringLiteral("m"), QStringLiteral("30")});
     parser.addOption({QStringLiteral("sync-interval"), QStringLiteral("Seconds between event syncs (default 60, 0 = off)."),
                       QStringLiteral("s"), QStringLiteral("60")});
     int code = 0;
@@ -59,6 +62,7 @@ int serve(const QStringList &args)
     options.port = static_cast<quint16>(parser.value(QStringLiteral("port")).toUInt());
     options.batchWindowMs = parser.value(QStringLiteral("batch-window")).toInt();
     options.syncIntervalSeconds = parser.value(QStringLiteral("sync-interval")).toInt();
+    options.silenceMinutes = qMax(1, parser.value(QStringLiteral("silence-minutes")).toInt());
     if (!agent.start(options))
         return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1; pick another --port.").arg(options.port));
     if (!catchTermination())
