@@ -21,6 +21,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("bench"), Commands::bench}, {QStringLiteral("credentials"), Commands::credentials},
         {QStringLiteral("roles"), Commands::roles},     {QStringLiteral("serve"), Commands::serve},
         {QStringLiteral("events"), Commands::events},   {QStringLiteral("timeline"), Commands::timeline},
+        {QStringLiteral("diff"), Commands::diff},
     };
     const QStringList args = QCoreApplication::arguments();
     const QString name = args.value(1);
@@ -44,6 +45,7 @@ int main(int argc, char *argv[])
                "  serve [--port N] [--sync-interval S]           the agent: webhooks, event sync, due retries\n"
                "  events list [--provider P] [--entity ID] [--json]\n"
                "  timeline ENTITY_ID [--json|--csv]              everything that happened to an entity\n"
+               "  diff payment ID [--json] [--all]               our record beside the provider's, field by field\n"
                "  roles [set LIST]                               signed-in roles (support, finance, admin)\n"
                "  bench table --rows N                           measure the operations table\n"
                "  bench webhooks --events N                      measure the webhook receiver\n\n"

@@ -336,3 +336,31 @@ void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callba
         done(page);
     });
 }
+
+void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done)
+{
+    const QString collection = externalId.startsWith(QLatin1String("re_")) ? QStringLiteral("refunds")
+                                                                           : QStringLiteral("payment_intents");
+    HttpRequest req;
+    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/%1/%2").arg(collection, QString::fromLatin1(QUrl::toPercentEncoding(externalId))));
+    req.timeoutMs = m_provider.timeoutMs;
+    req.bucket = m_provider.id;
+    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
+    m_transport.send(req, [done, externalId](const HttpResponse &r) {
+        if (r.status == 404) {
+            done(failure(ErrorClass::Client, QStringLiteral("The provider has no object %1.").arg(externalId)));
+            return;
+        }
+        if (r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonObject object = QJsonDocument::fromJson(r.body, &parseError).object();
+        if (parseError.error != QJsonParseError::NoError)
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer is not JSON; try again later.")));
+        else
+            done(object);
+    });
+}

@@ -58,6 +58,8 @@ public:
     virtual void execute(const Operation &operation, Callback<ProviderOutcome> done) = 0;
     // One cheap authenticated call with `secret`: a description on success, why not otherwise.
     virtual void verifyCredential(const QString &secret, Callback<Result<QString>> done) = 0;
+    // The provider's live copy of one of its objects (a payment intent, a refund).
+    virtual void fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done) = 0;
     // The provider's events, newest first, after `startingAfter` (empty: from the newest).
     virtual void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) = 0;
     // Asks the provider by idempotency key / metadata whether the operation already happened.

@@ -131,6 +131,24 @@ private Q_SLOTS:
         QVERIFY2(retry.code == 0, qPrintable(retry.err));
         QCOMPARE(retry.out.count(QLatin1String(": succeeded")), ids.size());
 
+        // Our record beside the provider's: in agreement, until our copy of the amount drifts.
+        const Run agree = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--database"), db});
+        QVERIFY2(agree.code == 0 && agree.out.contains(QLatin1String("agrees")), qPrintable(agree.out + agree.err));
+        {
+            auto opened = Database::open(db);
+            QSqlQuery q(opened.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("UPDATE operations SET payload = replace(payload, '\"amount\":', '\"amount\":1') "
+                                          "WHERE id = %1").arg(ids.first())));
+        }
+        const Run drift = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--json"),
+                               QStringLiteral("--database"), db});
+        QCOMPARE(drift.code, 0);
+        const QJsonArray fields = QJsonDocument::fromJson(drift.out.toUtf8()).array();
+        QCOMPARE(fields.size(), 1);
+        QCOMPARE(fields.first().toObject()[QStringLiteral("field")].toString(), QStringLiteral("amount"));
+        QCOMPARE(fields.first().toObject()[QStringLiteral("owner")].toString(), QStringLiteral("provider"));
+        QVERIFY(fields.first().toObject()[QStringLiteral("verdict")].toString().startsWith(QLatin1String("ours is wrong")));
+
         const Run again = ctl(QStringList{QStringLiteral("ops"), QStringLiteral("retry"), ids.first(),
                                           QStringLiteral("--database"), db});
         QCOMPARE(again.code, 1);

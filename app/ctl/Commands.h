@@ -28,4 +28,5 @@ int runUntilTerminated();
 int serve(const QStringList &args);
 int events(const QStringList &args);
 int timeline(const QStringList &args);
+int diff(const QStringList &args);
 } // namespace Commands
