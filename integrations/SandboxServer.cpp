@@ -194,7 +194,10 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
                                            "YOUR_SECRET_KEY').")));
         return true;
     }
-    const bool accepted = m_acceptedKeys.isEmpty() ? key.startsWith(QLatin1String("sk_test_")) : m_acceptedKeys.contains(key);
+    const bool crm = path.startsWith(QLatin1String("/crm/"));
+    const bool accepted = m_acceptedKeys.isEmpty()
+        ? key.startsWith(crm ? QLatin1String("pat-") : QLatin1String("sk_test_"))
+        : m_acceptedKeys.contains(key);
     if (!accepted) {
         write(socket, error(401, QStringLiteral("invalid_request_error"),
                             QStringLiteral("Invalid API Key provided: %1****%2").arg(key.left(8), key.right(4))));
@@ -235,6 +238,13 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         }
     }
 
+    if (crm) {
+        const SandboxAnswer answer = m_crm.handle(request);
+        if (fault && fault->kind == SandboxFault::Kind::TimeoutAfterCharge)
+            return true; // processed, never answered
+        write(socket, answer);
+        return true;
+    }
     const QString idempotencyKey = QString::fromUtf8(headerValue(request, "Idempotency-Key"));
     const bool isPost = request.method() == QHttpServerRequest::Method::Post;
     const QMap<QString, QString> params = isPost ? parseForm(request.body()) : QMap<QString, QString>();

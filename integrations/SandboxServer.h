@@ -1,5 +1,7 @@
 #pragma once
 
+#include "SandboxAnswer.h"
+#include "SandboxCrm.h"
 #include "SandboxFaults.h"
 
 #include <QAbstractHttpServer>
@@ -45,6 +47,7 @@ public:
     int pendingFaults() const { return static_cast<int>(m_faults.size()); }
 
     void setWebhooks(const SandboxWebhooks &webhooks) { m_webhooks = webhooks; }
+    SandboxCrm &crm() { return m_crm; } // the HubSpot-compatible contacts API under /crm/v3
     int deliveriesSent() const { return m_deliveriesSent; }
 
     int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
@@ -56,12 +59,7 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    struct Answer
-    {
-        int status = 200;
-        QByteArray body;
-        QList<QPair<QByteArray, QByteArray>> headers;
-    };
+    using Answer = SandboxAnswer;
     struct StoredAnswer
     {
         QByteArray fingerprint; // method, path and parameters of the first request
@@ -91,6 +89,7 @@ private:
     int m_totalCharges = 0;
     int m_requests = 0;
     quint64 m_nextId = 1;
+    SandboxCrm m_crm;
     QList<QJsonObject> m_events; // oldest first; GET /v1/events lists newest first
     SandboxWebhooks m_webhooks;
     QNetworkAccessManager *m_network = nullptr;

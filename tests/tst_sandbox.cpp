@@ -178,6 +178,62 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->chargesForKey(QStringLiteral("lost")), 1);
     }
 
+    // HubSpot's CRM v3 contacts, with its rate-limit headers and 429.
+    void crmContacts()
+    {
+        const QByteArray token = "pat-na1-sandbox";
+        QCOMPARE(m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts"), {}, "sk_test_tests").status, 401);
+        TestReply created = m_http->send("POST", QStringLiteral("/crm/v3/objects/contacts"),
+                                         R"({"properties":{"email":"anna@example.com","firstname":"Anna"}})", token);
+        QCOMPARE(created.status, 201);
+        const QString id = created.json()[QStringLiteral("id")].toString();
+        QCOMPARE(created.json()[QStringLiteral("properties")].toObject()[QStringLiteral("hs_object_id")].toString(), id);
+        QCOMPARE(m_http->send("POST", QStringLiteral("/crm/v3/objects/contacts"), R"({"properties":{"email":"ANNA@example.com"}})",
+                              token).status,
+                 409);
+        QCOMPARE(m_http->send("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id,
+                              R"({"properties":{"phone":"+49 30 1"}})", token)
+                     .json()[QStringLiteral("properties")].toObject()[QStringLiteral("phone")].toString(),
+                 QStringLiteral("+49 30 1"));
+        QCOMPARE(m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts/999999"), {}, token).status, 404);
+        for (int i = 0; i < 4; ++i)
+            m_sandbox->crm().addContact({{QStringLiteral("email"), QStringLiteral("c%1@example.com").arg(i)}});
+        QStringList seen;
+        QString after;
+        for (int page = 0; page < 5; ++page) {
+            const QJsonObject list = m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts?limit=2") +
+                                                             (after.isEmpty() ? QString() : QStringLiteral("&after=") + after),
+                                                  {}, token).json();
+            for (const QJsonValue &c : list[QStringLiteral("results")].toArray())
+                seen << c.toObject()[QStringLiteral("id")].toString();
+            after = list[QStringLiteral("paging")].toObject()[QStringLiteral("next")].toObject()[QStringLiteral("after")].toString();
+            if (after.isEmpty())
+                break;
+        }
+        QCOMPARE(seen.size(), 5);
+        QCOMPARE(seen.first(), id);
+        const QJsonObject found = m_http->send("POST", QStringLiteral("/crm/v3/objects/contacts/search"),
+                                               R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"c2@example.com"}]}]})",
+                                               token).json();
+        QCOMPARE(found[QStringLiteral("total")].toInt(), 1);
+
+        m_sandbox->crm().setRateLimit(100, 10000, 3);
+        QTest::qWait(1100); // the requests above still count for a second
+        TestReply limited;
+        int ok = 0;
+        for (int i = 0; i < 5; ++i) {
+            limited = m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts/") + id, {}, token);
+            ok += limited.status == 200 ? 1 : 0;
+        }
+        QCOMPARE(ok, 3);
+        QCOMPARE(limited.status, 429);
+        QCOMPARE(limited.json()[QStringLiteral("policyName")].toString(), QStringLiteral("SECONDLY"));
+        QCOMPARE(limited.header("X-HubSpot-RateLimit-Max"), QByteArray("100"));
+        QCOMPARE(limited.header("X-HubSpot-RateLimit-Secondly"), QByteArray("3"));
+        QCOMPARE(limited.header("X-HubSpot-RateLimit-Secondly-Remaining"), QByteArray("0"));
+        QCOMPARE(limited.header("X-HubSpot-RateLimit-Interval-Milliseconds"), QByteArray("10000"));
+    }
+
     void faultSpecsAreChecked()
     {
         auto many = SandboxFault::parse(QStringLiteral("rate_limit=2*3, server_error"));
