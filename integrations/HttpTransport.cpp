@@ -33,6 +33,22 @@ void HttpTransport::ensureRateLimit(const QString &bucket, double ratePerSecond,
         setRateLimit(bucket, ratePerSecond, burst);
 }
 
+void HttpTransport::honourAdvertisedBudget(const QString &bucket, const HttpResponse &r)
+{
+    // HubSpot-style headers say how much budget is left; spent means wait, before a 429 says so.
+    const auto it = m_buckets.find(bucket);
+    if (it == m_buckets.end())
+        return;
+    if (const int secondly = r.header("x-hubspot-ratelimit-secondly").toInt(); secondly > 0)
+        it->second.lowerTo(secondly);
+    if (r.header("x-hubspot-ratelimit-secondly-remaining") == "0")
+        it->second.holdFor(1000);
+    if (r.header("x-hubspot-ratelimit-remaining") == "0")
+        it->second.holdFor(qMax(1000, r.header("x-hubspot-ratelimit-interval-milliseconds").toInt()));
+    if (r.status == 429 && r.retryAfterSeconds > 0)
+        it->second.holdFor(qint64(r.retryAfterSeconds) * 1000);
+}
+
 void HttpTransport::send(const HttpRequest &request, Callback done)
 {
     const auto bucket = m_buckets.find(request.bucket);
@@ -63,7 +79,7 @@ void HttpTransport::dispatch(const HttpRequest &request, Callback done)
     });
     timer->start(request.timeoutMs);
 
-    connect(reply, &QNetworkReply::finished, this, [reply, clock, timedOut, done = std::move(done), request] {
+    connect(reply, &QNetworkReply::finished, this, [this, reply, clock, timedOut, done = std::move(done), request] {
         HttpResponse r;
         r.latencyMs = clock->elapsed();
         delete clock;
@@ -92,6 +108,7 @@ void HttpTransport::dispatch(const HttpRequest &request, Callback done)
             r.transportMessage = reply->errorString();
         }
         reply->deleteLater();
+        honourAdvertisedBudget(request.bucket, r);
         done(r);
     });
 }

@@ -57,6 +57,7 @@ public:
 
 private:
     void dispatch(const HttpRequest &request, Callback done);
+    void honourAdvertisedBudget(const QString &bucket, const HttpResponse &response);
 
     QNetworkAccessManager *m_network;
     std::map<QString, TokenBucket> m_buckets;

@@ -1,6 +1,7 @@
 #include "ProviderRegistry.h"
 
 #include "CredentialDirectory.h"
+#include "CrmAdapter.h"
 #include "HttpTransport.h"
 #include "PaymentsAdapter.h"
 #include "ProviderStore.h"
@@ -29,10 +30,15 @@ Result<std::shared_ptr<ProviderAdapter>> ProviderRegistry::adapterFor(const QStr
                                     QDateTime::fromMSecsSinceEpoch(credential->revokedAt).toString(Qt::ISODate),
                                     providerId));
     }
-    if (config->kind != QLatin1String("payments"))
+    std::shared_ptr<ProviderAdapter> adapter;
+    if (config->kind == QLatin1String("payments"))
+        adapter = std::make_shared<PaymentsAdapter>(config.value(), m_transport, m_credentials);
+    else if (config->kind == QLatin1String("crm"))
+        adapter = std::make_shared<CrmAdapter>(config.value(), m_transport, m_credentials);
+    else
         return failure(ErrorClass::Input,
                        QStringLiteral("Provider %1 is of kind '%2', which this Reconsole cannot talk to.")
                            .arg(providerId, config->kind));
     m_transport.ensureRateLimit(providerId, config->ratePerSecond, config->burst);
-    return std::shared_ptr<ProviderAdapter>(std::make_shared<PaymentsAdapter>(config.value(), m_transport, m_credentials));
+    return adapter;
 }

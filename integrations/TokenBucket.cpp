@@ -5,7 +5,8 @@
 #include <cmath>
 
 TokenBucket::TokenBucket(double ratePerSecond, int burst)
-    : m_rate(qMax(ratePerSecond, 0.001))
+    : m_configuredRate(ratePerSecond)
+    , m_rate(qMax(ratePerSecond, 0.001))
     , m_burst(qMax(burst, 1))
     , m_tokens(m_burst)
 {
@@ -26,4 +27,21 @@ qint64 TokenBucket::reserve()
     if (m_tokens >= 0)
         return 0;
     return static_cast<qint64>(std::ceil(-m_tokens * 1000.0 / m_rate));
+}
+
+void TokenBucket::holdFor(qint64 ms)
+{
+    refill();
+    // A debt of tokens worth `ms` makes every caller wait it out, in order.
+    m_tokens = qMin(m_tokens, -ms * m_rate / 1000.0);
+}
+
+void TokenBucket::lowerTo(double ratePerSecond)
+{
+    if (ratePerSecond <= 0 || ratePerSecond >= m_rate)
+        return;
+    refill();
+    m_rate = ratePerSecond;
+    m_burst = qMin(m_burst, qMax(1.0, ratePerSecond));
+    m_tokens = qMin(m_tokens, m_burst);
 }

@@ -10,12 +10,17 @@ public:
 
     // Takes a token and returns how many milliseconds the caller must wait before using it.
     qint64 reserve();
-    double ratePerSecond() const { return m_rate; }
+    // The provider said its budget is spent: nothing leaves for `ms`.
+    void holdFor(qint64 ms);
+    // The provider advertises a lower limit than configured (HubSpot's secondly limit): pace to it.
+    void lowerTo(double ratePerSecond);
+    double ratePerSecond() const { return m_configuredRate; } // as configured, whatever was advertised
     int burst() const { return static_cast<int>(m_burst); }
 
 private:
     void refill();
 
+    double m_configuredRate;
     double m_rate;
     double m_burst;
     double m_tokens;

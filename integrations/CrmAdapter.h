@@ -1,0 +1,36 @@
+#pragma once
+
+#include "ProviderAdapter.h"
+#include "ProviderStore.h"
+
+class CredentialStore;
+class HttpTransport;
+struct HttpResponse;
+
+// A CRM compatible with HubSpot's CRM v3 objects API: `upsert_contact` operations (search by
+// e-mail, then update or create — HubSpot has no idempotency keys, so the search is what makes
+// a retry safe), contacts fetched by id. Its rate-limit headers are obeyed by the transport.
+class CrmAdapter : public ProviderAdapter
+{
+public:
+    CrmAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials);
+
+    int requestTimeoutMs() const override { return m_provider.timeoutMs; }
+    void prepare(Callback<Status> done) override;
+    QString describeRequest(const Operation &operation) const override;
+    void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
+    void verifyCredential(const QString &secret, Callback<Result<QString>> done) override;
+    void fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done) override;
+    void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) override;
+    void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) override;
+
+    static ProviderOutcome classify(const HttpResponse &response);
+
+private:
+    struct HttpRequest request(const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
+
+    ProviderConfig m_provider;
+    HttpTransport &m_transport;
+    CredentialStore &m_credentials;
+    QString m_secret;
+};
