@@ -171,3 +171,24 @@ void CrmAdapter::listEvents(const QString &, int, Callback<Result<EventPage>> do
 {
     done(EventPage{}); // HubSpot pushes changes by webhook; it has no event list to page
 }
+
+void CrmAdapter::listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done)
+{
+    QString path = QStringLiteral("/crm/v3/objects/contacts?limit=%1").arg(qBound(1, limit, 100));
+    if (!after.isEmpty())
+        path += QStringLiteral("&after=") + after;
+    m_transport.send(request("GET", path), [done](const HttpResponse &r) {
+        if (r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+            return;
+        }
+        const QJsonObject list = QJsonDocument::fromJson(r.body).object();
+        RecordPage page;
+        for (const QJsonValue &v : list.value(QStringLiteral("results")).toArray())
+            page.records << v.toObject();
+        page.nextAfter = list.value(QStringLiteral("paging")).toObject().value(QStringLiteral("next")).toObject()
+                             .value(QStringLiteral("after")).toString();
+        done(page);
+    });
+}

@@ -21,6 +21,7 @@ public:
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
     void verifyCredential(const QString &secret, Callback<Result<QString>> done) override;
     void fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done) override;
+    void listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done) override;
     void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) override;
     void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) override;
 

@@ -364,3 +364,31 @@ void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJs
             done(object);
     });
 }
+
+void PaymentsAdapter::listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done)
+{
+    HttpRequest req;
+    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/payment_intents"));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("limit"), QString::number(qBound(1, limit, 100)));
+    if (!after.isEmpty())
+        query.addQueryItem(QStringLiteral("starting_after"), after);
+    req.url.setQuery(query);
+    req.timeoutMs = m_provider.timeoutMs;
+    req.bucket = m_provider.id;
+    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
+    m_transport.send(req, [done](const HttpResponse &r) {
+        if (r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+            return;
+        }
+        const QJsonObject list = QJsonDocument::fromJson(r.body).object();
+        RecordPage page;
+        for (const QJsonValue &v : list.value(QStringLiteral("data")).toArray())
+            page.records << v.toObject();
+        if (list.value(QStringLiteral("has_more")).toBool() && !page.records.isEmpty())
+            page.nextAfter = page.records.last().value(QStringLiteral("id")).toString();
+        done(page);
+    });
+}

@@ -39,6 +39,14 @@ struct EventPage
     bool hasMore = false;
 };
 
+// One page of the provider's records (contacts, payment intents), oldest or newest first as
+// the provider lists them; nextAfter is empty on the last page.
+struct RecordPage
+{
+    QList<QJsonObject> records;
+    QString nextAfter;
+};
+
 // One interface for every provider (DESIGN.md, Providers): execute an operation, find what
 // became of one, and nothing provider-specific leaks past it.
 class ProviderAdapter
@@ -60,6 +68,8 @@ public:
     virtual void verifyCredential(const QString &secret, Callback<Result<QString>> done) = 0;
     // The provider's live copy of one of its objects (a payment intent, a refund).
     virtual void fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done) = 0;
+    // A page of the provider's records after `after` (empty: from the start), for drift scans.
+    virtual void listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done) = 0;
     // The provider's events, newest first, after `startingAfter` (empty: from the newest).
     virtual void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) = 0;
     // Asks the provider by idempotency key / metadata whether the operation already happened.

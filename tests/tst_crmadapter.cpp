@@ -1,5 +1,7 @@
 // The CRM provider (HubSpot CRM v3 shapes) through the same runner as payments: upserts by
 // e-mail, and HubSpot's rate-limit headers obeyed before its 429s have to say it.
+#include "CustomerStore.h"
+#include "DriftScanner.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 
@@ -73,6 +75,61 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() >= 1000, "20 requests at 10 a second cannot take less than a second");
         // Most of the pacing came from the headers, not from being refused.
         QVERIFY2(f.sandbox.crm().throttled() <= 10, qPrintable(QString::number(f.sandbox.crm().throttled())));
+    }
+
+    // Our customers against the CRM's contacts: 250 records, 15 drifted, resumable.
+    void driftScanFindsDriftAndResumes()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        addCrmProvider(db, f);
+        CustomerStore customers(db);
+        for (int i = 0; i < 250; ++i) {
+            const QString email = QStringLiteral("c%1@example.com").arg(i);
+            QJsonObject props{{QStringLiteral("email"), email}, {QStringLiteral("firstname"), QStringLiteral("Ann")},
+                              {QStringLiteral("lastname"), QStringLiteral("Lee")}, {QStringLiteral("phone"), QStringLiteral("+1")},
+                              {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
+            const QString contactId = f.sandbox.crm().addContact(props);
+            const QString ours = QStringLiteral("CUS-%1").arg(i);
+            QVERIFY(customers.upsert(ours, {{QStringLiteral("email"), email}, {QStringLiteral("first_name"), QStringLiteral("Ann")},
+                                            {QStringLiteral("last_name"), QStringLiteral("Lee")}, {QStringLiteral("phone"), QStringLiteral("+1")},
+                                            {QStringLiteral("access"), QStringLiteral("basic")}}));
+            QVERIFY(customers.linkExternal(QStringLiteral("customer"), ours, QStringLiteral("crm-sandbox"), contactId));
+            if (i % 20 == 0) // someone edited the phone in the CRM
+                f.sandbox.crm().changeContact(contactId, {{QStringLiteral("phone"), QStringLiteral("+2")}});
+            if (i % 100 == 1) // and our access level changed without reaching the CRM
+                QVERIFY(customers.upsert(ours, {{QStringLiteral("email"), email}, {QStringLiteral("first_name"), QStringLiteral("Ann")},
+                                                {QStringLiteral("last_name"), QStringLiteral("Lee")}, {QStringLiteral("phone"), QStringLiteral("+1")},
+                                                {QStringLiteral("access"), QStringLiteral("premium")}}));
+        }
+        DriftScanner scanner(db, *f.registry);
+        // Cancelled after the first page...
+        connect(&scanner, &DriftScanner::progress, &scanner, [&](int compared) {
+            if (compared == 100)
+                scanner.cancel();
+        });
+        std::optional<Result<DriftReport>> first;
+        scanner.scan(QStringLiteral("contact"), QStringLiteral("crm-sandbox"), true, [&](Result<DriftReport> r) { first = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(first.has_value(), 20000);
+        QVERIFY2(*first, qPrintable(first->message()));
+        QCOMPARE(first->value().compared, 100);
+        QVERIFY(!first->value().complete);
+        // ...and resumed where it stopped.
+        scanner.disconnect();
+        std::optional<Result<DriftReport>> rest;
+        scanner.scan(QStringLiteral("contact"), QStringLiteral("crm-sandbox"), false, [&](Result<DriftReport> r) { rest = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(rest.has_value(), 20000);
+        QCOMPARE(rest->value().compared, 150);
+        QVERIFY(rest->value().complete);
+        const int drifted = static_cast<int>(first->value().drifted.size() + rest->value().drifted.size());
+        QCOMPARE(drifted, 13 + 3); // 13 phones (0, 20, …, 240), 3 access levels (1, 101, 201), never both
+        for (const DriftedRecord &r : first->value().drifted + rest->value().drifted) {
+            QCOMPARE(r.fields.size(), 1);
+            const FieldDiff &d = r.fields.first();
+            QVERIFY((d.field == QLatin1String("phone") && d.verdict == FieldDiff::Verdict::OursIsWrong)
+                    || (d.field == QLatin1String("subscription access") && d.verdict == FieldDiff::Verdict::ProviderIsWrong));
+        }
     }
 };
 

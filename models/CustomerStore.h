@@ -1,0 +1,28 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+class Database;
+
+// Our own customer records, and the ids other systems know them by.
+class CustomerStore
+{
+public:
+    explicit CustomerStore(const Database &db);
+
+    // `record` holds email, first_name, last_name, phone, access (the contact field map's paths).
+    Status upsert(const QString &id, const QJsonObject &record);
+    Result<QJsonObject> get(const QString &id) const; // with "id"
+    Status linkExternal(const QString &entityType, const QString &entityId, const QString &system,
+                        const QString &externalId);
+    // Our entity id for a system's external id; empty when unknown.
+    Result<QString> byExternalId(const QString &entityType, const QString &system, const QString &externalId) const;
+    Result<QString> externalId(const QString &entityType, const QString &entityId, const QString &system) const;
+
+private:
+    const Database &m_db;
+};
