@@ -21,7 +21,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("bench"), Commands::bench}, {QStringLiteral("credentials"), Commands::credentials},
         {QStringLiteral("roles"), Commands::roles},     {QStringLiteral("serve"), Commands::serve},
         {QStringLiteral("events"), Commands::events},   {QStringLiteral("timeline"), Commands::timeline},
-        {QStringLiteral("diff"), Commands::diff},
+        {QStringLiteral("diff"), Commands::diff},       {QStringLiteral("drift"), Commands::drift},
     };
     const QStringList args = QCoreApplication::arguments();
     const QString name = args.value(1);
@@ -46,6 +46,7 @@ int main(int argc, char *argv[])
                "  events list [--provider P] [--entity ID] [--json]\n"
                "  timeline ENTITY_ID [--json|--csv]              everything that happened to an entity\n"
                "  diff payment ID [--json] [--all]               our record beside the provider's, field by field\n"
+               "  drift scan contact --provider P [--restart] [--json]   drifted records at a CRM\n"
                "  roles [set LIST]                               signed-in roles (support, finance, admin)\n"
                "  bench table --rows N                           measure the operations table\n"
                "  bench webhooks --events N                      measure the webhook receiver\n\n"

@@ -29,4 +29,5 @@ int serve(const QStringList &args);
 int events(const QStringList &args);
 int timeline(const QStringList &args);
 int diff(const QStringList &args);
+int drift(const QStringList &args);
 } // namespace Commands

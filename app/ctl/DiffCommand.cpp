@@ -1,6 +1,7 @@
 #include "AppContext.h"
 #include "Commands.h"
 #include "Database.h"
+#include "DriftScanner.h"
 #include "EventStore.h"
 #include "OperationStore.h"
 #include "ProviderAdapter.h"
@@ -125,6 +126,70 @@ int diff(const QStringList &args)
         }
         if (differing == 0)
             out() << "Operation " << op->id << " agrees with " << op->externalId << " on every mapped field." << Qt::endl;
+    }
+    out().flush();
+    return 0;
+}
+
+int drift(const QStringList &args)
+{
+    if (args.value(1) != QLatin1String("scan"))
+        return fail(QStringLiteral("Usage: reconsolectl drift scan contact --provider P [--restart] [--json]"), 2);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Compares every record of a type at the provider with ours, within "
+                                                    "its rate limit, and lists the drifted ones. Resumes where a "
+                                                    "stopped scan ended unless --restart."));
+    AppContext::addDatabaseOption(parser);
+    parser.addPositionalArgument(QStringLiteral("type"), QStringLiteral("contact"));
+    parser.addOption({QStringLiteral("provider"), QStringLiteral("The CRM provider id."), QStringLiteral("p")});
+    parser.addOption({QStringLiteral("restart"), QStringLiteral("Start from the first record.")});
+    parser.addOption({QStringLiteral("json"), QStringLiteral("JSON instead of a table.")});
+    int code = 0;
+    if (!parse(parser, QStringList{args.value(0) + QStringLiteral(" scan")} + args.mid(2), &code))
+        return code;
+    if (parser.positionalArguments().size() != 1 || parser.value(QStringLiteral("provider")).isEmpty())
+        return fail(QStringLiteral("Give the record type and --provider, e.g. `drift scan contact --provider crm`."), 2);
+    auto ctx = AppContext::open(parser);
+    if (!ctx)
+        return fail(ctx.message());
+    DriftScanner scanner(ctx.value()->database(), ctx.value()->providers());
+    QObject::connect(&scanner, &DriftScanner::progress, &scanner, [](int compared, int drifted) {
+        err() << "\r" << compared << " compared, " << drifted << " drifted" << Qt::flush;
+    });
+    std::optional<Result<DriftReport>> report;
+    QEventLoop loop;
+    scanner.scan(parser.positionalArguments().first(), parser.value(QStringLiteral("provider")),
+                 parser.isSet(QStringLiteral("restart")), [&](Result<DriftReport> r) {
+                     report = r;
+                     loop.quit();
+                 });
+    if (!report)
+        loop.exec();
+    err() << Qt::endl;
+    if (!*report)
+        return fail(report->message() + QStringLiteral(" Run the scan again to resume."));
+    if (parser.isSet(QStringLiteral("json"))) {
+        QJsonArray array;
+        for (const DriftedRecord &r : report->value().drifted) {
+            QJsonArray fields;
+            for (const FieldDiff &d : r.fields)
+                fields.append(QJsonObject{{QStringLiteral("field"), d.field},
+                                          {QStringLiteral("ours"), d.ours.isUndefined() ? QJsonValue() : d.ours},
+                                          {QStringLiteral("provider"), d.provider.isUndefined() ? QJsonValue() : d.provider},
+                                          {QStringLiteral("owner"), RecordDiff::ownerName(d.owner)},
+                                          {QStringLiteral("verdict"), d.verdictText()}});
+            array.append(QJsonObject{{QStringLiteral("entity"), r.entityId},
+                                     {QStringLiteral("external_id"), r.externalId},
+                                     {QStringLiteral("fields"), fields}});
+        }
+        out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+    } else {
+        for (const DriftedRecord &r : report->value().drifted)
+            for (const FieldDiff &d : r.fields)
+                out() << QStringLiteral("%1 (%2)  %3: ours %4, provider %5 → %6\n")
+                             .arg(r.entityId.isEmpty() ? QStringLiteral("not ours") : r.entityId, r.externalId, d.field,
+                                  shown(d.ours), shown(d.provider), d.verdictText());
+        out() << report->value().compared << " compared, " << report->value().drifted.size() << " drifted" << Qt::endl;
     }
     out().flush();
     return 0;
