@@ -49,7 +49,8 @@ int main(int argc, char *argv[])
                "  drift scan contact --provider P [--restart] [--json]   drifted records at a CRM\n"
                "  roles [set LIST]                               signed-in roles (support, finance, admin)\n"
                "  bench table --rows N                           measure the operations table\n"
-               "  bench webhooks --events N                      measure the webhook receiver\n\n"
+               "  bench webhooks --events N                      measure the webhook receiver\n"
+               "  bench drift --records N                        measure a drift scan, with and without limits\n\n"
                "Every command takes --database URL (sqlite:PATH, a path, or postgresql://user@host:port/db).\n";
         return help ? 0 : 2;
     }

@@ -46,18 +46,24 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
         DriftReport report;
         std::function<void(Result<DriftReport>)> done;
         std::function<void(const QString &)> next;
+        int rateLimitedInARow = 0;
     };
     auto run = std::make_shared<Run>();
     run->adapter = adapter.value();
     run->done = std::move(done);
     const FieldMap map = FieldMap::defaults(entityType);
     run->next = [this, run, map, key, providerId](const QString &after) {
-        run->adapter->listRecords(after, kPageSize, [this, run, map, key, providerId](Result<RecordPage> page) {
+        run->adapter->listRecords(after, kPageSize, [this, run, map, key, providerId, after](Result<RecordPage> page) {
+            if (!page && page.error().errorClass == ErrorClass::RateLimited && ++run->rateLimitedInARow <= 5) {
+                run->next(after); // the transport now waits out the provider's window
+                return;
+            }
             if (!page) {
                 run->next = nullptr;
                 run->done(page.error()); // the stored position stays: scan again to resume
                 return;
             }
+            run->rateLimitedInARow = 0;
             CustomerStore customers(m_db);
             for (const QJsonObject &record : page->records) {
                 const QString externalId = record.value(QStringLiteral("id")).toString();

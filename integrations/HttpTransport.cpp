@@ -40,13 +40,15 @@ void HttpTransport::honourAdvertisedBudget(const QString &bucket, const HttpResp
     if (it == m_buckets.end())
         return;
     if (const int secondly = r.header("x-hubspot-ratelimit-secondly").toInt(); secondly > 0)
-        it->second.lowerTo(secondly);
-    if (r.header("x-hubspot-ratelimit-secondly-remaining") == "0")
+        it->second.lowerTo(secondly * 0.95); // evenly paced, with room for timer jitter
+    // Spent: wait out the second — unless we pace to the advertised limit, when "none left"
+    // only means we use exactly what is allowed (a 429 still holds, below).
+    if (r.header("x-hubspot-ratelimit-secondly-remaining") == "0" && !it->second.isLowered())
         it->second.holdFor(1000);
     if (r.header("x-hubspot-ratelimit-remaining") == "0")
         it->second.holdFor(qMax(1000, r.header("x-hubspot-ratelimit-interval-milliseconds").toInt()));
-    if (r.status == 429 && r.retryAfterSeconds > 0)
-        it->second.holdFor(qint64(r.retryAfterSeconds) * 1000);
+    if (r.status == 429)
+        it->second.holdFor(r.retryAfterSeconds > 0 ? qint64(r.retryAfterSeconds) * 1000 : 1000);
 }
 
 void HttpTransport::send(const HttpRequest &request, Callback done)
@@ -57,7 +59,8 @@ void HttpTransport::send(const HttpRequest &request, Callback done)
         dispatch(request, std::move(done));
         return;
     }
-    QTimer::singleShot(wait, this, [this, request, done = std::move(done)]() mutable { dispatch(request, std::move(done)); });
+    QTimer::singleShot(wait, Qt::PreciseTimer, this,
+                       [this, request, done = std::move(done)]() mutable { dispatch(request, std::move(done)); });
 }
 
 void HttpTransport::dispatch(const HttpRequest &request, Callback done)

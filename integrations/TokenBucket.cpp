@@ -41,7 +41,9 @@ void TokenBucket::lowerTo(double ratePerSecond)
     if (ratePerSecond <= 0 || ratePerSecond >= m_rate)
         return;
     refill();
+    m_lowered = true;
     m_rate = ratePerSecond;
-    m_burst = qMin(m_burst, qMax(1.0, ratePerSecond));
-    m_tokens = qMin(m_tokens, m_burst);
+    // Evenly spaced: a provider counting a sliding second never sees more than its limit.
+    m_burst = 1.0;
+    m_tokens = qMin(m_tokens, 0.0); // the request that brought the news already used this slot
 }

@@ -14,6 +14,8 @@ public:
     void holdFor(qint64 ms);
     // The provider advertises a lower limit than configured (HubSpot's secondly limit): pace to it.
     void lowerTo(double ratePerSecond);
+    // Whether the bucket paces to a limit the provider advertised.
+    bool isLowered() const { return m_lowered; }
     double ratePerSecond() const { return m_configuredRate; } // as configured, whatever was advertised
     int burst() const { return static_cast<int>(m_burst); }
 
@@ -26,4 +28,5 @@ private:
     double m_tokens;
     QElapsedTimer m_clock;
     qint64 m_lastMs = 0;
+    bool m_lowered = false;
 };

@@ -3,7 +3,14 @@
 #include "Database.h"
 #include "DemoData.h"
 #include "OperationStore.h"
+#include "CredentialStore.h"
+#include "CustomerStore.h"
+#include "DriftScanner.h"
 #include "EventStore.h"
+#include "HttpTransport.h"
+#include "ProviderRegistry.h"
+#include "ProviderStore.h"
+#include "SandboxServer.h"
 #include "OperationsModel.h"
 #include "WebhookReceiver.h"
 #include "WebhookVerifier.h"
@@ -15,6 +22,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QHostAddress>
+#include <QNetworkAccessManager>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QThread>
@@ -307,6 +315,100 @@ int benchWebhooks(const QStringList &args)
     out().flush();
     return stored == unique && failed == 0 ? 0 : 1;
 }
+// One drift scan of `records` contacts against an in-process sandbox CRM; returns its seconds.
+Result<double> timedDriftScan(int records, int perInterval, int intervalMs, int perSecond, int *drifted, int *throttled)
+{
+    QTemporaryDir dir;
+    auto db = Database::open(QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("drift.sqlite")));
+    if (!db)
+        return db.error();
+    SandboxServer sandbox;
+    if (!sandbox.start())
+        return failure(ErrorClass::Network, QStringLiteral("The sandbox did not start."));
+    ProviderConfig crm{QStringLiteral("crm"), QStringLiteral("crm"), QStringLiteral("CRM"), sandbox.baseUrl(),
+                       QStringLiteral("crm-token"), 1000, 1000, 10000};
+    ProviderStore(*db.value()).upsert(crm);
+    CustomerStore customers(*db.value());
+    Transaction tx(db.value()->connection());
+    for (int i = 0; i < records; ++i) {
+        const QString email = QStringLiteral("c%1@example.com").arg(i);
+        const QString contact = sandbox.crm().addContact({{QStringLiteral("email"), email},
+                                                          {QStringLiteral("reconsole_access"), QStringLiteral("basic")},
+                                                          {QStringLiteral("phone"), i % 20 == 0 ? QStringLiteral("+2") : QStringLiteral("+1")}});
+        const QString ours = QStringLiteral("CUS-%1").arg(i);
+        customers.upsert(ours, {{QStringLiteral("email"), email}, {QStringLiteral("phone"), QStringLiteral("+1")}});
+        customers.linkExternal(QStringLiteral("customer"), ours, crm.id, contact);
+    }
+    tx.commit();
+    sandbox.crm().setRateLimit(perInterval, intervalMs, perSecond);
+    QNetworkAccessManager network;
+    HttpTransport transport(&network);
+    MemoryCredentialStore credentials;
+    credentials.write(crm.credentialId, QStringLiteral("pat-na1-bench"), [](Status) {});
+    ProviderRegistry registry(*db.value(), transport, credentials);
+    DriftScanner scanner(*db.value(), registry);
+    std::optional<Result<DriftReport>> report;
+    QEventLoop loop;
+    QElapsedTimer clock;
+    clock.start();
+    scanner.scan(QStringLiteral("contact"), crm.id, true, [&](Result<DriftReport> r) {
+        report = r;
+        loop.quit();
+    });
+    if (!report)
+        loop.exec();
+    const double seconds = clock.nsecsElapsed() / 1e9;
+    if (!*report)
+        return report->error();
+    *drifted = static_cast<int>(report->value().drifted.size());
+    *throttled = sandbox.crm().throttled();
+    return seconds;
+}
+
+int benchDrift(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Drift-scans N contacts against an in-process sandbox CRM, once "
+                                                    "without a rate limit and once with HubSpot's default limits, and "
+                                                    "prints records per second and the limited scan's time as JSON."));
+    parser.addOption({QStringLiteral("records"), QStringLiteral("Contacts to compare (default 5000)."), QStringLiteral("n"),
+                      QStringLiteral("5000")});
+    int code = 0;
+    if (!parse(parser, args, &code))
+        return code;
+    const int records = parser.value(QStringLiteral("records")).toInt();
+    if (records < 100)
+        return fail(QStringLiteral("--records must be at least 100."), 2);
+    int drifted = 0;
+    int throttled = 0;
+    auto unlimited = timedDriftScan(records, 0, 10000, 0, &drifted, &throttled);
+    if (!unlimited)
+        return fail(unlimited.message());
+    // HubSpot's default for private apps: 100 requests per 10 s, of which 10 a second.
+    constexpr int kPerInterval = 100;
+    constexpr int kIntervalMs = 10000;
+    constexpr int kPerSecond = 10;
+    int limitedDrifted = 0;
+    auto limited = timedDriftScan(records, kPerInterval, kIntervalMs, kPerSecond, &limitedDrifted, &throttled);
+    if (!limited)
+        return fail(limited.message());
+    // What the limits allow for `requests` pages sent evenly: one every 1/secondly s, and no
+    // more than perInterval in any interval.
+    const int requests = (records + 99) / 100;
+    const double allowed = qMax((requests - 1) / double(kPerSecond),
+                                requests > kPerInterval ? (requests - kPerInterval) * kIntervalMs / 1000.0 / kPerInterval : 0.0);
+    const QJsonObject result{{QStringLiteral("records"), records},
+                             {QStringLiteral("drifted"), drifted},
+                             {QStringLiteral("records_per_second_unlimited"), qRound(records / unlimited.value())},
+                             {QStringLiteral("limited_requests"), requests},
+                             {QStringLiteral("limited_scan_seconds"), qRound(limited.value() * 100) / 100.0},
+                             {QStringLiteral("limit_allows_seconds"), qRound(allowed * 100) / 100.0},
+                             {QStringLiteral("limited_drifted"), limitedDrifted},
+                             {QStringLiteral("answered_429"), throttled}};
+    out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
+    out().flush();
+    return drifted == limitedDrifted ? 0 : 1;
+}
 } // namespace
 
 namespace Commands {
@@ -315,9 +417,11 @@ int bench(const QStringList &args)
 {
     if (args.value(1) == QLatin1String("table"))
         return benchTable(QStringList{args.value(0) + QStringLiteral(" table")} + args.mid(2));
+    if (args.value(1) == QLatin1String("drift"))
+        return benchDrift(QStringList{args.value(0) + QStringLiteral(" drift")} + args.mid(2));
     if (args.value(1) == QLatin1String("webhooks"))
         return benchWebhooks(QStringList{args.value(0) + QStringLiteral(" webhooks")} + args.mid(2));
-    return fail(QStringLiteral("Usage: reconsolectl bench table --rows N | bench webhooks --events N"), 2);
+    return fail(QStringLiteral("Usage: reconsolectl bench table --rows N | webhooks --events N | drift --records N"), 2);
 }
 
 } // namespace Commands
