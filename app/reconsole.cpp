@@ -1,6 +1,7 @@
 // reconsole: the desktop console. Solo mode hosts the sandbox in-process for --demo.
 #include "Agent.h"
 #include "AppContext.h"
+#include "Await.h"
 #include "CredentialStore.h"
 #include "Database.h"
 #include "DemoSetup.h"
@@ -22,21 +23,6 @@
 #include <QTimer>
 
 namespace {
-// Runs one asynchronous call to completion before the window opens.
-template <typename T, typename Call>
-T await(Call call)
-{
-    std::optional<T> result;
-    QEventLoop loop;
-    call([&](T r) {
-        result = std::move(r);
-        loop.quit();
-    });
-    if (!result)
-        loop.exec();
-    return std::move(*result);
-}
-
 int failAndExplain(const QString &message)
 {
     qCritical("reconsole: %s", qPrintable(message));

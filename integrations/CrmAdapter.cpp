@@ -1,6 +1,5 @@
 #include "CrmAdapter.h"
 
-#include "CredentialStore.h"
 #include "HttpTransport.h"
 #include "Redactor.h"
 
@@ -30,40 +29,11 @@ QByteArray searchBody(const QString &email)
 }
 } // namespace
 
-CrmAdapter::CrmAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials)
-    : m_provider(std::move(provider))
-    , m_transport(transport)
-    , m_credentials(credentials)
-{
-}
-
 HttpRequest CrmAdapter::request(const QByteArray &method, const QString &path, const QByteArray &body) const
 {
-    HttpRequest req;
-    req.method = method;
-    req.url = QUrl(m_provider.baseUrl + path);
-    req.body = body;
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}, {"Content-Type", "application/json"}};
+    HttpRequest req = authorized(method, path, body);
+    req.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
     return req;
-}
-
-void CrmAdapter::prepare(Callback<Status> done)
-{
-    if (m_provider.credentialId.isEmpty()) {
-        done(failure(ErrorClass::Auth, QStringLiteral("Provider %1 has no credential; add one in the Credentials workspace.")
-                                           .arg(m_provider.id)));
-        return;
-    }
-    m_credentials.read(m_provider.credentialId, [this, done](Result<QString> secret) {
-        if (!secret) {
-            done(secret.error());
-            return;
-        }
-        m_secret = secret.value();
-        done(success());
-    });
 }
 
 QString CrmAdapter::describeRequest(const Operation &op) const
@@ -145,7 +115,7 @@ void CrmAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome
 void CrmAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)
 {
     HttpRequest req = request("GET", QStringLiteral("/crm/v3/objects/contacts?limit=1"));
-    req.headers = {{"Authorization", "Bearer " + secret.toUtf8()}};
+    req.headers[0].second = "Bearer " + secret.toUtf8(); // the key under test, not the loaded one
     m_transport.send(req, [done](const HttpResponse &r) {
         if (r.status == 200)
             done(QStringLiteral("ok"));

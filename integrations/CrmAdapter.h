@@ -1,22 +1,17 @@
 #pragma once
 
-#include "ProviderAdapter.h"
-#include "ProviderStore.h"
+#include "KeyedAdapter.h"
 
-class CredentialStore;
-class HttpTransport;
 struct HttpResponse;
 
 // A CRM compatible with HubSpot's CRM v3 objects API: `upsert_contact` operations (search by
 // e-mail, then update or create — HubSpot has no idempotency keys, so the search is what makes
 // a retry safe), contacts fetched by id. Its rate-limit headers are obeyed by the transport.
-class CrmAdapter : public ProviderAdapter
+class CrmAdapter : public KeyedAdapter
 {
 public:
-    CrmAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials);
+    using KeyedAdapter::KeyedAdapter;
 
-    int requestTimeoutMs() const override { return m_provider.timeoutMs; }
-    void prepare(Callback<Status> done) override;
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
     void verifyCredential(const QString &secret, Callback<Result<QString>> done) override;
@@ -28,10 +23,5 @@ public:
     static ProviderOutcome classify(const HttpResponse &response);
 
 private:
-    struct HttpRequest request(const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
-
-    ProviderConfig m_provider;
-    HttpTransport &m_transport;
-    CredentialStore &m_credentials;
-    QString m_secret;
+    HttpRequest request(const QByteArray &method, const QString &path, const QByteArray &body = {}) const;
 };

@@ -1,6 +1,5 @@
 #include "PaymentsAdapter.h"
 
-#include "CredentialStore.h"
 #include "HttpTransport.h"
 #include "Redactor.h"
 
@@ -48,31 +47,6 @@ LookupOutcome fromPaymentIntent(const QJsonObject &pi)
     return l;
 }
 } // namespace
-
-PaymentsAdapter::PaymentsAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials)
-    : m_provider(std::move(provider))
-    , m_transport(transport)
-    , m_credentials(credentials)
-{
-}
-
-void PaymentsAdapter::prepare(Callback<Status> done)
-{
-    if (m_provider.credentialId.isEmpty()) {
-        done(failure(ErrorClass::Auth,
-                     QStringLiteral("Provider %1 has no credential; add one in the Credentials workspace.")
-                         .arg(m_provider.id)));
-        return;
-    }
-    m_credentials.read(m_provider.credentialId, [this, done](Result<QString> secret) {
-        if (!secret) {
-            done(secret.error());
-            return;
-        }
-        m_secret = secret.value();
-        done(success());
-    });
-}
 
 PaymentsAdapter::Call PaymentsAdapter::callFor(const Operation &op) const
 {
@@ -220,32 +194,21 @@ ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
 void PaymentsAdapter::execute(const Operation &op, Callback<ProviderOutcome> done)
 {
     const Call call = callFor(op);
-    HttpRequest req;
-    req.method = call.method;
-    req.url = QUrl(m_provider.baseUrl + call.path);
-    req.body = call.body;
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()},
-                   {"Idempotency-Key", op.idempotencyKey.toUtf8()},
-                   {"Content-Type", "application/x-www-form-urlencoded"}};
+    HttpRequest req = authorized(call.method, call.path, call.body);
+    req.headers.append(qMakePair(QByteArray("Idempotency-Key"), op.idempotencyKey.toUtf8()));
+    req.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")));
     m_transport.send(req, [done](const HttpResponse &r) { done(classify(r)); });
 }
 
 void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
 {
-    HttpRequest req;
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
     const bool refund = op.action == QLatin1String("refund");
+    HttpRequest req = authorized("GET", refund ? QStringLiteral("/v1/refunds") : QStringLiteral("/v1/payment_intents/search"));
     QUrlQuery query;
     if (refund) {
-        req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/refunds"));
         query.addQueryItem(QStringLiteral("payment_intent"), op.payload.value(QStringLiteral("payment_intent")).toString());
         query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
     } else {
-        req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/payment_intents/search"));
         query.addQueryItem(QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
     }
     req.url.setQuery(query);
@@ -290,11 +253,8 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOu
 void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)
 {
     // GET /v1/balance: Stripe's cheapest authenticated read, with no side effects.
-    HttpRequest req;
-    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/balance"));
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + secret.toUtf8()}};
+    HttpRequest req = authorized("GET", QStringLiteral("/v1/balance"));
+    req.headers = {{"Authorization", "Bearer " + secret.toUtf8()}}; // the key under test, not the loaded one
     m_transport.send(req, [done](const HttpResponse &r) {
         if (r.status == 200) {
             done(QStringLiteral("ok"));
@@ -305,18 +265,15 @@ void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QS
     });
 }
 
-void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done)
+void PaymentsAdapter::getList(const QString &path, const QString &startingAfter, int limit,
+                              std::function<void(Result<QJsonObject>)> done)
 {
-    HttpRequest req;
-    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/events"));
+    HttpRequest req = authorized("GET", path);
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    query.addQueryItem(QStringLiteral("limit"), QString::number(qBound(1, limit, 100)));
     if (!startingAfter.isEmpty())
         query.addQueryItem(QStringLiteral("starting_after"), startingAfter);
     req.url.setQuery(query);
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
     m_transport.send(req, [done](const HttpResponse &r) {
         if (r.status != 200) {
             const ProviderOutcome o = classify(r);
@@ -325,14 +282,24 @@ void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callba
         }
         QJsonParseError parseError;
         const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
-        if (parseError.error != QJsonParseError::NoError) {
-            done(failure(ErrorClass::Server, QStringLiteral("The provider's event list is not JSON; try again later.")));
+        if (parseError.error != QJsonParseError::NoError)
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's list is not JSON; try again later.")));
+        else
+            done(list);
+    });
+}
+
+void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done)
+{
+    getList(QStringLiteral("/v1/events"), startingAfter, limit, [done](Result<QJsonObject> list) {
+        if (!list) {
+            done(list.error());
             return;
         }
         EventPage page;
-        for (const QJsonValue &v : list.value(QStringLiteral("data")).toArray())
+        for (const QJsonValue &v : list->value(QStringLiteral("data")).toArray())
             page.events << v.toObject();
-        page.hasMore = list.value(QStringLiteral("has_more")).toBool();
+        page.hasMore = list->value(QStringLiteral("has_more")).toBool();
         done(page);
     });
 }
@@ -341,11 +308,8 @@ void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJs
 {
     const QString collection = externalId.startsWith(QLatin1String("re_")) ? QStringLiteral("refunds")
                                                                            : QStringLiteral("payment_intents");
-    HttpRequest req;
-    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/%1/%2").arg(collection, QString::fromLatin1(QUrl::toPercentEncoding(externalId))));
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
+    const HttpRequest req = authorized(
+        "GET", QStringLiteral("/v1/%1/%2").arg(collection, QString::fromLatin1(QUrl::toPercentEncoding(externalId))));
     m_transport.send(req, [done, externalId](const HttpResponse &r) {
         if (r.status == 404) {
             done(failure(ErrorClass::Client, QStringLiteral("The provider has no object %1.").arg(externalId)));
@@ -367,27 +331,15 @@ void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJs
 
 void PaymentsAdapter::listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done)
 {
-    HttpRequest req;
-    req.url = QUrl(m_provider.baseUrl + QStringLiteral("/v1/payment_intents"));
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("limit"), QString::number(qBound(1, limit, 100)));
-    if (!after.isEmpty())
-        query.addQueryItem(QStringLiteral("starting_after"), after);
-    req.url.setQuery(query);
-    req.timeoutMs = m_provider.timeoutMs;
-    req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
-    m_transport.send(req, [done](const HttpResponse &r) {
-        if (r.status != 200) {
-            const ProviderOutcome o = classify(r);
-            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+    getList(QStringLiteral("/v1/payment_intents"), after, limit, [done](Result<QJsonObject> list) {
+        if (!list) {
+            done(list.error());
             return;
         }
-        const QJsonObject list = QJsonDocument::fromJson(r.body).object();
         RecordPage page;
-        for (const QJsonValue &v : list.value(QStringLiteral("data")).toArray())
+        for (const QJsonValue &v : list->value(QStringLiteral("data")).toArray())
             page.records << v.toObject();
-        if (list.value(QStringLiteral("has_more")).toBool() && !page.records.isEmpty())
+        if (list->value(QStringLiteral("has_more")).toBool() && !page.records.isEmpty())
             page.nextAfter = page.records.last().value(QStringLiteral("id")).toString();
         done(page);
     });

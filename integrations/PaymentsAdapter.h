@@ -1,21 +1,16 @@
 #pragma once
 
-#include "ProviderAdapter.h"
-#include "ProviderStore.h"
+#include "KeyedAdapter.h"
 
-class CredentialStore;
-class HttpTransport;
 struct HttpResponse;
 
 // A payments provider compatible with Stripe's API v1: PaymentIntents with confirm=true for
 // capture_payment, Refunds for refund; form-encoded bodies, Bearer key, Idempotency-Key.
-class PaymentsAdapter : public ProviderAdapter
+class PaymentsAdapter : public KeyedAdapter
 {
 public:
-    PaymentsAdapter(ProviderConfig provider, HttpTransport &transport, CredentialStore &credentials);
+    using KeyedAdapter::KeyedAdapter;
 
-    int requestTimeoutMs() const override { return m_provider.timeoutMs; }
-    void prepare(Callback<Status> done) override;
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
     void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) override;
@@ -36,9 +31,7 @@ private:
         QByteArray body;
     };
     Call callFor(const Operation &operation) const;
-
-    ProviderConfig m_provider;
-    HttpTransport &m_transport;
-    CredentialStore &m_credentials;
-    QString m_secret;
+    // GET of a Stripe list (limit, starting_after): the event list and the record list alike.
+    void getList(const QString &path, const QString &startingAfter, int limit,
+                 std::function<void(Result<QJsonObject>)> done);
 };

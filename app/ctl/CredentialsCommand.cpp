@@ -1,4 +1,5 @@
 #include "AppContext.h"
+#include "Await.h"
 #include "Commands.h"
 #include "CredentialDirectory.h"
 #include "CredentialService.h"
@@ -42,21 +43,6 @@ QString readSecret(const QString &prompt)
 QString time(qint64 ms)
 {
     return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate) : QString();
-}
-
-// Runs one asynchronous service call to completion.
-template <typename T, typename Call>
-T wait(Call call)
-{
-    std::optional<T> result;
-    QEventLoop loop;
-    call([&](T r) {
-        result = std::move(r);
-        loop.quit();
-    });
-    if (!result)
-        loop.exec();
-    return std::move(*result);
 }
 
 int list(const QStringList &args)
@@ -154,7 +140,7 @@ int add(const QStringList &args)
     const QString secret = readSecret(QStringLiteral("Secret (not echoed): "));
     if (secret.isEmpty())
         return fail(QStringLiteral("No secret on standard input."), 2);
-    auto added = wait<Result<Credential>>(
+    auto added = await<Result<Credential>>(
         [&](auto done) { ctx.value()->credentialService().add(request, secret, done); });
     if (!added)
         return fail(added.message());
@@ -186,7 +172,7 @@ int verify(const QStringList &args)
     auto ctx = AppContext::open(parser);
     if (!ctx)
         return fail(ctx.message());
-    auto verified = wait<Result<Credential>>([&](auto done) { ctx.value()->credentialService().verify(id, done); });
+    auto verified = await<Result<Credential>>([&](auto done) { ctx.value()->credentialService().verify(id, done); });
     if (!verified)
         return fail(verified.message());
     out() << id << ": " << verified->verifyResult << Qt::endl;
@@ -210,7 +196,7 @@ int rotate(const QStringList &args)
     const QString secret = readSecret(QStringLiteral("New secret (not echoed): "));
     if (secret.isEmpty())
         return fail(QStringLiteral("No secret on standard input."), 2);
-    auto rotated = wait<Result<Credential>>([&](auto done) { ctx.value()->credentialService().rotate(id, secret, done); });
+    auto rotated = await<Result<Credential>>([&](auto done) { ctx.value()->credentialService().rotate(id, secret, done); });
     if (!rotated)
         return fail(rotated.message());
     out() << id << " rotated to " << rotated->id << " (" << rotated->fingerprint << "); revoke " << id
@@ -233,7 +219,7 @@ int revoke(const QStringList &args)
     auto ctx = AppContext::open(parser);
     if (!ctx)
         return fail(ctx.message());
-    Status revoked = wait<Status>(
+    Status revoked = await<Status>(
         [&](auto done) { ctx.value()->credentialService().revoke(id, parser.value(QStringLiteral("reason")), done); });
     if (!revoked)
         return fail(revoked.message());

@@ -1,4 +1,5 @@
 #include "AppContext.h"
+#include "Await.h"
 #include "Commands.h"
 #include "Database.h"
 #include "DemoSetup.h"
@@ -31,25 +32,11 @@ int demo(const QStringList &args)
     if (!ctx)
         return fail(ctx.message());
 
-    QEventLoop loop;
-    Status result = success();
-    bool finished = false;
     DemoSetup setup(ctx.value()->database(), ctx.value()->credentials(), ctx.value()->transport());
-    setup.run(parser.value(QStringLiteral("sandbox-url")), operations, [&](Status s) {
-        if (!s) {
-            result = s;
-            finished = true;
-            loop.quit();
-            return;
-        }
-        setup.simulateLostAnswers([&](Status charged) {
-            result = charged;
-            finished = true;
-            loop.quit();
-        });
-    });
-    if (!finished)
-        loop.exec();
+    Status result = await<Status>(
+        [&](auto done) { setup.run(parser.value(QStringLiteral("sandbox-url")), operations, done); });
+    if (result)
+        result = await<Status>([&](auto done) { setup.simulateLostAnswers(done); });
     if (!result)
         return fail(result.message());
     out() << "Demo data ready in " << ctx.value()->database().location().display() << Qt::endl;
