@@ -38,6 +38,12 @@ HttpRequest CrmAdapter::request(const QByteArray &method, const QString &path, c
 
 QString CrmAdapter::describeRequest(const Operation &op) const
 {
+    if (op.action == QLatin1String("update_contact"))
+        return Redactor::redact(QStringLiteral("PATCH /crm/v3/objects/contacts/%1\n\n%2")
+                                    .arg(op.payload.value(QStringLiteral("contact_id")).toString(),
+                                         QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("properties"),
+                                                                                      op.payload.value(QStringLiteral("properties"))}})
+                                                               .toJson(QJsonDocument::Compact))));
     return Redactor::redact(QStringLiteral("POST /crm/v3/objects/contacts/search (email), then PATCH or POST "
                                            "/crm/v3/objects/contacts\n\n%1")
                                 .arg(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("properties"), contactProperties(op)}})
@@ -88,6 +94,14 @@ ProviderOutcome CrmAdapter::classify(const HttpResponse &r)
 
 void CrmAdapter::execute(const Operation &op, Callback<ProviderOutcome> done)
 {
+    if (op.action == QLatin1String("update_contact")) {
+        // "Push our value" from a record diff: a PATCH of named properties, safe to repeat.
+        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("properties"), op.payload.value(QStringLiteral("properties"))}})
+                                    .toJson(QJsonDocument::Compact);
+        m_transport.send(request("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + op.payload.value(QStringLiteral("contact_id")).toString(), body),
+                         [done](const HttpResponse &r) { done(classify(r)); });
+        return;
+    }
     const QJsonObject props = contactProperties(op);
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("properties"), props}}).toJson(QJsonDocument::Compact);
     const QString email = props.value(QStringLiteral("email")).toString();

@@ -6,7 +6,8 @@ struct HttpResponse;
 
 // A CRM compatible with HubSpot's CRM v3 objects API: `upsert_contact` operations (search by
 // e-mail, then update or create — HubSpot has no idempotency keys, so the search is what makes
-// a retry safe), contacts fetched by id. Its rate-limit headers are obeyed by the transport.
+// a retry safe), `update_contact` operations (a PATCH of named properties by contact id),
+// contacts fetched by id. Its rate-limit headers are obeyed by the transport.
 class CrmAdapter : public KeyedAdapter
 {
 public:

@@ -1,8 +1,10 @@
 #include "DriftScanner.h"
 
-#include "CustomerStore.h"
 #include "Database.h"
 #include "EventStore.h"
+#include "FieldMapStore.h"
+#include "IgnoredDifferences.h"
+#include "OurRecords.h"
 #include "ProviderAdapter.h"
 #include "ProviderRegistry.h"
 
@@ -27,8 +29,9 @@ DriftScanner::DriftScanner(const Database &db, ProviderRegistry &providers, QObj
 void DriftScanner::scan(const QString &entityType, const QString &providerId, bool restart,
                         std::function<void(Result<DriftReport>)> done)
 {
-    if (entityType != QLatin1String("contact")) {
-        done(failure(ErrorClass::Input, QStringLiteral("Drift scans cover contacts so far; '%1' is not one.").arg(entityType)));
+    auto map = FieldMapStore(m_db).load(entityType);
+    if (!map) {
+        done(map.error());
         return;
     }
     auto adapter = m_providers.adapterFor(providerId);
@@ -38,8 +41,10 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
     }
     m_cancelled = false;
     const QString key = cursorKey(providerId, entityType);
-    if (restart)
+    if (restart) {
         EventStore(m_db).setCursor(key, QString());
+        DriftFindings(m_db).clear(providerId, entityType);
+    }
     struct Run
     {
         std::shared_ptr<ProviderAdapter> adapter;
@@ -47,12 +52,12 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
         std::function<void(Result<DriftReport>)> done;
         std::function<void(const QString &)> next;
         int rateLimitedInARow = 0;
+        int driftedThisRun = 0;
     };
     auto run = std::make_shared<Run>();
     run->adapter = adapter.value();
     run->done = std::move(done);
-    const FieldMap map = FieldMap::defaults(entityType);
-    run->next = [this, run, map, key, providerId](const QString &after) {
+    run->next = [this, run, map = map.value(), key, providerId](const QString &after) {
         run->adapter->listRecords(after, kPageSize, [this, run, map, key, providerId, after](Result<RecordPage> page) {
             if (!page && page.error().errorClass == ErrorClass::RateLimited && ++run->rateLimitedInARow <= 5) {
                 run->next(after); // the transport now waits out the provider's window
@@ -64,24 +69,19 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
                 return;
             }
             run->rateLimitedInARow = 0;
-            CustomerStore customers(m_db);
-            for (const QJsonObject &record : page->records) {
-                const QString externalId = record.value(QStringLiteral("id")).toString();
-                QString ours = customers.byExternalId(QStringLiteral("customer"), providerId, externalId).value_or({});
-                DriftedRecord drifted{ours, externalId, {}};
-                const QJsonObject ourRecord = ours.isEmpty() ? QJsonObject() : customers.get(ours).value_or({});
-                for (const FieldDiff &d : RecordDiff::compare(map, ourRecord, record)) {
-                    if (d.verdict != FieldDiff::Verdict::InSync)
-                        drifted.fields << d;
-                }
-                ++run->report.compared;
-                if (!drifted.fields.isEmpty())
-                    run->report.drifted << drifted;
+            auto kept = comparePage(map, providerId, page->records);
+            if (!kept) {
+                run->next = nullptr;
+                run->done(kept.error());
+                return;
             }
+            run->report.compared += static_cast<int>(page->records.size());
+            run->driftedThisRun += kept.value();
             EventStore(m_db).setCursor(key, page->nextAfter);
-            Q_EMIT progress(run->report.compared, static_cast<int>(run->report.drifted.size()));
+            Q_EMIT progress(run->report.compared, run->driftedThisRun);
             if (page->nextAfter.isEmpty() || m_cancelled) {
                 run->report.complete = page->nextAfter.isEmpty();
+                run->report.drifted = DriftFindings(m_db).list(providerId, map.entityType).value_or({});
                 run->next = nullptr;
                 run->done(run->report);
                 return;
@@ -98,4 +98,36 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
         }
         run->next(start);
     });
+}
+
+Result<int> DriftScanner::comparePage(const FieldMap &map, const QString &providerId, const QList<QJsonObject> &records)
+{
+    OurRecords ours(m_db);
+    IgnoredDifferences ignored(m_db);
+    DriftFindings findings(m_db);
+    Transaction tx(m_db.connection()); // one commit per page, not per record
+    int drifted = 0;
+    for (const QJsonObject &record : records) {
+        const QString externalId = record.value(QStringLiteral("id")).toString();
+        // A record we do not have is drift too: every field differs ("not ours").
+        const OurRecord our = ours.find(map.entityType, externalId, providerId).value_or({});
+        DriftedRecord found{our.entityId, externalId, {}};
+        QList<FieldDiff> diffs = RecordDiff::compare(map, our.fields, record);
+        if (!our.entityId.isEmpty()) {
+            Status applied = ignored.apply(map.entityType, our.entityId, diffs);
+            if (!applied)
+                return applied.error();
+        }
+        for (const FieldDiff &d : diffs) {
+            if (d.needsAction())
+                found.fields << d;
+        }
+        Status stored = findings.record(providerId, map.entityType, found);
+        if (!stored)
+            return stored.error();
+        drifted += found.fields.isEmpty() ? 0 : 1;
+    }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot store what the scan found."));
+    return drifted;
 }

@@ -314,6 +314,8 @@ SandboxServer::Answer SandboxServer::route(const QHttpServerRequest &request, co
             items << m_paymentIntents.value(*it);
         return list(items, path, query);
     }
+    if (path.startsWith(QLatin1String("/v1/payment_intents/")) && isPost)
+        return updatePaymentIntent(path.section(QLatin1Char('/'), 3, 3), params);
     if (path.startsWith(QLatin1String("/v1/payment_intents/")) && isGet) {
         const QString id = path.section(QLatin1Char('/'), 3, 3);
         if (!m_paymentIntents.contains(id))
@@ -429,6 +431,49 @@ SandboxServer::Answer SandboxServer::createPaymentIntent(const QMap<QString, QSt
     if (answer.body.isEmpty())
         answer.body = QJsonDocument(pi).toJson(QJsonDocument::Compact);
     return answer;
+}
+
+void SandboxServer::editPaymentIntent(const QString &id, const QJsonObject &fields)
+{
+    if (!m_paymentIntents.contains(id))
+        return;
+    QJsonObject pi = m_paymentIntents.value(id);
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        pi.insert(it.key(), it.value());
+    m_paymentIntents.insert(id, pi);
+}
+
+SandboxServer::Answer SandboxServer::updatePaymentIntent(const QString &id, const QMap<QString, QString> &params)
+{
+    if (!m_paymentIntents.contains(id))
+        return error(404, QStringLiteral("invalid_request_error"), QStringLiteral("No such payment_intent: '%1'").arg(id),
+                     {{QStringLiteral("code"), QStringLiteral("resource_missing")}});
+    QJsonObject pi = m_paymentIntents.value(id);
+    const QString status = pi.value(QStringLiteral("status")).toString();
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        const bool money = it.key() == QLatin1String("amount") || it.key() == QLatin1String("currency");
+        if (money && (status == QLatin1String("succeeded") || status == QLatin1String("canceled")))
+            return error(400, QStringLiteral("invalid_request_error"),
+                         QStringLiteral("This PaymentIntent's %1 could not be updated because it has a status of %2.")
+                             .arg(it.key(), status),
+                         {{QStringLiteral("code"), QStringLiteral("payment_intent_unexpected_state")}});
+        if (!money && it.key() != QLatin1String("description") && !it.key().startsWith(QLatin1String("metadata[")))
+            return error(400, QStringLiteral("invalid_request_error"), QStringLiteral("Received unknown parameter: %1").arg(it.key()),
+                         {{QStringLiteral("param"), it.key()}});
+    }
+    if (params.contains(QStringLiteral("amount")))
+        pi.insert(QStringLiteral("amount"), params.value(QStringLiteral("amount")).toLongLong());
+    if (params.contains(QStringLiteral("currency")))
+        pi.insert(QStringLiteral("currency"), params.value(QStringLiteral("currency")));
+    if (params.contains(QStringLiteral("description")))
+        pi.insert(QStringLiteral("description"), params.value(QStringLiteral("description")));
+    QJsonObject metadata = pi.value(QStringLiteral("metadata")).toObject();
+    const QJsonObject changed = metadataFrom(params);
+    for (auto it = changed.begin(); it != changed.end(); ++it)
+        metadata.insert(it.key(), it.value());
+    pi.insert(QStringLiteral("metadata"), metadata);
+    m_paymentIntents.insert(id, pi);
+    return Answer{200, QJsonDocument(pi).toJson(QJsonDocument::Compact), {}};
 }
 
 SandboxServer::Answer SandboxServer::createRefund(const QMap<QString, QString> &params)

@@ -50,6 +50,8 @@ public:
     SandboxCrm &crm() { return m_crm; } // the HubSpot-compatible contacts API under /crm/v3
     int deliveriesSent() const { return m_deliveriesSent; }
 
+    // For tests and the demo: a change made "in the provider's dashboard", behind our back.
+    void editPaymentIntent(const QString &id, const QJsonObject &fields);
     int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
     int totalCharges() const { return m_totalCharges; }
     int requestCount() const { return m_requests; }
@@ -70,6 +72,7 @@ private:
                  const QString &idempotencyKey);
     Answer createPaymentIntent(const QMap<QString, QString> &params, const QString &idempotencyKey);
     Answer createRefund(const QMap<QString, QString> &params);
+    Answer updatePaymentIntent(const QString &id, const QMap<QString, QString> &params);
     Answer list(const QList<QJsonObject> &items, const QString &url, const QMap<QString, QString> &query);
     Answer searchPaymentIntents(const QString &query);
     static Answer error(int status, const QString &type, const QString &message, const QJsonObject &extra = {});

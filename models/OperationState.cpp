@@ -40,13 +40,15 @@ bool edge(S from, S to)
             || to == S::NeedsAttention;
     case S::RetryScheduled:
     case S::NeedsAttention:
-        return to == S::Sending || to == S::Resolved || to == S::Cancelled;
+        // Succeeded: the provider's own record shows it happened (accepted from a record diff).
+        return to == S::Sending || to == S::Succeeded || to == S::Resolved || to == S::Cancelled;
     case S::UnknownOutcome:
         // Settled by asking the provider (succeeded/failed), retried after asking, or resolved
         // by a person. Never cancelled: the money may already have moved.
         return to == S::Sending || to == S::Succeeded || to == S::FailedPermanent || to == S::Resolved;
     case S::FailedPermanent:
-        return to == S::Resolved || to == S::Cancelled;
+        // A provider that later shows the charge succeeded is believed over our failed answer.
+        return to == S::Succeeded || to == S::Resolved || to == S::Cancelled;
     case S::Succeeded:
     case S::Resolved:
     case S::Cancelled:

@@ -108,6 +108,42 @@ Result<Operation> OperationStore::get(qint64 id) const
     return operationFrom(q);
 }
 
+Result<qint64> OperationStore::idForExternal(const QString &providerId, const QString &externalId) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? AND provider_id = ? ORDER BY id LIMIT 1"));
+    q.addBindValue(externalId);
+    q.addBindValue(providerId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up %1").arg(externalId), q);
+    return q.next() ? q.value(0).toLongLong() : qint64(0);
+}
+
+Status OperationStore::amend(const Operation &expected, const QJsonObject &payload, const QString &externalId,
+                             const AuditEntry &audit)
+{
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("UPDATE operations SET payload = ?, external_id = ?, updated_at = ? "
+                             "WHERE id = ? AND state = ? AND updated_at = ?"));
+    q.addBindValue(QString::fromUtf8(QJsonDocument(payload).toJson(QJsonDocument::Compact)));
+    q.addBindValue(sqlText(externalId));
+    q.addBindValue(std::max(nowMs(), expected.updatedAt + 1));
+    q.addBindValue(expected.id);
+    q.addBindValue(OperationStates::name(expected.state));
+    q.addBindValue(expected.updatedAt);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot correct operation %1").arg(expected.id), q);
+    if (q.numRowsAffected() != 1)
+        return failure(ErrorClass::State, QStringLiteral("Operation %1 changed while you looked at it; compare again.").arg(expected.id));
+    Status audited = AuditLog(m_db).appendInTransaction(audit);
+    if (!audited)
+        return audited;
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the correction of operation %1").arg(expected.id));
+    return success();
+}
+
 Result<qint64> OperationStore::count() const
 {
     QSqlQuery q(m_db.connection());

@@ -3,22 +3,14 @@
 #include <QStringList>
 
 namespace {
-// Numbers and strings compare by value ("1099" equals 1099): systems disagree on types, not facts.
-QString normalized(const QJsonValue &v)
+// JSON has no "undefined"; a side without the field is stored as absent.
+void insertDefined(QJsonObject &object, const QString &key, const QJsonValue &value)
 {
-    if (v.isDouble())
-        return QString::number(v.toDouble(), 'g', 15);
-    if (v.isBool())
-        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    if (v.isNull() || v.isUndefined())
-        return {};
-    return v.toString().trimmed();
+    if (!value.isUndefined())
+        object.insert(key, value);
 }
 
-bool same(const QJsonValue &a, const QJsonValue &b)
-{
-    return normalized(a).compare(normalized(b), Qt::CaseInsensitive) == 0;
-}
+const char *const kVerdictNames[] = {"in_sync", "ours_is_wrong", "provider_is_wrong", "conflict"};
 } // namespace
 
 FieldMap FieldMap::defaults(const QString &entityType)
@@ -52,6 +44,79 @@ FieldMap FieldMap::defaults(const QString &entityType)
     return map;
 }
 
+QStringList FieldMap::entityTypes()
+{
+    return {QStringLiteral("contact"), QStringLiteral("payment")};
+}
+
+const FieldRule *FieldMap::rule(const QString &field) const
+{
+    for (const FieldRule &r : rules) {
+        if (r.field == field)
+            return &r;
+    }
+    return nullptr;
+}
+
+QJsonArray FieldMap::toJson() const
+{
+    QJsonArray array;
+    for (const FieldRule &r : rules)
+        array.append(QJsonObject{{QStringLiteral("field"), r.field},
+                                 {QStringLiteral("ours"), r.ourPath},
+                                 {QStringLiteral("provider"), r.providerPath},
+                                 {QStringLiteral("owner"), RecordDiff::ownerName(r.owner)}});
+    return array;
+}
+
+FieldMap FieldMap::fromJson(const QString &entityType, const QJsonArray &rules)
+{
+    FieldMap map;
+    map.entityType = entityType;
+    for (const QJsonValue &v : rules) {
+        const QJsonObject o = v.toObject();
+        map.rules << FieldRule{o.value(QStringLiteral("field")).toString(), o.value(QStringLiteral("ours")).toString(),
+                               o.value(QStringLiteral("provider")).toString(),
+                               RecordDiff::ownerFromName(o.value(QStringLiteral("owner")).toString()).value_or(FieldOwner::Provider)};
+    }
+    return map;
+}
+
+QString FieldDiff::verdictName() const
+{
+    return QString::fromLatin1(kVerdictNames[static_cast<int>(verdict)]);
+}
+
+QJsonObject FieldDiff::toJson() const
+{
+    QJsonObject o{{QStringLiteral("field"), field},
+                  {QStringLiteral("owner"), RecordDiff::ownerName(owner)},
+                  {QStringLiteral("verdict"), verdictName()}};
+    insertDefined(o, QStringLiteral("ours"), ours);
+    insertDefined(o, QStringLiteral("provider"), provider);
+    insertDefined(o, QStringLiteral("last_webhook"), lastWebhook);
+    if (!ignoredBecause.isEmpty())
+        o.insert(QStringLiteral("ignored"), ignoredBecause);
+    return o;
+}
+
+FieldDiff FieldDiff::fromJson(const QJsonObject &o)
+{
+    FieldDiff d;
+    d.field = o.value(QStringLiteral("field")).toString();
+    d.owner = RecordDiff::ownerFromName(o.value(QStringLiteral("owner")).toString()).value_or(FieldOwner::Provider);
+    const QString verdict = o.value(QStringLiteral("verdict")).toString();
+    for (int i = 0; i < 4; ++i) {
+        if (verdict == QLatin1String(kVerdictNames[i]))
+            d.verdict = static_cast<Verdict>(i);
+    }
+    d.ours = o.value(QStringLiteral("ours"));
+    d.provider = o.value(QStringLiteral("provider"));
+    d.lastWebhook = o.value(QStringLiteral("last_webhook"));
+    d.ignoredBecause = o.value(QStringLiteral("ignored")).toString();
+    return d;
+}
+
 QString FieldDiff::verdictText() const
 {
     switch (verdict) {
@@ -72,6 +137,41 @@ namespace RecordDiff {
 QString ownerName(FieldOwner owner)
 {
     return owner == FieldOwner::Ours ? QStringLiteral("ours") : QStringLiteral("provider");
+}
+
+std::optional<FieldOwner> ownerFromName(const QString &name)
+{
+    if (name == QLatin1String("ours"))
+        return FieldOwner::Ours;
+    if (name == QLatin1String("provider"))
+        return FieldOwner::Provider;
+    return std::nullopt;
+}
+
+// Numbers and strings compare by value ("1099" equals 1099): systems disagree on types, not facts.
+QString normalized(const QJsonValue &v)
+{
+    if (v.isDouble())
+        return QString::number(v.toDouble(), 'g', 15);
+    if (v.isBool())
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (v.isNull() || v.isUndefined())
+        return {};
+    return v.toString().trimmed();
+}
+
+bool same(const QJsonValue &a, const QJsonValue &b)
+{
+    return normalized(a).compare(normalized(b), Qt::CaseInsensitive) == 0;
+}
+
+QString shown(const QJsonValue &v)
+{
+    if (v.isUndefined())
+        return QStringLiteral("—");
+    if (v.isNull())
+        return QStringLiteral("null");
+    return normalized(v);
 }
 
 QJsonObject paymentRecordOf(const Operation &op)

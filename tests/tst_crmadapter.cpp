@@ -122,9 +122,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(rest.has_value(), 20000);
         QCOMPARE(rest->value().compared, 150);
         QVERIFY(rest->value().complete);
-        const int drifted = static_cast<int>(first->value().drifted.size() + rest->value().drifted.size());
-        QCOMPARE(drifted, 13 + 3); // 13 phones (0, 20, …, 240), 3 access levels (1, 101, 201), never both
-        for (const DriftedRecord &r : first->value().drifted + rest->value().drifted) {
+        // The resumed scan's list holds what the first run found too.
+        QCOMPARE(first->value().drifted.size(), 5 + 1); // phones 0..80, access 1
+        QCOMPARE(rest->value().drifted.size(), 13 + 3); // 13 phones (0, 20, …, 240), 3 access levels (1, 101, 201), never both
+        for (const DriftedRecord &r : rest->value().drifted) {
             QCOMPARE(r.fields.size(), 1);
             const FieldDiff &d = r.fields.first();
             QVERIFY((d.field == QLatin1String("phone") && d.verdict == FieldDiff::Verdict::OursIsWrong)

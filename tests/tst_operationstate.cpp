@@ -31,7 +31,8 @@ private Q_SLOTS:
         QTest::newRow("sending → resolved") << S::Sending << S::Resolved << false;
         QTest::newRow("sending → cancelled") << S::Sending << S::Cancelled << false;
         QTest::newRow("retry → sending") << S::RetryScheduled << S::Sending << true;
-        QTest::newRow("retry → succeeded") << S::RetryScheduled << S::Succeeded << false;
+        QTest::newRow("retry → succeeded (provider's record)") << S::RetryScheduled << S::Succeeded << true;
+        QTest::newRow("failed → succeeded (provider's record)") << S::FailedPermanent << S::Succeeded << true;
         QTest::newRow("unknown → sending") << S::UnknownOutcome << S::Sending << true;
         QTest::newRow("unknown → succeeded (settled)") << S::UnknownOutcome << S::Succeeded << true;
         QTest::newRow("unknown → failed (settled)") << S::UnknownOutcome << S::FailedPermanent << true;

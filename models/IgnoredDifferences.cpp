@@ -1,0 +1,84 @@
+#include "IgnoredDifferences.h"
+
+#include "AccessPolicy.h"
+#include "AuditLog.h"
+#include "Database.h"
+#include "Redactor.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace {
+Error storageError(const QString &what, const QSqlQuery &q)
+{
+    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
+}
+} // namespace
+
+IgnoredDifferences::IgnoredDifferences(const Database &db)
+    : m_db(db)
+{
+}
+
+Status IgnoredDifferences::ignore(const QString &entityType, const QString &entityId, const FieldDiff &diff,
+                                  const QString &reason, const AccessPolicy &access)
+{
+    const QString target = QStringLiteral("%1:%2").arg(entityType, entityId);
+    Status allowed = access.require(Permission::HandleOperations, m_db, QStringLiteral("record.ignore"), target);
+    if (!allowed)
+        return allowed;
+    if (reason.trimmed().isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Give a reason: whoever sees this difference next reads why it "
+                                                         "was left as it is."));
+    if (!diff.differs())
+        return failure(ErrorClass::Input, QStringLiteral("'%1' agrees on both sides; there is nothing to ignore.").arg(diff.field));
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("INSERT INTO diff_ignores (entity_type, entity_id, field, ours, provider, reason, actor, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (entity_type, entity_id, field) DO UPDATE SET "
+                             "ours = excluded.ours, provider = excluded.provider, reason = excluded.reason, "
+                             "actor = excluded.actor, created_at = excluded.created_at"));
+    q.addBindValue(entityType);
+    q.addBindValue(entityId);
+    q.addBindValue(diff.field);
+    q.addBindValue(sqlText(Redactor::redact(RecordDiff::normalized(diff.ours))));
+    q.addBindValue(sqlText(Redactor::redact(RecordDiff::normalized(diff.provider))));
+    q.addBindValue(Redactor::redact(reason.trimmed()));
+    q.addBindValue(access.actor());
+    q.addBindValue(nowMs());
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot remember the decision on '%1'").arg(diff.field), q);
+    AuditEntry e;
+    e.actor = access.actor();
+    e.action = QStringLiteral("record.ignore");
+    e.target = target;
+    e.reason = reason.trimmed();
+    e.before = QStringLiteral("%1: ours %2, provider %3").arg(diff.field, RecordDiff::shown(diff.ours), RecordDiff::shown(diff.provider));
+    e.after = QStringLiteral("%1: ignored while both sides keep these values").arg(diff.field);
+    Status audited = AuditLog(m_db).appendInTransaction(e);
+    if (!audited)
+        return audited;
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the decision: %1").arg(m_db.connection().lastError().text()));
+    return success();
+}
+
+Status IgnoredDifferences::apply(const QString &entityType, const QString &entityId, QList<FieldDiff> &diffs) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT field, ours, provider, reason, actor FROM diff_ignores WHERE entity_type = ? AND entity_id = ?"));
+    q.addBindValue(entityType);
+    q.addBindValue(entityId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot read the decisions on %1").arg(entityId), q);
+    while (q.next()) {
+        for (FieldDiff &d : diffs) {
+            if (d.field != q.value(0).toString() || !d.differs())
+                continue;
+            // Either side moved since the decision: it no longer covers this difference.
+            if (RecordDiff::same(d.ours, q.value(1).toString()) && RecordDiff::same(d.provider, q.value(2).toString()))
+                d.ignoredBecause = QStringLiteral("%1 (%2)").arg(q.value(3).toString(), q.value(4).toString());
+        }
+    }
+    return success();
+}

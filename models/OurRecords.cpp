@@ -1,0 +1,182 @@
+#include "OurRecords.h"
+
+#include "CustomerStore.h"
+#include "Database.h"
+#include "OperationStore.h"
+#include "RecordDiff.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace {
+const QString kCustomer = QStringLiteral("customer"); // the entity type external ids use
+
+Error storageError(const QString &what, const QSqlQuery &q)
+{
+    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
+}
+
+// What a provider's payment status means for our operation; nullopt: not settled yet.
+std::optional<OperationState> stateForProviderStatus(const QString &status)
+{
+    if (status == QLatin1String("succeeded"))
+        return OperationState::Succeeded;
+    if (status == QLatin1String("requires_payment_method") || status == QLatin1String("canceled"))
+        return OperationState::FailedPermanent;
+    return std::nullopt;
+}
+} // namespace
+
+OurRecords::OurRecords(const Database &db)
+    : m_db(db)
+{
+}
+
+Result<OurRecord> OurRecords::find(const QString &entityType, const QString &id, const QString &providerId) const
+{
+    if (id.trimmed().isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Give the record's id."));
+    if (entityType == QLatin1String("contact"))
+        return findContact(id.trimmed(), providerId);
+    if (entityType == QLatin1String("payment"))
+        return findPayment(id.trimmed());
+    return failure(ErrorClass::Input, QStringLiteral("There is no record type '%1'; the types are %2.")
+                                          .arg(entityType, FieldMap::entityTypes().join(QStringLiteral(", "))));
+}
+
+Result<OurRecord> OurRecords::findContact(const QString &id, const QString &providerId) const
+{
+    CustomerStore customers(m_db);
+    QString customerId;
+    QSqlQuery q(m_db.connection());
+    // Our id, an e-mail, or any system's id for the customer, in that order.
+    q.prepare(QStringLiteral("SELECT id FROM customers WHERE id = ? UNION ALL SELECT id FROM customers WHERE email = ? "
+                             "UNION ALL SELECT entity_id FROM external_ids WHERE entity_type = ? AND external_id = ?%1")
+                  .arg(providerId.isEmpty() ? QString() : QStringLiteral(" AND system = ?")));
+    q.addBindValue(id);
+    q.addBindValue(id);
+    q.addBindValue(kCustomer);
+    q.addBindValue(id);
+    if (!providerId.isEmpty())
+        q.addBindValue(providerId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up %1").arg(id), q);
+    if (!q.next())
+        return failure(ErrorClass::Input, QStringLiteral("We have no customer known as %1 (our id, e-mail or a system's id).").arg(id));
+    customerId = q.value(0).toString();
+
+    OurRecord r;
+    r.entityType = QStringLiteral("contact");
+    r.entityId = customerId;
+    auto fields = customers.get(customerId);
+    if (!fields)
+        return fields.error();
+    r.fields = fields.value();
+    q.prepare(QStringLiteral("SELECT system, external_id FROM external_ids WHERE entity_type = ? AND entity_id = ? ORDER BY system"));
+    q.addBindValue(kCustomer);
+    q.addBindValue(customerId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up %1's ids").arg(customerId), q);
+    while (q.next()) {
+        if (providerId.isEmpty() || q.value(0).toString() == providerId) {
+            r.providerId = q.value(0).toString();
+            r.externalId = q.value(1).toString();
+            break;
+        }
+    }
+    if (r.externalId.isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Customer %1 is not linked to %2: there is nothing to compare it with.")
+                                              .arg(customerId, providerId.isEmpty() ? QStringLiteral("any system") : providerId));
+    return r;
+}
+
+Result<OurRecord> OurRecords::findPayment(const QString &id) const
+{
+    OperationStore store(m_db);
+    bool numeric = false;
+    qint64 operationId = id.toLongLong(&numeric);
+    if (!numeric) {
+        QSqlQuery q(m_db.connection());
+        q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? ORDER BY id LIMIT 1"));
+        q.addBindValue(id);
+        if (!q.exec())
+            return storageError(QStringLiteral("Cannot look up %1").arg(id), q);
+        if (!q.next())
+            return failure(ErrorClass::Input, QStringLiteral("No operation of ours created %1.").arg(id));
+        operationId = q.value(0).toLongLong();
+    }
+    auto op = store.get(operationId);
+    if (!op)
+        return op.error();
+    if (op->externalId.isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Operation %1 has no provider object yet (it is %2): there is nothing "
+                                                         "to compare it with.")
+                                              .arg(op->id)
+                                              .arg(OperationStates::label(op->state).toLower()));
+    return OurRecord{QStringLiteral("payment"), QString::number(op->id), op->providerId, op->externalId,
+                     RecordDiff::paymentRecordOf(op.value())};
+}
+
+Status OurRecords::write(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
+{
+    if (record.entityType == QLatin1String("contact"))
+        return writeContact(record, ourPath, value, audit);
+    return writePayment(record, ourPath, value, audit);
+}
+
+Status OurRecords::writeContact(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
+{
+    static const QStringList columns{QStringLiteral("email"), QStringLiteral("first_name"), QStringLiteral("last_name"),
+                                     QStringLiteral("phone"), QStringLiteral("access")};
+    if (!columns.contains(ourPath))
+        return failure(ErrorClass::Input, QStringLiteral("Our customers have no field '%1'.").arg(ourPath));
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    // The column name comes from the fixed list above, never from input.
+    q.prepare(QStringLiteral("UPDATE customers SET %1 = ?, updated_at = ? WHERE id = ? AND %1 = ?").arg(ourPath));
+    q.addBindValue(sqlText(RecordDiff::normalized(value)));
+    q.addBindValue(nowMs());
+    q.addBindValue(record.entityId);
+    q.addBindValue(sqlText(record.fields.value(ourPath).toString()));
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot change customer %1").arg(record.entityId), q);
+    if (q.numRowsAffected() != 1)
+        return failure(ErrorClass::State, QStringLiteral("Customer %1 changed while you looked at it; compare again.").arg(record.entityId));
+    Status audited = AuditLog(m_db).appendInTransaction(audit);
+    if (!audited)
+        return audited;
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to customer %1").arg(record.entityId));
+    return success();
+}
+
+Status OurRecords::writePayment(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
+{
+    OperationStore store(m_db);
+    auto op = store.get(record.entityId.toLongLong());
+    if (!op)
+        return op.error();
+    if (ourPath == QLatin1String("status")) {
+        const auto to = stateForProviderStatus(value.toString());
+        if (!to)
+            return failure(ErrorClass::Input, QStringLiteral("The provider's status '%1' is not final; nothing to accept until "
+                                                             "it settles.")
+                                                  .arg(value.toString()));
+        OperationUpdate u;
+        u.resolvedBy = audit.actor;
+        u.resolution = audit.reason;
+        return store.transition(op->id, op->state, *to, u, audit);
+    }
+    if (ourPath == QLatin1String("idempotency_key"))
+        return failure(ErrorClass::Input, QStringLiteral("An operation keeps its idempotency key for life; it is never "
+                                                         "taken from elsewhere."));
+    QJsonObject payload = op->payload;
+    QString externalId = op->externalId;
+    if (ourPath == QLatin1String("external_id"))
+        externalId = value.toString();
+    else if (QStringList{QStringLiteral("amount"), QStringLiteral("currency"), QStringLiteral("description")}.contains(ourPath))
+        payload.insert(ourPath, value);
+    else
+        return failure(ErrorClass::Input, QStringLiteral("Our payments have no field '%1'.").arg(ourPath));
+    return store.amend(op.value(), payload, externalId, audit);
+}

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "AuditLog.h"
+#include "Result.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QString>
+
+class Database;
+
+// Our side of a record the diff compares, in the field map's "ours" vocabulary.
+struct OurRecord
+{
+    QString entityType; // contact, payment
+    QString entityId;   // a customer id; an operation id for payments
+    QString providerId; // the system the record is compared with
+    QString externalId; // that system's id for it
+    QJsonObject fields;
+};
+
+// Finds our record of a contact or a payment by any id it goes by, and changes one field of it
+// when a person accepts the owning system's value. Payments are our operations: their status
+// is the operation's state, moved only along the state machine's edges.
+class OurRecords
+{
+public:
+    explicit OurRecords(const Database &db);
+
+    // `id`: our id, the provider's id (pi_…, a CRM contact id) or, for contacts, an e-mail.
+    // `providerId` picks the system for a contact known to several (empty: the first linked).
+    Result<OurRecord> find(const QString &entityType, const QString &id, const QString &providerId = {}) const;
+    // Sets `ourPath` to `value`, with `audit` committed in the same transaction.
+    Status write(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
+
+private:
+    Result<OurRecord> findContact(const QString &id, const QString &providerId) const;
+    Result<OurRecord> findPayment(const QString &id) const;
+    Status writeContact(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
+    Status writePayment(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
+
+    const Database &m_db;
+};
