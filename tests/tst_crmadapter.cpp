@@ -21,14 +21,6 @@ Operation upsert(const QString &key, const QString &email, const QString &phone)
     op.idempotencyKey = key;
     return op;
 }
-
-void addCrmProvider(const Database &db, SandboxFixture &f)
-{
-    ProviderConfig crm{QStringLiteral("crm-sandbox"), QStringLiteral("crm"), QStringLiteral("CRM sandbox"),
-                       f.sandbox.baseUrl(), QStringLiteral("crm-token"), 1000, 1000, 3000};
-    QVERIFY(ProviderStore(db).upsert(crm));
-    f.credentials.write(QStringLiteral("crm-token"), QStringLiteral("pat-na1-test-token"), [](Status) {});
-}
 } // namespace
 
 class TestCrmAdapter : public QObject
@@ -39,7 +31,7 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
-        addCrmProvider(*scratch.db(), f);
+        f.addCrm(*scratch.db());
         OperationStore store(*scratch.db());
         const qint64 first = store.insert(upsert(QStringLiteral("u1"), QStringLiteral("anna@example.com"), QStringLiteral("+49 1"))).value();
         const qint64 second = store.insert(upsert(QStringLiteral("u2"), QStringLiteral("anna@example.com"), QStringLiteral("+49 2"))).value();
@@ -58,7 +50,7 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
-        addCrmProvider(*scratch.db(), f);
+        f.addCrm(*scratch.db());
         f.sandbox.crm().setRateLimit(1000, 10000, 10);
         OperationStore store(*scratch.db());
         QList<qint64> ids;
@@ -83,7 +75,7 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
         SandboxFixture f(db);
-        addCrmProvider(db, f);
+        f.addCrm(db);
         CustomerStore customers(db);
         for (int i = 0; i < 250; ++i) {
             const QString email = QStringLiteral("c%1@example.com").arg(i);

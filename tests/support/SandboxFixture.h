@@ -42,6 +42,15 @@ struct SandboxFixture
         credentialService = std::make_unique<CredentialService>(db, *store, *registry, access);
     }
 
+    // The sandbox's HubSpot-compatible CRM as provider "crm-sandbox", its token stored.
+    void addCrm(const Database &db)
+    {
+        ProviderConfig crm{QStringLiteral("crm-sandbox"), QStringLiteral("crm"), QStringLiteral("CRM sandbox"),
+                           sandbox.baseUrl(), QStringLiteral("crm-token"), 1000, 1000, 3000};
+        ProviderStore(db).upsert(crm);
+        credentials.write(QStringLiteral("crm-token"), QStringLiteral("pat-na1-test-token"), [](Status) {});
+    }
+
     static Operation payment(const QString &key, const QString &paymentMethod = QStringLiteral("pm_card_visa"))
     {
         Operation op;
