@@ -8,6 +8,7 @@
 #include "OperationService.h"
 #include "OperationStore.h"
 #include "ProviderRegistry.h"
+#include "RecordService.h"
 
 #include <QSettings>
 
@@ -83,6 +84,7 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     ctx->m_registry = std::make_unique<ProviderRegistry>(*ctx->m_db, *ctx->m_transport, *ctx->m_credentials);
     ctx->m_runner = std::make_unique<OperationRunner>(*ctx->m_db, *ctx->m_registry);
     ctx->m_service = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner, *ctx->m_access);
+    ctx->m_records = std::make_unique<RecordService>(*ctx->m_db, *ctx->m_registry, *ctx->m_runner, *ctx->m_access);
     ctx->m_credentialService = std::make_unique<CredentialService>(*ctx->m_db, *ctx->m_credentials, *ctx->m_registry,
                                                                    *ctx->m_access);
     return ctx;

@@ -16,6 +16,7 @@ class HttpTransport;
 class OperationRunner;
 class OperationService;
 class ProviderRegistry;
+class RecordService;
 
 // The composition root shared by both executables: opens the database named on the command
 // line and wires the store, the keychain, the transport and the services together.
@@ -36,6 +37,7 @@ public:
     CredentialService &credentialService() { return *m_credentialService; }
     const AccessPolicy &access() const { return *m_access; }
     ProviderRegistry &providers() { return *m_registry; }
+    RecordService &records() { return *m_records; }
     // Who the audit log names: the signed-in user of this machine (or of the database).
     static QString actor();
     // SQLite (single user): the roles in local settings, all three unless narrowed;
@@ -55,4 +57,5 @@ private:
     std::unique_ptr<OperationService> m_service;
     std::unique_ptr<AccessPolicy> m_access;
     std::unique_ptr<CredentialService> m_credentialService;
+    std::unique_ptr<RecordService> m_records;
 };

@@ -128,7 +128,7 @@ int main(int argc, char *argv[])
     }
 
     MainWindow window({context.sharedDatabase(), &context.operations(), &context.credentialService(), &context.access(),
-                       demo ? sandbox.baseUrl() : QString()});
+                       &context.providers(), &context.records(), demo ? sandbox.baseUrl() : QString()});
     window.show();
     if (!agentProblem.isEmpty())
         window.statusBar()->showMessage(agentProblem);

@@ -3,6 +3,7 @@
 #include "CustomerStore.h"
 #include "Database.h"
 #include "OperationStore.h"
+#include "ProviderStore.h"
 #include "RecordDiff.h"
 
 #include <QSqlError>
@@ -115,6 +116,34 @@ Result<OurRecord> OurRecords::findPayment(const QString &id) const
                                               .arg(OperationStates::label(op->state).toLower()));
     return OurRecord{QStringLiteral("payment"), QString::number(op->id), op->providerId, op->externalId,
                      RecordDiff::paymentRecordOf(op.value())};
+}
+
+Result<QPair<QString, QString>> OurRecords::recordOfOperation(qint64 operationId) const
+{
+    auto op = OperationStore(m_db).get(operationId);
+    if (!op)
+        return op.error();
+    auto provider = ProviderStore(m_db).get(op->providerId);
+    if (provider && provider->kind == QLatin1String("crm"))
+        return qMakePair(QStringLiteral("contact"), op->entityId);
+    // A refund or a correction is about the payment intent it names; that is the record.
+    const QString paymentIntent = op->payload.value(QStringLiteral("payment_intent")).toString();
+    if (!paymentIntent.isEmpty())
+        return qMakePair(QStringLiteral("payment"), paymentIntent);
+    return qMakePair(QStringLiteral("payment"), QString::number(op->id));
+}
+
+Result<int> OurRecords::countLinked(const QString &entityType, const QString &providerId) const
+{
+    QSqlQuery q(m_db.connection());
+    if (entityType == QLatin1String("payment"))
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM operations WHERE provider_id = ? AND external_id <> ''"));
+    else
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM external_ids WHERE entity_type = 'customer' AND system = ?"));
+    q.addBindValue(providerId);
+    if (!q.exec() || !q.next())
+        return storageError(QStringLiteral("Cannot count the records linked to %1").arg(providerId), q);
+    return q.value(0).toInt();
 }
 
 Status OurRecords::write(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)

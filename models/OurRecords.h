@@ -5,6 +5,7 @@
 
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QPair>
 #include <QString>
 
 class Database;
@@ -30,6 +31,11 @@ public:
     // `id`: our id, the provider's id (pi_…, a CRM contact id) or, for contacts, an e-mail.
     // `providerId` picks the system for a contact known to several (empty: the first linked).
     Result<OurRecord> find(const QString &entityType, const QString &id, const QString &providerId = {}) const;
+    // The record an operation is about, as (entity type, id) for find(): a CRM operation's
+    // contact, any other operation's payment.
+    Result<QPair<QString, QString>> recordOfOperation(qint64 operationId) const;
+    // How many of our records of the type the provider should know: a scan's expected length.
+    Result<int> countLinked(const QString &entityType, const QString &providerId) const;
     // Sets `ourPath` to `value`, with `audit` committed in the same transaction.
     Status write(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
 

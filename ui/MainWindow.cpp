@@ -5,7 +5,10 @@
 #include "CredentialsModel.h"
 #include "CredentialsWorkspace.h"
 #include "Database.h"
+#include "DiffWorkspace.h"
+#include "RecordDiffView.h"
 #include "OperationsWorkspace.h"
+#include "OurRecords.h"
 #include "TimelineWorkspace.h"
 
 #include <QDateTime>
@@ -25,6 +28,7 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     , m_operations(new OperationsWorkspace(context.db, *context.operations, this))
     , m_credentials(new CredentialsWorkspace(*context.db, *context.credentials, *context.access, this))
     , m_timeline(new TimelineWorkspace(*context.db, this))
+    , m_diff(new DiffWorkspace(*context.db, *context.providers, *context.records, this))
     , m_expiry(new QLabel(this))
     , m_alert(new QLabel(this))
     , m_alerts(new QListWidget(this))
@@ -39,6 +43,7 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     addWorkspace(tr("Operations"), m_operations, access.allows(Permission::HandleOperations),
                  tr("Retrying and resolving operations needs the support role."));
     addWorkspace(tr("Timeline"), m_timeline, true, {});
+    addWorkspace(tr("Diff"), m_diff, true, {}); // looking is for everyone; fixing checks the role
     addWorkspace(tr("Credentials"), m_credentials, access.allows(Permission::ManageCredentials),
                  tr("Managing credentials needs the admin role."));
     connect(m_navigation, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
@@ -84,6 +89,9 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     connect(m_operations, &OperationsWorkspace::message, this, toStatusBar);
     connect(m_credentials, &CredentialsWorkspace::message, this, toStatusBar);
     connect(m_timeline, &TimelineWorkspace::message, this, toStatusBar);
+    connect(m_diff, &DiffWorkspace::message, this, toStatusBar);
+    connect(m_operations, &OperationsWorkspace::compareRequested, this, &MainWindow::compareOperation);
+    connect(m_timeline, &TimelineWorkspace::compareRequested, this, &MainWindow::compareOperation);
     connect(m_timeline, &TimelineWorkspace::operationRequested, this, [this](qint64 id) {
         showWorkspace(tr("Operations"));
         m_operations->selectOperation(id);
@@ -128,6 +136,17 @@ void MainWindow::addWorkspace(const QString &name, QWidget *workspace, bool allo
         item->setToolTip(whyNot);
     }
     m_stack->addWidget(workspace);
+}
+
+void MainWindow::compareOperation(qint64 operationId)
+{
+    auto record = OurRecords(*m_db).recordOfOperation(operationId);
+    if (!record) {
+        statusBar()->showMessage(record.message(), 8000);
+        return;
+    }
+    showWorkspace(tr("Diff"));
+    m_diff->diffView()->compare(record->first, record->second);
 }
 
 void MainWindow::showWorkspace(const QString &name)

@@ -7,12 +7,15 @@
 class AccessPolicy;
 class CredentialService;
 class CredentialsWorkspace;
+class DiffWorkspace;
 class Database;
 class OperationService;
 class OperationsWorkspace;
+class ProviderRegistry;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
+class RecordService;
 class TimelineWorkspace;
 
 // What the window works with, wired by the application.
@@ -22,6 +25,8 @@ struct WorkbenchContext
     OperationService *operations = nullptr;
     CredentialService *credentials = nullptr;
     const AccessPolicy *access = nullptr;
+    ProviderRegistry *providers = nullptr;
+    RecordService *records = nullptr;
     QString sandboxUrl; // empty when no sandbox runs in-process
 };
 
@@ -36,6 +41,9 @@ public:
     OperationsWorkspace *operationsWorkspace() const { return m_operations; }
     CredentialsWorkspace *credentialsWorkspace() const { return m_credentials; }
     TimelineWorkspace *timelineWorkspace() const { return m_timeline; }
+    DiffWorkspace *diffWorkspace() const { return m_diff; }
+    // Opens the Diff workspace on the record an operation is about.
+    void compareOperation(qint64 operationId);
     void showWorkspace(const QString &name);
 
 private:
@@ -47,6 +55,7 @@ private:
     OperationsWorkspace *m_operations;
     CredentialsWorkspace *m_credentials;
     TimelineWorkspace *m_timeline;
+    DiffWorkspace *m_diff;
     QLabel *m_expiry;
     QLabel *m_alert;
     QListWidget *m_alerts;

@@ -46,6 +46,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     , m_cancel(new QPushButton(tr("Cancel operation…"), this))
     , m_refresh(new QPushButton(tr("Refresh"), this))
     , m_timeline(new QPushButton(tr("Timeline"), this))
+    , m_compare(new QPushButton(tr("Compare"), this))
 {
     setObjectName(QStringLiteral("operationsWorkspace"));
     buildFilters();
@@ -86,6 +87,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
     actions->addWidget(m_count, 1);
     actions->addWidget(m_refresh);
     actions->addWidget(m_timeline);
+    actions->addWidget(m_compare);
     actions->addWidget(m_retry);
     actions->addWidget(m_resolve);
     actions->addWidget(m_cancel);
@@ -129,6 +131,14 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
             return;
         if (auto op = OperationStore(*m_db).get(ids.first()))
             Q_EMIT timelineRequested(op->entityId);
+    });
+    m_compare->setObjectName(QStringLiteral("compareButton"));
+    m_compare->setToolTip(tr("This operation's record beside the provider's live object and the last webhook, field by field."));
+    connect(m_compare, &QPushButton::clicked, this, [this] {
+        const QList<qint64> ids = selectedIds();
+        if (ids.size() != 1)
+            return;
+        Q_EMIT compareRequested(ids.first());
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &OperationsWorkspace::selectionChanged);
@@ -221,6 +231,7 @@ void OperationsWorkspace::selectionChanged()
     m_resolve->setEnabled(!m_busy && canResolve);
     m_cancel->setEnabled(!m_busy && canCancel);
     m_timeline->setEnabled(ids.size() == 1);
+    m_compare->setEnabled(ids.size() == 1);
     m_retry->setText(ids.size() > 1 ? tr("Retry %1").arg(ids.size()) : tr("Retry"));
 }
 

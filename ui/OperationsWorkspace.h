@@ -34,6 +34,7 @@ public:
 Q_SIGNALS:
     void message(const QString &text); // for the status bar
     void timelineRequested(const QString &entityId);
+    void compareRequested(qint64 operationId);
 
 private:
     void buildFilters();
@@ -60,5 +61,6 @@ private:
     QPushButton *m_cancel;
     QPushButton *m_refresh;
     QPushButton *m_timeline;
+    QPushButton *m_compare;
     bool m_busy = false;
 };

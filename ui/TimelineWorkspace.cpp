@@ -44,6 +44,7 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
     , m_table(new QTableView(this))
     , m_payload(new QPlainTextEdit(this))
     , m_summary(new QLabel(this))
+    , m_compare(new QPushButton(tr("Compare with provider"), this))
 {
     setObjectName(QStringLiteral("timelineWorkspace"));
     m_entity->setObjectName(QStringLiteral("entityField"));
@@ -58,6 +59,16 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
     top->addWidget(m_entity, 1);
     top->addWidget(show);
     top->addWidget(exportButton);
+    top->addWidget(m_compare);
+    m_compare->setObjectName(QStringLiteral("compareButton"));
+    m_compare->setToolTip(tr("The selected line's record as we have it, beside the provider's live object and the last "
+                             "webhook."));
+    m_compare->setEnabled(false);
+    connect(m_compare, &QPushButton::clicked, this, [this] {
+        const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+        if (!rows.isEmpty())
+            Q_EMIT compareRequested(rows.first().data(TimelineModel::OperationIdRole).toLongLong());
+    });
 
     // Source filter chips.
     auto *chips = new QHBoxLayout;
@@ -138,6 +149,7 @@ void TimelineWorkspace::showEntity(const QString &entityId)
 void TimelineWorkspace::showSelected()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    m_compare->setEnabled(!rows.isEmpty() && rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0);
     if (rows.isEmpty()) {
         m_payload->clear();
         return;

@@ -6,6 +6,7 @@ class Database;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
+class QPushButton;
 class QTableView;
 class TimelineModel;
 
@@ -24,6 +25,7 @@ public:
 Q_SIGNALS:
     void message(const QString &text);
     void operationRequested(qint64 operationId);
+    void compareRequested(qint64 operationId);
 
 private:
     void showSelected();
@@ -33,4 +35,5 @@ private:
     QTableView *m_table;
     QPlainTextEdit *m_payload;
     QLabel *m_summary;
+    QPushButton *m_compare;
 };

@@ -10,6 +10,7 @@
 #include "OperationStore.h"
 #include "ProviderRegistry.h"
 #include "ProviderStore.h"
+#include "RecordService.h"
 #include "SandboxServer.h"
 
 #include <QNetworkAccessManager>
@@ -40,6 +41,7 @@ struct SandboxFixture
         runner = std::make_unique<OperationRunner>(db, *registry, policy);
         service = std::make_unique<OperationService>(db, *runner, access);
         credentialService = std::make_unique<CredentialService>(db, *store, *registry, access);
+        records = std::make_unique<RecordService>(db, *registry, *runner, access);
     }
 
     // The sandbox's HubSpot-compatible CRM as provider "crm-sandbox", its token stored.
@@ -75,4 +77,5 @@ struct SandboxFixture
     std::unique_ptr<OperationRunner> runner;
     std::unique_ptr<OperationService> service;
     std::unique_ptr<CredentialService> credentialService;
+    std::unique_ptr<RecordService> records;
 };

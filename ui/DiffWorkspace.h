@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QWidget>
+
+class AccessPolicy;
+class Database;
+class DriftScanPanel;
+class ProviderRegistry;
+class RecordDiffView;
+class RecordService;
+
+// Records across systems: one record's diff above, drift scans below, field maps for admins.
+class DiffWorkspace : public QWidget
+{
+    Q_OBJECT
+public:
+    DiffWorkspace(const Database &db, ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
+
+    RecordDiffView *diffView() const { return m_diff; }
+    DriftScanPanel *scanPanel() const { return m_scan; }
+    void editFieldMaps();
+
+Q_SIGNALS:
+    void message(const QString &text);
+    void operationCreated(qint64 id);
+
+private:
+    const Database &m_db;
+    const AccessPolicy &m_access;
+    RecordDiffView *m_diff;
+    DriftScanPanel *m_scan;
+};
