@@ -5,13 +5,16 @@
 #include "CredentialStore.h"
 #include "Database.h"
 #include "DemoSetup.h"
+#include "DemoData.h"
+#include "DiffWorkspace.h"
+#include "DriftScanPanel.h"
 #include "Logging.h"
 #include "MainWindow.h"
 #include "OperationsModel.h"
 #include "OperationsWorkspace.h"
+#include "RecordDiffView.h"
 #include "SandboxServer.h"
 #include "TimelineWorkspace.h"
-#include "DemoData.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -73,6 +76,11 @@ int main(int argc, char *argv[])
     parser.addOption({QStringLiteral("select"), QStringLiteral("Open with this operation selected."), QStringLiteral("id")});
     parser.addOption({QStringLiteral("entity"), QStringLiteral("Open the timeline of this entity (order id, pi_…)."),
                       QStringLiteral("id")});
+    parser.addOption({QStringLiteral("compare"), QStringLiteral("Open the Diff workspace on a record: contact:ID or payment:ID."),
+                      QStringLiteral("type:id")});
+    parser.addOption({QStringLiteral("drift-scan"), QStringLiteral("Open the Diff workspace and scan this record type "
+                                                                   "(contact or payment) for drift."),
+                      QStringLiteral("type")});
     parser.addOption({QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
                       QStringLiteral("name")});
     parser.process(app);
@@ -96,6 +104,8 @@ int main(int argc, char *argv[])
         if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
             return failAndExplain(prepared.message());
         keychainProblem = prepared ? QString() : prepared.message();
+        if (Status mirrored = setup.mirrorRecords(sandbox); !mirrored)
+            return failAndExplain(mirrored.message());
     }
 
     // Solo mode (one SQLite file) hosts the agent; in team mode agents run on their own.
@@ -146,7 +156,21 @@ int main(int argc, char *argv[])
     }
     if (parser.isSet(QStringLiteral("select")))
         window.operationsWorkspace()->selectOperation(parser.value(QStringLiteral("select")).toLongLong());
+    int settleMs = 600;
+    if (parser.isSet(QStringLiteral("drift-scan"))) {
+        window.showWorkspace(QStringLiteral("Diff"));
+        DriftScanPanel *scan = window.diffWorkspace()->scanPanel();
+        scan->setEntityType(parser.value(QStringLiteral("drift-scan")));
+        scan->scan(true);
+        settleMs = 6000;
+    }
+    if (parser.isSet(QStringLiteral("compare"))) {
+        const QString record = parser.value(QStringLiteral("compare"));
+        window.showWorkspace(QStringLiteral("Diff"));
+        window.diffWorkspace()->diffView()->compare(record.section(QLatin1Char(':'), 0, 0), record.section(QLatin1Char(':'), 1));
+        settleMs = qMax(settleMs, 2000);
+    }
     if (parser.isSet(QStringLiteral("screenshot")))
-        scheduleScreenshot(window, parser.value(QStringLiteral("screenshot")), 600);
+        scheduleScreenshot(window, parser.value(QStringLiteral("screenshot")), settleMs);
     return QApplication::exec();
 }

@@ -2,6 +2,9 @@
 
 #include "CredentialDirectory.h"
 #include "CredentialStore.h"
+#include "CustomerStore.h"
+#include "EventStore.h"
+#include "SandboxServer.h"
 #include "Database.h"
 #include "DemoData.h"
 #include "OperationStore.h"
@@ -10,6 +13,8 @@
 #include "Redactor.h"
 
 #include <QRandomGenerator>
+#include <QJsonDocument>
+#include <QSqlError>
 #include <QSqlQuery>
 
 #include <memory>
@@ -51,6 +56,13 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             return;
         }
     }
+    if (CustomerStore(m_db).count().value_or(1) == 0) {
+        Status stories = DemoData().seedRecords(m_db);
+        if (!stories) {
+            done(stories);
+            return;
+        }
+    }
     if (provider.credentialId == QLatin1String(DemoData::kCredentialId) && !CredentialDirectory(m_db).get(provider.credentialId)) {
         Credential c;
         c.id = provider.credentialId;
@@ -67,11 +79,17 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             return;
         }
     }
-    auto next = [this, done](Status s) {
-        if (!s)
+    auto next = [this, done, sandboxUrl](Status s) {
+        if (!s) {
             done(s);
-        else
-            ensureWebhookSecret(done);
+            return;
+        }
+        ensureWebhookSecret([this, done, sandboxUrl](Status webhook) {
+            if (!webhook)
+                done(webhook);
+            else
+                ensureCrm(sandboxUrl, done);
+        });
     };
     m_credentials.read(provider.credentialId, [this, provider, done = next](Result<QString> secret) {
         if (secret) {
@@ -116,6 +134,137 @@ void DemoSetup::ensureWebhookSecret(std::function<void(Status)> done)
         return;
     }
     done(success());
+}
+
+void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)> done)
+{
+    ProviderConfig crm;
+    crm.id = QString::fromLatin1(DemoData::kCrmProviderId);
+    crm.kind = QStringLiteral("crm");
+    crm.displayName = QStringLiteral("CRM sandbox (HubSpot CRM v3)");
+    crm.baseUrl = sandboxUrl;
+    crm.credentialId = QString::fromLatin1(DemoData::kCrmCredentialId);
+    crm.ratePerSecond = 10; // HubSpot's secondly limit; the transport also reads its headers
+    crm.burst = 10;
+    crm.timeoutMs = 5000;
+    if (auto existing = ProviderStore(m_db).get(crm.id); existing && !existing->credentialId.isEmpty())
+        crm.credentialId = existing->credentialId;
+    Status stored = ProviderStore(m_db).upsert(crm);
+    if (!stored) {
+        done(stored);
+        return;
+    }
+    if (!CredentialDirectory(m_db).get(crm.credentialId)) {
+        Credential c;
+        c.id = crm.credentialId;
+        c.providerId = crm.id;
+        c.environment = QStringLiteral("test");
+        c.kind = QStringLiteral("private-app-token");
+        c.label = QStringLiteral("CRM sandbox private app token (demo)");
+        c.fingerprint = Redactor::fingerprint(QString::fromLatin1(kCrmToken));
+        c.scopes = QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write");
+        Status inserted = CredentialDirectory(m_db).insert(c);
+        if (!inserted) {
+            done(inserted);
+            return;
+        }
+    }
+    const QString id = crm.credentialId;
+    m_credentials.read(id, [this, id, done](Result<QString> secret) {
+        if (secret || id != QLatin1String(DemoData::kCrmCredentialId))
+            done(secret ? success() : Status(secret.error()));
+        else
+            m_credentials.write(id, QString::fromLatin1(kCrmToken), done);
+    });
+}
+
+Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
+{
+    // The payments provider's copy of every charge we made, some changed behind our back.
+    QSqlQuery q(m_db.connection());
+    if (!q.exec(QStringLiteral("SELECT id, entity_type, entity_id, external_id, payload, idempotency_key, created_at, state "
+                               "FROM operations WHERE action = 'capture_payment' AND external_id LIKE 'pi_demo%' ORDER BY id")))
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot read the demo's payments: %1").arg(q.lastError().text()));
+    while (q.next()) {
+        const QJsonObject payload = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
+        const int index = q.value(5).toString().section(QLatin1Char('-'), -1).toInt();
+        const QString entity = q.value(2).toString();
+        QString description = QStringLiteral("Order %1").arg(entity);
+        qint64 amount = payload.value(QStringLiteral("amount")).toInteger();
+        if (index % 97 == 3)
+            description += QStringLiteral(" (edited in the dashboard)"); // ours to own: push it back
+        if (index % 151 == 5)
+            amount += 100; // the provider's to own: accept it
+        if (DemoData::describedOnBothSides(index))
+            description = DemoData::conflictingDescription(entity, false);
+        sandbox.importPaymentIntent(QJsonObject{
+            {QStringLiteral("id"), q.value(3).toString()},
+            {QStringLiteral("object"), QStringLiteral("payment_intent")},
+            {QStringLiteral("amount"), amount},
+            {QStringLiteral("amount_received"), amount},
+            {QStringLiteral("currency"), payload.value(QStringLiteral("currency"))},
+            {QStringLiteral("created"), q.value(6).toLongLong() / 1000},
+            {QStringLiteral("description"), description},
+            {QStringLiteral("livemode"), false},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("reconsole_key"), q.value(5).toString()},
+                                                     {QStringLiteral("entity"), q.value(1).toString() + QLatin1Char(':') + entity}}},
+            {QStringLiteral("payment_method"), payload.value(QStringLiteral("payment_method"))},
+            {QStringLiteral("status"), QStringLiteral("succeeded")}});
+    }
+
+    // The CRM's contacts for our customers, in the same order every run (so the same ids).
+    CustomerStore customers(m_db);
+    const QString crm = QString::fromLatin1(DemoData::kCrmProviderId);
+    Transaction tx(m_db.connection());
+    const QList<QJsonObject> people = DemoData::customers();
+    for (int i = 0; i < people.size(); ++i) {
+        const QJsonObject &c = people.at(i);
+        QJsonObject props{{QStringLiteral("email"), c.value(QStringLiteral("email"))},
+                          {QStringLiteral("firstname"), c.value(QStringLiteral("first_name"))},
+                          {QStringLiteral("lastname"), c.value(QStringLiteral("last_name"))},
+                          {QStringLiteral("phone"), c.value(QStringLiteral("phone"))},
+                          {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
+        const QString originalPhone = props.value(QStringLiteral("phone")).toString();
+        if (i % 9 == 2)
+            props.insert(QStringLiteral("phone"), QStringLiteral("+49 170 %1").arg(4400000 + i)); // updated by sales
+        if (i % 31 == 7)
+            props.insert(QStringLiteral("lastname"), c.value(QStringLiteral("last_name")).toString() + QStringLiteral("-Lindgren"));
+        const bool conflict = i % 53 == 11;
+        if (conflict)
+            props.insert(QStringLiteral("phone"), QStringLiteral("+49 151 %1").arg(7700000 + i));
+        const QString contactId = sandbox.crm().addContact(props);
+        const QString customerId = c.value(QStringLiteral("id")).toString();
+        Status linked = customers.linkExternal(QStringLiteral("customer"), customerId, crm, contactId);
+        if (!linked)
+            return linked;
+        if (conflict) {
+            // The last webhook had a third number: both sides changed it since.
+            Event heard;
+            heard.source = crm;
+            heard.externalId = QStringLiteral("demo-contact-%1").arg(customerId);
+            heard.type = QStringLiteral("contact.propertyChange");
+            heard.entityType = QStringLiteral("customer");
+            heard.entityId = customerId;
+            heard.occurredAt = heard.receivedAt = heard.processedAt = nowMs() - 86400000;
+            heard.channel = QStringLiteral("webhook");
+            heard.note = QStringLiteral("demo");
+            QJsonObject old = props;
+            old.insert(QStringLiteral("phone"), originalPhone.left(originalPhone.size() - 1) + QStringLiteral("9"));
+            heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
+                {QStringLiteral("object"), QJsonObject{{QStringLiteral("id"), contactId}, {QStringLiteral("properties"), old}}}})
+                                                  .toJson(QJsonDocument::Compact));
+            auto inserted = EventStore(m_db).insertIfNew(heard);
+            if (!inserted)
+                return inserted.error();
+        }
+    }
+    for (int i = 1; i <= 5; ++i) // leads the CRM has and we do not
+        sandbox.crm().addContact({{QStringLiteral("email"), QStringLiteral("lead%1@prospect.example.org").arg(i)},
+                                  {QStringLiteral("firstname"), QStringLiteral("Lead")},
+                                  {QStringLiteral("lastname"), QString::number(i)}});
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot link the demo's contacts."));
+    return success();
 }
 
 void DemoSetup::simulateLostAnswers(std::function<void(Status)> done)

@@ -112,7 +112,8 @@ Result<int> DriftScanner::comparePage(const FieldMap &map, const QString &provid
         // A record we do not have is drift too: every field differs ("not ours").
         const OurRecord our = ours.find(map.entityType, externalId, providerId).value_or({});
         DriftedRecord found{our.entityId, externalId, {}};
-        QList<FieldDiff> diffs = RecordDiff::compare(map, our.fields, record);
+        QList<FieldDiff> diffs = RecordDiff::compare(map, our.fields, record,
+                                                     our.entityId.isEmpty() ? QJsonObject() : ours.lastWebhookCopy(our));
         if (!our.entityId.isEmpty()) {
             Status applied = ignored.apply(map.entityType, our.entityId, diffs);
             if (!applied)

@@ -4,12 +4,10 @@
 #include "AuditLog.h"
 #include "Database.h"
 #include "DriftFindings.h"
-#include "EventStore.h"
 #include "IgnoredDifferences.h"
 #include "OperationStore.h"
 #include "ProviderRegistry.h"
 
-#include <QJsonDocument>
 #include <QSqlError>
 #include <QUuid>
 
@@ -21,13 +19,6 @@ QString targetOf(const OurRecord &record)
     return QStringLiteral("%1:%2").arg(record.entityType, record.entityId);
 }
 
-// The object a stored event carried: Stripe puts it under data.object, a CRM under object.
-QJsonObject objectIn(const Event &event)
-{
-    const QJsonObject payload = QJsonDocument::fromJson(event.payload.toUtf8()).object();
-    const QJsonObject data = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
-    return data.isEmpty() ? payload.value(QStringLiteral("object")).toObject() : data;
-}
 } // namespace
 
 const FieldDiff *RecordComparison::field(const QString &name) const
@@ -55,26 +46,6 @@ RecordService::RecordService(const Database &db, ProviderRegistry &providers, Op
     , m_runner(runner)
     , m_access(access)
 {
-}
-
-QJsonObject RecordService::lastWebhookCopy(const OurRecord &record) const
-{
-    EventStore events(m_db);
-    QList<Event> heard;
-    if (record.entityType == QLatin1String("payment"))
-        heard = events.forOperations({record.entityId.toLongLong()}, {}).value_or({}); // oldest first
-    else
-        for (const Event &e : events.list(record.providerId, record.entityId, 20).value_or({})) // newest first
-            heard.prepend(e);
-    QJsonObject object;
-    for (const Event &e : heard) {
-        if (e.channel != QLatin1String("webhook") && e.channel != QLatin1String("sync"))
-            continue;
-        const QJsonObject o = objectIn(e);
-        if (o.value(QStringLiteral("id")).toString() == record.externalId)
-            object = o; // the last one wins
-    }
-    return object;
 }
 
 void RecordService::compare(const QString &entityType, const QString &id, const QString &providerId,
@@ -111,7 +82,7 @@ void RecordService::compare(const QString &entityType, const QString &id, const 
             }
             RecordComparison &c = *comparison;
             c.provider = live.value();
-            c.lastWebhook = lastWebhookCopy(c.ours);
+            c.lastWebhook = OurRecords(m_db).lastWebhookCopy(c.ours);
             c.fields = RecordDiff::compare(c.map, c.ours.fields, c.provider, c.lastWebhook);
             Status applied = IgnoredDifferences(m_db).apply(c.ours.entityType, c.ours.entityId, c.fields);
             if (!applied) {

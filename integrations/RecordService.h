@@ -64,7 +64,6 @@ public:
 
 private:
     Status acceptValue(const OurRecord &record, const FieldMap &map, const FieldDiff &diff, const QString &reason);
-    QJsonObject lastWebhookCopy(const OurRecord &record) const;
     void forgetFinding(const RecordComparison &comparison, const QString &field);
 
     const Database &m_db;

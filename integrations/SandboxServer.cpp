@@ -443,6 +443,14 @@ void SandboxServer::editPaymentIntent(const QString &id, const QJsonObject &fiel
     m_paymentIntents.insert(id, pi);
 }
 
+void SandboxServer::importPaymentIntent(const QJsonObject &pi)
+{
+    const QString id = pi.value(QStringLiteral("id")).toString();
+    if (!m_paymentIntents.contains(id))
+        m_paymentIntentOrder << id;
+    m_paymentIntents.insert(id, pi);
+}
+
 SandboxServer::Answer SandboxServer::updatePaymentIntent(const QString &id, const QMap<QString, QString> &params)
 {
     if (!m_paymentIntents.contains(id))

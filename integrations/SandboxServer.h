@@ -52,6 +52,8 @@ public:
 
     // For tests and the demo: a change made "in the provider's dashboard", behind our back.
     void editPaymentIntent(const QString &id, const QJsonObject &fields);
+    // For the demo: a payment intent made before this sandbox started, kept as given.
+    void importPaymentIntent(const QJsonObject &paymentIntent);
     int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
     int totalCharges() const { return m_totalCharges; }
     int requestCount() const { return m_requests; }

@@ -51,6 +51,14 @@ Result<QJsonObject> CustomerStore::get(const QString &id) const
                        {QStringLiteral("access"), q.value(4).toString()}};
 }
 
+Result<int> CustomerStore::count() const
+{
+    QSqlQuery q(m_db.connection());
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM customers")) || !q.next())
+        return storageError(QStringLiteral("Cannot count customers"), q);
+    return q.value(0).toInt();
+}
+
 Status CustomerStore::linkExternal(const QString &entityType, const QString &entityId, const QString &system,
                                    const QString &externalId)
 {

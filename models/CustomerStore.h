@@ -17,6 +17,7 @@ public:
     // `record` holds email, first_name, last_name, phone, access (the contact field map's paths).
     Status upsert(const QString &id, const QJsonObject &record);
     Result<QJsonObject> get(const QString &id) const; // with "id"
+    Result<int> count() const;
     Status linkExternal(const QString &entityType, const QString &entityId, const QString &system,
                         const QString &externalId);
     // Our entity id for a system's external id; empty when unknown.

@@ -1,10 +1,15 @@
 #include "DemoData.h"
 
+#include "AuditLog.h"
+#include "CustomerStore.h"
+#include "EventStore.h"
+
 #include "Database.h"
 #include "OperationStore.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QSqlQuery>
 
 namespace {
 struct Failure
@@ -162,5 +167,124 @@ Status DemoData::seed(const Database &db, int count)
     }
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the demo data."));
+    return success();
+}
+
+QList<QJsonObject> DemoData::customers(int count)
+{
+    static const char *const lastNames[] = {"Keller", "Novak", "Laurent", "Berg", "Costa", "Fischer", "Haas", "Ito",
+                                            "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nagy", "Olsen", "Petit",
+                                            "Quinn", "Rossi", "Sato", "Tanaka", "Ueda", "Vidal", "Weber", "Young", "Zimmer"};
+    QList<QJsonObject> list;
+    for (int i = 0; i < count; ++i) {
+        QString first = QString::fromLatin1(kFirstNames[i % 10]);
+        first[0] = first[0].toUpper();
+        const QString last = QString::fromLatin1(lastNames[(i / 10) % 24]);
+        list << QJsonObject{{QStringLiteral("id"), QStringLiteral("CUS-%1").arg(i + 1, 4, 10, QLatin1Char('0'))},
+                            {QStringLiteral("email"), QStringLiteral("%1.%2@example.com").arg(first.toLower(), last.toLower())},
+                            {QStringLiteral("first_name"), first},
+                            {QStringLiteral("last_name"), last},
+                            {QStringLiteral("phone"), QStringLiteral("+49 30 %1").arg(5550100 + i * 7)},
+                            {QStringLiteral("access"), i % 23 == 4 ? QStringLiteral("premium") : QStringLiteral("basic")}};
+    }
+    return list;
+}
+
+QString DemoData::conflictingDescription(const QString &entityId, bool ours)
+{
+    return ours ? QStringLiteral("Order %1 (gift wrapped)").arg(entityId) : QStringLiteral("Order %1 (paid by invoice)").arg(entityId);
+}
+
+Status DemoData::seedRecords(const Database &db)
+{
+    Transaction tx(db.connection());
+    CustomerStore customerStore(db);
+    for (const QJsonObject &c : customers()) {
+        Status stored = customerStore.upsert(c.value(QStringLiteral("id")).toString(), c);
+        if (!stored)
+            return stored;
+    }
+    // A webhook told us the description of a few payments; since then both sides changed it.
+    OperationStore store(db);
+    QSqlQuery q(db.connection());
+    q.prepare(QStringLiteral("SELECT id, entity_id, external_id FROM operations WHERE action = 'capture_payment' AND "
+                             "state = 'succeeded' AND idempotency_key = ?"));
+    const QList<Operation> ops = operations(static_cast<int>(store.count().value_or(0)));
+    for (int index = 0; index < ops.size(); ++index) {
+        const Operation &planned = ops.at(index);
+        const bool later = completedLater(index);
+        const bool both = describedOnBothSides(index);
+        if (planned.action != QLatin1String("capture_payment") || planned.state != OperationState::Succeeded || !(later || both))
+            continue;
+        q.addBindValue(planned.idempotencyKey);
+        if (!q.exec() || !q.next())
+            continue;
+        auto op = store.get(q.value(0).toLongLong());
+        if (!op)
+            return op.error();
+        AuditEntry seeded{0, 0, QStringLiteral("demo"), QStringLiteral("demo.seed"), QStringLiteral("operation:%1").arg(op->id),
+                          QStringLiteral("demo story"), {}, {}, {}, {}};
+        if (later) {
+            // Our client gave up while 3-D Secure was pending; the customer completed it later.
+            QSqlQuery u(db.connection());
+            u.prepare(QStringLiteral("UPDATE operations SET state = 'needs_attention', last_error_class = 'server', "
+                                     "last_error = ? WHERE id = ?"));
+            u.addBindValue(QStringLiteral("The provider left %1 in status 'requires_action'; it needs a person.").arg(op->externalId));
+            u.addBindValue(op->id);
+            if (!u.exec())
+                return failure(ErrorClass::Storage, QStringLiteral("Cannot seed the demo's stories."));
+            continue;
+        }
+        Event heard;
+        heard.source = QString::fromLatin1(kProviderId);
+        heard.externalId = QStringLiteral("evt_demo_desc_%1").arg(op->id);
+        heard.type = QStringLiteral("payment_intent.succeeded");
+        heard.entityType = op->entityType;
+        heard.entityId = op->entityId;
+        heard.operationId = op->id;
+        heard.occurredAt = heard.receivedAt = heard.processedAt = op->createdAt + 1000;
+        heard.channel = QStringLiteral("webhook");
+        heard.note = QStringLiteral("demo");
+        heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
+            {QStringLiteral("type"), heard.type},
+            {QStringLiteral("data"), QJsonObject{{QStringLiteral("object"), QJsonObject{
+                {QStringLiteral("id"), op->externalId}, {QStringLiteral("status"), QStringLiteral("succeeded")},
+                {QStringLiteral("amount"), op->payload.value(QStringLiteral("amount"))},
+                {QStringLiteral("description"), op->payload.value(QStringLiteral("description"))}}}}}}).toJson(QJsonDocument::Compact));
+        auto inserted = EventStore(db).insertIfNew(heard);
+        if (!inserted)
+            return inserted.error();
+        QJsonObject payload = op->payload;
+        payload.insert(QStringLiteral("description"), conflictingDescription(op->entityId, true));
+        Status amended = store.amend(op.value(), payload, op->externalId, seeded);
+        if (!amended)
+            return amended;
+    }
+    // CRM updates wait in the workbench like payments: rate limited a minute ago, due now.
+    const QList<QJsonObject> people = customers();
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject &c = people.at(40 + i * 17);
+        Operation op;
+        op.action = QStringLiteral("upsert_contact");
+        op.entityType = QStringLiteral("customer");
+        op.entityId = c.value(QStringLiteral("id")).toString();
+        op.providerId = QString::fromLatin1(kCrmProviderId);
+        op.payload = {{QStringLiteral("email"), c.value(QStringLiteral("email"))},
+                      {QStringLiteral("firstname"), c.value(QStringLiteral("first_name"))},
+                      {QStringLiteral("lastname"), c.value(QStringLiteral("last_name"))},
+                      {QStringLiteral("phone"), c.value(QStringLiteral("phone"))}};
+        op.idempotencyKey = QStringLiteral("rc-crm-demo-%1").arg(i);
+        op.state = OperationState::RetryScheduled;
+        op.attempts = 1;
+        op.createdAt = op.updatedAt = nowMs() - 120000;
+        op.nextAttemptAt = nowMs() + 20000 * (i + 1);
+        op.lastErrorClass = ErrorClass::RateLimited;
+        op.lastError = QStringLiteral("Rate limited by the CRM (TEN_SECONDLY_ROLLING): safe to retry.");
+        auto id = store.insert(op);
+        if (!id)
+            return id.error();
+    }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the demo customers."));
     return success();
 }

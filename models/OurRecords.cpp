@@ -2,10 +2,12 @@
 
 #include "CustomerStore.h"
 #include "Database.h"
+#include "EventStore.h"
 #include "OperationStore.h"
 #include "ProviderStore.h"
 #include "RecordDiff.h"
 
+#include <QJsonDocument>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -131,6 +133,30 @@ Result<QPair<QString, QString>> OurRecords::recordOfOperation(qint64 operationId
     if (!paymentIntent.isEmpty())
         return qMakePair(QStringLiteral("payment"), paymentIntent);
     return qMakePair(QStringLiteral("payment"), QString::number(op->id));
+}
+
+QJsonObject OurRecords::lastWebhookCopy(const OurRecord &record) const
+{
+    EventStore events(m_db);
+    QList<Event> heard;
+    if (record.entityType == QLatin1String("payment"))
+        heard = events.forOperations({record.entityId.toLongLong()}, {}).value_or({}); // oldest first
+    else
+        for (const Event &e : events.list(record.providerId, record.entityId, 20).value_or({})) // newest first
+            heard.prepend(e);
+    QJsonObject object;
+    for (const Event &e : heard) {
+        if (e.channel != QLatin1String("webhook") && e.channel != QLatin1String("sync"))
+            continue;
+        // Stripe puts the object under data.object, a CRM under object.
+        const QJsonObject payload = QJsonDocument::fromJson(e.payload.toUtf8()).object();
+        QJsonObject o = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
+        if (o.isEmpty())
+            o = payload.value(QStringLiteral("object")).toObject();
+        if (o.value(QStringLiteral("id")).toString() == record.externalId)
+            object = o; // the last one wins
+    }
+    return object;
 }
 
 Result<int> OurRecords::countLinked(const QString &entityType, const QString &providerId) const

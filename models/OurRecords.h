@@ -34,6 +34,9 @@ public:
     // The record an operation is about, as (entity type, id) for find(): a CRM operation's
     // contact, any other operation's payment.
     Result<QPair<QString, QString>> recordOfOperation(qint64 operationId) const;
+    // The provider's object as the last webhook (or synced event) about the record carried it;
+    // empty when none did. The diff's third column, and what tells a conflict from drift.
+    QJsonObject lastWebhookCopy(const OurRecord &record) const;
     // How many of our records of the type the provider should know: a scan's expected length.
     Result<int> countLinked(const QString &entityType, const QString &providerId) const;
     // Sets `ourPath` to `value`, with `audit` committed in the same transaction.

@@ -124,6 +124,11 @@ DriftScanPanel::DriftScanPanel(const Database &db, ProviderRegistry &providers, 
     reload();
 }
 
+void DriftScanPanel::setEntityType(const QString &entityType)
+{
+    m_type->setCurrentIndex(qMax(0, m_type->findData(entityType)));
+}
+
 QString DriftScanPanel::entityType() const
 {
     return m_type->currentData().toString();
@@ -178,7 +183,10 @@ void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
         }
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        const QStringList cells{r.entityId.isEmpty() ? tr("(not in our records)") : r.entityId, r.externalId,
+        const QString ours = r.entityId.isEmpty() ? tr("(not in our records)")
+            : entityType() == QLatin1String("payment") ? tr("operation %1").arg(r.entityId)
+                                                       : r.entityId;
+        const QStringList cells{ours, r.externalId,
                                 fields.join(QStringLiteral("; ")), QStringList(verdicts.values()).join(QStringLiteral(", "))};
         for (int col = 0; col < ColumnCount; ++col) {
             auto *item = new QTableWidgetItem(cells.at(col));

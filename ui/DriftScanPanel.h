@@ -24,6 +24,7 @@ class DriftScanPanel : public QWidget
 public:
     DriftScanPanel(const Database &db, ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
 
+    void setEntityType(const QString &entityType); // contact or payment
     void scan(bool restart);
     void cancel();
     void reload(); // the stored findings of the chosen type and provider
