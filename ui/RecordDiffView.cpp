@@ -164,9 +164,12 @@ void RecordDiffView::compare(const QString &entityType, const QString &id, const
     m_type->setCurrentIndex(qMax(0, m_type->findData(entityType)));
     m_id->setText(id);
     m_provider->setCurrentIndex(qMax(0, m_provider->findData(providerId)));
+    const bool sameRecord = m_comparison && m_comparison->ours.entityType == entityType
+        && (m_comparison->ours.entityId == id || m_comparison->ours.externalId == id);
+    if (!sameRecord)
+        m_message->hide(); // what was done to the record on show stays in view after a refresh
     m_busy = true;
     m_compare->setEnabled(false);
-    m_message->hide();
     m_summary->setText(tr("Fetching %1 %2 from the provider…").arg(entityType, id));
     updateActions();
     m_records.compare(entityType, id, providerId, [this](Result<RecordComparison> result) {
@@ -247,7 +250,7 @@ void RecordDiffView::fill()
                                                                 differing ? tr("%n field(s) need a decision", nullptr, differing)
                                                                           : tr("agrees on every mapped field")));
     if (m_table->rowCount() == 0)
-        showMessage(tr("Nothing differs. Tick \"Show fields that agree\" to see every mapped field."), false);
+        m_summary->setText(m_summary->text() + tr(" — tick \"Show fields that agree\" to see them."));
     if (!selected.isEmpty())
         selectField(selected);
     updateActions();

@@ -1,0 +1,228 @@
+// The Diff workspace as support staff use it (offscreen): open a record from the workbench,
+// see only what differs, accept / push / ignore per field, scan for drift and accept one field
+// in bulk; admins change who owns a field.
+#include "AuditLog.h"
+#include "CustomerStore.h"
+#include "DiffWorkspace.h"
+#include "DriftScanPanel.h"
+#include "FieldMapDialog.h"
+#include "FieldMapStore.h"
+#include "MainWindow.h"
+#include "OperationsModel.h"
+#include "OperationsWorkspace.h"
+#include "Prompts.h"
+#include "RecordDiffView.h"
+#include "SandboxFixture.h"
+#include "TestSupport.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTest>
+
+namespace {
+QJsonObject ours(const QString &email, const QString &phone, const QString &access)
+{
+    return {{QStringLiteral("email"), email}, {QStringLiteral("first_name"), QStringLiteral("Ann")},
+            {QStringLiteral("last_name"), QStringLiteral("Lee")}, {QStringLiteral("phone"), phone},
+            {QStringLiteral("access"), access}};
+}
+
+QJsonObject crm(const QString &email, const QString &phone)
+{
+    return {{QStringLiteral("email"), email}, {QStringLiteral("firstname"), QStringLiteral("Ann")},
+            {QStringLiteral("lastname"), QStringLiteral("Lee")}, {QStringLiteral("phone"), phone},
+            {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
+}
+
+QString addCustomer(const Database &db, SandboxFixture &f, int i, bool phoneDrift, bool accessDrift)
+{
+    const QString email = QStringLiteral("c%1@example.com").arg(i);
+    const QString contact = f.sandbox.crm().addContact(crm(email, phoneDrift ? QStringLiteral("+9") : QStringLiteral("+1")));
+    const QString id = QStringLiteral("CUS-%1").arg(i);
+    CustomerStore(db).upsert(id, ours(email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic")));
+    CustomerStore(db).linkExternal(QStringLiteral("customer"), id, QStringLiteral("crm-sandbox"), contact);
+    return contact;
+}
+
+int rowOf(QTableWidget *table, const QString &field)
+{
+    for (int row = 0; row < table->rowCount(); ++row) {
+        if (table->item(row, RecordDiffView::Field)->text() == field)
+            return row;
+    }
+    return -1;
+}
+} // namespace
+
+class TestDiffWorkspace : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void compareAcceptPushIgnore()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        f.addCrm(db);
+        const QString contact = addCustomer(db, f, 1, true, true);
+        // A CRM operation in the workbench leads to the contact's diff.
+        Operation upsert;
+        upsert.action = QStringLiteral("upsert_contact");
+        upsert.entityType = QStringLiteral("customer");
+        upsert.entityId = QStringLiteral("CUS-1");
+        upsert.providerId = QStringLiteral("crm-sandbox");
+        upsert.idempotencyKey = QStringLiteral("gui-crm-1");
+        upsert.state = OperationState::RetryScheduled;
+        const qint64 upsertId = OperationStore(db).insert(upsert).value();
+
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
+                           f.records.get(), f.sandbox.baseUrl()});
+        window.show();
+        OperationsModel *model = window.operationsWorkspace()->model();
+        QTRY_VERIFY(model->isReady());
+        window.operationsWorkspace()->selectOperation(upsertId);
+        auto *compare = window.operationsWorkspace()->findChild<QPushButton *>(QStringLiteral("compareButton"));
+        QTRY_VERIFY(compare->isEnabled());
+        QTest::mouseClick(compare, Qt::LeftButton);
+        auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+        QCOMPARE(navigation->currentItem()->text(), QStringLiteral("Diff"));
+
+        RecordDiffView *view = window.diffWorkspace()->diffView();
+        QTableWidget *table = view->table();
+        auto *summary = view->findChild<QLabel *>(QStringLiteral("diffSummary"));
+        auto *showAll = view->findChild<QCheckBox *>(QStringLiteral("showAllFields"));
+        auto *accept = view->findChild<QPushButton *>(QStringLiteral("acceptButton"));
+        auto *push = view->findChild<QPushButton *>(QStringLiteral("pushButton"));
+        auto *ignore = view->findChild<QPushButton *>(QStringLiteral("ignoreButton"));
+        auto *message = view->findChild<QLabel *>(QStringLiteral("diffMessage"));
+        // Only the two differing fields, each with its owner and verdict.
+        QTRY_VERIFY_WITH_TIMEOUT(view->comparison().has_value(), 10000);
+        QVERIFY(summary->text().contains(QStringLiteral("CUS-1")) && summary->text().contains(contact));
+        QCOMPARE(table->rowCount(), 2);
+        const int phone = rowOf(table, QStringLiteral("phone"));
+        QCOMPARE(table->item(phone, RecordDiffView::Ours)->text(), QStringLiteral("+1"));
+        QCOMPARE(table->item(phone, RecordDiffView::Provider)->text(), QStringLiteral("+9"));
+        QCOMPARE(table->item(phone, RecordDiffView::Owner)->text(), QStringLiteral("crm-sandbox"));
+        QVERIFY(table->item(phone, RecordDiffView::Verdict)->text().contains(QStringLiteral("ours is wrong")));
+        showAll->setChecked(true);
+        QCOMPARE(table->rowCount(), 5);
+        showAll->setChecked(false);
+        QCOMPARE(table->rowCount(), 2);
+
+        // Accept the CRM's phone: only accept is offered for a field the CRM owns.
+        QVERIFY(!accept->isEnabled());
+        QVERIFY(view->selectField(QStringLiteral("phone")));
+        QVERIFY(accept->isEnabled() && !push->isEnabled() && ignore->isEnabled());
+        QTest::mouseClick(accept, Qt::LeftButton);
+        QTRY_COMPARE(table->rowCount(), 1);
+        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-1"))->value(QStringLiteral("phone")).toString(), QStringLiteral("+9"));
+
+        // Push our access: a new operation, sent, and the row leaves.
+        QVERIFY(view->selectField(QStringLiteral("subscription access")));
+        QVERIFY(!accept->isEnabled() && push->isEnabled());
+        const qint64 before = OperationStore(db).count().value();
+        QTest::mouseClick(push, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("the provider has it")), 10000);
+        QCOMPARE(OperationStore(db).count().value(), before + 1);
+        QTRY_COMPARE(table->rowCount(), 0);
+        QVERIFY(summary->text().contains(QStringLiteral("agrees on every mapped field")));
+        QVERIFY(message->isVisible() && message->text().contains(QStringLiteral("the provider has it"))); // still in view
+
+        // Ignore a new difference with a reason: shown as ignored, no longer asking.
+        f.sandbox.crm().changeContact(contact, {{QStringLiteral("lastname"), QStringLiteral("Lee-Park")}});
+        view->compare(QStringLiteral("contact"), QStringLiteral("CUS-1"));
+        QTRY_COMPARE(table->rowCount(), 1);
+        QVERIFY(view->selectField(QStringLiteral("last name")));
+        Prompts::setTestHooks({[](const QString &) { return QStringLiteral("married name, CRM only"); }, {}});
+        QTest::mouseClick(ignore, Qt::LeftButton);
+        Prompts::setTestHooks({});
+        QTRY_VERIFY(table->rowCount() == 1 && table->item(0, RecordDiffView::Verdict)->text().startsWith(QStringLiteral("ignored")));
+        QVERIFY(summary->text().contains(QStringLiteral("agrees")));
+        QVERIFY(view->selectField(QStringLiteral("last name")));
+        QVERIFY(!ignore->isEnabled());
+
+        QStringList actions;
+        for (const AuditEntry &e : AuditLog(db).entriesFor(QStringLiteral("contact:CUS-1")).value())
+            actions << e.action;
+        QCOMPARE(actions, (QStringList{QStringLiteral("record.accept"), QStringLiteral("record.push"), QStringLiteral("record.ignore")}));
+    }
+
+    void driftScanAndBulkAccept()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        f.addCrm(db);
+        for (int i = 0; i < 120; ++i)
+            addCustomer(db, f, i, i % 10 == 0, i == 55);
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
+                           f.records.get(), f.sandbox.baseUrl()});
+        window.show();
+        window.showWorkspace(QStringLiteral("Diff"));
+        DriftScanPanel *panel = window.diffWorkspace()->scanPanel();
+        auto *scan = panel->findChild<QPushButton *>(QStringLiteral("scanButton"));
+        auto *progress = panel->findChild<QProgressBar *>(QStringLiteral("scanProgress"));
+        auto *field = panel->findChild<QComboBox *>(QStringLiteral("bulkField"));
+        auto *bulk = panel->findChild<QPushButton *>(QStringLiteral("bulkAcceptButton"));
+        QCOMPARE(panel->findChild<QComboBox *>(QStringLiteral("scanProvider"))->currentText(), QStringLiteral("crm-sandbox"));
+        QTest::mouseClick(scan, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->table()->rowCount(), 13, 15000); // 12 phones and one access level
+        QCOMPARE(progress->value(), progress->maximum());
+        QCOMPARE(progress->maximum(), 120);
+
+        // A result opens in the diff view.
+        emit panel->table()->cellDoubleClicked(0, 0);
+        RecordDiffView *view = window.diffWorkspace()->diffView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->comparison().has_value(), 10000);
+        QCOMPARE(view->comparison()->ours.entityId, panel->table()->item(0, 0)->text());
+
+        // Bulk: the CRM's phone for every selected record; the access record is left alone.
+        panel->table()->selectAll();
+        field->setCurrentText(QStringLiteral("phone"));
+        QVERIFY(bulk->isEnabled());
+        Prompts::setTestHooks({{}, [](const QString &) { return true; }});
+        QTest::mouseClick(bulk, Qt::LeftButton);
+        Prompts::setTestHooks({});
+        QTRY_COMPARE(panel->table()->rowCount(), 1);
+        QVERIFY(panel->table()->item(0, 2)->text().startsWith(QStringLiteral("subscription access")));
+        for (int i = 0; i < 120; i += 10)
+            QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-%1").arg(i))->value(QStringLiteral("phone")).toString(), QStringLiteral("+9"));
+    }
+
+    void adminsEditFieldMaps()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        const AccessPolicy admin({Role::Admin}, QStringLiteral("ada"));
+        FieldMapDialog dialog(db, admin);
+        QTableWidget *table = dialog.table();
+        int phone = -1;
+        for (int row = 0; row < table->rowCount(); ++row)
+            phone = table->item(row, FieldMapDialog::Field)->text() == QLatin1String("phone") ? row : phone;
+        QVERIFY(phone >= 0);
+        qobject_cast<QComboBox *>(table->cellWidget(phone, FieldMapDialog::Owner))->setCurrentIndex(1); // our database
+        Prompts::setTestHooks({[](const QString &) { return QStringLiteral("support keeps phones now"); }, {}});
+        QVERIFY(dialog.save());
+        Prompts::setTestHooks({});
+        QCOMPARE(FieldMapStore(db).load(QStringLiteral("contact"))->rule(QStringLiteral("phone"))->owner, FieldOwner::Ours);
+        QCOMPARE(AuditLog(db).entriesFor(QStringLiteral("fieldmap:contact"))->last().reason, QStringLiteral("support keeps phones now"));
+        // A path that is not one is refused before anything is asked or stored.
+        table->item(phone, FieldMapDialog::ProviderPath)->setText(QStringLiteral("properties..phone"));
+        QVERIFY(!dialog.save());
+
+        // Support sees the map but cannot change it.
+        const AccessPolicy support({Role::Support}, QStringLiteral("sam"));
+        FieldMapDialog readOnly(db, support);
+        QVERIFY(!readOnly.findChild<QPushButton *>(QStringLiteral("saveFieldMap"))->isEnabled());
+        QVERIFY(!(readOnly.table()->item(0, FieldMapDialog::ProviderPath)->flags() & Qt::ItemIsEditable));
+    }
+};
+
+QTEST_MAIN(TestDiffWorkspace)
+#include "tst_diffworkspace.moc"
