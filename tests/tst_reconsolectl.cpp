@@ -147,7 +147,16 @@ private Q_SLOTS:
         QCOMPARE(fields.size(), 1);
         QCOMPARE(fields.first().toObject()[QStringLiteral("field")].toString(), QStringLiteral("amount"));
         QCOMPARE(fields.first().toObject()[QStringLiteral("owner")].toString(), QStringLiteral("provider"));
-        QVERIFY(fields.first().toObject()[QStringLiteral("verdict")].toString().startsWith(QLatin1String("ours is wrong")));
+        QCOMPARE(fields.first().toObject()[QStringLiteral("verdict")].toString(), QStringLiteral("ours_is_wrong"));
+        QVERIFY(fields.first().toObject()[QStringLiteral("explanation")].toString().startsWith(QLatin1String("ours is wrong")));
+        // Fixed from the command line the way the owner says: our amount takes the provider's.
+        const Run accepted = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--accept"),
+                                  QStringLiteral("amount"), QStringLiteral("--database"), db});
+        QVERIFY2(accepted.code == 0 && accepted.out.contains(QLatin1String("agrees")), qPrintable(accepted.out + accepted.err));
+        const Run refused = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--push"),
+                                 QStringLiteral("amount"), QStringLiteral("--database"), db});
+        QCOMPARE(refused.code, 1);
+        QVERIFY2(refused.err.contains(QLatin1String("already agrees")), qPrintable(refused.err));
 
         const Run again = ctl(QStringList{QStringLiteral("ops"), QStringLiteral("retry"), ids.first(),
                                           QStringLiteral("--database"), db});

@@ -1,45 +1,34 @@
 #include "AppContext.h"
+#include "Await.h"
 #include "Commands.h"
-#include "Database.h"
 #include "DriftScanner.h"
-#include "EventStore.h"
-#include "OperationStore.h"
-#include "ProviderAdapter.h"
-#include "ProviderRegistry.h"
-#include "RecordDiff.h"
+#include "RecordService.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 namespace {
 using namespace Commands;
 
-QString shown(const QJsonValue &v)
+QJsonArray fieldsJson(const QList<FieldDiff> &fields, bool all)
 {
-    if (v.isUndefined())
-        return QStringLiteral("—");
-    if (v.isNull())
-        return QStringLiteral("null");
-    if (v.isDouble())
-        return QString::number(v.toDouble(), 'g', 15);
-    return v.toString();
+    QJsonArray array;
+    for (const FieldDiff &d : fields) {
+        if (!all && !d.differs())
+            continue;
+        QJsonObject o = d.toJson();
+        o.insert(QStringLiteral("explanation"), d.verdictText());
+        array.append(o);
+    }
+    return array;
 }
 
-// The object as the last webhook about the operation carried it.
-QJsonObject lastWebhookObject(const Database &db, qint64 operationId)
+QString fieldLine(const FieldDiff &d)
 {
-    QJsonObject object;
-    for (const Event &e : EventStore(db).forOperations({operationId}, {}).value_or({})) {
-        if (e.channel != QLatin1String("webhook") && e.channel != QLatin1String("sync"))
-            continue;
-        const QJsonObject o = QJsonDocument::fromJson(e.payload.toUtf8()).object()[QStringLiteral("data")]
-                                  .toObject()[QStringLiteral("object")]
-                                  .toObject();
-        if (!o.isEmpty())
-            object = o; // events come oldest first: the last one wins
-    }
-    return object;
+    return QStringLiteral("%1  ours: %2  provider: %3  last webhook: %4  owner: %5  → %6%7\n")
+        .arg(d.field.leftJustified(20), RecordDiff::shown(d.ours), RecordDiff::shown(d.provider), RecordDiff::shown(d.lastWebhook),
+             RecordDiff::ownerName(d.owner), d.verdictText(),
+             d.ignoredBecause.isEmpty() ? QString() : QStringLiteral(" (ignored: %1)").arg(d.ignoredBecause));
 }
 } // namespace
 
@@ -50,82 +39,86 @@ int diff(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Our record beside the provider's live object and the last "
                                                     "webhook's copy, field by field, with the owner of each field "
-                                                    "and which side is wrong by that rule."));
+                                                    "and which side is wrong by that rule. With --accept, --push or "
+                                                    "--ignore, fixes one field the way its owner allows."));
     AppContext::addDatabaseOption(parser);
-    parser.addPositionalArgument(QStringLiteral("type"), QStringLiteral("payment"));
-    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Operation id."));
+    parser.addPositionalArgument(QStringLiteral("type"), QStringLiteral("contact or payment"));
+    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Contact: our customer id, e-mail or the CRM's id. "
+                                                                      "Payment: operation id or the provider's pi_… id."));
+    parser.addOption({QStringLiteral("provider"), QStringLiteral("The system to compare with (a contact linked to several)."),
+                      QStringLiteral("id")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON instead of a table.")});
     parser.addOption({QStringLiteral("all"), QStringLiteral("Also the fields that agree.")});
+    parser.addOption({QStringLiteral("accept"), QStringLiteral("Take the provider's value of FIELD into our record."),
+                      QStringLiteral("field")});
+    parser.addOption({QStringLiteral("push"), QStringLiteral("Send our value of FIELD to the provider as a new operation."),
+                      QStringLiteral("field")});
+    parser.addOption({QStringLiteral("ignore"), QStringLiteral("Leave FIELD's difference as it is (needs --reason)."),
+                      QStringLiteral("field")});
+    parser.addOption({QStringLiteral("reason"), QStringLiteral("Why, for the audit log (needed to ignore or settle a conflict)."),
+                      QStringLiteral("text")});
     int code = 0;
     if (!parse(parser, args, &code))
         return code;
     const QStringList positional = parser.positionalArguments();
-    if (positional.size() != 2 || positional.first() != QLatin1String("payment"))
-        return fail(QStringLiteral("Usage: reconsolectl diff payment OPERATION_ID [--json] (contacts come with the CRM "
-                                   "provider)."),
+    if (positional.size() != 2)
+        return fail(QStringLiteral("Usage: reconsolectl diff contact|payment ID [--json] [--all] "
+                                   "[--accept FIELD | --push FIELD | --ignore FIELD --reason TEXT]"),
                     2);
+    int actions = 0;
+    for (const char *option : {"accept", "push", "ignore"})
+        actions += parser.isSet(QLatin1String(option)) ? 1 : 0;
+    if (actions > 1)
+        return fail(QStringLiteral("Give one of --accept, --push and --ignore at a time."), 2);
     auto ctx = AppContext::open(parser);
     if (!ctx)
         return fail(ctx.message());
-    Database &db = ctx.value()->database();
-    auto op = OperationStore(db).get(positional.at(1).toLongLong());
-    if (!op)
-        return fail(op.message());
-    if (op->externalId.isEmpty())
-        return fail(QStringLiteral("Operation %1 has no provider object yet (state %2): there is nothing to compare.")
-                        .arg(op->id)
-                        .arg(OperationStates::name(op->state)));
-    auto adapter = ctx.value()->providers().adapterFor(op->providerId);
-    if (!adapter)
-        return fail(adapter.message());
-
-    std::optional<Result<QJsonObject>> live;
-    QEventLoop loop;
-    adapter.value()->prepare([&](Status prepared) {
-        if (!prepared) {
-            live = Result<QJsonObject>(prepared.error());
-            loop.quit();
-            return;
-        }
-        adapter.value()->fetchRecord(op->externalId, [&](Result<QJsonObject> r) {
-            live = r;
-            loop.quit();
+    RecordService &records = ctx.value()->records();
+    auto compareNow = [&] {
+        return await<Result<RecordComparison>>([&](auto done) {
+            records.compare(positional.at(0), positional.at(1), parser.value(QStringLiteral("provider")), done);
         });
-    });
-    if (!live)
-        loop.exec();
-    if (!*live)
-        return fail(live->message());
+    };
+    auto comparison = compareNow();
+    if (!comparison)
+        return fail(comparison.message());
 
-    const auto diffs = RecordDiff::compare(FieldMap::defaults(QStringLiteral("payment")),
-                                           RecordDiff::paymentRecordOf(op.value()), live->value(),
-                                           lastWebhookObject(db, op->id));
+    const QString reason = parser.value(QStringLiteral("reason"));
+    if (parser.isSet(QStringLiteral("accept")) || parser.isSet(QStringLiteral("ignore"))) {
+        const bool accepting = parser.isSet(QStringLiteral("accept"));
+        const QString field = parser.value(accepting ? QStringLiteral("accept") : QStringLiteral("ignore"));
+        Status done = accepting ? records.accept(comparison.value(), field, reason) : records.ignore(comparison.value(), field, reason);
+        if (!done)
+            return fail(done.message());
+        err() << (accepting ? "Accepted the provider's " : "Ignoring the difference in ") << field << '.' << Qt::endl;
+        comparison = compareNow();
+    } else if (parser.isSet(QStringLiteral("push"))) {
+        const QString field = parser.value(QStringLiteral("push"));
+        const auto pushed = await<Result<Operation>>([&](auto done) { records.push(comparison.value(), field, done, reason); });
+        if (!pushed)
+            return fail(pushed.message());
+        err() << "Operation " << pushed->id << " (key " << pushed->idempotencyKey << ") is "
+              << OperationStates::name(pushed->state) << (pushed->lastError.isEmpty() ? QString() : QStringLiteral(": ") + pushed->lastError)
+              << Qt::endl;
+        if (pushed->state != OperationState::Succeeded)
+            return 1; // it waits in the workbench to be retried
+        comparison = compareNow();
+    }
+    if (!comparison)
+        return fail(comparison.message());
+
+    const RecordComparison &c = comparison.value();
     const bool all = parser.isSet(QStringLiteral("all"));
     if (parser.isSet(QStringLiteral("json"))) {
-        QJsonArray array;
-        for (const FieldDiff &d : diffs) {
-            if (!all && d.verdict == FieldDiff::Verdict::InSync)
-                continue;
-            array.append(QJsonObject{{QStringLiteral("field"), d.field},
-                                     {QStringLiteral("ours"), d.ours.isUndefined() ? QJsonValue() : d.ours},
-                                     {QStringLiteral("provider"), d.provider.isUndefined() ? QJsonValue() : d.provider},
-                                     {QStringLiteral("last_webhook"), d.lastWebhook.isUndefined() ? QJsonValue() : d.lastWebhook},
-                                     {QStringLiteral("owner"), RecordDiff::ownerName(d.owner)},
-                                     {QStringLiteral("verdict"), d.verdictText()}});
-        }
-        out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
+        out() << QJsonDocument(fieldsJson(c.fields, all)).toJson(QJsonDocument::Indented);
     } else {
-        int differing = 0;
-        for (const FieldDiff &d : diffs) {
-            differing += d.verdict == FieldDiff::Verdict::InSync ? 0 : 1;
-            if (!all && d.verdict == FieldDiff::Verdict::InSync)
-                continue;
-            out() << QStringLiteral("%1  ours: %2  provider: %3  last webhook: %4  owner: %5  → %6\n")
-                         .arg(d.field.leftJustified(16), shown(d.ours), shown(d.provider), shown(d.lastWebhook),
-                              RecordDiff::ownerName(d.owner), d.verdictText());
+        for (const FieldDiff &d : c.fields) {
+            if (all || d.differs())
+                out() << fieldLine(d);
         }
-        if (differing == 0)
-            out() << "Operation " << op->id << " agrees with " << op->externalId << " on every mapped field." << Qt::endl;
+        if (c.differing() == 0)
+            out() << c.ours.entityType << ' ' << c.ours.entityId << " agrees with " << c.ours.externalId << " at "
+                  << c.ours.providerId << " on every mapped field that asks for a decision." << Qt::endl;
     }
     out().flush();
     return 0;
@@ -134,14 +127,14 @@ int diff(const QStringList &args)
 int drift(const QStringList &args)
 {
     if (args.value(1) != QLatin1String("scan"))
-        return fail(QStringLiteral("Usage: reconsolectl drift scan contact --provider P [--restart] [--json]"), 2);
+        return fail(QStringLiteral("Usage: reconsolectl drift scan contact|payment --provider P [--restart] [--json]"), 2);
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Compares every record of a type at the provider with ours, within "
                                                     "its rate limit, and lists the drifted ones. Resumes where a "
                                                     "stopped scan ended unless --restart."));
     AppContext::addDatabaseOption(parser);
-    parser.addPositionalArgument(QStringLiteral("type"), QStringLiteral("contact"));
-    parser.addOption({QStringLiteral("provider"), QStringLiteral("The CRM provider id."), QStringLiteral("p")});
+    parser.addPositionalArgument(QStringLiteral("type"), QStringLiteral("contact or payment"));
+    parser.addOption({QStringLiteral("provider"), QStringLiteral("The provider to scan (a CRM for contacts)."), QStringLiteral("p")});
     parser.addOption({QStringLiteral("restart"), QStringLiteral("Start from the first record.")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("JSON instead of a table.")});
     int code = 0;
@@ -156,40 +149,30 @@ int drift(const QStringList &args)
     QObject::connect(&scanner, &DriftScanner::progress, &scanner, [](int compared, int drifted) {
         err() << "\r" << compared << " compared, " << drifted << " drifted" << Qt::flush;
     });
-    std::optional<Result<DriftReport>> report;
-    QEventLoop loop;
-    scanner.scan(parser.positionalArguments().first(), parser.value(QStringLiteral("provider")),
-                 parser.isSet(QStringLiteral("restart")), [&](Result<DriftReport> r) {
-                     report = r;
-                     loop.quit();
-                 });
-    if (!report)
-        loop.exec();
+    const auto report = await<Result<DriftReport>>([&](auto done) {
+        scanner.scan(parser.positionalArguments().first(), parser.value(QStringLiteral("provider")),
+                     parser.isSet(QStringLiteral("restart")), done);
+    });
     err() << Qt::endl;
-    if (!*report)
-        return fail(report->message() + QStringLiteral(" Run the scan again to resume."));
+    if (!report)
+        return fail(report.message() + QStringLiteral(" Run the scan again to resume."));
     if (parser.isSet(QStringLiteral("json"))) {
         QJsonArray array;
-        for (const DriftedRecord &r : report->value().drifted) {
-            QJsonArray fields;
-            for (const FieldDiff &d : r.fields)
-                fields.append(QJsonObject{{QStringLiteral("field"), d.field},
-                                          {QStringLiteral("ours"), d.ours.isUndefined() ? QJsonValue() : d.ours},
-                                          {QStringLiteral("provider"), d.provider.isUndefined() ? QJsonValue() : d.provider},
-                                          {QStringLiteral("owner"), RecordDiff::ownerName(d.owner)},
-                                          {QStringLiteral("verdict"), d.verdictText()}});
+        for (const DriftedRecord &r : report.value().drifted) {
+            const QJsonArray fields = fieldsJson(r.fields, true);
             array.append(QJsonObject{{QStringLiteral("entity"), r.entityId},
                                      {QStringLiteral("external_id"), r.externalId},
                                      {QStringLiteral("fields"), fields}});
         }
         out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
     } else {
-        for (const DriftedRecord &r : report->value().drifted)
+        for (const DriftedRecord &r : report.value().drifted)
             for (const FieldDiff &d : r.fields)
                 out() << QStringLiteral("%1 (%2)  %3: ours %4, provider %5 → %6\n")
                              .arg(r.entityId.isEmpty() ? QStringLiteral("not ours") : r.entityId, r.externalId, d.field,
-                                  shown(d.ours), shown(d.provider), d.verdictText());
-        out() << report->value().compared << " compared, " << report->value().drifted.size() << " drifted" << Qt::endl;
+                                  RecordDiff::shown(d.ours), RecordDiff::shown(d.provider), d.verdictText());
+        out() << report.value().compared << " compared in this run, " << report.value().drifted.size()
+              << " drifted in all" << Qt::endl;
     }
     out().flush();
     return 0;
