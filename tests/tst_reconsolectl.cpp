@@ -1,5 +1,8 @@
 // reconsolectl as a person runs it: real processes, exit codes and messages.
 #include "AuditLog.h"
+#include "CustomerStore.h"
+#include "DemoSetup.h"
+#include "HttpClient.h"
 #include "DemoData.h"
 #include "OperationStore.h"
 #include "ProviderStore.h"
@@ -104,6 +107,67 @@ private Q_SLOTS:
         QVERIFY(sandbox.waitForFinished(10000));
         QCOMPARE(sandbox.exitStatus(), QProcess::NormalExit);
         QCOMPARE(sandbox.exitCode(), 0);
+    }
+
+    // Contacts from the command line: a sandbox process's CRM, the demo's customers linked to
+    // its contacts, a drift scan, then the drifted field accepted and another pushed.
+    void contactDriftFromTheCommandLine()
+    {
+        REQUIRE_SECRET_SERVICE();
+        QProcess sandbox;
+        const QString url = startSandbox(sandbox);
+        QVERIFY(!url.isEmpty());
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
+        const Run demo = ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("50"),
+                              QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db});
+        QVERIFY2(demo.code == 0, qPrintable(demo.err));
+        TestHttpClient crm(url);
+        const QList<QJsonObject> people = DemoData::customers(3);
+        {
+            auto opened = Database::open(db);
+            for (int i = 0; i < people.size(); ++i) {
+                const QJsonObject &c = people.at(i);
+                const QJsonObject props{{QStringLiteral("email"), c[QStringLiteral("email")]},
+                                        {QStringLiteral("firstname"), c[QStringLiteral("first_name")]},
+                                        {QStringLiteral("lastname"), c[QStringLiteral("last_name")]},
+                                        {QStringLiteral("phone"), i == 1 ? QStringLiteral("+1 999") : c[QStringLiteral("phone")].toString()},
+                                        {QStringLiteral("reconsole_access"), c[QStringLiteral("access")]}};
+                const TestReply created = crm.send("POST", QStringLiteral("/crm/v3/objects/contacts"),
+                                                   QJsonDocument(QJsonObject{{QStringLiteral("properties"), props}}).toJson(),
+                                                   QByteArray(DemoSetup::kCrmToken));
+                QCOMPARE(created.status, 201);
+                QVERIFY(CustomerStore(*opened.value()).linkExternal(QStringLiteral("customer"), c[QStringLiteral("id")].toString(),
+                                                                    QStringLiteral("crm-sandbox"), created.json()[QStringLiteral("id")].toString()));
+            }
+        }
+        const Run scan = ctl({QStringLiteral("drift"), QStringLiteral("scan"), QStringLiteral("contact"), QStringLiteral("--provider"),
+                              QStringLiteral("crm-sandbox"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        QVERIFY2(scan.code == 0, qPrintable(scan.err));
+        const QJsonArray drifted = QJsonDocument::fromJson(scan.out.toUtf8()).array();
+        QCOMPARE(drifted.size(), 1);
+        QCOMPARE(drifted.first()[QStringLiteral("entity")].toString(), QStringLiteral("CUS-0002"));
+        QCOMPARE(drifted.first()[QStringLiteral("fields")][0][QStringLiteral("field")].toString(), QStringLiteral("phone"));
+
+        const QString email = people.at(1)[QStringLiteral("email")].toString();
+        const Run accepted = ctl({QStringLiteral("diff"), QStringLiteral("contact"), email, QStringLiteral("--accept"),
+                                  QStringLiteral("phone"), QStringLiteral("--database"), db});
+        QVERIFY2(accepted.code == 0 && accepted.out.contains(QLatin1String("agrees")), qPrintable(accepted.out + accepted.err));
+        // We own access: pushing it makes an operation the CRM accepts.
+        {
+            auto opened = Database::open(db);
+            QSqlQuery q(opened.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("UPDATE customers SET access = 'premium' WHERE id = 'CUS-0001'")));
+        }
+        const Run pushed = ctl({QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001"), QStringLiteral("--push"),
+                                QStringLiteral("subscription access"), QStringLiteral("--database"), db});
+        QVERIFY2(pushed.code == 0 && pushed.err.contains(QLatin1String("succeeded")), qPrintable(pushed.out + pushed.err));
+        const Run clean = ctl({QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001"), QStringLiteral("--json"),
+                               QStringLiteral("--database"), db});
+        QCOMPARE(QJsonDocument::fromJson(clean.out.toUtf8()).array().size(), 0);
+        QCOMPARE(ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), db}).code, 0);
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
     }
 
     // The whole path with real processes and the real keychain: a sandbox process, the demo
