@@ -102,32 +102,45 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
 
 Result<int> DriftScanner::comparePage(const FieldMap &map, const QString &providerId, const QList<QJsonObject> &records)
 {
+    // A page in a handful of queries: ours, what the webhooks said, the standing decisions.
+    QStringList externalIds;
+    for (const QJsonObject &record : records)
+        externalIds << record.value(QStringLiteral("id")).toString();
     OurRecords ours(m_db);
-    IgnoredDifferences ignored(m_db);
-    DriftFindings findings(m_db);
-    Transaction tx(m_db.connection()); // one commit per page, not per record
-    int drifted = 0;
+    auto known = ours.findByExternalIds(map.entityType, providerId, externalIds);
+    if (!known)
+        return known.error();
+    const QHash<QString, QJsonObject> heard = ours.lastWebhookCopies(known->values());
+    QHash<QString, QList<FieldDiff>> diffs; // by our entity id
+    QList<DriftedRecord> found;
     for (const QJsonObject &record : records) {
         const QString externalId = record.value(QStringLiteral("id")).toString();
         // A record we do not have is drift too: every field differs ("not ours").
-        const OurRecord our = ours.find(map.entityType, externalId, providerId).value_or({});
-        DriftedRecord found{our.entityId, externalId, {}};
-        QList<FieldDiff> diffs = RecordDiff::compare(map, our.fields, record,
-                                                     our.entityId.isEmpty() ? QJsonObject() : ours.lastWebhookCopy(our));
-        if (!our.entityId.isEmpty()) {
-            Status applied = ignored.apply(map.entityType, our.entityId, diffs);
-            if (!applied)
-                return applied.error();
-        }
-        for (const FieldDiff &d : diffs) {
-            if (d.needsAction())
-                found.fields << d;
-        }
-        Status stored = findings.record(providerId, map.entityType, found);
-        if (!stored)
-            return stored.error();
-        drifted += found.fields.isEmpty() ? 0 : 1;
+        const OurRecord our = known->value(externalId);
+        found << DriftedRecord{our.entityId, externalId, {}};
+        const QList<FieldDiff> compared = RecordDiff::compare(map, our.fields, record, heard.value(our.entityId));
+        if (our.entityId.isEmpty())
+            found.last().fields = compared;
+        else
+            diffs.insert(our.entityId, compared);
     }
+    Status applied = IgnoredDifferences(m_db).applyAll(map.entityType, diffs);
+    if (!applied)
+        return applied.error();
+    int drifted = 0;
+    for (DriftedRecord &r : found) {
+        const QList<FieldDiff> all = r.entityId.isEmpty() ? r.fields : diffs.value(r.entityId);
+        r.fields.clear();
+        for (const FieldDiff &d : all) {
+            if (d.needsAction())
+                r.fields << d;
+        }
+        drifted += r.fields.isEmpty() ? 0 : 1;
+    }
+    Transaction tx(m_db.connection()); // one commit per page, not per record
+    Status stored = DriftFindings(m_db).recordAll(providerId, map.entityType, found);
+    if (!stored)
+        return stored.error();
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot store what the scan found."));
     return drifted;

@@ -40,7 +40,7 @@ void HttpTransport::honourAdvertisedBudget(const QString &bucket, const HttpResp
     if (it == m_buckets.end())
         return;
     if (const int secondly = r.header("x-hubspot-ratelimit-secondly").toInt(); secondly > 0)
-        it->second.lowerTo(secondly * 0.95); // evenly paced, with room for timer jitter
+        it->second.lowerTo(secondly * 0.98); // evenly paced, 2 % below for timer jitter
     // Spent: wait out the second — unless we pace to the advertised limit, when "none left"
     // only means we use exactly what is allowed (a 429 still holds, below).
     if (r.header("x-hubspot-ratelimit-secondly-remaining") == "0" && !it->second.isLowered())

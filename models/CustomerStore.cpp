@@ -6,6 +6,18 @@
 #include <QSqlQuery>
 
 namespace {
+const char *kFields = "c.id, c.email, c.first_name, c.last_name, c.phone, c.access";
+
+QJsonObject recordAt(const QSqlQuery &q, int column)
+{
+    return QJsonObject{{QStringLiteral("id"), q.value(column).toString()},
+                       {QStringLiteral("email"), q.value(column + 1).toString()},
+                       {QStringLiteral("first_name"), q.value(column + 2).toString()},
+                       {QStringLiteral("last_name"), q.value(column + 3).toString()},
+                       {QStringLiteral("phone"), q.value(column + 4).toString()},
+                       {QStringLiteral("access"), q.value(column + 5).toString()}};
+}
+
 Error storageError(const QString &what, const QSqlQuery &q)
 {
     return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
@@ -37,18 +49,13 @@ Status CustomerStore::upsert(const QString &id, const QJsonObject &r)
 Result<QJsonObject> CustomerStore::get(const QString &id) const
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT email, first_name, last_name, phone, access FROM customers WHERE id = ?"));
+    q.prepare(QStringLiteral("SELECT %1 FROM customers c WHERE c.id = ?").arg(QLatin1String(kFields)));
     q.addBindValue(id);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot read customer %1").arg(id), q);
     if (!q.next())
         return failure(ErrorClass::Input, QStringLiteral("There is no customer %1.").arg(id));
-    return QJsonObject{{QStringLiteral("id"), id},
-                       {QStringLiteral("email"), q.value(0).toString()},
-                       {QStringLiteral("first_name"), q.value(1).toString()},
-                       {QStringLiteral("last_name"), q.value(2).toString()},
-                       {QStringLiteral("phone"), q.value(3).toString()},
-                       {QStringLiteral("access"), q.value(4).toString()}};
+    return recordAt(q, 0);
 }
 
 Result<int> CustomerStore::count() const
@@ -83,6 +90,25 @@ Result<QString> CustomerStore::byExternalId(const QString &entityType, const QSt
     if (!q.exec())
         return storageError(QStringLiteral("Cannot look up %1").arg(externalId), q);
     return q.next() ? q.value(0).toString() : QString();
+}
+
+Result<QHash<QString, QJsonObject>> CustomerStore::byExternalIds(const QString &system, const QStringList &externalIds) const
+{
+    QHash<QString, QJsonObject> found;
+    if (externalIds.isEmpty())
+        return found;
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT x.external_id, %1 FROM external_ids x JOIN customers c ON c.id = x.entity_id "
+                             "WHERE x.entity_type = 'customer' AND x.system = ? AND x.external_id IN (%2)")
+                  .arg(QLatin1String(kFields), QStringList(externalIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    q.addBindValue(system);
+    for (const QString &id : externalIds)
+        q.addBindValue(id);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up %1's contacts").arg(system), q);
+    while (q.next())
+        found.insert(q.value(0).toString(), recordAt(q, 1));
+    return found;
 }
 
 Result<QString> CustomerStore::externalId(const QString &entityType, const QString &entityId, const QString &system) const

@@ -2,9 +2,11 @@
 
 #include "Result.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 class Database;
 
@@ -22,6 +24,8 @@ public:
                         const QString &externalId);
     // Our entity id for a system's external id; empty when unknown.
     Result<QString> byExternalId(const QString &entityType, const QString &system, const QString &externalId) const;
+    // Our customers a system knows by these ids: its id → our record (with "id").
+    Result<QHash<QString, QJsonObject>> byExternalIds(const QString &system, const QStringList &externalIds) const;
     Result<QString> externalId(const QString &entityType, const QString &entityId, const QString &system) const;
 
 private:

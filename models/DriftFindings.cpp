@@ -30,30 +30,36 @@ DriftFindings::DriftFindings(const Database &db)
 
 Status DriftFindings::record(const QString &providerId, const QString &entityType, const DriftedRecord &r)
 {
-    QSqlQuery q(m_db.connection());
-    if (r.fields.isEmpty()) {
-        q.prepare(QStringLiteral("DELETE FROM drift_findings WHERE provider_id = ? AND entity_type = ? AND external_id = ?"));
+    return recordAll(providerId, entityType, {r});
+}
+
+Status DriftFindings::recordAll(const QString &providerId, const QString &entityType, const QList<DriftedRecord> &records)
+{
+    // Prepared once for the lot: a scan stores a page at a time.
+    QSqlQuery forget(m_db.connection());
+    forget.prepare(QStringLiteral("DELETE FROM drift_findings WHERE provider_id = ? AND entity_type = ? AND external_id = ?"));
+    QSqlQuery keep(m_db.connection());
+    keep.prepare(QStringLiteral("INSERT INTO drift_findings (provider_id, entity_type, external_id, entity_id, fields, "
+                                "conflicts, found_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider_id, entity_type, "
+                                "external_id) DO UPDATE SET entity_id = excluded.entity_id, fields = excluded.fields, "
+                                "conflicts = excluded.conflicts, found_at = excluded.found_at"));
+    for (const DriftedRecord &r : records) {
+        QSqlQuery &q = r.fields.isEmpty() ? forget : keep;
         q.addBindValue(providerId);
         q.addBindValue(entityType);
         q.addBindValue(r.externalId);
-    } else {
-        QJsonArray fields;
-        for (const FieldDiff &d : r.fields)
-            fields.append(d.toJson());
-        q.prepare(QStringLiteral("INSERT INTO drift_findings (provider_id, entity_type, external_id, entity_id, fields, "
-                                 "conflicts, found_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (provider_id, entity_type, "
-                                 "external_id) DO UPDATE SET entity_id = excluded.entity_id, fields = excluded.fields, "
-                                 "conflicts = excluded.conflicts, found_at = excluded.found_at"));
-        q.addBindValue(providerId);
-        q.addBindValue(entityType);
-        q.addBindValue(r.externalId);
-        q.addBindValue(sqlText(r.entityId));
-        q.addBindValue(QString::fromUtf8(QJsonDocument(fields).toJson(QJsonDocument::Compact)));
-        q.addBindValue(r.hasConflict() ? 1 : 0);
-        q.addBindValue(nowMs());
+        if (!r.fields.isEmpty()) {
+            QJsonArray fields;
+            for (const FieldDiff &d : r.fields)
+                fields.append(d.toJson());
+            q.addBindValue(sqlText(r.entityId));
+            q.addBindValue(QString::fromUtf8(QJsonDocument(fields).toJson(QJsonDocument::Compact)));
+            q.addBindValue(r.hasConflict() ? 1 : 0);
+            q.addBindValue(nowMs());
+        }
+        if (!q.exec())
+            return storageError(QStringLiteral("Cannot store the drift of %1").arg(r.externalId), q);
     }
-    if (!q.exec())
-        return storageError(QStringLiteral("Cannot store the drift of %1").arg(r.externalId), q);
     return success();
 }
 

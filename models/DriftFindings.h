@@ -23,6 +23,7 @@ public:
 
     // Stores `record`, or forgets it when none of its fields differ any more.
     Status record(const QString &providerId, const QString &entityType, const DriftedRecord &record);
+    Status recordAll(const QString &providerId, const QString &entityType, const QList<DriftedRecord> &records);
     Result<QList<DriftedRecord>> list(const QString &providerId, const QString &entityType) const;
     Status clear(const QString &providerId, const QString &entityType);
 

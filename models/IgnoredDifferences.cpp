@@ -65,19 +65,32 @@ Status IgnoredDifferences::ignore(const QString &entityType, const QString &enti
 
 Status IgnoredDifferences::apply(const QString &entityType, const QString &entityId, QList<FieldDiff> &diffs) const
 {
+    QHash<QString, QList<FieldDiff>> one{{entityId, diffs}};
+    Status applied = applyAll(entityType, one);
+    diffs = one.value(entityId);
+    return applied;
+}
+
+Status IgnoredDifferences::applyAll(const QString &entityType, QHash<QString, QList<FieldDiff>> &diffsByEntity) const
+{
+    if (diffsByEntity.isEmpty())
+        return success();
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT field, ours, provider, reason, actor FROM diff_ignores WHERE entity_type = ? AND entity_id = ?"));
+    q.prepare(QStringLiteral("SELECT entity_id, field, ours, provider, reason, actor FROM diff_ignores WHERE entity_type = ? "
+                             "AND entity_id IN (%1)")
+                  .arg(QStringList(diffsByEntity.size(), QStringLiteral("?")).join(QLatin1Char(','))));
     q.addBindValue(entityType);
-    q.addBindValue(entityId);
+    for (auto it = diffsByEntity.cbegin(); it != diffsByEntity.cend(); ++it)
+        q.addBindValue(it.key());
     if (!q.exec())
-        return storageError(QStringLiteral("Cannot read the decisions on %1").arg(entityId), q);
+        return storageError(QStringLiteral("Cannot read the decisions on %1 records").arg(diffsByEntity.size()), q);
     while (q.next()) {
-        for (FieldDiff &d : diffs) {
-            if (d.field != q.value(0).toString() || !d.differs())
+        for (FieldDiff &d : diffsByEntity[q.value(0).toString()]) {
+            if (d.field != q.value(1).toString() || !d.differs())
                 continue;
             // Either side moved since the decision: it no longer covers this difference.
-            if (RecordDiff::same(d.ours, q.value(1).toString()) && RecordDiff::same(d.provider, q.value(2).toString()))
-                d.ignoredBecause = QStringLiteral("%1 (%2)").arg(q.value(3).toString(), q.value(4).toString());
+            if (RecordDiff::same(d.ours, q.value(2).toString()) && RecordDiff::same(d.provider, q.value(3).toString()))
+                d.ignoredBecause = QStringLiteral("%1 (%2)").arg(q.value(4).toString(), q.value(5).toString());
         }
     }
     return success();

@@ -3,6 +3,8 @@
 #include "RecordDiff.h"
 #include "Result.h"
 
+#include <QHash>
+
 class AccessPolicy;
 class Database;
 
@@ -19,6 +21,8 @@ public:
                   const AccessPolicy &access);
     // Marks the differences in `diffs` that a standing decision covers (FieldDiff::ignoredBecause).
     Status apply(const QString &entityType, const QString &entityId, QList<FieldDiff> &diffs) const;
+    // The same for many records (entity id → its differences), in one query.
+    Status applyAll(const QString &entityType, QHash<QString, QList<FieldDiff>> &diffsByEntity) const;
 
 private:
     const Database &m_db;

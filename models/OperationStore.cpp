@@ -108,15 +108,22 @@ Result<Operation> OperationStore::get(qint64 id) const
     return operationFrom(q);
 }
 
-Result<qint64> OperationStore::idForExternal(const QString &providerId, const QString &externalId) const
+Result<QList<Operation>> OperationStore::byExternalIds(const QString &providerId, const QStringList &externalIds) const
 {
+    QList<Operation> found;
+    if (externalIds.isEmpty())
+        return found;
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? AND provider_id = ? ORDER BY id LIMIT 1"));
-    q.addBindValue(externalId);
+    q.prepare(QStringLiteral("SELECT %1 FROM operations WHERE provider_id = ? AND external_id IN (%2) ORDER BY id")
+                  .arg(QLatin1String(kColumns), QStringList(externalIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
     q.addBindValue(providerId);
+    for (const QString &id : externalIds)
+        q.addBindValue(id);
     if (!q.exec())
-        return storageError(QStringLiteral("Cannot look up %1").arg(externalId), q);
-    return q.next() ? q.value(0).toLongLong() : qint64(0);
+        return storageError(QStringLiteral("Cannot look up %1's objects").arg(providerId), q);
+    while (q.next())
+        found << operationFrom(q);
+    return found;
 }
 
 Status OperationStore::amend(const Operation &expected, const QJsonObject &payload, const QString &externalId,

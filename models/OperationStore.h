@@ -36,13 +36,13 @@ public:
     // One transaction for the lot; used by the demo seeder and the benchmark.
     Status insertMany(const QList<Operation> &operations);
     Result<Operation> get(qint64 id) const;
-    // The operation that created the provider's object `externalId`; 0 when none did.
-    Result<qint64> idForExternal(const QString &providerId, const QString &externalId) const;
     Result<qint64> count() const;
 
     Status transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update = {},
                       const std::optional<AuditEntry> &audit = std::nullopt);
 
+    // The operations that created these provider objects, oldest first.
+    Result<QList<Operation>> byExternalIds(const QString &providerId, const QStringList &externalIds) const;
     // Corrects what we recorded (payload, external id) without touching the state, with `audit`
     // in the same transaction; refused if the row changed since `expected` was read.
     Status amend(const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit);

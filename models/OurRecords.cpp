@@ -135,28 +135,64 @@ Result<QPair<QString, QString>> OurRecords::recordOfOperation(qint64 operationId
     return qMakePair(QStringLiteral("payment"), QString::number(op->id));
 }
 
+Result<QHash<QString, OurRecord>> OurRecords::findByExternalIds(const QString &entityType, const QString &providerId,
+                                                                const QStringList &externalIds) const
+{
+    QHash<QString, OurRecord> found;
+    if (entityType == QLatin1String("contact")) {
+        auto customers = CustomerStore(m_db).byExternalIds(providerId, externalIds);
+        if (!customers)
+            return customers.error();
+        for (auto it = customers->cbegin(); it != customers->cend(); ++it)
+            found.insert(it.key(), OurRecord{entityType, it->value(QStringLiteral("id")).toString(), providerId, it.key(), it.value()});
+        return found;
+    }
+    auto operations = OperationStore(m_db).byExternalIds(providerId, externalIds);
+    if (!operations)
+        return operations.error();
+    for (const Operation &op : operations.value()) {
+        if (!found.contains(op.externalId)) // the operation that created it, not a later correction
+            found.insert(op.externalId, OurRecord{entityType, QString::number(op.id), providerId, op.externalId,
+                                                  RecordDiff::paymentRecordOf(op)});
+    }
+    return found;
+}
+
 QJsonObject OurRecords::lastWebhookCopy(const OurRecord &record) const
 {
-    EventStore events(m_db);
-    QList<Event> heard;
-    if (record.entityType == QLatin1String("payment"))
-        heard = events.forOperations({record.entityId.toLongLong()}, {}).value_or({}); // oldest first
-    else
-        for (const Event &e : events.list(record.providerId, record.entityId, 20).value_or({})) // newest first
-            heard.prepend(e);
-    QJsonObject object;
-    for (const Event &e : heard) {
+    return lastWebhookCopies({record}).value(record.entityId);
+}
+
+QHash<QString, QJsonObject> OurRecords::lastWebhookCopies(const QList<OurRecord> &records) const
+{
+    QHash<QString, QJsonObject> copies;
+    if (records.isEmpty())
+        return copies;
+    const bool payments = records.first().entityType == QLatin1String("payment");
+    QHash<QString, QString> externalIdOf; // entity id → the provider's id
+    QList<qint64> operationIds;
+    QStringList entityIds;
+    for (const OurRecord &r : records) {
+        externalIdOf.insert(r.entityId, r.externalId);
+        if (payments)
+            operationIds << r.entityId.toLongLong();
+        else
+            entityIds << r.entityId;
+    }
+    // Oldest first: the last one about a record wins.
+    for (const Event &e : EventStore(m_db).forOperations(operationIds, entityIds).value_or({})) {
         if (e.channel != QLatin1String("webhook") && e.channel != QLatin1String("sync"))
             continue;
+        const QString entityId = payments ? QString::number(e.operationId) : e.entityId;
         // Stripe puts the object under data.object, a CRM under object.
         const QJsonObject payload = QJsonDocument::fromJson(e.payload.toUtf8()).object();
         QJsonObject o = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
         if (o.isEmpty())
             o = payload.value(QStringLiteral("object")).toObject();
-        if (o.value(QStringLiteral("id")).toString() == record.externalId)
-            object = o; // the last one wins
+        if (externalIdOf.contains(entityId) && o.value(QStringLiteral("id")).toString() == externalIdOf.value(entityId))
+            copies.insert(entityId, o);
     }
-    return object;
+    return copies;
 }
 
 Result<int> OurRecords::countLinked(const QString &entityType, const QString &providerId) const

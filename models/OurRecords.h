@@ -3,7 +3,9 @@
 #include "AuditLog.h"
 #include "Result.h"
 
+#include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QJsonValue>
 #include <QPair>
 #include <QString>
@@ -34,9 +36,14 @@ public:
     // The record an operation is about, as (entity type, id) for find(): a CRM operation's
     // contact, any other operation's payment.
     Result<QPair<QString, QString>> recordOfOperation(qint64 operationId) const;
+    // Our records a provider knows by these ids (its id → ours): a drift scan's page at once.
+    Result<QHash<QString, OurRecord>> findByExternalIds(const QString &entityType, const QString &providerId,
+                                                        const QStringList &externalIds) const;
     // The provider's object as the last webhook (or synced event) about the record carried it;
     // empty when none did. The diff's third column, and what tells a conflict from drift.
     QJsonObject lastWebhookCopy(const OurRecord &record) const;
+    // The same for many records of one type (entity id → object), in one query.
+    QHash<QString, QJsonObject> lastWebhookCopies(const QList<OurRecord> &records) const;
     // How many of our records of the type the provider should know: a scan's expected length.
     Result<int> countLinked(const QString &entityType, const QString &providerId) const;
     // Sets `ourPath` to `value`, with `audit` committed in the same transaction.
