@@ -238,38 +238,35 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         }
     }
 
-    if (crm) {
-        const SandboxAnswer answer = m_crm.handle(request);
-        if (fault && fault->kind == SandboxFault::Kind::TimeoutAfterCharge)
-            return true; // processed, never answered
-        write(socket, answer);
-        return true;
-    }
-    const QString idempotencyKey = QString::fromUtf8(headerValue(request, "Idempotency-Key"));
-    const bool isPost = request.method() == QHttpServerRequest::Method::Post;
-    const QMap<QString, QString> params = isPost ? parseForm(request.body()) : QMap<QString, QString>();
     Answer answer;
-    QByteArray fingerprint;
-    if (isPost && !idempotencyKey.isEmpty()) {
-        fingerprint = path.toUtf8();
-        for (auto it = params.begin(); it != params.end(); ++it)
-            fingerprint += '\n' + it.key().toUtf8() + '=' + it.value().toUtf8();
-    }
-    if (const auto stored = m_idempotency.constFind(idempotencyKey); !fingerprint.isEmpty() && stored != m_idempotency.constEnd()) {
-        if (stored->fingerprint == fingerprint) {
-            answer = stored->answer;
-            answer.headers << qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true"));
-        } else {
-            answer = error(400, QStringLiteral("idempotency_error"),
-                           QStringLiteral("Keys for idempotent requests can only be used with the same parameters they "
-                                          "were first used with. Try using a key other than '%1' if you meant to "
-                                          "execute a different request.")
-                               .arg(idempotencyKey));
-        }
+    if (crm) {
+        answer = m_crm.handle(request); // HubSpot has no idempotency keys; faults apply alike
     } else {
-        answer = route(request, path, params, idempotencyKey);
-        if (!fingerprint.isEmpty())
-            m_idempotency.insert(idempotencyKey, StoredAnswer{fingerprint, answer});
+        const QString idempotencyKey = QString::fromUtf8(headerValue(request, "Idempotency-Key"));
+        const bool isPost = request.method() == QHttpServerRequest::Method::Post;
+        const QMap<QString, QString> params = isPost ? parseForm(request.body()) : QMap<QString, QString>();
+        QByteArray fingerprint;
+        if (isPost && !idempotencyKey.isEmpty()) {
+            fingerprint = path.toUtf8();
+            for (auto it = params.begin(); it != params.end(); ++it)
+                fingerprint += '\n' + it.key().toUtf8() + '=' + it.value().toUtf8();
+        }
+        if (const auto stored = m_idempotency.constFind(idempotencyKey); !fingerprint.isEmpty() && stored != m_idempotency.constEnd()) {
+            if (stored->fingerprint == fingerprint) {
+                answer = stored->answer;
+                answer.headers << qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true"));
+            } else {
+                answer = error(400, QStringLiteral("idempotency_error"),
+                               QStringLiteral("Keys for idempotent requests can only be used with the same parameters they "
+                                              "were first used with. Try using a key other than '%1' if you meant to "
+                                              "execute a different request.")
+                                   .arg(idempotencyKey));
+            }
+        } else {
+            answer = route(request, path, params, idempotencyKey);
+            if (!fingerprint.isEmpty())
+                m_idempotency.insert(idempotencyKey, StoredAnswer{fingerprint, answer});
+        }
     }
 
     if (fault && fault->kind == SandboxFault::Kind::TimeoutAfterCharge)

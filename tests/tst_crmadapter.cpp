@@ -69,6 +69,32 @@ private Q_SLOTS:
         QVERIFY2(f.sandbox.crm().throttled() <= 10, qPrintable(QString::number(f.sandbox.crm().throttled())));
     }
 
+    // A drift scan paced by the CRM's own headers: its secondly limit is read from the first
+    // answer and kept, so no page is refused; a slow answer is waited for, not resent.
+    void driftScanIsPacedByTheCrmsHeaders()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db, 5000);
+        f.addCrm(db);
+        f.sandbox.crm().setRateLimit(100, 10000, 2); // two requests a second
+        for (int i = 0; i < 500; ++i)
+            f.sandbox.crm().addContact({{QStringLiteral("email"), QStringLiteral("p%1@example.com").arg(i)}});
+        f.sandbox.queueFaults({SandboxFault{SandboxFault::Kind::Slow, 300}});
+        DriftScanner scanner(db, *f.registry);
+        QElapsedTimer clock;
+        clock.start();
+        std::optional<Result<DriftReport>> report;
+        scanner.scan(QStringLiteral("contact"), QStringLiteral("crm-sandbox"), true, [&](Result<DriftReport> r) { report = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(report.has_value(), 30000);
+        QVERIFY2(*report, qPrintable(report->message()));
+        QCOMPARE(report->value().compared, 500);
+        QCOMPARE(report->value().drifted.size(), 500); // none of them is ours
+        // Five pages at two a second: the last four wait about half a second each.
+        QVERIFY2(clock.elapsed() >= 1900, qPrintable(QString::number(clock.elapsed())));
+        QCOMPARE(f.sandbox.crm().throttled(), 0);
+    }
+
     // Our customers against the CRM's contacts: 250 records, 15 drifted, resumable.
     void driftScanFindsDriftAndResumes()
     {
