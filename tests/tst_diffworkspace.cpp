@@ -14,6 +14,7 @@
 #include "RecordDiffView.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "TimelineWorkspace.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -151,6 +152,35 @@ private Q_SLOTS:
         for (const AuditEntry &e : AuditLog(db).entriesFor(QStringLiteral("contact:CUS-1")).value())
             actions << e.action;
         QCOMPARE(actions, (QStringList{QStringLiteral("record.accept"), QStringLiteral("record.push"), QStringLiteral("record.ignore")}));
+    }
+
+    // From a timeline line to its payment beside the provider's copy.
+    void timelineLineOpensItsPayment()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        const qint64 id = OperationStore(db).insert(SandboxFixture::payment(QStringLiteral("gui-diff-tl"))).value();
+        std::optional<Result<Operation>> ran;
+        f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
+                           f.records.get(), f.sandbox.baseUrl()});
+        window.show();
+        window.showWorkspace(QStringLiteral("Timeline"));
+        TimelineWorkspace *timeline = window.timelineWorkspace();
+        timeline->showEntity(QStringLiteral("ORD-gui-diff-tl"));
+        auto *compare = timeline->findChild<QPushButton *>(QStringLiteral("compareButton"));
+        QVERIFY(!compare->isEnabled());
+        auto *lines = timeline->findChild<QTableView *>(QStringLiteral("timelineTable"));
+        lines->selectRow(0);
+        QVERIFY(compare->isEnabled());
+        QTest::mouseClick(compare, Qt::LeftButton);
+        RecordDiffView *view = window.diffWorkspace()->diffView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->comparison().has_value(), 10000);
+        QCOMPARE(view->comparison()->ours.entityId, QString::number(id));
+        QCOMPARE(view->comparison()->differing(), 0);
+        QVERIFY(view->findChild<QLabel *>(QStringLiteral("diffSummary"))->text().contains(QStringLiteral("agrees")));
     }
 
     void driftScanAndBulkAccept()
