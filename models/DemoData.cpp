@@ -283,6 +283,24 @@ Status DemoData::seedRecords(const Database &db)
         auto id = store.insert(op);
         if (!id)
             return id.error();
+        auto attempt = store.beginAttempt(id.value(), 1, QStringLiteral("POST /crm/v3/objects/contacts/search (email), then "
+                                                                         "PATCH or POST /crm/v3/objects/contacts"),
+                                          op.createdAt);
+        if (!attempt)
+            return attempt.error();
+        Attempt a;
+        a.id = attempt.value();
+        a.status = Attempt::Status::Failed;
+        a.finishedAt = op.createdAt + 90;
+        a.httpStatus = 429;
+        a.latencyMs = 90;
+        a.errorClass = ErrorClass::RateLimited;
+        a.errorMessage = op.lastError;
+        a.response = QStringLiteral("{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\","
+                                    "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}");
+        Status finished = store.finishAttempt(a);
+        if (!finished)
+            return finished;
     }
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the demo customers."));
