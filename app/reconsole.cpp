@@ -123,15 +123,23 @@ int main(int argc, char *argv[])
     if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty()) {
         // The sandbox signs its webhooks with the demo's secret and sends them to our receiver,
         // then "loses" some answers, so lost charges are settled by webhooks as you watch.
-        const auto secret = await<Result<QString>>([&](auto done) {
-            context.credentials().read(QString::fromLatin1(DemoSetup::kWebhookCredentialId), done);
-        });
-        if (secret) {
+        auto secretOf = [&](const char *credentialId) {
+            return await<Result<QString>>([&](auto done) { context.credentials().read(QString::fromLatin1(credentialId), done); });
+        };
+        if (const auto secret = secretOf(DemoSetup::kWebhookCredentialId)) {
             SandboxWebhooks hooks;
             hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kProviderId);
             hooks.secret = secret.value();
             hooks.delayMs = 300;
             sandbox.setWebhooks(hooks);
+        }
+        // The CRM announces its changes the way HubSpot does, so contact diffs have a third column.
+        if (const auto secret = secretOf(DemoSetup::kCrmWebhookCredentialId)) {
+            SandboxWebhooks hooks;
+            hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kCrmProviderId);
+            hooks.secret = secret.value();
+            hooks.delayMs = 300;
+            sandbox.setCrmWebhooks(hooks);
         }
         DemoSetup setup(context.database(), context.credentials(), context.transport());
         await<Status>([&](auto done) { setup.simulateLostAnswers(done); });

@@ -84,7 +84,8 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             done(s);
             return;
         }
-        ensureWebhookSecret([this, done, sandboxUrl](Status webhook) {
+        ensureWebhookSecret(QString::fromLatin1(kWebhookCredentialId), QString::fromLatin1(DemoData::kProviderId),
+                            QStringLiteral("Sandbox webhook signing secret (demo)"), [this, done, sandboxUrl](Status webhook) {
             if (!webhook)
                 done(webhook);
             else
@@ -111,18 +112,18 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
     });
 }
 
-void DemoSetup::ensureWebhookSecret(std::function<void(Status)> done)
+void DemoSetup::ensureWebhookSecret(const QString &id, const QString &providerId, const QString &label,
+                                    std::function<void(Status)> done)
 {
     // The signing secret the in-process sandbox and receiver share, kept like any other secret.
-    const QString id = QString::fromLatin1(kWebhookCredentialId);
     if (!CredentialDirectory(m_db).get(id)) {
         const QString secret = QStringLiteral("whsec_") + QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 36).toBase64());
         Credential c;
         c.id = id;
-        c.providerId = QString::fromLatin1(DemoData::kProviderId);
+        c.providerId = providerId;
         c.environment = QStringLiteral("test");
         c.kind = QStringLiteral("webhook-secret");
-        c.label = QStringLiteral("Sandbox webhook signing secret (demo)");
+        c.label = label;
         c.fingerprint = Redactor::fingerprint(secret);
         m_credentials.write(id, secret, [this, c, done](Status written) {
             if (!written) {
@@ -170,11 +171,18 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
         }
     }
     const QString id = crm.credentialId;
-    m_credentials.read(id, [this, id, done](Result<QString> secret) {
-        if (secret || id != QLatin1String(DemoData::kCrmCredentialId))
-            done(secret ? success() : Status(secret.error()));
+    auto next = [this, done, crm](Status token) {
+        if (!token)
+            done(token);
         else
-            m_credentials.write(id, QString::fromLatin1(kCrmToken), done);
+            ensureWebhookSecret(QString::fromLatin1(kCrmWebhookCredentialId), crm.id,
+                                QStringLiteral("CRM sandbox app client secret, signs its webhooks (demo)"), done);
+    };
+    m_credentials.read(id, [this, id, next](Result<QString> secret) {
+        if (secret || id != QLatin1String(DemoData::kCrmCredentialId))
+            next(secret ? success() : Status(secret.error()));
+        else
+            m_credentials.write(id, QString::fromLatin1(kCrmToken), next);
     });
 }
 
@@ -224,7 +232,6 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
                           {QStringLiteral("lastname"), c.value(QStringLiteral("last_name"))},
                           {QStringLiteral("phone"), c.value(QStringLiteral("phone"))},
                           {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
-        const QString originalPhone = props.value(QStringLiteral("phone")).toString();
         if (i % 9 == 2)
             props.insert(QStringLiteral("phone"), QStringLiteral("+49 170 %1").arg(4400000 + i)); // updated by sales
         if (i % 31 == 7)
@@ -241,18 +248,22 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
             // The last webhook had a third number: both sides changed it since.
             Event heard;
             heard.source = crm;
-            heard.externalId = QStringLiteral("demo-contact-%1").arg(customerId);
+            heard.externalId = QString::number(900000 + i);
             heard.type = QStringLiteral("contact.propertyChange");
             heard.entityType = QStringLiteral("customer");
             heard.entityId = customerId;
             heard.occurredAt = heard.receivedAt = heard.processedAt = nowMs() - 86400000;
             heard.channel = QStringLiteral("webhook");
             heard.note = QStringLiteral("demo");
-            QJsonObject old = props;
-            old.insert(QStringLiteral("phone"), originalPhone.left(originalPhone.size() - 1) + QStringLiteral("9"));
+            // In HubSpot's shape, as the receiver stores what the CRM sends.
             heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
-                {QStringLiteral("object"), QJsonObject{{QStringLiteral("id"), contactId}, {QStringLiteral("properties"), old}}}})
-                                                  .toJson(QJsonDocument::Compact));
+                {QStringLiteral("eventId"), 900000 + i},
+                {QStringLiteral("subscriptionType"), heard.type},
+                {QStringLiteral("occurredAt"), heard.occurredAt},
+                {QStringLiteral("objectId"), contactId.toLongLong()},
+                {QStringLiteral("propertyName"), QStringLiteral("phone")},
+                {QStringLiteral("propertyValue"), QStringLiteral("+49 40 %1").arg(3330000 + i)}, // the number before
+                {QStringLiteral("changeSource"), QStringLiteral("CRM")}}).toJson(QJsonDocument::Compact));
             auto inserted = EventStore(m_db).insertIfNew(heard);
             if (!inserted)
                 return inserted.error();

@@ -21,6 +21,7 @@ public:
     static constexpr auto kTestKey = "sk_test_reconsole_demo_51QsandboxKey";
     static constexpr auto kWebhookCredentialId = "stripe-sandbox-webhook";
     static constexpr auto kCrmToken = "pat-na1-reconsole-demo-0000-crm-token";
+    static constexpr auto kCrmWebhookCredentialId = "crm-sandbox-webhook";
 
     DemoSetup(const Database &db, CredentialStore &credentials, HttpTransport &transport);
 
@@ -31,7 +32,8 @@ public:
     Status mirrorRecords(SandboxServer &sandbox);
 
 private:
-    void ensureWebhookSecret(std::function<void(Status)> done);
+    void ensureWebhookSecret(const QString &id, const QString &providerId, const QString &label,
+                             std::function<void(Status)> done);
     void ensureCrm(const QString &sandboxUrl, std::function<void(Status)> done);
 
     const Database &m_db;

@@ -98,7 +98,37 @@ QString SandboxCrm::addContact(const QJsonObject &properties)
                                       {QStringLiteral("createdAt"), isoNow()},
                                       {QStringLiteral("updatedAt"), isoNow()},
                                       {QStringLiteral("archived"), false}});
+    announce(id, QStringLiteral("contact.creation"), properties);
     return QString::number(id);
+}
+
+void SandboxCrm::announce(qint64 id, const QString &type, const QJsonObject &changed)
+{
+    if (!m_onChange)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto event = [&](const QString &subscription) {
+        return QJsonObject{{QStringLiteral("eventId"), m_nextEventId++},
+                           {QStringLiteral("subscriptionId"), 4711},
+                           {QStringLiteral("portalId"), 62515},
+                           {QStringLiteral("appId"), 54321},
+                           {QStringLiteral("occurredAt"), now},
+                           {QStringLiteral("subscriptionType"), subscription},
+                           {QStringLiteral("attemptNumber"), 0},
+                           {QStringLiteral("objectId"), id},
+                           {QStringLiteral("changeSource"), QStringLiteral("CRM")}};
+    };
+    QJsonArray batch;
+    if (type == QLatin1String("contact.creation"))
+        batch.append(event(type));
+    for (auto it = changed.begin(); it != changed.end(); ++it) {
+        QJsonObject e = event(QStringLiteral("contact.propertyChange"));
+        e.insert(QStringLiteral("propertyName"), it.key());
+        e.insert(QStringLiteral("propertyValue"), it.value().toVariant().toString());
+        batch.append(e);
+    }
+    if (!batch.isEmpty())
+        m_onChange(batch);
 }
 
 void SandboxCrm::changeContact(const QString &id, const QJsonObject &properties)
@@ -107,11 +137,16 @@ void SandboxCrm::changeContact(const QString &id, const QJsonObject &properties)
     if (it == m_contacts.end())
         return;
     QJsonObject props = it->value(QStringLiteral("properties")).toObject();
-    for (auto p = properties.begin(); p != properties.end(); ++p)
+    QJsonObject changed; // HubSpot announces only what actually changed
+    for (auto p = properties.begin(); p != properties.end(); ++p) {
+        if (props.value(p.key()) != p.value())
+            changed.insert(p.key(), p.value());
         props.insert(p.key(), p.value());
+    }
     props.insert(QStringLiteral("lastmodifieddate"), isoNow());
     it->insert(QStringLiteral("properties"), props);
     it->insert(QStringLiteral("updatedAt"), isoNow());
+    announce(it.key(), QStringLiteral("contact.propertyChange"), changed);
 }
 
 SandboxAnswer SandboxCrm::route(const QHttpServerRequest &request)

@@ -3,7 +3,9 @@
 #include "SandboxAnswer.h"
 
 #include <deque>
+#include <functional>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
@@ -25,6 +27,9 @@ public:
     QString addContact(const QJsonObject &properties);
     void changeContact(const QString &id, const QJsonObject &properties);
     int contactCount() const { return static_cast<int>(m_contacts.size()); }
+    // Called with HubSpot-shaped webhook events (contact.creation, contact.propertyChange, one
+    // changed property each) whenever a contact is created or changes; unset: none are made.
+    void setChangeListener(std::function<void(const QJsonArray &events)> listener) { m_onChange = std::move(listener); }
     int throttled() const { return m_throttled; }
 
 private:
@@ -34,6 +39,7 @@ private:
     static SandboxAnswer error(int status, const QString &category, const QString &message);
     void addRateHeaders(SandboxAnswer &answer) const;
     bool admit();
+    void announce(qint64 id, const QString &type, const QJsonObject &changed);
 
     QMap<qint64, QJsonObject> m_contacts; // by numeric id, in id order (HubSpot pages by id)
     qint64 m_nextId = 101;
@@ -43,4 +49,6 @@ private:
     std::deque<qint64> m_recent; // admission times, ms on m_clock
     QElapsedTimer m_clock;
     int m_throttled = 0;
+    qint64 m_nextEventId = 1;
+    std::function<void(const QJsonArray &)> m_onChange;
 };

@@ -137,6 +137,28 @@ void SandboxServer::deliver(const QByteArray &payload)
     }
 }
 
+void SandboxServer::setCrmWebhooks(const SandboxWebhooks &webhooks)
+{
+    if (webhooks.target.isEmpty()) {
+        m_crm.setChangeListener({});
+        return;
+    }
+    m_crm.setChangeListener([this, webhooks](const QJsonArray &events) {
+        const QByteArray payload = QJsonDocument(events).toJson(QJsonDocument::Compact);
+        QTimer::singleShot(webhooks.delayMs, this, [this, webhooks, payload] {
+            const qint64 timestamp = QDateTime::currentMSecsSinceEpoch();
+            QNetworkRequest request{QUrl(webhooks.target)};
+            request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+            request.setRawHeader("X-HubSpot-Request-Timestamp", QByteArray::number(timestamp));
+            request.setRawHeader("X-HubSpot-Signature-v3",
+                                 WebhookVerifier::signHubSpotV3("POST", webhooks.target.toUtf8(), payload, timestamp, webhooks.secret));
+            QNetworkReply *reply = m_network->post(request, payload);
+            ++m_deliveriesSent;
+            connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        });
+    });
+}
+
 quint16 SandboxServer::start(quint16 port)
 {
     return listen(QHostAddress::LocalHost, port);

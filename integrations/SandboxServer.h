@@ -47,6 +47,9 @@ public:
     int pendingFaults() const { return static_cast<int>(m_faults.size()); }
 
     void setWebhooks(const SandboxWebhooks &webhooks) { m_webhooks = webhooks; }
+    // The CRM's webhooks: HubSpot-shaped batches signed with X-HubSpot-Signature-v3 (the secret
+    // is the app's client secret); only target, secret and delayMs apply.
+    void setCrmWebhooks(const SandboxWebhooks &webhooks);
     SandboxCrm &crm() { return m_crm; } // the HubSpot-compatible contacts API under /crm/v3
     int deliveriesSent() const { return m_deliveriesSent; }
 

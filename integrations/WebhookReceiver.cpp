@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QHostAddress>
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -89,6 +90,10 @@ bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocke
     e.source = providerId;
     e.channel = QStringLiteral("webhook");
     e.payload = QString::fromUtf8(body);
+    if (!header(request, "X-HubSpot-Signature-v3").isEmpty() || !header(request, "X-HubSpot-Signature").isEmpty()) {
+        receiveHubSpot(request, socket, providerId, secrets);
+        return true;
+    }
     const QByteArray stripeSignature = header(request, "Stripe-Signature");
     Status verified = success();
     QJsonParseError parseError;
@@ -116,21 +121,74 @@ bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocke
     }
     if (e.occurredAt <= 0)
         e.occurredAt = nowMs();
-    auto inserted = m_inserter.insertIfNew(e);
-    if (!inserted) {
-        // Not stored: a 5xx makes the provider deliver again later.
-        qCWarning(lcWebhooks).noquote() << inserted.message();
-        socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\n\r\n");
-        return true;
+    store(socket, {e});
+    return true;
+}
+
+void WebhookReceiver::store(QTcpSocket *socket, const QList<Event> &events)
+{
+    bool anyNew = false;
+    for (const Event &e : events) {
+        auto inserted = m_inserter.insertIfNew(e);
+        if (!inserted) {
+            // Not stored: a 5xx makes the provider deliver again later (what was stored is
+            // then a duplicate, counted once).
+            qCWarning(lcWebhooks).noquote() << inserted.message();
+            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\n\r\n");
+            return;
+        }
+        if (inserted.value())
+            ++m_accepted;
+        else
+            ++m_duplicates;
+        anyNew = anyNew || inserted.value();
     }
-    if (inserted.value())
-        ++m_accepted;
-    else
-        ++m_duplicates;
-    answer(socket, 200, inserted.value() ? QByteArrayLiteral(R"({"received":true})") : QByteArrayLiteral(R"({"received":true,"duplicate":true})"));
+    answer(socket, 200, anyNew ? QByteArrayLiteral(R"({"received":true})") : QByteArrayLiteral(R"({"received":true,"duplicate":true})"));
     if (m_processing && !m_processTimer.isActive())
         m_processTimer.start();
-    return true;
+}
+
+void WebhookReceiver::receiveHubSpot(const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId,
+                                     const QStringList &secrets)
+{
+    const QByteArray body = request.body();
+    const QByteArray v3 = header(request, "X-HubSpot-Signature-v3");
+    // v3 signs the URL HubSpot called; behind a proxy that is the public one, which the Host
+    // header the proxy forwards still names.
+    const Status verified = !v3.isEmpty()
+        ? WebhookVerifier::verifyHubSpotV3("POST", request.url().toString(QUrl::FullyDecoded).toUtf8(), body,
+                                           header(request, "X-HubSpot-Request-Timestamp"), v3, secrets, nowMs())
+        : WebhookVerifier::verifyHubSpotV1(body, header(request, "X-HubSpot-Signature"), secrets);
+    if (!verified) {
+        reject(socket, providerId, verified.error().errorClass == ErrorClass::Input ? 400 : 401, verified.message());
+        return;
+    }
+    // HubSpot batches: an array of events, each with its own id, time and one changed property.
+    QJsonParseError parseError;
+    const QJsonArray batch = QJsonDocument::fromJson(body, &parseError).array();
+    QList<Event> events;
+    for (const QJsonValue &v : batch) {
+        const QJsonObject o = v.toObject();
+        Event e;
+        e.source = providerId;
+        e.channel = QStringLiteral("webhook");
+        e.externalId = o.value(QStringLiteral("eventId")).toVariant().toString();
+        e.type = o.value(QStringLiteral("subscriptionType")).toString();
+        e.occurredAt = o.value(QStringLiteral("occurredAt")).toInteger();
+        if (e.occurredAt <= 0)
+            e.occurredAt = nowMs();
+        e.payload = QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+        if (e.externalId.isEmpty() || e.type.isEmpty()) {
+            events.clear();
+            break;
+        }
+        events << e;
+    }
+    if (parseError.error != QJsonParseError::NoError || events.isEmpty()) {
+        reject(socket, providerId, 400, QStringLiteral("the body is not a batch of HubSpot events (eventId, subscriptionType)"));
+        return;
+    }
+    store(socket, events);
 }
 
 void WebhookReceiver::processQueue()

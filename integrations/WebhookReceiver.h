@@ -11,7 +11,7 @@ class Database;
 class QHttpServerRequest;
 class QTcpSocket;
 
-// `POST /webhooks/<provider>`: verifies the signature (Stripe or Standard Webhooks) before
+// `POST /webhooks/<provider>`: verifies the signature (Stripe, Standard Webhooks or HubSpot) before
 // anything is stored, stores the event once, answers at once, and processes the queue after
 // the answer — so a crash after the 2xx loses nothing.
 class WebhookReceiver : public QAbstractHttpServer
@@ -40,6 +40,11 @@ protected:
 
 private:
     void reject(QTcpSocket *socket, const QString &providerId, int status, const QString &why);
+    // HubSpot's signed batches of CRM changes (v3 signature, or v1 for CRM object subscriptions).
+    void receiveHubSpot(const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId,
+                        const QStringList &secrets);
+    // Stores the events, then answers: 200 once all are stored, 503 (deliver again) otherwise.
+    void store(QTcpSocket *socket, const QList<Event> &events);
     void processQueue();
 
     const Database &m_db;

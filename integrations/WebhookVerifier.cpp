@@ -100,6 +100,43 @@ Status verifyStandard(const QByteArray &payload, const QByteArray &id, const QBy
     return success();
 }
 
+Status verifyHubSpotV3(const QByteArray &method, const QByteArray &uri, const QByteArray &body, const QByteArray &timestampMs,
+                       const QByteArray &signature, const QStringList &secrets, qint64 nowMs, int toleranceSeconds)
+{
+    bool ok = false;
+    const qint64 t = timestampMs.toLongLong(&ok);
+    if (!ok || signature.isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Missing X-HubSpot-Request-Timestamp or X-HubSpot-Signature-v3"));
+    if (t < nowMs - qint64(toleranceSeconds) * 1000)
+        return failure(ErrorClass::Auth, QStringLiteral("timestamp older than %1 seconds").arg(toleranceSeconds));
+    bool matched = false;
+    for (const QString &secret : secrets)
+        matched = constantTimeEquals(signHubSpotV3(method, uri, body, t, secret), signature) || matched;
+    if (!matched)
+        return failure(ErrorClass::Auth, QStringLiteral("No matching signature found"));
+    return success();
+}
+
+Status verifyHubSpotV1(const QByteArray &body, const QByteArray &signature, const QStringList &secrets)
+{
+    if (signature.isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Missing X-HubSpot-Signature"));
+    bool matched = false;
+    for (const QString &secret : secrets) {
+        const QByteArray expected = QCryptographicHash::hash(secret.toUtf8() + body, QCryptographicHash::Sha256).toHex();
+        matched = constantTimeEquals(expected, signature.toLower()) || matched;
+    }
+    if (!matched)
+        return failure(ErrorClass::Auth, QStringLiteral("No matching signature found"));
+    return success();
+}
+
+QByteArray signHubSpotV3(const QByteArray &method, const QByteArray &uri, const QByteArray &body, qint64 timestampMs,
+                         const QString &secret)
+{
+    return hmac(secret.toUtf8(), method + uri + body + QByteArray::number(timestampMs)).toBase64();
+}
+
 QByteArray signStripe(const QByteArray &payload, const QString &secret, qint64 timestamp)
 {
     const QByteArray t = QByteArray::number(timestamp);

@@ -1,5 +1,7 @@
 #include "EventProcessor.h"
 
+#include "CustomerStore.h"
+
 #include "Database.h"
 #include "OperationStore.h"
 
@@ -97,6 +99,18 @@ Result<int> EventProcessor::processPending(int limit)
 Status EventProcessor::process(Event e, Statements &statements)
 {
     const QJsonObject payload = QJsonDocument::fromJson(e.payload.toUtf8()).object();
+    if (payload.contains(QStringLiteral("objectId")) && payload.contains(QStringLiteral("subscriptionType"))) {
+        // A CRM change (HubSpot's shape): it belongs on our customer's timeline.
+        const QString contactId = payload.value(QStringLiteral("objectId")).toVariant().toString();
+        const QString customer = CustomerStore(m_db).byExternalId(QStringLiteral("customer"), e.source, contactId).value_or({});
+        e.entityType = QStringLiteral("customer");
+        e.entityId = customer.isEmpty() ? contactId : customer;
+        const QString property = payload.value(QStringLiteral("propertyName")).toString();
+        e.note = customer.isEmpty() ? QStringLiteral("contact %1 is not linked to a customer of ours").arg(contactId)
+            : property.isEmpty()    ? QStringLiteral("recorded")
+                                    : QStringLiteral("%1 changed in the CRM").arg(property);
+        return statements.done(e);
+    }
     const QJsonObject object = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
     const QString objectId = object.value(QStringLiteral("id")).toString();
     const QString key = object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString();

@@ -184,12 +184,22 @@ QHash<QString, QJsonObject> OurRecords::lastWebhookCopies(const QList<OurRecord>
         if (e.channel != QLatin1String("webhook") && e.channel != QLatin1String("sync"))
             continue;
         const QString entityId = payments ? QString::number(e.operationId) : e.entityId;
-        // Stripe puts the object under data.object, a CRM under object.
         const QJsonObject payload = QJsonDocument::fromJson(e.payload.toUtf8()).object();
-        QJsonObject o = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
-        if (o.isEmpty())
-            o = payload.value(QStringLiteral("object")).toObject();
-        if (externalIdOf.contains(entityId) && o.value(QStringLiteral("id")).toString() == externalIdOf.value(entityId))
+        const QString externalId = externalIdOf.value(entityId);
+        if (payload.contains(QStringLiteral("propertyName"))) {
+            // HubSpot sends one changed property per event: what we heard last is their sum.
+            if (payload.value(QStringLiteral("objectId")).toVariant().toString() != externalId)
+                continue;
+            QJsonObject object = copies.value(entityId, QJsonObject{{QStringLiteral("id"), externalId}});
+            QJsonObject properties = object.value(QStringLiteral("properties")).toObject();
+            properties.insert(payload.value(QStringLiteral("propertyName")).toString(), payload.value(QStringLiteral("propertyValue")));
+            object.insert(QStringLiteral("properties"), properties);
+            copies.insert(entityId, object);
+            continue;
+        }
+        // Stripe's events carry the whole object under data.object.
+        const QJsonObject o = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
+        if (!externalId.isEmpty() && o.value(QStringLiteral("id")).toString() == externalId)
             copies.insert(entityId, o);
     }
     return copies;

@@ -1,6 +1,7 @@
 // The webhook receiver over real loopback HTTP: verification before storage, one row per
 // event however often it is delivered, order by the event's own time, the unknown outcome
 // settled by the provider's word, and nothing lost when the process dies after the answer.
+#include "CustomerStore.h"
 #include "EventStore.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
@@ -8,6 +9,7 @@
 #include "WebhookReceiver.h"
 #include "WebhookVerifier.h"
 
+#include <QCryptographicHash>
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -148,6 +150,60 @@ private Q_SLOTS:
             if (e.externalId != QLatin1String("evt_2"))
                 QVERIFY2(e.note.contains(QLatin1String("out of order")), qPrintable(e.note));
         }
+    }
+
+    // The CRM's signed batches: one stored event per HubSpot event, on our customer's timeline,
+    // and the last heard value of each property is the diff's third column.
+    void hubSpotBatchesFromTheSandboxCrm()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        f.addCrm(db);
+        WebhookReceiver receiver(db);
+        QVERIFY(receiver.start());
+        const QString secret = QStringLiteral("hubspot-client-secret-1234");
+        receiver.setSecrets(QStringLiteral("crm-sandbox"), {secret});
+        SandboxWebhooks hooks;
+        hooks.target = receiver.baseUrl() + QStringLiteral("/webhooks/crm-sandbox");
+        hooks.secret = secret;
+        f.sandbox.setCrmWebhooks(hooks);
+
+        const QString contact = f.sandbox.crm().addContact({{QStringLiteral("email"), QStringLiteral("ann@example.com")},
+                                                            {QStringLiteral("phone"), QStringLiteral("+1")}});
+        CustomerStore(db).upsert(QStringLiteral("CUS-1"), {{QStringLiteral("email"), QStringLiteral("ann@example.com")},
+                                                            {QStringLiteral("phone"), QStringLiteral("+1")}});
+        CustomerStore(db).linkExternal(QStringLiteral("customer"), QStringLiteral("CUS-1"), QStringLiteral("crm-sandbox"), contact);
+        QTRY_COMPARE(receiver.accepted(), 3); // creation, email, phone
+        f.sandbox.crm().changeContact(contact, {{QStringLiteral("phone"), QStringLiteral("+2")}, {QStringLiteral("email"), QStringLiteral("ann@example.com")}});
+        QTRY_COMPARE(receiver.accepted(), 4); // only what changed is announced
+        QTRY_COMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE processed_at IS NULL")), 0);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE source = 'crm-sandbox' AND entity_id = 'CUS-1'")), 4);
+
+        // We heard +2; ours still says +1 and the CRM has moved on to +3: a conflict, not drift.
+        f.sandbox.crm().changeContact(contact, {{QStringLiteral("phone"), QStringLiteral("+3")}});
+        QTRY_COMPARE(receiver.accepted(), 5);
+        QTRY_COMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE processed_at IS NULL")), 0);
+        CustomerStore(db).upsert(QStringLiteral("CUS-1"), {{QStringLiteral("email"), QStringLiteral("ann@example.com")},
+                                                            {QStringLiteral("phone"), QStringLiteral("+0")}});
+        f.sandbox.setCrmWebhooks({}); // the next change reaches the CRM only
+        f.sandbox.crm().changeContact(contact, {{QStringLiteral("phone"), QStringLiteral("+4")}});
+        std::optional<Result<RecordComparison>> c;
+        f.records->compare(QStringLiteral("contact"), QStringLiteral("CUS-1"), {}, [&](Result<RecordComparison> r) { c = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(c.has_value(), 10000);
+        QVERIFY2(*c, qPrintable(c->message()));
+        const FieldDiff *phone = c->value().field(QStringLiteral("phone"));
+        QCOMPARE(phone->lastWebhook.toString(), QStringLiteral("+3"));
+        QCOMPARE(phone->verdict, FieldDiff::Verdict::Conflict);
+        QCOMPARE(c->value().field(QStringLiteral("email"))->verdict, FieldDiff::Verdict::InSync);
+
+        // A forged batch is refused and stores nothing.
+        QNetworkAccessManager network;
+        const QByteArray forged = R"([{"eventId":999,"subscriptionType":"contact.propertyChange","objectId":1}])";
+        QCOMPARE(post(network, hooks.target, forged, {{"X-HubSpot-Signature-v3", "Zm9yZ2Vk"},
+                                                      {"X-HubSpot-Request-Timestamp", QByteArray::number(nowMs())}}), 401);
+        QCOMPARE(post(network, hooks.target, "{}", {{"X-HubSpot-Signature", QCryptographicHash::hash(secret.toUtf8() + "{}", QCryptographicHash::Sha256).toHex()}}), 400);
+        QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE external_id = '999'")), 0);
     }
 
     void rejectionsAreCountedNeverStored()

@@ -47,6 +47,42 @@ private Q_SLOTS:
                                                  {kStandardSecret}, kStandardNow));
     }
 
+    // HubSpot's own v1 example (developers.hubspot.com, "v1 request validation").
+    void hubSpotV1Vector()
+    {
+        const QByteArray body = R"([{"eventId":1,"subscriptionId":12345,"portalId":62515,"occurredAt":1564113600000,)"
+                                R"("subscriptionType":"contact.creation","attemptNumber":0,"objectId":123,"changeSource":"CRM",)"
+                                R"("changeFlag":"NEW","appId":54321}])";
+        const QString secret = QStringLiteral("yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy");
+        const QByteArray signature = "232db2615f3d666fe21a8ec971ac7b5402d33b9a925784df3ca654d05f4817de";
+        QVERIFY(WebhookVerifier::verifyHubSpotV1(body, signature, {secret}));
+        QVERIFY(WebhookVerifier::verifyHubSpotV1(body, signature.toUpper(), {QStringLiteral("old"), secret}));
+        QVERIFY(!WebhookVerifier::verifyHubSpotV1(body + " ", signature, {secret}));
+        QVERIFY(!WebhookVerifier::verifyHubSpotV1(body, signature, {QStringLiteral("other")}));
+        QCOMPARE(WebhookVerifier::verifyHubSpotV1(body, {}, {secret}).error().errorClass, ErrorClass::Input);
+    }
+
+    void hubSpotV3()
+    {
+        const QByteArray uri = "https://hooks.example.com/webhooks/crm?portal=62515";
+        const QByteArray body = R"([{"eventId":7,"subscriptionType":"contact.propertyChange","objectId":101}])";
+        const qint64 now = 1764000000000;
+        const QString secret = QStringLiteral("client-secret-0000");
+        const QByteArray signature = WebhookVerifier::signHubSpotV3("POST", uri, body, now - 1000, secret);
+        // Base64 of a 32-byte HMAC.
+        QCOMPARE(QByteArray::fromBase64(signature).size(), 32);
+        const QByteArray t = QByteArray::number(now - 1000);
+        QVERIFY(WebhookVerifier::verifyHubSpotV3("POST", uri, body, t, signature, {secret}, now));
+        QVERIFY(WebhookVerifier::verifyHubSpotV3("POST", uri, body, t, signature, {QStringLiteral("rotated"), secret}, now));
+        QVERIFY(!WebhookVerifier::verifyHubSpotV3("POST", uri + "&x=1", body, t, signature, {secret}, now)); // another URL
+        QVERIFY(!WebhookVerifier::verifyHubSpotV3("POST", uri, body, QByteArray::number(now), signature, {secret}, now));
+        QVERIFY(!WebhookVerifier::verifyHubSpotV3("POST", uri, body + " ", t, signature, {secret}, now));
+        const Status old = WebhookVerifier::verifyHubSpotV3("POST", uri, body, t, signature, {secret}, now + 300000);
+        QVERIFY(old.message().contains(QLatin1String("older than 300 seconds")));
+        QCOMPARE(WebhookVerifier::verifyHubSpotV3("POST", uri, body, "soon", signature, {secret}, now).error().errorClass,
+                 ErrorClass::Input);
+    }
+
     void stripeCases()
     {
         const qint64 now = 1700000000;
