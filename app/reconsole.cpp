@@ -123,24 +123,21 @@ int main(int argc, char *argv[])
     if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty()) {
         // The sandbox signs its webhooks with the demo's secret and sends them to our receiver,
         // then "loses" some answers, so lost charges are settled by webhooks as you watch.
-        auto secretOf = [&](const char *credentialId) {
-            return await<Result<QString>>([&](auto done) { context.credentials().read(QString::fromLatin1(credentialId), done); });
+        // Signed with the secrets the receiver holds; the CRM announces changes the way HubSpot
+        // does, so contact diffs have a third column. An empty target sends nothing.
+        auto hooksFor = [&](const char *providerId, const char *credentialId) {
+            SandboxWebhooks hooks;
+            const auto secret = await<Result<QString>>(
+                [&](auto done) { context.credentials().read(QString::fromLatin1(credentialId), done); });
+            if (secret) {
+                hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(providerId);
+                hooks.secret = secret.value();
+                hooks.delayMs = 300;
+            }
+            return hooks;
         };
-        if (const auto secret = secretOf(DemoSetup::kWebhookCredentialId)) {
-            SandboxWebhooks hooks;
-            hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kProviderId);
-            hooks.secret = secret.value();
-            hooks.delayMs = 300;
-            sandbox.setWebhooks(hooks);
-        }
-        // The CRM announces its changes the way HubSpot does, so contact diffs have a third column.
-        if (const auto secret = secretOf(DemoSetup::kCrmWebhookCredentialId)) {
-            SandboxWebhooks hooks;
-            hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(DemoData::kCrmProviderId);
-            hooks.secret = secret.value();
-            hooks.delayMs = 300;
-            sandbox.setCrmWebhooks(hooks);
-        }
+        sandbox.setWebhooks(hooksFor(DemoData::kProviderId, DemoSetup::kWebhookCredentialId));
+        sandbox.setCrmWebhooks(hooksFor(DemoData::kCrmProviderId, DemoSetup::kCrmWebhookCredentialId));
         DemoSetup setup(context.database(), context.credentials(), context.transport());
         await<Status>([&](auto done) { setup.simulateLostAnswers(done); });
     }

@@ -19,6 +19,22 @@
 
 #include <memory>
 
+namespace {
+// A demo credential's row: a fingerprint of the secret, never the secret (that is the keychain's).
+Credential demoCredential(const QString &id, const QString &providerId, const QString &kind, const QString &label,
+                          const QString &secret)
+{
+    Credential c;
+    c.id = id;
+    c.providerId = providerId;
+    c.environment = QStringLiteral("test");
+    c.kind = kind;
+    c.label = label;
+    c.fingerprint = Redactor::fingerprint(secret);
+    return c;
+}
+} // namespace
+
 DemoSetup::DemoSetup(const Database &db, CredentialStore &credentials, HttpTransport &transport)
     : m_db(db)
     , m_credentials(credentials)
@@ -64,13 +80,8 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
         }
     }
     if (provider.credentialId == QLatin1String(DemoData::kCredentialId) && !CredentialDirectory(m_db).get(provider.credentialId)) {
-        Credential c;
-        c.id = provider.credentialId;
-        c.providerId = provider.id;
-        c.environment = QStringLiteral("test");
-        c.kind = QStringLiteral("api-key");
-        c.label = QStringLiteral("Sandbox test key (demo)");
-        c.fingerprint = Redactor::fingerprint(QString::fromLatin1(kTestKey));
+        Credential c = demoCredential(provider.credentialId, provider.id, QStringLiteral("api-key"),
+                                      QStringLiteral("Sandbox test key (demo)"), QString::fromLatin1(kTestKey));
         c.scopes = QStringLiteral("payment_intents refunds");
         c.expiresAt = nowMs() + qint64(10) * 86400000; // so the expiry reminder has something to show
         Status inserted = CredentialDirectory(m_db).insert(c);
@@ -118,13 +129,7 @@ void DemoSetup::ensureWebhookSecret(const QString &id, const QString &providerId
     // The signing secret the in-process sandbox and receiver share, kept like any other secret.
     if (!CredentialDirectory(m_db).get(id)) {
         const QString secret = QStringLiteral("whsec_") + QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 36).toBase64());
-        Credential c;
-        c.id = id;
-        c.providerId = providerId;
-        c.environment = QStringLiteral("test");
-        c.kind = QStringLiteral("webhook-secret");
-        c.label = label;
-        c.fingerprint = Redactor::fingerprint(secret);
+        const Credential c = demoCredential(id, providerId, QStringLiteral("webhook-secret"), label, secret);
         m_credentials.write(id, secret, [this, c, done](Status written) {
             if (!written) {
                 done(written);
@@ -156,13 +161,8 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
         return;
     }
     if (!CredentialDirectory(m_db).get(crm.credentialId)) {
-        Credential c;
-        c.id = crm.credentialId;
-        c.providerId = crm.id;
-        c.environment = QStringLiteral("test");
-        c.kind = QStringLiteral("private-app-token");
-        c.label = QStringLiteral("CRM sandbox private app token (demo)");
-        c.fingerprint = Redactor::fingerprint(QString::fromLatin1(kCrmToken));
+        Credential c = demoCredential(crm.credentialId, crm.id, QStringLiteral("private-app-token"),
+                                      QStringLiteral("CRM sandbox private app token (demo)"), QString::fromLatin1(kCrmToken));
         c.scopes = QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write");
         Status inserted = CredentialDirectory(m_db).insert(c);
         if (!inserted) {

@@ -8,7 +8,6 @@
 #include "OperationStore.h"
 #include "ProviderRegistry.h"
 
-#include <QSqlError>
 #include <QUuid>
 
 #include <memory>
@@ -215,13 +214,9 @@ void RecordService::push(const RecordComparison &c, const QString &field, Operat
         done(id.error());
         return;
     }
-    Status audited = AuditLog(m_db).appendInTransaction(e);
-    if (!audited) {
-        done(audited.error());
-        return;
-    }
-    if (!tx.commit()) {
-        done(failure(ErrorClass::Storage, QStringLiteral("Cannot store the push operation: %1").arg(m_db.connection().lastError().text())));
+    Status stored = AuditLog(m_db).commitWith(tx, e, QStringLiteral("the push operation"));
+    if (!stored) {
+        done(stored.error());
         return;
     }
     m_runner.run(id.value(), m_access.actor(), [this, c, field, done](Result<Operation> result) {

@@ -59,6 +59,16 @@ Status AuditLog::append(const AuditEntry &entry)
     return success();
 }
 
+Status AuditLog::commitWith(Transaction &tx, const AuditEntry &entry, const QString &what)
+{
+    Status appended = appendInTransaction(entry);
+    if (!appended)
+        return appended;
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit %1: %2").arg(what, m_db.connection().lastError().text()));
+    return success();
+}
+
 Status AuditLog::appendInTransaction(AuditEntry entry)
 {
     QSqlQuery q(m_db.connection());

@@ -7,6 +7,7 @@
 #include <QString>
 
 class Database;
+class Transaction;
 
 struct AuditEntry
 {
@@ -40,6 +41,9 @@ public:
     Status append(const AuditEntry &entry);
     // Inside the caller's transaction, so the audited change and its entry commit together.
     Status appendInTransaction(AuditEntry entry);
+    // Appends `entry` inside `tx` and commits: the audited change and its entry land together
+    // or not at all. `what` names the change in the error.
+    Status commitWith(Transaction &tx, const AuditEntry &entry, const QString &what);
     Result<QList<AuditEntry>> entriesFor(const QString &target) const;
     Result<QList<AuditEntry>> entries() const; // all, oldest first
     Result<AuditVerification> verify() const;

@@ -113,12 +113,7 @@ Status FieldMapStore::save(const FieldMap &map, const AccessPolicy &access, cons
     e.reason = reason;
     e.before = compact(before.value());
     e.after = compact(map);
-    Status audited = AuditLog(m_db).appendInTransaction(e);
-    if (!audited)
-        return audited;
-    if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the field map: %1").arg(m_db.connection().lastError().text()));
-    return success();
+    return AuditLog(m_db).commitWith(tx, e, QStringLiteral("the %1 field map").arg(map.entityType));
 }
 
 Status FieldMapStore::restoreDefaults(const QString &entityType, const AccessPolicy &access)

@@ -55,12 +55,7 @@ Status IgnoredDifferences::ignore(const QString &entityType, const QString &enti
     e.reason = reason.trimmed();
     e.before = QStringLiteral("%1: ours %2, provider %3").arg(diff.field, RecordDiff::shown(diff.ours), RecordDiff::shown(diff.provider));
     e.after = QStringLiteral("%1: ignored while both sides keep these values").arg(diff.field);
-    Status audited = AuditLog(m_db).appendInTransaction(e);
-    if (!audited)
-        return audited;
-    if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the decision: %1").arg(m_db.connection().lastError().text()));
-    return success();
+    return AuditLog(m_db).commitWith(tx, e, QStringLiteral("the decision on '%1'").arg(diff.field));
 }
 
 Status IgnoredDifferences::apply(const QString &entityType, const QString &entityId, QList<FieldDiff> &diffs) const

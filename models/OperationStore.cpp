@@ -143,12 +143,7 @@ Status OperationStore::amend(const Operation &expected, const QJsonObject &paylo
         return storageError(QStringLiteral("Cannot correct operation %1").arg(expected.id), q);
     if (q.numRowsAffected() != 1)
         return failure(ErrorClass::State, QStringLiteral("Operation %1 changed while you looked at it; compare again.").arg(expected.id));
-    Status audited = AuditLog(m_db).appendInTransaction(audit);
-    if (!audited)
-        return audited;
-    if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the correction of operation %1").arg(expected.id));
-    return success();
+    return AuditLog(m_db).commitWith(tx, audit, QStringLiteral("the correction of operation %1").arg(expected.id));
 }
 
 Result<qint64> OperationStore::count() const

@@ -243,12 +243,7 @@ Status OurRecords::writeContact(const OurRecord &record, const QString &ourPath,
         return storageError(QStringLiteral("Cannot change customer %1").arg(record.entityId), q);
     if (q.numRowsAffected() != 1)
         return failure(ErrorClass::State, QStringLiteral("Customer %1 changed while you looked at it; compare again.").arg(record.entityId));
-    Status audited = AuditLog(m_db).appendInTransaction(audit);
-    if (!audited)
-        return audited;
-    if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to customer %1").arg(record.entityId));
-    return success();
+    return AuditLog(m_db).commitWith(tx, audit, QStringLiteral("the change to customer %1").arg(record.entityId));
 }
 
 Status OurRecords::writePayment(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)

@@ -291,21 +291,29 @@ void RecordDiffView::showMessage(const QString &text, bool error)
     Q_EMIT message(text);
 }
 
+std::optional<QString> RecordDiffView::reasonToSettle(const FieldDiff &diff, bool providerWins)
+{
+    if (diff.verdict != FieldDiff::Verdict::Conflict)
+        return QString(); // the rule settles it; the audit log says which rule
+    const QString reason = Prompts::reason(this, tr("Settle a conflict"),
+                                           tr("Both sides changed '%1' since the last webhook. Why does %2 (%3) win?")
+                                               .arg(diff.field, providerWins ? tr("the provider's value") : tr("our value"),
+                                                    RecordDiff::shown(providerWins ? diff.provider : diff.ours)));
+    if (reason.isEmpty())
+        return std::nullopt;
+    return reason;
+}
+
 void RecordDiffView::acceptSelected()
 {
     const FieldDiff *d = selectedDiff();
     if (!d || !m_comparison)
         return;
     const FieldDiff diff = *d;
-    QString reason;
-    if (diff.verdict == FieldDiff::Verdict::Conflict) {
-        reason = Prompts::reason(this, tr("Settle a conflict"),
-                                 tr("Both sides changed '%1' since the last webhook. Why does the provider's value (%2) win?")
-                                     .arg(diff.field, RecordDiff::shown(diff.provider)));
-        if (reason.isEmpty())
-            return;
-    }
-    Status accepted = m_records.accept(*m_comparison, diff.field, reason);
+    const auto reason = reasonToSettle(diff, true);
+    if (!reason)
+        return;
+    Status accepted = m_records.accept(*m_comparison, diff.field, *reason);
     if (!accepted) {
         showMessage(accepted.message(), true);
         return;
@@ -322,14 +330,9 @@ void RecordDiffView::pushSelected()
     if (!d || !m_comparison)
         return;
     const FieldDiff diff = *d;
-    QString reason;
-    if (diff.verdict == FieldDiff::Verdict::Conflict) {
-        reason = Prompts::reason(this, tr("Settle a conflict"),
-                                 tr("Both sides changed '%1' since the last webhook. Why does our value (%2) win?")
-                                     .arg(diff.field, RecordDiff::shown(diff.ours)));
-        if (reason.isEmpty())
-            return;
-    }
+    const auto reason = reasonToSettle(diff, false);
+    if (!reason)
+        return;
     m_busy = true;
     updateActions();
     m_records.push(*m_comparison, diff.field, [this, diff](Result<Operation> result) {
@@ -352,7 +355,7 @@ void RecordDiffView::pushSelected()
         Q_EMIT operationCreated(op.id);
         Q_EMIT recordChanged();
         compareAgain();
-    }, reason);
+    }, *reason);
 }
 
 void RecordDiffView::ignoreSelected()

@@ -49,6 +49,9 @@ private:
     const FieldDiff *selectedDiff() const;
     void showMessage(const QString &text, bool error);
     void compareAgain();
+    // A conflict is settled only with a reason: empty for a rule-settled field, nullopt when
+    // the person backed out.
+    std::optional<QString> reasonToSettle(const FieldDiff &diff, bool providerWins);
 
     RecordService &m_records;
     QComboBox *m_type;
