@@ -254,7 +254,7 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
             heard.entityId = customerId;
             heard.occurredAt = heard.receivedAt = heard.processedAt = nowMs() - 86400000;
             heard.channel = QStringLiteral("webhook");
-            heard.note = QStringLiteral("demo");
+            heard.note = QStringLiteral("phone changed in the CRM");
             // In HubSpot's shape, as the receiver stores what the CRM sends.
             heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
                 {QStringLiteral("eventId"), 900000 + i},

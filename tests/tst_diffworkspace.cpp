@@ -5,6 +5,7 @@
 #include "CustomerStore.h"
 #include "DiffWorkspace.h"
 #include "DriftScanPanel.h"
+#include "EventStore.h"
 #include "FieldMapDialog.h"
 #include "FieldMapStore.h"
 #include "MainWindow.h"
@@ -14,6 +15,7 @@
 #include "RecordDiffView.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "TimelineModel.h"
 #include "TimelineWorkspace.h"
 
 #include <QCheckBox>
@@ -181,6 +183,47 @@ private Q_SLOTS:
         QCOMPARE(view->comparison()->ours.entityId, QString::number(id));
         QCOMPARE(view->comparison()->differing(), 0);
         QVERIFY(view->findChild<QLabel *>(QStringLiteral("diffSummary"))->text().contains(QStringLiteral("agrees")));
+    }
+
+    // A customer's CRM change on the timeline opens the customer's contact diff.
+    void timelineCustomerOpensItsContact()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        f.addCrm(db);
+        const QString contact = addCustomer(db, f, 3, true, false);
+        Event heard;
+        heard.source = QStringLiteral("crm-sandbox");
+        heard.externalId = QStringLiteral("4242");
+        heard.type = QStringLiteral("contact.propertyChange");
+        heard.entityType = QStringLiteral("customer");
+        heard.entityId = QStringLiteral("CUS-3");
+        heard.occurredAt = heard.receivedAt = heard.processedAt = nowMs();
+        heard.channel = QStringLiteral("webhook");
+        heard.note = QStringLiteral("phone changed in the CRM");
+        heard.payload = QStringLiteral(R"({"eventId":4242,"subscriptionType":"contact.propertyChange","objectId":%1,)"
+                                       R"("propertyName":"phone","propertyValue":"+9"})").arg(contact);
+        QVERIFY(EventStore(db).insertIfNew(heard));
+        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
+                           f.records.get(), f.sandbox.baseUrl()});
+        window.show();
+        TimelineWorkspace *timeline = window.timelineWorkspace();
+        window.showWorkspace(QStringLiteral("Timeline"));
+        timeline->showEntity(QStringLiteral("CUS-3"));
+        QCOMPARE(timeline->model()->rowCount(), 1);
+        timeline->findChild<QTableView *>(QStringLiteral("timelineTable"))->selectRow(0);
+        auto *compare = timeline->findChild<QPushButton *>(QStringLiteral("compareButton"));
+        QVERIFY(compare->isEnabled());
+        QTest::mouseClick(compare, Qt::LeftButton);
+        RecordDiffView *view = window.diffWorkspace()->diffView();
+        QTRY_VERIFY_WITH_TIMEOUT(view->comparison().has_value(), 10000);
+        QCOMPARE(view->comparison()->ours.entityId, QStringLiteral("CUS-3"));
+        // What the webhook said is the third column; it agrees with the CRM, so ours is simply behind.
+        const FieldDiff *phone = view->comparison()->field(QStringLiteral("phone"));
+        QCOMPARE(phone->lastWebhook.toString(), QStringLiteral("+9"));
+        QCOMPARE(phone->verdict, FieldDiff::Verdict::OursIsWrong);
+        QCOMPARE(view->table()->item(0, RecordDiffView::LastWebhook)->text(), QStringLiteral("+9"));
     }
 
     void driftScanAndBulkAccept()

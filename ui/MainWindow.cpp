@@ -92,6 +92,10 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     connect(m_diff, &DiffWorkspace::message, this, toStatusBar);
     connect(m_operations, &OperationsWorkspace::compareRequested, this, &MainWindow::compareOperation);
     connect(m_timeline, &TimelineWorkspace::compareRequested, this, &MainWindow::compareOperation);
+    connect(m_timeline, &TimelineWorkspace::compareContactRequested, this, [this](const QString &customerId) {
+        showWorkspace(tr("Diff"));
+        m_diff->diffView()->compare(QStringLiteral("contact"), customerId);
+    });
     connect(m_timeline, &TimelineWorkspace::operationRequested, this, [this](qint64 id) {
         showWorkspace(tr("Operations"));
         m_operations->selectOperation(id);

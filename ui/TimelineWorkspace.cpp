@@ -1,5 +1,6 @@
 #include "TimelineWorkspace.h"
 
+#include "CustomerStore.h"
 #include "Prompts.h"
 #include "TimelineModel.h"
 
@@ -39,6 +40,7 @@ protected:
 
 TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
     : QWidget(parent)
+    , m_db(db)
     , m_model(new TimelineModel(db, this))
     , m_entity(new QLineEdit(this))
     , m_table(new QTableView(this))
@@ -66,8 +68,12 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
     m_compare->setEnabled(false);
     connect(m_compare, &QPushButton::clicked, this, [this] {
         const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-        if (!rows.isEmpty())
-            Q_EMIT compareRequested(rows.first().data(TimelineModel::OperationIdRole).toLongLong());
+        if (rows.isEmpty())
+            return;
+        if (const qint64 operation = rows.first().data(TimelineModel::OperationIdRole).toLongLong())
+            Q_EMIT compareRequested(operation);
+        else if (isCustomer(m_model->entityId()))
+            Q_EMIT compareContactRequested(m_model->entityId());
     });
 
     // Source filter chips.
@@ -146,10 +152,16 @@ void TimelineWorkspace::showEntity(const QString &entityId)
     m_payload->clear();
 }
 
+bool TimelineWorkspace::isCustomer(const QString &entityId) const
+{
+    return !entityId.isEmpty() && CustomerStore(m_db).get(entityId).ok();
+}
+
 void TimelineWorkspace::showSelected()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
-    m_compare->setEnabled(!rows.isEmpty() && rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0);
+    m_compare->setEnabled(!rows.isEmpty()
+                          && (rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0 || isCustomer(m_model->entityId())));
     if (rows.isEmpty()) {
         m_payload->clear();
         return;

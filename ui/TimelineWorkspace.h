@@ -26,10 +26,14 @@ Q_SIGNALS:
     void message(const QString &text);
     void operationRequested(qint64 operationId);
     void compareRequested(qint64 operationId);
+    void compareContactRequested(const QString &customerId); // a customer's line without an operation
 
 private:
     void showSelected();
 
+    bool isCustomer(const QString &entityId) const;
+
+    const Database &m_db;
     TimelineModel *m_model;
     QLineEdit *m_entity;
     QTableView *m_table;
