@@ -88,6 +88,22 @@ private Q_SLOTS:
                       QStringLiteral("customer mailed us the key ") + QString::fromLatin1(kSecond)})
                      .code,
                  0);
+        // A difference ignored with a key pasted into the reason (diff_ignores and the audit).
+        QString charged;
+        {
+            auto opened = Database::open(db);
+            QSqlQuery q(opened.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT id FROM operations WHERE action = 'capture_payment' AND state = 'succeeded' "
+                                          "AND id IN (%1)").arg(failed.join(QLatin1Char(',')))));
+            QVERIFY(q.next());
+            charged = q.value(0).toString();
+            QVERIFY(q.exec(QStringLiteral("UPDATE operations SET payload = replace(payload, '\"eur\"', '\"usd\"') WHERE id = %1")
+                               .arg(charged)));
+        }
+        const CtlRun ignored = run({QStringLiteral("diff"), QStringLiteral("payment"), charged, QStringLiteral("--ignore"),
+                                    QStringLiteral("currency"), QStringLiteral("--reason"),
+                                    QStringLiteral("ask ") + QString::fromLatin1(kSecond) + QStringLiteral(" holder")});
+        QVERIFY2(ignored.code == 0, qPrintable(ignored.out + ignored.err));
         const QString exportCsv = dir.filePath(QStringLiteral("audit.csv"));
         const QString exportJson = dir.filePath(QStringLiteral("audit.json"));
         QCOMPARE(run({QStringLiteral("audit"), QStringLiteral("export"), QStringLiteral("--output"), exportCsv}).code, 0);
