@@ -1,6 +1,7 @@
 #include "CustomerStore.h"
 
 #include "Database.h"
+#include "SqlDialect.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -64,6 +65,25 @@ Result<int> CustomerStore::count() const
     if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM customers")) || !q.next())
         return storageError(QStringLiteral("Cannot count customers"), q);
     return q.value(0).toInt();
+}
+
+Result<QStringList> CustomerStore::suggestions(const QString &text, int limit) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT id, email FROM customers WHERE id %1 ? OR email %1 ? ORDER BY id LIMIT ?")
+                  .arg(m_db.dialect().caseInsensitiveLike()));
+    const QString pattern = QLatin1Char('%') + text.trimmed() + QLatin1Char('%');
+    q.addBindValue(pattern);
+    q.addBindValue(pattern);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up customers"), q);
+    QStringList found;
+    while (q.next()) {
+        const bool byId = q.value(0).toString().contains(text.trimmed(), Qt::CaseInsensitive);
+        found << q.value(byId ? 0 : 1).toString();
+    }
+    return found;
 }
 
 Status CustomerStore::linkExternal(const QString &entityType, const QString &entityId, const QString &system,

@@ -20,6 +20,8 @@ public:
     Status upsert(const QString &id, const QJsonObject &record);
     Result<QJsonObject> get(const QString &id) const; // with "id"
     Result<int> count() const;
+    // Ids and e-mails of customers whose id or e-mail contains `text`, for a record picker.
+    Result<QStringList> suggestions(const QString &text, int limit) const;
     Status linkExternal(const QString &entityType, const QString &entityId, const QString &system,
                         const QString &externalId);
     // Our entity id for a system's external id; empty when unknown.

@@ -20,7 +20,9 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
@@ -98,6 +100,13 @@ private Q_SLOTS:
 
         RecordDiffView *view = window.diffWorkspace()->diffView();
         QTableWidget *table = view->table();
+        // The picker suggests customers by id or e-mail as you type.
+        auto *idField = view->findChild<QLineEdit *>(QStringLiteral("diffId"));
+        QTRY_VERIFY_WITH_TIMEOUT(view->comparison().has_value(), 10000);
+        idField->clear();
+        QTest::keyClicks(idField, QStringLiteral("c1@"));
+        QCOMPARE(idField->completer()->model()->rowCount(), 1);
+        QCOMPARE(idField->completer()->model()->index(0, 0).data().toString(), QStringLiteral("c1@example.com"));
         auto *summary = view->findChild<QLabel *>(QStringLiteral("diffSummary"));
         auto *showAll = view->findChild<QCheckBox *>(QStringLiteral("showAllFields"));
         auto *accept = view->findChild<QPushButton *>(QStringLiteral("acceptButton"));

@@ -117,6 +117,19 @@ private Q_SLOTS:
         QVERIFY(AuditLog(db).verify()->firstBrokenId == 0);
     }
 
+    void customerSuggestions_data() { ADD_BACKEND_ROWS(); }
+    void customerSuggestions()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        CustomerStore customers(*scratch.db());
+        QVERIFY(customers.upsert(QStringLiteral("CUS-7"), ourContact(QStringLiteral("Ann.Keller@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
+        QVERIFY(customers.upsert(QStringLiteral("CUS-8"), ourContact(QStringLiteral("ben@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
+        QCOMPARE(customers.suggestions(QStringLiteral("keller"), 5).value(), QStringList{QStringLiteral("Ann.Keller@example.com")});
+        QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 5).value(), (QStringList{QStringLiteral("CUS-7"), QStringLiteral("CUS-8")}));
+        QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 1).value().size(), 1);
+    }
+
     void ignoreHoldsUntilASideChanges_data() { ADD_BACKEND_ROWS(); }
     void ignoreHoldsUntilASideChanges()
     {

@@ -1,17 +1,20 @@
 #include "RecordDiffView.h"
 
 #include "AccessPolicy.h"
+#include "CustomerStore.h"
 #include "MessageBanner.h"
 #include "Prompts.h"
 #include "ProviderStore.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCompleter>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QStringListModel>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -89,6 +92,19 @@ RecordDiffView::RecordDiffView(const Database &db, RecordService &records, QWidg
     };
     placeholder();
     connect(m_type, &QComboBox::currentIndexChanged, this, placeholder);
+    // Customers are picked by id or e-mail as you type; the store does the matching.
+    auto *suggestions = new QStringListModel(this);
+    auto *completer = new QCompleter(suggestions, this);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
+    m_id->setCompleter(completer);
+    const Database *database = &db;
+    connect(m_id, &QLineEdit::textEdited, this, [this, database, suggestions, completer](const QString &text) {
+        if (m_type->currentData().toString() != QLatin1String("contact") || text.trimmed().size() < 2)
+            return;
+        suggestions->setStringList(CustomerStore(*database).suggestions(text, 12).value_or({}));
+        completer->complete();
+    });
     m_compare->setObjectName(QStringLiteral("compareButton"));
     m_showAll->setObjectName(QStringLiteral("showAllFields"));
     m_summary->setObjectName(QStringLiteral("diffSummary"));
