@@ -108,7 +108,10 @@ DriftScanPanel::DriftScanPanel(const Database &db, ProviderRegistry &providers, 
     connect(m_restart, &QPushButton::clicked, this, [this] { scan(true); });
     connect(m_cancel, &QPushButton::clicked, this, &DriftScanPanel::cancel);
     connect(m_conflictsOnly, &QCheckBox::toggled, this, &DriftScanPanel::reload);
-    connect(m_table, &QTableWidget::itemSelectionChanged, this, &DriftScanPanel::updateActions);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
+        suggestBulkField();
+        updateActions();
+    });
     connect(m_acceptField, &QPushButton::clicked, this, &DriftScanPanel::acceptFieldForSelection);
     connect(m_table, &QTableWidget::cellDoubleClicked, this, [this](int row) {
         const QString ours = m_table->item(row, Ours)->data(Qt::UserRole).toString();
@@ -167,6 +170,7 @@ void DriftScanPanel::reload()
 void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
 {
     m_table->setRowCount(0);
+    m_shown.clear();
     int conflicts = 0;
     for (const DriftedRecord &r : records) {
         const bool conflict = r.hasConflict();
@@ -183,6 +187,7 @@ void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
         }
         const int row = m_table->rowCount();
         m_table->insertRow(row);
+        m_shown << r;
         const QString ours = r.entityId.isEmpty() ? tr("(not in our records)")
             : entityType() == QLatin1String("payment") ? tr("operation %1").arg(r.entityId)
                                                        : r.entityId;
@@ -238,6 +243,25 @@ void DriftScanPanel::cancel()
 {
     m_scanner->cancel(); // stops after the page in flight, keeping its position
     m_status->setText(tr("Stopping after this page…"));
+}
+
+void DriftScanPanel::suggestBulkField()
+{
+    // The field the selection most often has wrong on our side is the one to offer.
+    QHash<QString, int> wrongOnOurSide;
+    for (const QModelIndex &index : m_table->selectionModel()->selectedRows()) {
+        for (const FieldDiff &d : m_shown.value(index.row()).fields) {
+            if (d.verdict == FieldDiff::Verdict::OursIsWrong)
+                ++wrongOnOurSide[d.field];
+        }
+    }
+    QString best;
+    for (auto it = wrongOnOurSide.cbegin(); it != wrongOnOurSide.cend(); ++it) {
+        if (best.isEmpty() || it.value() > wrongOnOurSide.value(best))
+            best = it.key();
+    }
+    if (!best.isEmpty())
+        m_field->setCurrentText(best);
 }
 
 void DriftScanPanel::acceptFieldForSelection()

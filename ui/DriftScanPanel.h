@@ -40,6 +40,7 @@ private:
     void fillProviders();
     void showFindings(const QList<DriftedRecord> &records);
     void updateActions();
+    void suggestBulkField();
     void showMessage(const QString &text, bool error);
     QString entityType() const;
     QString providerId() const;
@@ -59,5 +60,6 @@ private:
     QTableWidget *m_table;
     QComboBox *m_field;
     QPushButton *m_acceptField;
+    QList<DriftedRecord> m_shown; // one per table row
     bool m_running = false;
 };
