@@ -26,6 +26,11 @@ DriftScanner::DriftScanner(const Database &db, ProviderRegistry &providers, QObj
 {
 }
 
+bool DriftScanner::resumable(const QString &entityType, const QString &providerId) const
+{
+    return !EventStore(m_db).cursor(cursorKey(providerId, entityType)).value_or({}).isEmpty();
+}
+
 void DriftScanner::scan(const QString &entityType, const QString &providerId, bool restart,
                         std::function<void(Result<DriftReport>)> done)
 {

@@ -30,6 +30,8 @@ public:
     // entityType: "contact" or "payment". `restart` forgets a stored position and its findings.
     void scan(const QString &entityType, const QString &providerId, bool restart, std::function<void(Result<DriftReport>)> done);
     void cancel() { m_cancelled = true; }
+    // True when a scan stopped part-way and the next one resumes there.
+    bool resumable(const QString &entityType, const QString &providerId) const;
 
 Q_SIGNALS:
     void progress(int compared, int drifted);

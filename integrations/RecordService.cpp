@@ -81,6 +81,7 @@ void RecordService::compare(const QString &entityType, const QString &id, const 
             }
             RecordComparison &c = *comparison;
             c.provider = live.value();
+            c.fetchedAt = nowMs();
             c.lastWebhook = OurRecords(m_db).lastWebhookCopy(c.ours);
             c.fields = RecordDiff::compare(c.map, c.ours.fields, c.provider, c.lastWebhook);
             Status applied = IgnoredDifferences(m_db).apply(c.ours.entityType, c.ours.entityId, c.fields);

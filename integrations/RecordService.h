@@ -19,6 +19,7 @@ struct RecordComparison
 {
     OurRecord ours;
     QJsonObject provider;
+    qint64 fetchedAt = 0;    // when the provider's copy was fetched, epoch ms
     QJsonObject lastWebhook; // empty when no webhook carried the object
     FieldMap map;
     QList<FieldDiff> fields; // every mapped field; standing "ignore" decisions marked

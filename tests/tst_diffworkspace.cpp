@@ -5,6 +5,7 @@
 #include "CustomerStore.h"
 #include "DiffWorkspace.h"
 #include "DriftScanPanel.h"
+#include "DriftScanner.h"
 #include "EventStore.h"
 #include "FieldMapDialog.h"
 #include "FieldMapStore.h"
@@ -253,6 +254,14 @@ private Q_SLOTS:
         auto *field = panel->findChild<QComboBox *>(QStringLiteral("bulkField"));
         auto *bulk = panel->findChild<QPushButton *>(QStringLiteral("bulkAcceptButton"));
         QCOMPARE(panel->findChild<QComboBox *>(QStringLiteral("scanProvider"))->currentText(), QStringLiteral("crm-sandbox"));
+        auto *status = panel->findChild<QLabel *>(QStringLiteral("scanStatus"));
+        // Cancelled after the first page: what it found is listed, and Scan resumes.
+        auto cancelOnce = connect(panel->scanner(), &DriftScanner::progress, panel, [panel] { panel->cancel(); });
+        QTest::mouseClick(scan, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("stopped part-way")), 15000);
+        disconnect(cancelOnce);
+        QCOMPARE(panel->table()->rowCount(), 11); // the first hundred: 10 phones and the access level
+        QVERIFY(progress->value() < progress->maximum());
         QTest::mouseClick(scan, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(panel->table()->rowCount(), 13, 15000); // 12 phones and one access level
         QCOMPARE(progress->value(), progress->maximum());

@@ -204,10 +204,14 @@ void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
         }
         m_table->item(row, Ours)->setData(Qt::UserRole, r.entityId);
     }
-    if (!m_running)
-        m_status->setText(records.isEmpty() ? tr("No drift on record; scan to look.")
-                                            : tr("%n record(s) drifted", nullptr, static_cast<int>(records.size()))
-                              + (conflicts ? tr(", %n conflict(s)", nullptr, conflicts) : QString()));
+    if (!m_running) {
+        QString status = records.isEmpty() ? tr("No drift on record; scan to look.")
+                                           : tr("%n record(s) drifted", nullptr, static_cast<int>(records.size()))
+                + (conflicts ? tr(", %n conflict(s)", nullptr, conflicts) : QString());
+        if (!providerId().isEmpty() && m_scanner->resumable(entityType(), providerId()))
+            status += tr(" — a scan stopped part-way; Scan resumes it");
+        m_status->setText(status);
+    }
     updateActions();
 }
 

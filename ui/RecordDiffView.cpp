@@ -8,6 +8,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDateTime>
 #include <QCompleter>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -261,10 +262,11 @@ void RecordDiffView::fill()
     const int differing = c.differing();
     const QString what = c.ours.entityType == QLatin1String("payment") ? tr("Operation %1").arg(c.ours.entityId)
                                                                        : tr("Customer %1").arg(c.ours.entityId);
-    m_summary->setText(tr("<b>%1</b> ↔ %2 <b>%3</b>: %4").arg(what.toHtmlEscaped(), c.ours.providerId.toHtmlEscaped(),
-                                                                c.ours.externalId.toHtmlEscaped(),
-                                                                differing ? tr("%n field(s) need a decision", nullptr, differing)
-                                                                          : tr("agrees on every mapped field")));
+    m_summary->setText(tr("<b>%1</b> ↔ %2 <b>%3</b> (fetched %4): %5")
+                           .arg(what.toHtmlEscaped(), c.ours.providerId.toHtmlEscaped(), c.ours.externalId.toHtmlEscaped(),
+                                QDateTime::fromMSecsSinceEpoch(c.fetchedAt).toString(QStringLiteral("HH:mm:ss")),
+                                differing ? tr("%n field(s) need a decision", nullptr, differing)
+                                          : tr("agrees on every mapped field")));
     if (m_table->rowCount() == 0)
         m_summary->setText(m_summary->text() + tr(" — tick \"Show fields that agree\" to see them."));
     if (!selected.isEmpty())
