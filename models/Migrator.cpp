@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <QFile>
 #include <QMap>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -84,7 +85,10 @@ Status Migrator::apply(int version, const QString &path)
                 lines.end());
 
     Transaction tx(m_db);
-    for (const QString &chunk : lines.join(QLatin1Char('\n')).split(QLatin1Char(';'))) {
+    // A statement ends with ';' at the end of a line, so trigger and function bodies (one line
+    // each) keep their inner ones.
+    static const QRegularExpression endOfStatement(QStringLiteral(";[ \\t]*(\\n|$)"));
+    for (const QString &chunk : lines.join(QLatin1Char('\n')).split(endOfStatement)) {
         const QString statement = chunk.trimmed();
         if (statement.isEmpty())
             continue;

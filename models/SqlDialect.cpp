@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <QSqlError>
+#include <QRegularExpression>
 #include <QSqlQuery>
 
 namespace {
@@ -28,7 +29,30 @@ QString SqlDialect::expandMigration(const QString &sql) const
 {
     QString out = sql;
     out.replace(QStringLiteral("{{AUTO_ID}}"), autoIdType());
+    static const QRegularExpression appendOnlyTable(QStringLiteral("\\{\\{APPEND_ONLY (\\w+)\\}\\}"));
+    for (auto match = appendOnlyTable.match(out); match.hasMatch(); match = appendOnlyTable.match(out))
+        out.replace(match.capturedStart(), match.capturedLength(), appendOnly(match.captured(1)));
     return out;
+}
+
+QString SqliteDialect::appendOnly(const QString &table) const
+{
+    return QStringLiteral("CREATE TRIGGER %1_no_update BEFORE UPDATE ON %1 BEGIN SELECT RAISE(ABORT, 'the %1 table is "
+                          "append-only'); END;\n"
+                          "CREATE TRIGGER %1_no_delete BEFORE DELETE ON %1 BEGIN SELECT RAISE(ABORT, 'the %1 table is "
+                          "append-only'); END;\n")
+        .arg(table);
+}
+
+QString PostgresDialect::appendOnly(const QString &table) const
+{
+    return QStringLiteral("CREATE OR REPLACE FUNCTION reconsole_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                          "RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME; END $$;\n"
+                          "CREATE TRIGGER %1_append_only BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW EXECUTE FUNCTION "
+                          "reconsole_append_only();\n"
+                          "CREATE TRIGGER %1_no_truncate BEFORE TRUNCATE ON %1 FOR EACH STATEMENT EXECUTE FUNCTION "
+                          "reconsole_append_only();\n")
+        .arg(table);
 }
 
 bool SqliteDialect::prepareConnection(QSqlDatabase &db, QString *error) const

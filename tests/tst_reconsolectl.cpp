@@ -78,6 +78,7 @@ private Q_SLOTS:
         QCOMPARE(intact.code, 0);
         QVERIFY(intact.out.contains(QLatin1String("3 entries")));
         QSqlQuery q(scratch.db()->connection());
+        QVERIFY(q.exec(QStringLiteral("DROP TRIGGER audit_log_no_update"))); // what an attacker with the file would do
         QVERIFY(q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")));
         const Run broken = ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url()});
         QCOMPARE(broken.code, 3);

@@ -6,6 +6,7 @@
 #include "ProviderStore.h"
 #include "TestSupport.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
 
@@ -154,6 +155,17 @@ private Q_SLOTS:
         QList<qint64> ids;
         while (q.next())
             ids << q.value(0).toLongLong();
+        // The log refuses edits and deletions from anyone, its owner included...
+        QVERIFY(!q.exec(QStringLiteral("UPDATE audit_log SET reason = 'nothing to see' WHERE id = %1").arg(ids[2])));
+        QVERIFY(q.lastError().text().contains(QLatin1String("append-only")));
+        QVERIFY(!q.exec(QStringLiteral("DELETE FROM audit_log WHERE id = %1").arg(ids[2])));
+        QCOMPARE(audit.verify()->firstBrokenId, 0);
+        // ...so tampering takes someone who can drop its triggers, and the chain still shows it.
+        const QStringList unprotect = backend == QLatin1String("sqlite")
+            ? QStringList{QStringLiteral("DROP TRIGGER audit_log_no_update"), QStringLiteral("DROP TRIGGER audit_log_no_delete")}
+            : QStringList{QStringLiteral("ALTER TABLE audit_log DISABLE TRIGGER USER")};
+        for (const QString &statement : unprotect)
+            QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
         QVERIFY(q.exec(QStringLiteral("UPDATE audit_log SET reason = 'nothing to see' WHERE id = %1").arg(ids[2])));
         auto edited = audit.verify();
         QCOMPARE(edited->firstBrokenId, ids[2]);
