@@ -1,9 +1,11 @@
 #include "AppContext.h"
+#include "AuditLog.h"
 #include "Await.h"
 #include "Commands.h"
 #include "CredentialDirectory.h"
 #include "CredentialService.h"
 #include "Database.h"
+#include "TeamRoles.h"
 
 #include <QDateTime>
 #include <QEventLoop>
@@ -251,30 +253,66 @@ int roles(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Shows the signed-in roles. On SQLite (single user), `roles set "
-                                                    "LIST` narrows them in local settings; on PostgreSQL they are "
-                                                    "the database roles reconsole_support, _finance and _admin."));
+                                                    "LIST` narrows them in local settings. On PostgreSQL they are the "
+                                                    "database roles reconsole_support, _finance and _admin: `roles setup` "
+                                                    "creates them with their grants, `roles assign USER LIST` gives a "
+                                                    "database user its roles (both audited; run as an administrator)."));
     AppContext::addDatabaseOption(parser);
-    parser.addPositionalArgument(QStringLiteral("set"), QStringLiteral("`set support,admin` to change (SQLite only)."),
-                                 QStringLiteral("[set LIST]"));
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("set LIST | setup | assign USER LIST"),
+                                 QStringLiteral("[action …]"));
     int code = 0;
     if (!parse(parser, args, &code))
         return code;
     const QStringList positional = parser.positionalArguments();
-    if (!positional.isEmpty()) {
-        if (positional.size() != 2 || positional.first() != QLatin1String("set"))
-            return fail(QStringLiteral("Usage: reconsolectl roles [set support,finance,admin]"), 2);
-        if (parser.value(QStringLiteral("database")).startsWith(QLatin1String("postgres")))
-            return fail(QStringLiteral("On PostgreSQL the roles are database roles: GRANT reconsole_support (or "
-                                       "_finance, _admin) TO the user."),
+    const QString action = positional.value(0);
+    const bool postgres = parser.value(QStringLiteral("database")).startsWith(QLatin1String("postgres"));
+    if (action == QLatin1String("set")) {
+        if (positional.size() != 2)
+            return fail(QStringLiteral("Usage: reconsolectl roles set support,finance,admin"), 2);
+        if (postgres)
+            return fail(QStringLiteral("On PostgreSQL the roles are database roles: `reconsolectl roles assign USER "
+                                       "support,admin`."),
                         2);
         Status set = AppContext::setLocalRoles(positional.at(1));
         if (!set)
             return fail(set.message(), 2);
+    } else if (!action.isEmpty() && action != QLatin1String("setup") && action != QLatin1String("assign")) {
+        return fail(QStringLiteral("Usage: reconsolectl roles [set LIST | setup | assign USER LIST]"), 2);
     }
     auto ctx = AppContext::open(parser);
     if (!ctx)
         return fail(ctx.message());
-    out() << ctx.value()->access().actor() << ": " << ctx.value()->access().describe() << Qt::endl;
+    const Database &db = ctx.value()->database();
+    const AccessPolicy &access = ctx.value()->access();
+    if (action == QLatin1String("setup") || action == QLatin1String("assign")) {
+        const bool assigning = action == QLatin1String("assign");
+        if (assigning && positional.size() != 3)
+            return fail(QStringLiteral("Usage: reconsolectl roles assign USER support,finance,admin (an empty list "
+                                       "\"\" takes them all away)"),
+                        2);
+        const QString target = assigning ? QStringLiteral("user:") + positional.at(1) : QStringLiteral("roles");
+        Status allowed = access.require(Permission::ManageCredentials, db, QStringLiteral("roles.") + action, target);
+        if (!allowed)
+            return fail(allowed.message());
+        auto roles = assigning ? AccessPolicy::parseRoles(positional.at(2)) : Result<QSet<Role>>(QSet<Role>());
+        if (!roles)
+            return fail(roles.message(), 2);
+        Status done = assigning ? TeamRoles::assign(db, positional.at(1), roles.value()) : TeamRoles::setUp(db);
+        if (!done)
+            return fail(done.message());
+        AuditEntry e;
+        e.actor = access.actor();
+        e.action = QStringLiteral("roles.") + action;
+        e.target = target;
+        e.after = assigning ? AccessPolicy(roles.value(), positional.at(1)).describe()
+                            : QStringLiteral("reconsole_support, reconsole_finance, reconsole_admin granted on this database");
+        Status audited = AuditLog(db).append(e);
+        if (!audited)
+            return fail(audited.message());
+        out() << (assigning ? QStringLiteral("%1 now has: %2").arg(positional.at(1), e.after) : e.after) << Qt::endl;
+        return 0;
+    }
+    out() << access.actor() << ": " << access.describe() << Qt::endl;
     return 0;
 }
 
