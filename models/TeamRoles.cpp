@@ -49,6 +49,10 @@ Status setUp(const Database &db)
     statements << QStringLiteral("GRANT USAGE ON SCHEMA public TO %1").arg(everyone)
                << QStringLiteral("GRANT SELECT ON ALL TABLES IN SCHEMA public TO %1").arg(everyone)
                << QStringLiteral("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %1").arg(everyone)
+               // Tables later migrations add (made by whoever runs this, the owner) are readable too;
+               // what may be written in them is granted when this runs again.
+               << QStringLiteral("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO %1").arg(everyone)
+               << QStringLiteral("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO %1").arg(everyone)
                // A refusal is audited whoever is refused; nobody may change what is written.
                << QStringLiteral("GRANT INSERT ON audit_log TO %1").arg(everyone)
                << QStringLiteral("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM %1").arg(everyone)
