@@ -1,5 +1,6 @@
 #include "AppContext.h"
 
+#include "Await.h"
 #include "CredentialService.h"
 #include "Database.h"
 #include "HttpTransport.h"
@@ -55,10 +56,20 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     QString url = parser.value(QStringLiteral("database"));
     if (url.isEmpty())
         url = fallbackPath.isEmpty() ? DatabaseLocation::defaultSqlitePath() : fallbackPath;
-    auto db = Database::open(url);
+    std::unique_ptr<AppContext> ctx(new AppContext);
+    ctx->m_credentials = std::make_unique<KeychainCredentialStore>();
+    auto location = DatabaseLocation::parse(url);
+    if (!location)
+        return location.error();
+    QString password;
+    if (location->dialect == QLatin1String("postgresql") && location->password.isEmpty()) {
+        // Team mode: the password lives in the keychain; without one, libpq's own ways apply.
+        password = await<Result<QString>>([&](auto done) { ctx->m_credentials->read(location->keychainId(), done); })
+                       .value_or({});
+    }
+    auto db = Database::open(url, password);
     if (!db)
         return db.error();
-    std::unique_ptr<AppContext> ctx(new AppContext);
     ctx->m_db = db.value();
     // A previous run that died mid-request left operations in `sending`: settle them first.
     auto recovered = OperationStore(*ctx->m_db).recoverInterrupted(nowMs());
@@ -79,7 +90,6 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
         roles = local.value();
     }
     ctx->m_access = std::make_unique<AccessPolicy>(roles, actor);
-    ctx->m_credentials = std::make_unique<KeychainCredentialStore>();
     ctx->m_transport = std::make_unique<HttpTransport>(&ctx->m_network);
     ctx->m_registry = std::make_unique<ProviderRegistry>(*ctx->m_db, *ctx->m_transport, *ctx->m_credentials);
     ctx->m_runner = std::make_unique<OperationRunner>(*ctx->m_db, *ctx->m_registry);

@@ -19,7 +19,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("demo"), Commands::demo},   {QStringLiteral("sandbox"), Commands::sandbox},
         {QStringLiteral("ops"), Commands::ops},     {QStringLiteral("audit"), Commands::audit},
         {QStringLiteral("bench"), Commands::bench}, {QStringLiteral("credentials"), Commands::credentials},
-        {QStringLiteral("roles"), Commands::roles},     {QStringLiteral("serve"), Commands::serve},
+        {QStringLiteral("roles"), Commands::roles},     {QStringLiteral("database"), Commands::database},     {QStringLiteral("serve"), Commands::serve},
         {QStringLiteral("events"), Commands::events},   {QStringLiteral("timeline"), Commands::timeline},
         {QStringLiteral("diff"), Commands::diff},       {QStringLiteral("drift"), Commands::drift},
     };
@@ -49,6 +49,7 @@ int main(int argc, char *argv[])
                "                                                 our record beside the provider's, field by field\n"
                "  drift scan contact|payment --provider P [--restart] [--json]   drifted records at a provider\n"
                "  roles [set LIST | setup | assign USER LIST]    signed-in roles; team roles on PostgreSQL\n"
+               "  database password [--forget]                   keep a PostgreSQL password in the keychain (stdin)\n"
                "  bench table --rows N                           measure the operations table\n"
                "  bench webhooks --events N                      measure the webhook receiver\n"
                "  bench drift --records N                        measure a drift scan, with and without limits\n\n"

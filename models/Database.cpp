@@ -65,6 +65,11 @@ QString DatabaseLocation::display() const
     return QStringLiteral("postgresql://%1@%2:%3/%4").arg(user, host).arg(port).arg(databaseName);
 }
 
+QString DatabaseLocation::keychainId() const
+{
+    return QStringLiteral("database/%1@%2:%3/%4").arg(user, host).arg(port).arg(databaseName);
+}
+
 Database::Database(DatabaseLocation location, std::unique_ptr<SqlDialect> dialect)
     : m_location(std::move(location))
     , m_dialect(std::move(dialect))
@@ -77,21 +82,24 @@ Database::~Database()
         closeConnection(m_connectionName);
 }
 
-Result<std::shared_ptr<Database>> Database::open(const QString &url)
+Result<std::shared_ptr<Database>> Database::open(const QString &url, const QString &password)
 {
-    auto location = DatabaseLocation::parse(url);
-    if (!location)
-        return location.error();
+    auto parsed = DatabaseLocation::parse(url);
+    if (!parsed)
+        return parsed.error();
+    DatabaseLocation location = parsed.value();
+    if (location.password.isEmpty())
+        location.password = password;
     std::unique_ptr<SqlDialect> dialect;
-    if (location->dialect == QLatin1String("sqlite")) {
+    if (location.dialect == QLatin1String("sqlite")) {
         dialect = std::make_unique<SqliteDialect>();
-        if (!QDir().mkpath(QFileInfo(location->path).absolutePath()))
+        if (!QDir().mkpath(QFileInfo(location.path).absolutePath()))
             return failure(ErrorClass::Storage,
-                           QStringLiteral("Cannot create the folder for %1; check its permissions.").arg(location->path));
+                           QStringLiteral("Cannot create the folder for %1; check its permissions.").arg(location.path));
     } else {
         dialect = std::make_unique<PostgresDialect>();
     }
-    std::shared_ptr<Database> db(new Database(location.value(), std::move(dialect)));
+    std::shared_ptr<Database> db(new Database(location, std::move(dialect)));
     auto name = db->openConnection(QStringLiteral("main"));
     if (!name)
         return name.error();
@@ -136,6 +144,11 @@ Result<QString> Database::openConnection(const QString &purpose) const
         const QString why = db.lastError().text();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
+        if (why.contains(QLatin1String("password"), Qt::CaseInsensitive))
+            return failure(ErrorClass::Auth, QStringLiteral("PostgreSQL refused %1 (%2). Store the password in the keychain "
+                                                            "with `reconsolectl database password --database %1` (read "
+                                                            "from standard input), never in the URL.")
+                                                 .arg(m_location.display(), why.trimmed()));
         return failure(ErrorClass::Storage, QStringLiteral("Cannot open the database %1: %2. Check that it is reachable "
                                                            "and that you may open it.")
                                                 .arg(m_location.display(), why));

@@ -22,6 +22,8 @@ struct DatabaseLocation
 
     static Result<DatabaseLocation> parse(const QString &url);
     static QString defaultSqlitePath();
+    // Where the keychain keeps this database's password (team mode): never the URL.
+    QString keychainId() const;
     QString display() const; // never shows the password
 };
 
@@ -35,7 +37,8 @@ public:
     Database &operator=(const Database &) = delete;
 
     // Opens (creating a SQLite file if needed) and applies pending migrations.
-    static Result<std::shared_ptr<Database>> open(const QString &url);
+    // `password` is used when the URL has none (team mode keeps it in the keychain).
+    static Result<std::shared_ptr<Database>> open(const QString &url, const QString &password = {});
 
     QSqlDatabase connection() const;
     const SqlDialect &dialect() const { return *m_dialect; }

@@ -27,6 +27,9 @@ while ! port_free "$port"; do port=$(( 20000 + RANDOM % 30000 )); done
 
 [ "$(id -u)" -eq 0 ] && chown postgres "$work"
 as_postgres "$pgbin/initdb -D $work/pg -U reconsole --auth=trust -E UTF8 >$work/initdb.log 2>&1"
+# The superuser the tests set up with is trusted; every other user needs its password, as a
+# team member would (the password-from-keychain tests depend on it).
+as_postgres "printf 'local all all trust\nhost all reconsole 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n' >$work/pg/pg_hba.conf"
 as_postgres "$pgbin/pg_ctl -D $work/pg -o '-c listen_addresses=127.0.0.1 -p $port -k $work -c fsync=off' -l $work/pg.log -w start >/dev/null"
 
 export RECONSOLE_TEST_PG_URL="postgresql://reconsole@127.0.0.1:$port/postgres"

@@ -13,12 +13,21 @@
 #include <QUrl>
 
 namespace {
-// The scratch database as `user` sees it (the test cluster trusts local connections).
-Result<std::shared_ptr<Database>> openAs(const TestSupport::ScratchDatabase &scratch, const QString &user)
+// The scratch database's URL for `user` (the test cluster asks every user but its superuser
+// for a password).
+QString urlFor(const TestSupport::ScratchDatabase &scratch, const QString &user, const QString &password = {})
 {
     QUrl url(scratch.url());
     url.setUserName(user);
-    return Database::open(url.toString());
+    url.setPassword(password);
+    return url.toString();
+}
+
+const QString kPassword = QStringLiteral("team-member-password-1");
+
+Result<std::shared_ptr<Database>> openAs(const TestSupport::ScratchDatabase &scratch, const QString &user)
+{
+    return Database::open(urlFor(scratch, user, kPassword));
 }
 
 bool exec(const Database &db, const QString &sql, QString *error = nullptr)
@@ -45,7 +54,7 @@ private Q_SLOTS:
         const QString sam = QStringLiteral("sam_") + suffix;
         const QString fay = QStringLiteral("fay_") + suffix;
         for (const QString &user : {sam, fay})
-            QVERIFY(exec(owner, QStringLiteral("CREATE ROLE %1 LOGIN").arg(user)));
+            QVERIFY(exec(owner, QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2'").arg(user, kPassword)));
 
         QVERIFY(TeamRoles::setUp(owner));
         QVERIFY(TeamRoles::setUp(owner)); // again: nothing breaks
@@ -110,19 +119,18 @@ private Q_SLOTS:
             QSKIP("No PostgreSQL server here; the README's test command starts one.");
         SCRATCH_DATABASE(scratch, QStringLiteral("postgresql"));
         const QString ada = QStringLiteral("ada_") + QString::number(QCoreApplication::applicationPid());
-        QVERIFY(exec(*scratch.db(), QStringLiteral("CREATE ROLE %1 LOGIN").arg(ada)));
+        QVERIFY(exec(*scratch.db(), QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2'").arg(ada, kPassword)));
         const QStringList onDb{QStringLiteral("--database"), scratch.url()};
         QCOMPARE(ctl(QStringList{QStringLiteral("roles"), QStringLiteral("setup")} + onDb).code, 0);
         const CtlRun assigned = ctl(QStringList{QStringLiteral("roles"), QStringLiteral("assign"), ada, QStringLiteral("admin,support")} + onDb);
         QVERIFY2(assigned.code == 0, qPrintable(assigned.err));
         QVERIFY(assigned.out.contains(QLatin1String("support, admin")));
-        QUrl asAda(scratch.url());
-        asAda.setUserName(ada);
-        const CtlRun shown = ctl({QStringLiteral("roles"), QStringLiteral("--database"), asAda.toString()});
+        const QString asAda = urlFor(scratch, ada, kPassword);
+        const CtlRun shown = ctl({QStringLiteral("roles"), QStringLiteral("--database"), asAda});
         QVERIFY2(shown.code == 0 && shown.out.contains(QLatin1String("support, admin")), qPrintable(shown.out + shown.err));
         // Ada may not make herself finance: the engine refuses before the database would.
         const CtlRun refused = ctl({QStringLiteral("roles"), QStringLiteral("set"), QStringLiteral("finance"),
-                                    QStringLiteral("--database"), asAda.toString()});
+                                    QStringLiteral("--database"), asAda});
         QCOMPARE(refused.code, 2);
         QVERIFY(ctl(QStringList{QStringLiteral("roles"), QStringLiteral("assign"), ada, QStringLiteral("boss")} + onDb).err.contains(QLatin1String("boss")));
         QStringList actions;
@@ -130,6 +138,40 @@ private Q_SLOTS:
             actions << e.action;
         QCOMPARE(actions, (QStringList{QStringLiteral("roles.setup"), QStringLiteral("roles.assign")}));
         exec(*scratch.db(), QStringLiteral("DROP OWNED BY %1; DROP ROLE %1").arg(ada));
+    }
+
+    // A team member's password lives in the keychain, checked before it is kept; URLs carry none.
+    void passwordFromTheKeychain()
+    {
+        if (!TestSupport::backends().contains(QStringLiteral("postgresql")))
+            QSKIP("No PostgreSQL server here; the README's test command starts one.");
+        REQUIRE_SECRET_SERVICE();
+        SCRATCH_DATABASE(scratch, QStringLiteral("postgresql"));
+        const QString kit = QStringLiteral("kit_") + QString::number(QCoreApplication::applicationPid());
+        QVERIFY(exec(*scratch.db(), QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2'").arg(kit, kPassword)));
+        QVERIFY(TeamRoles::setUp(*scratch.db()));
+        QVERIFY(TeamRoles::assign(*scratch.db(), kit, {Role::Support}));
+        const QStringList asKit{QStringLiteral("--database"), urlFor(scratch, kit)};
+
+        const CtlRun refused = ctl(QStringList{QStringLiteral("roles")} + asKit);
+        QCOMPARE(refused.code, 1);
+        QVERIFY2(refused.err.contains(QLatin1String("reconsolectl database password")), qPrintable(refused.err));
+        const CtlRun wrong = ctl(QStringList{QStringLiteral("database"), QStringLiteral("password")} + asKit, "not-it\n");
+        QCOMPARE(wrong.code, 1);
+        QCOMPARE(ctl(QStringList{QStringLiteral("roles")} + asKit).code, 1); // a wrong password is never kept
+        QCOMPARE(ctl({QStringLiteral("database"), QStringLiteral("password"), QStringLiteral("--database"),
+                      urlFor(scratch, kit, kPassword)}, kPassword.toUtf8() + '\n').code,
+                 2); // not in the URL
+
+        const CtlRun stored = ctl(QStringList{QStringLiteral("database"), QStringLiteral("password")} + asKit, kPassword.toUtf8() + '\n');
+        QVERIFY2(stored.code == 0, qPrintable(stored.err));
+        QVERIFY(!stored.out.contains(kPassword));
+        const CtlRun works = ctl(QStringList{QStringLiteral("roles")} + asKit);
+        QVERIFY2(works.code == 0 && works.out.contains(QLatin1String("support")), qPrintable(works.out + works.err));
+
+        QCOMPARE(ctl(QStringList{QStringLiteral("database"), QStringLiteral("password"), QStringLiteral("--forget")} + asKit).code, 0);
+        QCOMPARE(ctl(QStringList{QStringLiteral("roles")} + asKit).code, 1);
+        exec(*scratch.db(), QStringLiteral("DROP OWNED BY %1; DROP ROLE %1").arg(kit));
     }
 };
 

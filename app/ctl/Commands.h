@@ -14,6 +14,7 @@ int ops(const QStringList &args);
 int audit(const QStringList &args);
 int credentials(const QStringList &args);
 int roles(const QStringList &args);
+int database(const QStringList &args);
 int bench(const QStringList &args);
 
 QTextStream &out();

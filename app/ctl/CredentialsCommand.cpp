@@ -5,6 +5,7 @@
 #include "CredentialDirectory.h"
 #include "CredentialService.h"
 #include "Database.h"
+#include "KeychainCredentialStore.h"
 #include "TeamRoles.h"
 
 #include <QDateTime>
@@ -313,6 +314,52 @@ int roles(const QStringList &args)
         return 0;
     }
     out() << access.actor() << ": " << access.describe() << Qt::endl;
+    return 0;
+}
+
+int database(const QStringList &args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("`database password`: reads a PostgreSQL password from standard input, "
+                                                    "checks it by connecting, and keeps it in the OS keychain for that "
+                                                    "user, host and database, so URLs never carry it. --forget removes it."));
+    AppContext::addDatabaseOption(parser);
+    parser.addPositionalArgument(QStringLiteral("password"), QStringLiteral("The only action."));
+    parser.addOption({QStringLiteral("forget"), QStringLiteral("Remove the stored password instead.")});
+    int code = 0;
+    if (!parse(parser, args, &code))
+        return code;
+    if (parser.positionalArguments() != QStringList{QStringLiteral("password")})
+        return fail(QStringLiteral("Usage: reconsolectl database password --database postgresql://user@host:port/db [--forget]"), 2);
+    const QString url = parser.value(QStringLiteral("database"));
+    auto location = DatabaseLocation::parse(url);
+    if (!location)
+        return fail(location.message(), 2);
+    if (location->dialect != QLatin1String("postgresql"))
+        return fail(QStringLiteral("Only PostgreSQL databases have passwords; give --database postgresql://user@host:port/db."), 2);
+    if (!location->password.isEmpty())
+        return fail(QStringLiteral("Leave the password out of the URL (it ends up in shell history); it is read from "
+                                   "standard input."),
+                    2);
+    KeychainCredentialStore keychain;
+    if (parser.isSet(QStringLiteral("forget"))) {
+        const Status removed = await<Status>([&](auto done) { keychain.remove(location->keychainId(), done); });
+        if (!removed)
+            return fail(removed.message());
+        out() << "Forgot the password for " << location->display() << Qt::endl;
+        return 0;
+    }
+    const QString password = readSecret(QStringLiteral("Password for %1 (not echoed): ").arg(location->display()));
+    if (password.isEmpty())
+        return fail(QStringLiteral("No password given on standard input; nothing was stored."), 2);
+    // Checked before it is kept: a wrong password is never stored.
+    auto opened = Database::open(url, password);
+    if (!opened)
+        return fail(opened.message());
+    const Status stored = await<Status>([&](auto done) { keychain.write(location->keychainId(), password, done); });
+    if (!stored)
+        return fail(stored.message());
+    out() << "Connected to " << location->display() << "; the password is in the keychain." << Qt::endl;
     return 0;
 }
 
