@@ -218,13 +218,13 @@ private Q_SLOTS:
         for (const char *role : {"reconsole_support", "reconsole_finance", "reconsole_admin"})
             q.exec(QStringLiteral("CREATE ROLE %1 NOLOGIN").arg(QLatin1String(role))); // may exist from another run
         QVERIFY(q.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(user)));
-        QVERIFY2(q.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE reconsole_support, reconsole_finance").arg(user)),
+        QVERIFY2(q.exec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'clerk-pw' IN ROLE reconsole_support, reconsole_finance").arg(user)),
                  qPrintable(q.lastError().text()));
         QVERIFY(q.exec(QStringLiteral("GRANT SELECT ON schema_version, operations TO %1").arg(user)));
         QUrl url(scratch.url());
         url.setUserName(user);
         {
-            auto asClerk = Database::open(url.toString());
+            auto asClerk = Database::open(url.toString(), QStringLiteral("clerk-pw"));
             QVERIFY2(asClerk, qPrintable(asClerk.message()));
             QCOMPARE(AccessPolicy::rolesOfConnection(*asClerk.value()).value(), (QSet<Role>{Role::Support, Role::Finance}));
         }
