@@ -11,13 +11,15 @@ class ProviderRegistry;
 
 // Catches what webhooks missed: pages the provider's event list from the newest back to the
 // last event seen (the cursor, stored durably), stores each new event once (the same dedupe
-// as webhooks) and works the queue. Rate limits are the transport's token bucket; a 429 ends
-// this round and the next interval tries again.
+// as webhooks) and works the queue. A round reads at most `maxPagesPerRound` pages; one that
+// stops short (the cap, a 429, an error) leaves the rest of its gap for the next round to
+// finish first, so a backlog of any size is caught up and nothing in it skipped. A first sync
+// takes only the newest events: history is not imported.
 class EventSync : public QObject
 {
     Q_OBJECT
 public:
-    EventSync(const Database &db, ProviderRegistry &providers, QObject *parent = nullptr);
+    EventSync(const Database &db, ProviderRegistry &providers, int maxPagesPerRound = 50, QObject *parent = nullptr);
 
     // Reports how many new events were stored.
     void syncOnce(const QString &providerId, std::function<void(Result<int>)> done);
@@ -25,4 +27,5 @@ public:
 private:
     const Database &m_db;
     ProviderRegistry &m_providers;
+    int m_maxPages;
 };

@@ -140,6 +140,65 @@ private Q_SLOTS:
         QVERIFY(ActivityMonitor(db).check(now, 30)->isEmpty());
     }
 
+    // A backlog bigger than a round reads is caught up over several rounds, older gap first,
+    // and nothing in it is skipped — not even what arrives meanwhile.
+    void syncCatchesUpABacklogAcrossRounds()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        TestHttpClient http(f.sandbox.baseUrl());
+        auto charge = [&](int n) {
+            for (int i = 0; i < n; ++i)
+                QCOMPARE(http.send("POST", QStringLiteral("/v1/payment_intents"),
+                                   "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey).status,
+                         200);
+        };
+        auto events = [&] {
+            QSqlQuery q(db.connection());
+            return q.exec(QStringLiteral("SELECT COUNT(*) FROM events")) && q.next() ? q.value(0).toInt() : -1;
+        };
+        EventSync sync(db, *f.registry, 1); // one page of 100 per round
+        auto round = [&] {
+            std::optional<Result<int>> r;
+            sync.syncOnce(QStringLiteral("stripe-sandbox"), [&](Result<int> result) { r = result; });
+            QTRY_VERIFY_WITH_TIMEOUT(r.has_value(), 10000);
+            QVERIFY2(*r, qPrintable(r->message()));
+        };
+        charge(50);
+        round();
+        QCOMPARE(events(), 50);
+        const QString caughtUp = EventStore(db).cursor(QStringLiteral("stripe-sandbox")).value();
+
+        charge(250); // webhooks lost for all of them
+        round();
+        QCOMPARE(events(), 150);
+        QVERIFY(EventStore(db).cursor(QStringLiteral("stripe-sandbox"))->contains(QLatin1String("resume")));
+        charge(30); // meanwhile, more
+        round();
+        QCOMPARE(events(), 250);
+        round(); // reaches the old position: the gap is closed
+        QCOMPARE(events(), 300);
+        QVERIFY(!EventStore(db).cursor(QStringLiteral("stripe-sandbox"))->contains(QLatin1String("resume")));
+        QVERIFY(EventStore(db).cursor(QStringLiteral("stripe-sandbox")).value() != caughtUp);
+        round(); // then what came meanwhile
+        QCOMPARE(events(), 330);
+        round();
+        QCOMPARE(events(), 330);
+
+        // A round that fails part-way keeps its gap too.
+        charge(120);
+        f.sandbox.queueFaults({SandboxFault{SandboxFault::Kind::ServerError}});
+        std::optional<Result<int>> failed;
+        sync.syncOnce(QStringLiteral("stripe-sandbox"), [&](Result<int> r) { failed = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(failed.has_value(), 10000);
+        QVERIFY(!*failed);
+        QCOMPARE(events(), 330);
+        round();
+        round();
+        QCOMPARE(events(), 450);
+    }
+
     void syncCatchesWhatWebhooksMissed()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
