@@ -2,6 +2,7 @@
 
 #include "AuditLog.h"
 #include "Database.h"
+#include "EventProcessor.h"
 #include "OperationStore.h"
 #include "ProviderAdapter.h"
 #include "ProviderRegistry.h"
@@ -175,6 +176,11 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
             finish(r, moved.error());
             return;
         }
+        // The answer was lost, but the provider's webhook may already have told us (it came
+        // while the request was in flight, when there was nothing to settle).
+        if (next == OperationState::UnknownOutcome && EventProcessor(m_db).settleFromEarlierEvents(r->id).value_or(false))
+            qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: settled by a webhook that came before the answer was lost")
+                                                  .arg(r->id);
         if (tryAgainNow) {
             QTimer::singleShot(delay, this, [this, r] { attempt(r); });
             return;

@@ -96,6 +96,55 @@ Result<int> EventProcessor::processPending(int limit)
     return static_cast<int>(events->size());
 }
 
+std::optional<OperationState> EventProcessor::settles(const QString &type)
+{
+    if (type == QLatin1String("payment_intent.succeeded") || type == QLatin1String("refund.created")
+        || type == QLatin1String("charge.refunded"))
+        return OperationState::Succeeded;
+    if (type == QLatin1String("payment_intent.payment_failed"))
+        return OperationState::FailedPermanent;
+    return std::nullopt;
+}
+
+QString EventProcessor::settleUnknown(qint64 operationId, OperationState to, const QJsonObject &object)
+{
+    OperationUpdate u;
+    u.externalId = object.value(QStringLiteral("id")).toString();
+    u.lastErrorClass = to == OperationState::Succeeded ? ErrorClass::None : ErrorClass::Client;
+    const QJsonObject lastError = object.value(QStringLiteral("last_payment_error")).toObject();
+    u.lastError = to == OperationState::Succeeded
+        ? QString()
+        : QStringLiteral("Card declined (%1): retrying will not help; contact the customer.")
+              .arg(lastError.value(QStringLiteral("decline_code")).toString(QStringLiteral("declined")));
+    Status settled = OperationStore(m_db).transition(operationId, OperationState::UnknownOutcome, to, u);
+    return settled ? QStringLiteral("settled the unknown outcome as %1").arg(OperationStates::name(to))
+                   : QStringLiteral("could not settle: %1").arg(settled.message());
+}
+
+Result<bool> EventProcessor::settleFromEarlierEvents(qint64 operationId)
+{
+    auto op = OperationStore(m_db).get(operationId);
+    if (!op)
+        return op.error();
+    if (op->state != OperationState::UnknownOutcome)
+        return false;
+    auto events = EventStore(m_db).forOperations({operationId}, {});
+    if (!events)
+        return events.error();
+    // The provider's last word on it, by the event's own time (the list is oldest first).
+    for (auto e = events->crbegin(); e != events->crend(); ++e) {
+        if (e->channel != QLatin1String("webhook") && e->channel != QLatin1String("sync"))
+            continue;
+        const std::optional<OperationState> says = settles(e->type);
+        if (!says)
+            continue;
+        const QJsonObject object = QJsonDocument::fromJson(e->payload.toUtf8()).object().value(QStringLiteral("data"))
+                                       .toObject().value(QStringLiteral("object")).toObject();
+        return settleUnknown(operationId, *says, object).startsWith(QLatin1String("settled"));
+    }
+    return false;
+}
+
 Status EventProcessor::process(Event e, Statements &statements)
 {
     const QJsonObject payload = QJsonDocument::fromJson(e.payload.toUtf8()).object();
@@ -128,24 +177,14 @@ Status EventProcessor::process(Event e, Statements &statements)
     e.entityType = op->entityType;
     e.entityId = op->entityId;
 
-    const bool succeeded = e.type == QLatin1String("payment_intent.succeeded") || e.type == QLatin1String("refund.created")
-        || e.type == QLatin1String("charge.refunded");
-    const bool failed = e.type == QLatin1String("payment_intent.payment_failed");
+    const std::optional<OperationState> says = settles(e.type);
+    const bool succeeded = says == OperationState::Succeeded;
+    const bool failed = says == OperationState::FailedPermanent;
     const qint64 newest = statements.newestAppliedAt(e.operationId, e.id);
     if (newest > e.occurredAt) {
         e.note = QStringLiteral("out of order: older than an event already applied; ignored");
-    } else if (op->state == OperationState::UnknownOutcome && (succeeded || failed)) {
-        OperationUpdate u;
-        u.externalId = objectId;
-        u.lastErrorClass = succeeded ? ErrorClass::None : ErrorClass::Client;
-        const QJsonObject lastError = object.value(QStringLiteral("last_payment_error")).toObject();
-        u.lastError = succeeded ? QString()
-                                : QStringLiteral("Card declined (%1): retrying will not help; contact the customer.")
-                                      .arg(lastError.value(QStringLiteral("decline_code")).toString(QStringLiteral("declined")));
-        const OperationState to = succeeded ? OperationState::Succeeded : OperationState::FailedPermanent;
-        Status settled = operations.transition(e.operationId, OperationState::UnknownOutcome, to, u);
-        e.note = settled ? QStringLiteral("settled the unknown outcome as %1").arg(OperationStates::name(to))
-                         : QStringLiteral("could not settle: %1").arg(settled.message());
+    } else if (op->state == OperationState::UnknownOutcome && says) {
+        e.note = settleUnknown(e.operationId, *says, object);
     } else if ((failed && op->state == OperationState::Succeeded) || (succeeded && op->state == OperationState::FailedPermanent)) {
         e.note = QStringLiteral("contradicts the operation's state (%1)").arg(OperationStates::name(op->state));
     } else {

@@ -1,7 +1,12 @@
 #pragma once
 
 #include "EventStore.h"
+#include "OperationState.h"
 #include "Result.h"
+
+#include <QJsonObject>
+
+#include <optional>
 
 class Database;
 
@@ -16,8 +21,16 @@ public:
 
     // Processes up to `limit` queued events; returns how many.
     Result<int> processPending(int limit = 500);
+    // An operation whose answer was lost, settled by a webhook that came while it was still in
+    // flight (recorded then, when there was nothing to settle). True when it settled.
+    Result<bool> settleFromEarlierEvents(qint64 operationId);
 
 private:
+    // The state an event type says an operation reached; nullopt for events that settle nothing.
+    static std::optional<OperationState> settles(const QString &type);
+    // Moves an unknown outcome to `to` with what `object` says; returns the event's note.
+    QString settleUnknown(qint64 operationId, OperationState to, const QJsonObject &object);
+
     struct Statements; // prepared once per batch: the queue runs between webhook answers
     Status process(Event event, Statements &statements);
 

@@ -95,6 +95,30 @@ private Q_SLOTS:
         QVERIFY(events.first().note.contains(QLatin1String("settled")));
     }
 
+    // The provider's webhook arrives while our request is still waiting for its answer, and
+    // then the answer is lost: the webhook already said what happened, so nothing stays unknown.
+    void webhookBeforeALostAnswerSettlesIt()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db, 800); // the client gives up after 0.8 s
+        WebhookReceiver receiver(db);
+        QVERIFY(receiver.start());
+        receiver.setSecrets(QStringLiteral("stripe-sandbox"), {kSecret});
+        f.sandbox.setWebhooks({receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 0, false, false, 0});
+        f.sandbox.queueFaults({SandboxFault{SandboxFault::Kind::Slow, 3000}}); // charged at once, answered late
+        const qint64 id = OperationStore(db).insert(SandboxFixture::payment(QStringLiteral("early-webhook"))).value();
+        std::optional<Result<Operation>> ran;
+        f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
+        QVERIFY(receiver.accepted() >= 1);
+        const Operation op = OperationStore(db).get(id).value();
+        QCOMPARE(op.state, OperationState::Succeeded);
+        QVERIFY(op.externalId.startsWith(QLatin1String("pi_")));
+        QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("early-webhook")), 1);
+        QCOMPARE(OperationStore(db).attempts(id)->size(), 1); // nothing was sent twice
+    }
+
     void duplicatesAreStoredOnce()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
