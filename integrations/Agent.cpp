@@ -9,7 +9,9 @@
 #include "OperationStore.h"
 #include "ProviderStore.h"
 
+#include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QSysInfo>
 
 #include <memory>
 
@@ -90,7 +92,10 @@ void Agent::syncAll()
 
 void Agent::retryDue()
 {
-    auto due = OperationStore(m_db).dueForRetry(nowMs(), 50);
+    // Claimed, not just listed: agents sharing a database each take their own. The claim
+    // lapses after a minute, so one that dies before sending leaves nothing stuck.
+    const QString claimant = QStringLiteral("agent:%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    auto due = OperationStore(m_db).claimDueForRetry(nowMs(), 50, claimant, nowMs() + 60000);
     if (due && !due->isEmpty())
         m_operations.retry(due.value(), [](qint64, const Result<Operation> &) {}, [] {});
 }

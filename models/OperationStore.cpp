@@ -2,6 +2,7 @@
 
 #include "Database.h"
 #include "EventStore.h"
+#include "SqlDialect.h"
 #include "Redactor.h"
 
 #include <QJsonDocument>
@@ -330,6 +331,26 @@ Result<int> OperationStore::recoverInterrupted(qint64 now)
             return moved.error();
     }
     return static_cast<int>(ids.size());
+}
+
+Result<QList<qint64>> OperationStore::claimDueForRetry(qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
+                             "WHERE state = 'retry_scheduled' AND next_attempt_at <= ? AND claimed_until < ? "
+                             "ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
+                  .arg(m_db.dialect().skipLocked()));
+    q.addBindValue(claimant);
+    q.addBindValue(claimedUntil);
+    q.addBindValue(now);
+    q.addBindValue(now);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot claim operations due for retry"), q);
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    return ids;
 }
 
 Result<QList<qint64>> OperationStore::dueForRetry(qint64 now, int limit) const

@@ -56,6 +56,10 @@ public:
     // the request may have reached the provider, so it must be asked before anything is resent.
     Result<int> recoverInterrupted(qint64 now);
     Result<QList<qint64>> dueForRetry(qint64 now, int limit) const;
+    // Claims up to `limit` operations due for retry for `claimant` until `claimedUntil`, in
+    // one statement: agents sharing a database each get their own, and on PostgreSQL none
+    // waits for rows another holds (FOR UPDATE SKIP LOCKED).
+    Result<QList<qint64>> claimDueForRetry(qint64 now, int limit, const QString &claimant, qint64 claimedUntil);
     Result<QStringList> distinctValues(const QString &column) const;
 
 private:

@@ -27,6 +27,8 @@ public:
     // Made on the connection's own thread; calling it from any thread stops the statement the
     // connection is running now (a scan for a filter the user has already replaced).
     virtual std::function<void()> interrupter(const QSqlDatabase &db) const = 0;
+    // Appended to a SELECT inside a claim: rows another session holds are passed over, not waited for.
+    virtual QString skipLocked() const = 0;
     // Statements that refuse UPDATE and DELETE on `table` for everyone, owner included.
     virtual QString appendOnly(const QString &table) const = 0;
     // Rewrites the placeholders of a migration file for this database: {{AUTO_ID}},
@@ -43,6 +45,7 @@ public:
     QString caseInsensitiveLike() const override { return QStringLiteral("LIKE"); }
     bool prepareConnection(QSqlDatabase &db, QString *error) const override;
     QString lockAuditForAppend() const override { return {}; } // one writer at a time already
+    QString skipLocked() const override { return {}; }         // likewise
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
     std::function<void()> interrupter(const QSqlDatabase &db) const override;
@@ -59,6 +62,7 @@ public:
     // An advisory lock: it needs no privilege on the table, so a team member who may only
     // insert into the audit log can still append in turn.
     QString lockAuditForAppend() const override { return QStringLiteral("SELECT pg_advisory_xact_lock(4242004242)"); }
+    QString skipLocked() const override { return QStringLiteral(" FOR UPDATE SKIP LOCKED"); }
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return column; } // its planner has statistics
     std::function<void()> interrupter(const QSqlDatabase &db) const override;

@@ -6,6 +6,7 @@
 #include "ProviderStore.h"
 #include "TestSupport.h"
 
+#include <QElapsedTimer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
@@ -130,6 +131,59 @@ private Q_SLOTS:
         QCOMPARE(attempts->first().status, Attempt::Status::Failed);
         QCOMPARE(attempts->first().errorClass, ErrorClass::Timeout);
         QCOMPARE(attempts->first().request, QStringLiteral("POST /v1/payment_intents"));
+    }
+
+    // Agents sharing a database each claim their own due operations; a claim lapses.
+    void agentsClaimDueRetriesApart_data() { ADD_BACKEND_ROWS(); }
+    void agentsClaimDueRetriesApart()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        OperationStore store(*scratch.db());
+        const qint64 now = nowMs();
+        for (int i = 0; i < 20; ++i) {
+            Operation op = sampleOperation(QStringLiteral("due-%1").arg(i));
+            op.state = OperationState::RetryScheduled;
+            op.nextAttemptAt = now - 1000 + i;
+            QVERIFY(store.insert(op));
+        }
+        Operation later = sampleOperation(QStringLiteral("not-yet"));
+        later.state = OperationState::RetryScheduled;
+        later.nextAttemptAt = now + 60000;
+        QVERIFY(store.insert(later));
+
+        auto second = Database::open(scratch.url());
+        QVERIFY2(second, qPrintable(second.message()));
+        OperationStore other(*second.value());
+        const QList<qint64> a = store.claimDueForRetry(now, 12, QStringLiteral("agent-a"), now + 60000).value();
+        const QList<qint64> b = other.claimDueForRetry(now, 12, QStringLiteral("agent-b"), now + 60000).value();
+        QCOMPARE(a.size(), 12);
+        QCOMPARE(b.size(), 8);
+        QCOMPARE(QSet<qint64>(a.begin(), a.end()).intersect(QSet<qint64>(b.begin(), b.end())).size(), 0);
+        QVERIFY(store.claimDueForRetry(now, 12, QStringLiteral("agent-a"), now + 60000)->isEmpty());
+        QCOMPARE(store.get(b.first())->claimedBy, QStringLiteral("agent-b"));
+        // An agent that died holding its claim: after it lapses, another takes the work.
+        QCOMPARE(other.claimDueForRetry(now + 61000, 50, QStringLiteral("agent-b"), now + 120000)->size(), 21);
+
+        if (backend != QLatin1String("postgresql"))
+            return;
+        // While one agent's claim is still open, another passes its rows over instead of waiting.
+        for (int i = 0; i < 4; ++i) {
+            Operation op = sampleOperation(QStringLiteral("fresh-%1").arg(i));
+            op.state = OperationState::RetryScheduled;
+            op.nextAttemptAt = now;
+            QVERIFY(store.insert(op));
+        }
+        Transaction open(scratch.db()->connection());
+        const QList<qint64> held = store.claimDueForRetry(now + 1, 2, QStringLiteral("agent-a"), now + 60000).value();
+        QCOMPARE(held.size(), 2);
+        QElapsedTimer clock;
+        clock.start();
+        const QList<qint64> passed = other.claimDueForRetry(now + 1, 10, QStringLiteral("agent-b"), now + 60000).value();
+        QVERIFY2(clock.elapsed() < 2000, "blocked behind the other agent's open claim");
+        QCOMPARE(passed.size(), 2);
+        QVERIFY(!passed.contains(held.first()) && !passed.contains(held.last()));
+        QVERIFY(open.commit());
     }
 
     void auditChainDetectsTampering_data() { ADD_BACKEND_ROWS(); }
