@@ -88,14 +88,14 @@ void CredentialService::add(const NewCredential &request, const QString &secret,
         done(allowed.error());
         return;
     }
-    Status valid = SecretRules::check(secret, request.environment, request.kind);
-    if (!valid) {
-        done(valid.error());
-        return;
-    }
     auto provider = ProviderStore(m_db).get(request.providerId);
     if (!provider) {
         done(provider.error());
+        return;
+    }
+    Status valid = SecretRules::check(secret, request.environment, request.kind, provider->kind);
+    if (!valid) {
+        done(valid.error());
         return;
     }
     if (request.environment == QLatin1String("live") && SecretRules::isSandboxUrl(provider->baseUrl)) {
@@ -191,7 +191,9 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
                                             .arg(id, old->replacedBy)));
         return;
     }
-    Status valid = SecretRules::check(newSecret, old->environment, old->kind);
+    const auto provider = ProviderStore(m_db).get(old->providerId);
+    Status valid = SecretRules::check(newSecret, old->environment, old->kind,
+                                      provider ? provider->kind : QStringLiteral("payments"));
     if (!valid) {
         done(valid.error());
         return;

@@ -4,7 +4,7 @@
 
 namespace SecretRules {
 
-Status check(const QString &secret, const QString &environment, const QString &kind)
+Status check(const QString &secret, const QString &environment, const QString &kind, const QString &providerKind)
 {
     if (environment != QLatin1String("test") && environment != QLatin1String("live"))
         return failure(ErrorClass::Input, QStringLiteral("The environment must be test or live."));
@@ -14,6 +14,15 @@ Status check(const QString &secret, const QString &environment, const QString &k
     if (s.size() < 12 || s.contains(QLatin1Char(' ')))
         return failure(ErrorClass::Input, QStringLiteral("That does not look like a secret (too short or with spaces); "
                                                          "paste the whole key."));
+    const bool stripeShaped = s.startsWith(QLatin1String("sk_")) || s.startsWith(QLatin1String("rk_"))
+        || s.startsWith(QLatin1String("pk_")) || s.startsWith(QLatin1String("whsec_"));
+    if (providerKind == QLatin1String("crm")) {
+        // HubSpot: the token and the client secret carry no environment of their own.
+        if (stripeShaped)
+            return failure(ErrorClass::Input, QStringLiteral("That is a Stripe secret; a CRM provider takes a HubSpot "
+                                                             "private app token (pat-…) or its app's client secret."));
+        return success();
+    }
     if (kind == QLatin1String("webhook-secret")) {
         if (!s.startsWith(QLatin1String("whsec_")))
             return failure(ErrorClass::Input, QStringLiteral("A webhook signing secret starts with whsec_."));

@@ -58,17 +58,23 @@ private Q_SLOTS:
         QTest::addColumn<QString>("environment");
         QTest::addColumn<QString>("kind");
         QTest::addColumn<bool>("accepted");
-        QTest::newRow("test key as test") << "sk_test_abcdefghijkl" << "test" << "api-key" << true;
-        QTest::newRow("live key as live") << "sk_live_abcdefghijkl" << "live" << "api-key" << true;
-        QTest::newRow("restricted live as live") << "rk_live_abcdefghijkl" << "live" << "api-key" << true;
-        QTest::newRow("live key as test") << "sk_live_abcdefghijkl" << "test" << "api-key" << false;
-        QTest::newRow("restricted live as test") << "rk_live_abcdefghijkl" << "test" << "api-key" << false;
-        QTest::newRow("test key as live") << "sk_test_abcdefghijkl" << "live" << "api-key" << false;
-        QTest::newRow("publishable key") << "pk_test_abcdefghijkl" << "test" << "api-key" << false;
-        QTest::newRow("too short") << "sk_test_x" << "test" << "api-key" << false;
-        QTest::newRow("webhook secret") << "whsec_MfKQ9r8GKYqrTwjUPD8I" << "test" << "webhook-secret" << true;
-        QTest::newRow("api key as webhook secret") << "sk_test_abcdefghijkl" << "test" << "webhook-secret" << false;
-        QTest::newRow("bad environment") << "sk_test_abcdefghijkl" << "prod" << "api-key" << false;
+        QTest::addColumn<QString>("providerKind");
+        QTest::newRow("hubspot token") << "pat-na1-11111111-2222" << "test" << "api-key" << true << "crm";
+        QTest::newRow("hubspot client secret") << "8c8f1e4b-3d2a-4f1e-9b7a-0c1d2e3f4a5b" << "live" << "webhook-secret" << true << "crm";
+        QTest::newRow("stripe key at a crm") << "sk_test_abcdefghijkl" << "test" << "api-key" << false << "crm";
+        QTest::newRow("stripe secret as crm webhook") << "whsec_MfKQ9r8GKYqrTwjUPD8I" << "test" << "webhook-secret" << false << "crm";
+        QTest::newRow("hubspot token at payments") << "pat-na1-11111111-2222" << "test" << "webhook-secret" << false << "payments";
+        QTest::newRow("test key as test") << "sk_test_abcdefghijkl" << "test" << "api-key" << true << "payments";
+        QTest::newRow("live key as live") << "sk_live_abcdefghijkl" << "live" << "api-key" << true << "payments";
+        QTest::newRow("restricted live as live") << "rk_live_abcdefghijkl" << "live" << "api-key" << true << "payments";
+        QTest::newRow("live key as test") << "sk_live_abcdefghijkl" << "test" << "api-key" << false << "payments";
+        QTest::newRow("restricted live as test") << "rk_live_abcdefghijkl" << "test" << "api-key" << false << "payments";
+        QTest::newRow("test key as live") << "sk_test_abcdefghijkl" << "live" << "api-key" << false << "payments";
+        QTest::newRow("publishable key") << "pk_test_abcdefghijkl" << "test" << "api-key" << false << "payments";
+        QTest::newRow("too short") << "sk_test_x" << "test" << "api-key" << false << "payments";
+        QTest::newRow("webhook secret") << "whsec_MfKQ9r8GKYqrTwjUPD8I" << "test" << "webhook-secret" << true << "payments";
+        QTest::newRow("api key as webhook secret") << "sk_test_abcdefghijkl" << "test" << "webhook-secret" << false << "payments";
+        QTest::newRow("bad environment") << "sk_test_abcdefghijkl" << "prod" << "api-key" << false << "payments";
     }
     void secretRules()
     {
@@ -76,7 +82,8 @@ private Q_SLOTS:
         QFETCH(QString, environment);
         QFETCH(QString, kind);
         QFETCH(bool, accepted);
-        QCOMPARE(bool(SecretRules::check(secret, environment, kind)), accepted);
+        QFETCH(QString, providerKind);
+        QCOMPARE(bool(SecretRules::check(secret, environment, kind, providerKind)), accepted);
     }
 
     void sandboxUrls()

@@ -25,7 +25,7 @@ void AddCredentialDialog::setTestHook(std::function<bool(AddCredentialDialog &)>
     hook() = std::move(h);
 }
 
-AddCredentialDialog::AddCredentialDialog(const QStringList &providers, QWidget *parent)
+AddCredentialDialog::AddCredentialDialog(const QList<ProviderConfig> &providers, QWidget *parent)
     : QDialog(parent)
     , m_provider(new QComboBox(this))
     , m_environment(new QComboBox(this))
@@ -39,7 +39,9 @@ AddCredentialDialog::AddCredentialDialog(const QStringList &providers, QWidget *
 {
     setWindowTitle(tr("Add credential"));
     m_provider->setObjectName(QStringLiteral("providerField"));
-    m_provider->addItems(providers);
+    for (const ProviderConfig &p : providers)
+        m_provider->addItem(p.id, p.kind); // the kind decides which secrets fit
+    connect(m_provider, &QComboBox::currentIndexChanged, this, &AddCredentialDialog::check);
     m_environment->setObjectName(QStringLiteral("environmentField"));
     m_environment->addItems({QStringLiteral("test"), QStringLiteral("live")});
     m_kind->setObjectName(QStringLiteral("kindField"));
@@ -92,7 +94,8 @@ void AddCredentialDialog::check()
 {
     const Status ok = m_secret->text().isEmpty()
         ? Status(failure(ErrorClass::Input, QString()))
-        : SecretRules::check(m_secret->text(), m_environment->currentText(), m_kind->currentText());
+        : SecretRules::check(m_secret->text(), m_environment->currentText(), m_kind->currentText(),
+                             m_provider->currentData().toString());
     m_problem->setText(ok ? QString() : ok.message());
     m_ok->setEnabled(ok && m_provider->count() > 0);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "CredentialService.h"
+#include "ProviderStore.h"
 
 #include <QDialog>
 
@@ -18,7 +19,7 @@ class AddCredentialDialog : public QDialog
 {
     Q_OBJECT
 public:
-    AddCredentialDialog(const QStringList &providers, QWidget *parent = nullptr);
+    AddCredentialDialog(const QList<ProviderConfig> &providers, QWidget *parent = nullptr);
 
     CredentialService::NewCredential request() const;
     QString secret() const;

@@ -159,10 +159,7 @@ void CredentialsWorkspace::reloadKeeping(const QString &id)
 
 void CredentialsWorkspace::addCredential()
 {
-    QStringList providers;
-    if (auto all = ProviderStore(m_db).all())
-        for (const ProviderConfig &p : all.value())
-            providers << p.id;
+    const QList<ProviderConfig> providers = ProviderStore(m_db).all().value_or({});
     if (providers.isEmpty()) {
         showMessage(tr("No provider is configured yet; add one first (or run `reconsolectl demo`)."), true);
         return;
