@@ -76,8 +76,11 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     m_expiry->setObjectName(QStringLiteral("expiryReminder"));
     m_expiry->setStyleSheet(QStringLiteral("color: #8d5a00; font-weight: bold;"));
     statusBar()->addPermanentWidget(m_expiry);
-    auto *where = new QLabel(context.db->location().display(), this);
+    // Long paths are elided so the status bar keeps room for messages; the whole one is the tooltip.
+    auto *where = new QLabel(this);
     where->setObjectName(QStringLiteral("databaseLabel"));
+    where->setToolTip(context.db->location().display());
+    where->setText(where->fontMetrics().elidedText(context.db->location().display(), Qt::ElideMiddle, 320));
     statusBar()->addPermanentWidget(where);
     if (!context.sandboxUrl.isEmpty())
         statusBar()->addPermanentWidget(new QLabel(tr("Sandbox: %1").arg(context.sandboxUrl), this));
