@@ -36,10 +36,6 @@ QVariant optionalTime(qint64 ms)
     return ms ? QVariant(ms) : QVariant(QMetaType::fromType<qint64>());
 }
 
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
 } // namespace
 
 CredentialDirectory::CredentialDirectory(const Database &db)

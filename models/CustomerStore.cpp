@@ -19,10 +19,6 @@ QJsonObject recordAt(const QSqlQuery &q, int column)
                        {QStringLiteral("access"), q.value(column + 5).toString()}};
 }
 
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
 } // namespace
 
 CustomerStore::CustomerStore(const Database &db)

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QFileInfo>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QStandardPaths>
 #include <QUrl>
 
@@ -18,6 +19,11 @@ QString uniqueConnectionName(const QString &purpose)
     return QStringLiteral("reconsole-%1-%2").arg(purpose).arg(++counter);
 }
 } // namespace
+
+Error storageError(const QString &what, const QSqlQuery &query)
+{
+    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, query.lastError().text()));
+}
 
 qint64 nowMs()
 {

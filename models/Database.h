@@ -9,6 +9,8 @@
 
 #include <memory>
 
+class QSqlQuery;
+
 // Where the data lives: `sqlite:PATH`, a plain path, or `postgresql://user[:password]@host:port/db`.
 struct DatabaseLocation
 {
@@ -76,6 +78,9 @@ private:
 };
 
 qint64 nowMs();
+
+// A failed statement as a storage error: what was being done, and what the database said.
+Error storageError(const QString &what, const QSqlQuery &query);
 
 // Binds text as text: a null QString would otherwise bind as SQL NULL.
 inline QVariant sqlText(const QString &text)

@@ -7,13 +7,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-namespace {
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
-} // namespace
-
 bool DriftedRecord::hasConflict() const
 {
     for (const FieldDiff &d : fields) {

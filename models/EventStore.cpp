@@ -30,11 +30,6 @@ Event eventFrom(const QSqlQuery &q)
     return e;
 }
 
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
-
 QList<Event> collect(QSqlQuery &q)
 {
     QList<Event> list;

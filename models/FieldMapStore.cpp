@@ -10,11 +10,6 @@
 #include <QSqlQuery>
 
 namespace {
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
-
 QString compact(const FieldMap &map)
 {
     return QString::fromUtf8(QJsonDocument(map.toJson()).toJson(QJsonDocument::Compact));

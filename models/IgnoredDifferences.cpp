@@ -8,13 +8,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-namespace {
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
-} // namespace
-
 IgnoredDifferences::IgnoredDifferences(const Database &db)
     : m_db(db)
 {

@@ -14,11 +14,6 @@ const char *kColumns = "id, action, entity_type, entity_id, provider_id, payload
                        "attempts, next_attempt_at, last_error_class, last_error, claimed_by, claimed_until, "
                        "resolved_by, resolution, created_at, updated_at";
 
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
-
 Operation operationFrom(const QSqlQuery &q)
 {
     Operation op;

@@ -14,11 +14,6 @@
 namespace {
 const QString kCustomer = QStringLiteral("customer"); // the entity type external ids use
 
-Error storageError(const QString &what, const QSqlQuery &q)
-{
-    return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, q.lastError().text()));
-}
-
 // What a provider's payment status means for our operation; nullopt: not settled yet.
 std::optional<OperationState> stateForProviderStatus(const QString &status)
 {
