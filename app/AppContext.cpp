@@ -1,15 +1,15 @@
 #include "AppContext.h"
 
 #include "Await.h"
-#include "CredentialService.h"
-#include "Database.h"
-#include "HttpTransport.h"
-#include "KeychainCredentialStore.h"
-#include "OperationRunner.h"
-#include "OperationService.h"
-#include "OperationStore.h"
-#include "ProviderRegistry.h"
-#include "RecordService.h"
+#include "credentials/CredentialService.h"
+#include "store/Database.h"
+#include "transport/HttpTransport.h"
+#include "keychain/SystemKeychain.h"
+#include "operations/OperationRunner.h"
+#include "operations/OperationService.h"
+#include "operations/OperationStore.h"
+#include "providers/ProviderRegistry.h"
+#include "records/RecordService.h"
 
 #include <QSettings>
 
@@ -57,7 +57,7 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     if (url.isEmpty())
         url = fallbackPath.isEmpty() ? DatabaseLocation::defaultSqlitePath() : fallbackPath;
     std::unique_ptr<AppContext> ctx(new AppContext);
-    ctx->m_credentials = std::make_unique<KeychainCredentialStore>();
+    ctx->m_credentials = std::make_unique<SystemKeychain>();
     auto location = DatabaseLocation::parse(url);
     if (!location)
         return location.error();

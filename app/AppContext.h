@@ -1,7 +1,7 @@
 #pragma once
 
-#include "AccessPolicy.h"
-#include "Result.h"
+#include "access/AccessPolicy.h"
+#include "core/Result.h"
 
 #include <QCommandLineParser>
 #include <QNetworkAccessManager>
@@ -10,7 +10,7 @@
 
 class AccessPolicy;
 class CredentialService;
-class CredentialStore;
+class Keychain;
 class Database;
 class HttpTransport;
 class OperationRunner;
@@ -31,7 +31,7 @@ public:
 
     Database &database() { return *m_db; }
     std::shared_ptr<Database> sharedDatabase() { return m_db; }
-    CredentialStore &credentials() { return *m_credentials; }
+    Keychain &credentials() { return *m_credentials; }
     HttpTransport &transport() { return *m_transport; }
     OperationService &operations() { return *m_service; }
     CredentialService &credentialService() { return *m_credentialService; }
@@ -50,7 +50,7 @@ private:
 
     std::shared_ptr<Database> m_db;
     QNetworkAccessManager m_network;
-    std::unique_ptr<CredentialStore> m_credentials;
+    std::unique_ptr<Keychain> m_credentials;
     std::unique_ptr<HttpTransport> m_transport;
     std::unique_ptr<ProviderRegistry> m_registry;
     std::unique_ptr<OperationRunner> m_runner;

@@ -1,6 +1,6 @@
 #include "Logging.h"
 
-#include "Redactor.h"
+#include "core/Redactor.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -1,10 +1,10 @@
 // The credential service against the sandbox, with an in-memory secret store: the rules on
 // what may be saved, verify, rotation with rollback, revocation, and roles for each action.
-#include "AccessPolicy.h"
-#include "AuditLog.h"
-#include "CredentialDirectory.h"
+#include "access/AccessPolicy.h"
+#include "access/AuditLog.h"
+#include "credentials/CredentialStore.h"
 #include "SandboxFixture.h"
-#include "SecretRules.h"
+#include "credentials/SecretRules.h"
 #include "TestSupport.h"
 
 #include <QSqlQuery>
@@ -44,7 +44,7 @@ void registerFixtureCredential(const Database &db)
     c.kind = QStringLiteral("api-key");
     c.label = QStringLiteral("Fixture key");
     c.fingerprint = QStringLiteral("…4242");
-    QVERIFY(CredentialDirectory(db).insert(c));
+    QVERIFY(CredentialStore(db).insert(c));
 }
 } // namespace
 
@@ -139,7 +139,7 @@ private Q_SLOTS:
         auto bad = wait<Result<Credential>>([&](auto done) { f.credentialService->verify(QStringLiteral("cred-1"), done); });
         QVERIFY(!bad);
         QCOMPARE(bad.error().errorClass, ErrorClass::Auth);
-        const Credential after = CredentialDirectory(*scratch.db()).get(QStringLiteral("cred-1")).value();
+        const Credential after = CredentialStore(*scratch.db()).get(QStringLiteral("cred-1")).value();
         QVERIFY(after.verifyResult.contains(QLatin1String("401")));
     }
 
@@ -162,16 +162,16 @@ private Q_SLOTS:
         });
         QVERIFY(!rejected);
         QVERIFY(rejected.message().contains(QLatin1String("Nothing changed")));
-        QCOMPARE(CredentialDirectory(db).all()->size(), 1);
-        QCOMPARE(CredentialDirectory(db).providersUsing(QStringLiteral("cred-1"))->size(), 2);
+        QCOMPARE(CredentialStore(db).all()->size(), 1);
+        QCOMPARE(CredentialStore(db).providersUsing(QStringLiteral("cred-1"))->size(), 2);
 
         // Accepted: both providers move at once; the old key stays until revoked.
         auto rotated = wait<Result<Credential>>(
             [&](auto done) { f.credentialService->rotate(QStringLiteral("cred-1"), kGood, done); });
         QVERIFY2(rotated, qPrintable(rotated.message()));
-        QCOMPARE(CredentialDirectory(db).providersUsing(rotated->id)->size(), 2);
-        QVERIFY(CredentialDirectory(db).providersUsing(QStringLiteral("cred-1"))->isEmpty());
-        QCOMPARE(CredentialDirectory(db).get(QStringLiteral("cred-1"))->replacedBy, rotated->id);
+        QCOMPARE(CredentialStore(db).providersUsing(rotated->id)->size(), 2);
+        QVERIFY(CredentialStore(db).providersUsing(QStringLiteral("cred-1"))->isEmpty());
+        QCOMPARE(CredentialStore(db).get(QStringLiteral("cred-1"))->replacedBy, rotated->id);
         QCOMPARE(rotated->rotatedFrom, QStringLiteral("cred-1"));
         QVERIFY(wait<Result<QString>>([&](auto done) { f.credentials.read(QStringLiteral("cred-1"), done); }));
 
@@ -200,7 +200,7 @@ private Q_SLOTS:
             [&](auto done) { f.credentialService->revoke(QStringLiteral("cred-1"), QStringLiteral("leaked in a ticket"), done); });
         QVERIFY2(revoked, qPrintable(revoked.message()));
         QVERIFY(!wait<Result<QString>>([&](auto done) { f.credentials.read(QStringLiteral("cred-1"), done); }));
-        QVERIFY(CredentialDirectory(*scratch.db()).get(QStringLiteral("cred-1"))->isRevoked());
+        QVERIFY(CredentialStore(*scratch.db()).get(QStringLiteral("cred-1"))->isRevoked());
 
         OperationStore store(*scratch.db());
         const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("after-revoke"))).value();

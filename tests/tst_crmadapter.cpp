@@ -1,7 +1,7 @@
 // The CRM provider (HubSpot CRM v3 shapes) through the same runner as payments: upserts by
 // e-mail, and HubSpot's rate-limit headers obeyed before its 429s have to say it.
-#include "CustomerStore.h"
-#include "DriftScanner.h"
+#include "records/CustomerStore.h"
+#include "records/DriftScanner.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 

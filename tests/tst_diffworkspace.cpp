@@ -1,23 +1,23 @@
 // The Diff workspace as support staff use it (offscreen): open a record from the workbench,
 // see only what differs, accept / push / ignore per field, scan for drift and accept one field
 // in bulk; admins change who owns a field.
-#include "AuditLog.h"
-#include "CustomerStore.h"
-#include "DiffWorkspace.h"
-#include "DriftScanPanel.h"
-#include "DriftScanner.h"
-#include "EventStore.h"
-#include "FieldMapDialog.h"
-#include "FieldMapStore.h"
-#include "MainWindow.h"
-#include "OperationsModel.h"
-#include "OperationsWorkspace.h"
-#include "Prompts.h"
-#include "RecordDiffView.h"
+#include "access/AuditLog.h"
+#include "records/CustomerStore.h"
+#include "records/DiffWorkspace.h"
+#include "records/DriftScanPanel.h"
+#include "records/DriftScanner.h"
+#include "events/EventStore.h"
+#include "records/FieldMapDialog.h"
+#include "records/FieldMapStore.h"
+#include "shell/MainWindow.h"
+#include "operations/OperationsModel.h"
+#include "operations/OperationsWorkspace.h"
+#include "shell/Prompts.h"
+#include "records/RecordDiffView.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
-#include "TimelineModel.h"
-#include "TimelineWorkspace.h"
+#include "timeline/TimelineModel.h"
+#include "timeline/TimelineWorkspace.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,8 +1,8 @@
 // The real OS keychain: a Secret Service (gnome-keyring) that the test command starts on a
 // private D-Bus session with a fresh, unlocked keyring.
-#include "AuditLog.h"
-#include "CredentialDirectory.h"
-#include "KeychainCredentialStore.h"
+#include "access/AuditLog.h"
+#include "credentials/CredentialStore.h"
+#include "keychain/SystemKeychain.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 
@@ -30,7 +30,7 @@ private Q_SLOTS:
 
     void writeReadRemove()
     {
-        KeychainCredentialStore store;
+        SystemKeychain store;
         const QString id = QStringLiteral("test-%1").arg(QDateTime::currentMSecsSinceEpoch());
         const QString secret = QStringLiteral("sk_test_keychain_%1").arg(id);
 
@@ -70,7 +70,7 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
-        KeychainCredentialStore keychain;
+        SystemKeychain keychain;
         SandboxFixture f(db, 1500, AccessPolicy::allRoles(), &keychain);
         const QString first = QStringLiteral("sk_test_lifecycle_first_%1").arg(QDateTime::currentMSecsSinceEpoch());
         const QString second = QStringLiteral("sk_test_lifecycle_second_%1").arg(QDateTime::currentMSecsSinceEpoch());
@@ -101,7 +101,7 @@ private Q_SLOTS:
                                     [&](Result<Credential> r) { rejected = r; });
         QVERIFY(!wait(rejected));
         QCOMPARE(ProviderStore(db).get(p.id)->credentialId, a->id);
-        QCOMPARE(CredentialDirectory(db).all()->size(), 1);
+        QCOMPARE(CredentialStore(db).all()->size(), 1);
 
         std::optional<Result<Credential>> rotated;
         f.credentialService->rotate(a->id, second, [&](Result<Credential> r) { rotated = r; });
@@ -127,7 +127,7 @@ private Q_SLOTS:
 
     void removingWhatIsNotThereIsFine()
     {
-        KeychainCredentialStore store;
+        SystemKeychain store;
         std::optional<Status> removed;
         store.remove(QStringLiteral("never-stored"), [&](Status s) { removed = s; });
         QVERIFY(wait(removed));

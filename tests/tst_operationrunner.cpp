@@ -1,6 +1,6 @@
 // Retrying for real: the runner and service against the sandbox over loopback, on SQLite and
 // PostgreSQL. The unknown-outcome path must never charge twice.
-#include "AuditLog.h"
+#include "access/AuditLog.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 

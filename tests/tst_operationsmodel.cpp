@@ -1,8 +1,8 @@
 // The windowed operations model over a real store: paging, jumping, filtering and sorting
 // in SQL, checked against plain SQL, under QAbstractItemModelTester.
-#include "DemoData.h"
-#include "OperationStore.h"
-#include "OperationsModel.h"
+#include "sandbox/DemoData.h"
+#include "operations/OperationStore.h"
+#include "operations/OperationsModel.h"
 #include "TestSupport.h"
 
 #include <QAbstractItemModelTester>

@@ -1,4 +1,4 @@
-#include "OperationState.h"
+#include "operations/OperationState.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // The payments adapter against the sandbox over real loopback HTTP: every answer becomes the
 // right state and error class, and real Stripe objects parse.
-#include "HttpTransport.h"
-#include "PaymentsAdapter.h"
+#include "transport/HttpTransport.h"
+#include "providers/PaymentsAdapter.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 

@@ -1,6 +1,6 @@
 // Field maps and ownership: real Stripe objects and HubSpot-shaped contacts against our
 // records, each differing field with its owner and verdict.
-#include "RecordDiff.h"
+#include "records/RecordDiff.h"
 
 #include <QFile>
 #include <QJsonDocument>

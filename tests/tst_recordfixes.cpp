@@ -1,12 +1,12 @@
 // Fixing drift the way each field's owner says, end to end against the sandbox: accept the
 // provider's value, push ours as a new operation, ignore with a reason until a side changes,
 // bulk-accept from a drift scan; field maps edited by admins only; every step audited.
-#include "CustomerStore.h"
-#include "DriftScanner.h"
-#include "EventStore.h"
-#include "FieldMapStore.h"
-#include "IgnoredDifferences.h"
-#include "RecordService.h"
+#include "records/CustomerStore.h"
+#include "records/DriftScanner.h"
+#include "events/EventStore.h"
+#include "records/FieldMapStore.h"
+#include "records/IgnoreDecisionStore.h"
+#include "records/RecordService.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 
@@ -144,7 +144,7 @@ private Q_SLOTS:
         const FieldDiff phone = diffs.at(3);
         QCOMPARE(phone.field, QStringLiteral("phone"));
 
-        IgnoredDifferences ignores(db);
+        IgnoreDecisionStore ignores(db);
         QVERIFY(!ignores.ignore(QStringLiteral("contact"), QStringLiteral("CUS-1"), phone, QStringLiteral("  "), support));
         QVERIFY(ignores.ignore(QStringLiteral("contact"), QStringLiteral("CUS-1"), phone,
                                QStringLiteral("the CRM keeps the desk line; both are right"), support));
@@ -354,7 +354,7 @@ private Q_SLOTS:
         for (int i : {0, 6, 12, 18})
             QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-%1").arg(i))->value(QStringLiteral("phone")).toString(), QStringLiteral("+9"));
         // What is left to decide: CUS-24's phone and CUS-7's access.
-        const auto left = DriftFindings(db).list(kCrm, QStringLiteral("contact")).value();
+        const auto left = DriftFindingStore(db).list(kCrm, QStringLiteral("contact")).value();
         QCOMPARE(left.size(), 2);
         // Accepting access (ours) in bulk is refused per record, never forced.
         const auto access = records.acceptFound(kCrm, QStringLiteral("contact"), QStringLiteral("subscription access"), contacts);

@@ -1,4 +1,4 @@
-#include "Redactor.h"
+#include "core/Redactor.h"
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // The sandbox provider over real HTTP: Stripe's shapes, auth, test cards, idempotency,
 // pagination and every fault it can inject.
 #include "HttpClient.h"
-#include "SandboxServer.h"
+#include "sandbox/SandboxServer.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -2,7 +2,7 @@
 // writes: database files, logs, attempt bodies, exports and its own output. Real processes,
 // the real keychain, the sandbox over loopback.
 #include "CtlRunner.h"
-#include "Database.h"
+#include "store/Database.h"
 #include "TestSupport.h"
 
 #include <QDirIterator>

@@ -1,9 +1,9 @@
 // The store on SQLite and on a real PostgreSQL server: migrations, the state machine as the
 // store enforces it, the attempt journal, crash recovery and the audit chain.
-#include "AuditLog.h"
-#include "Migrator.h"
-#include "OperationStore.h"
-#include "ProviderStore.h"
+#include "access/AuditLog.h"
+#include "store/Migrator.h"
+#include "operations/OperationStore.h"
+#include "providers/ProviderStore.h"
 #include "TestSupport.h"
 
 #include <QElapsedTimer>

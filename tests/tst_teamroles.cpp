@@ -1,10 +1,10 @@
 // Team mode on a real PostgreSQL server: the three Reconsole roles as database roles whose
 // grants stop what the engine's checks stop, and an audit log nobody can rewrite.
-#include "AccessPolicy.h"
-#include "AuditLog.h"
+#include "access/AccessPolicy.h"
+#include "access/AuditLog.h"
 #include "CtlRunner.h"
-#include "OperationStore.h"
-#include "TeamRoles.h"
+#include "operations/OperationStore.h"
+#include "access/TeamRoles.h"
 #include "TestSupport.h"
 
 #include <QSqlError>

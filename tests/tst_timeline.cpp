@@ -1,16 +1,16 @@
 // Timelines and the event sync: one ordered history per entity from events, attempts and
 // people; the provider's event list paged back to a durable cursor.
-#include "ActivityMonitor.h"
-#include "AuditLog.h"
-#include "DemoData.h"
-#include "EventProcessor.h"
-#include "EventStore.h"
-#include "EventSync.h"
+#include "events/ActivityMonitor.h"
+#include "access/AuditLog.h"
+#include "sandbox/DemoData.h"
+#include "events/EventProcessor.h"
+#include "events/EventStore.h"
+#include "events/EventSync.h"
 #include "HttpClient.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
-#include "TimelineModel.h"
-#include "WebhookReceiver.h"
+#include "timeline/TimelineModel.h"
+#include "webhooks/WebhookReceiver.h"
 
 #include <QAbstractItemModelTester>
 #include <QSqlQuery>

@@ -1,7 +1,7 @@
 // The transport's policies: the token bucket that keeps us under a provider's rate limit,
 // and the backoff that spreads retries and never undercuts Retry-After.
-#include "RetryPolicy.h"
-#include "TokenBucket.h"
+#include "transport/RetryPolicy.h"
+#include "transport/TokenBucket.h"
 
 #include <QTest>
 

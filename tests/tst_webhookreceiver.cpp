@@ -1,13 +1,13 @@
 // The webhook receiver over real loopback HTTP: verification before storage, one row per
 // event however often it is delivered, order by the event's own time, the unknown outcome
 // settled by the provider's word, and nothing lost when the process dies after the answer.
-#include "CustomerStore.h"
-#include "EventStore.h"
+#include "records/CustomerStore.h"
+#include "events/EventStore.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
-#include "Timeline.h"
-#include "WebhookReceiver.h"
-#include "WebhookVerifier.h"
+#include "timeline/Timeline.h"
+#include "webhooks/WebhookReceiver.h"
+#include "webhooks/WebhookVerifier.h"
 
 #include <QCryptographicHash>
 #include <QEventLoop>

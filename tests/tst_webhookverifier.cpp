@@ -1,5 +1,5 @@
 // Webhook signatures against the public vectors of Standard Webhooks and Stripe's own cases.
-#include "WebhookVerifier.h"
+#include "webhooks/WebhookVerifier.h"
 
 #include <QTest>
 

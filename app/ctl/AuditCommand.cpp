@@ -1,9 +1,9 @@
 #include "AppContext.h"
-#include "AuditLog.h"
+#include "access/AuditLog.h"
 #include "Commands.h"
-#include "Csv.h"
-#include "Database.h"
-#include "Redactor.h"
+#include "core/Csv.h"
+#include "store/Database.h"
+#include "core/Redactor.h"
 
 #include <QDateTime>
 #include <QFile>

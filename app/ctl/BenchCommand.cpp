@@ -1,19 +1,19 @@
 #include "AppContext.h"
 #include "Commands.h"
-#include "Database.h"
-#include "DemoData.h"
-#include "OperationStore.h"
-#include "CredentialStore.h"
-#include "CustomerStore.h"
-#include "DriftScanner.h"
-#include "EventStore.h"
-#include "HttpTransport.h"
-#include "ProviderRegistry.h"
-#include "ProviderStore.h"
-#include "SandboxServer.h"
-#include "OperationsModel.h"
-#include "WebhookReceiver.h"
-#include "WebhookVerifier.h"
+#include "store/Database.h"
+#include "sandbox/DemoData.h"
+#include "operations/OperationStore.h"
+#include "keychain/Keychain.h"
+#include "records/CustomerStore.h"
+#include "records/DriftScanner.h"
+#include "events/EventStore.h"
+#include "transport/HttpTransport.h"
+#include "providers/ProviderRegistry.h"
+#include "providers/ProviderStore.h"
+#include "sandbox/SandboxServer.h"
+#include "operations/OperationsModel.h"
+#include "webhooks/WebhookReceiver.h"
+#include "webhooks/WebhookVerifier.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -343,7 +343,7 @@ Result<double> timedDriftScan(int records, int perInterval, int intervalMs, int 
     sandbox.crm().setRateLimit(perInterval, intervalMs, perSecond);
     QNetworkAccessManager network;
     HttpTransport transport(&network);
-    MemoryCredentialStore credentials;
+    MemoryKeychain credentials;
     credentials.write(crm.credentialId, QStringLiteral("pat-na1-bench"), [](Status) {});
     ProviderRegistry registry(*db.value(), transport, credentials);
     DriftScanner scanner(*db.value(), registry);

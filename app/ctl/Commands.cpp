@@ -1,6 +1,6 @@
 #include "Commands.h"
 
-#include "Redactor.h"
+#include "core/Redactor.h"
 
 #include <QCoreApplication>
 #include <QSocketNotifier>

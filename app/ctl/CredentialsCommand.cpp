@@ -1,12 +1,12 @@
 #include "AppContext.h"
-#include "AuditLog.h"
+#include "access/AuditLog.h"
 #include "Await.h"
 #include "Commands.h"
-#include "CredentialDirectory.h"
-#include "CredentialService.h"
-#include "Database.h"
-#include "KeychainCredentialStore.h"
-#include "TeamRoles.h"
+#include "credentials/CredentialStore.h"
+#include "credentials/CredentialService.h"
+#include "store/Database.h"
+#include "keychain/SystemKeychain.h"
+#include "access/TeamRoles.h"
 
 #include <QDateTime>
 #include <QEventLoop>
@@ -60,7 +60,7 @@ int list(const QStringList &args)
     auto ctx = AppContext::open(parser);
     if (!ctx)
         return fail(ctx.message());
-    CredentialDirectory directory(ctx.value()->database());
+    CredentialStore directory(ctx.value()->database());
     auto all = directory.all();
     if (!all)
         return fail(all.message());
@@ -341,7 +341,7 @@ int database(const QStringList &args)
         return fail(QStringLiteral("Leave the password out of the URL (it ends up in shell history); it is read from "
                                    "standard input."),
                     2);
-    KeychainCredentialStore keychain;
+    SystemKeychain keychain;
     if (parser.isSet(QStringLiteral("forget"))) {
         const Status removed = await<Status>([&](auto done) { keychain.remove(location->keychainId(), done); });
         if (!removed)

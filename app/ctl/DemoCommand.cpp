@@ -1,8 +1,8 @@
 #include "AppContext.h"
 #include "Await.h"
 #include "Commands.h"
-#include "Database.h"
-#include "DemoSetup.h"
+#include "store/Database.h"
+#include "sandbox/DemoSetup.h"
 
 #include <QCoreApplication>
 #include <QEventLoop>

@@ -1,8 +1,8 @@
 #include "AppContext.h"
 #include "Await.h"
 #include "Commands.h"
-#include "DriftScanner.h"
-#include "RecordService.h"
+#include "records/DriftScanner.h"
+#include "records/RecordService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
-#include "Agent.h"
+#include "agent/Agent.h"
 #include "AppContext.h"
 #include "Commands.h"
-#include "Database.h"
-#include "EventStore.h"
-#include "OperationStore.h"
-#include "Timeline.h"
+#include "store/Database.h"
+#include "events/EventStore.h"
+#include "operations/OperationStore.h"
+#include "timeline/Timeline.h"
 
 #include <QDateTime>
 #include <QEventLoop>

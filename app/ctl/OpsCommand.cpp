@@ -1,8 +1,8 @@
 #include "AppContext.h"
 #include "Commands.h"
-#include "Database.h"
-#include "OperationService.h"
-#include "OperationsQuery.h"
+#include "store/Database.h"
+#include "operations/OperationService.h"
+#include "operations/OperationsQuery.h"
 
 #include <QDateTime>
 #include <QEventLoop>

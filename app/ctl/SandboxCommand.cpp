@@ -1,5 +1,5 @@
 #include "Commands.h"
-#include "SandboxServer.h"
+#include "sandbox/SandboxServer.h"
 
 #include <QCoreApplication>
 

@@ -1,17 +1,17 @@
 #pragma once
 
-#include "AccessPolicy.h"
-#include "CredentialService.h"
-#include "CredentialStore.h"
-#include "Database.h"
-#include "HttpTransport.h"
-#include "OperationRunner.h"
-#include "OperationService.h"
-#include "OperationStore.h"
-#include "ProviderRegistry.h"
-#include "ProviderStore.h"
-#include "RecordService.h"
-#include "SandboxServer.h"
+#include "access/AccessPolicy.h"
+#include "credentials/CredentialService.h"
+#include "keychain/Keychain.h"
+#include "store/Database.h"
+#include "transport/HttpTransport.h"
+#include "operations/OperationRunner.h"
+#include "operations/OperationService.h"
+#include "operations/OperationStore.h"
+#include "providers/ProviderRegistry.h"
+#include "providers/ProviderStore.h"
+#include "records/RecordService.h"
+#include "sandbox/SandboxServer.h"
 
 #include <QNetworkAccessManager>
 
@@ -24,7 +24,7 @@ struct SandboxFixture
     static constexpr auto kKey = "sk_test_fixture_0000000000004242";
 
     SandboxFixture(const Database &db, int timeoutMs = 1500, QSet<Role> roles = AccessPolicy::allRoles(),
-                   CredentialStore *secrets = nullptr)
+                   Keychain *secrets = nullptr)
         : transport(&network)
         , access(roles, QStringLiteral("tester"))
         , store(secrets ? secrets : &credentials)
@@ -70,9 +70,9 @@ struct SandboxFixture
     SandboxServer sandbox;
     QNetworkAccessManager network;
     HttpTransport transport;
-    MemoryCredentialStore credentials;
+    MemoryKeychain credentials;
     AccessPolicy access;
-    CredentialStore *store;
+    Keychain *store;
     std::unique_ptr<ProviderRegistry> registry;
     std::unique_ptr<OperationRunner> runner;
     std::unique_ptr<OperationService> service;

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "credentials/Credential.h"
+#include "core/Result.h"
+
+#include <QObject>
+
+#include <functional>
+
+class AccessPolicy;
+class Keychain;
+class Database;
+class ProviderRegistry;
+
+// Everything an admin does to credentials: add, verify, rotate, revoke, reveal. Secrets go
+// to and come from the keychain only; the database keeps metadata and the audit log keeps
+// every step, never the secret. The console and reconsolectl both come through here.
+class CredentialService : public QObject
+{
+    Q_OBJECT
+public:
+    template <typename T>
+    using Callback = std::function<void(T)>;
+
+    struct NewCredential
+    {
+        QString providerId;
+        QString environment = QStringLiteral("test");
+        QString kind = QStringLiteral("api-key");
+        QString label;
+        QString scopes;
+        qint64 expiresAt = 0;
+    };
+
+    CredentialService(const Database &db, Keychain &store, ProviderRegistry &providers,
+                      const AccessPolicy &access, QObject *parent = nullptr);
+
+    void add(const NewCredential &request, const QString &secret, Callback<Result<Credential>> done);
+    // Stores the result either way; an error when the provider refused the key.
+    void verify(const QString &id, Callback<Result<Credential>> done);
+    // New secret → verified → every user switched in one transaction; the old one stays until
+    // revoked. Any failure rolls back and leaves the old credential in use.
+    void rotate(const QString &id, const QString &newSecret, Callback<Result<Credential>> done);
+    void revoke(const QString &id, const QString &reason, Callback<Status> done);
+    void reveal(const QString &id, Callback<Result<QString>> done);
+
+private:
+    // The credential `action` may act on: the role allows it and it is not revoked.
+    Result<Credential> usable(const QString &id, const QString &action) const;
+    void verifySecret(const Credential &credential, const QString &secret, Callback<Result<QString>> done);
+    void audit(const QString &action, const QString &target, const QString &reason, const QString &before = {},
+               const QString &after = {});
+
+    const Database &m_db;
+    Keychain &m_store;
+    ProviderRegistry &m_providers;
+    const AccessPolicy &m_access;
+};

@@ -1,0 +1,84 @@
+#include "operations/OperationService.h"
+
+#include "access/AccessPolicy.h"
+#include "access/AuditLog.h"
+#include "store/Database.h"
+#include "operations/OperationRunner.h"
+#include "operations/OperationStore.h"
+
+#include <memory>
+
+OperationService::OperationService(const Database &db, OperationRunner &runner, const AccessPolicy &access,
+                                   QObject *parent)
+    : QObject(parent)
+    , m_db(db)
+    , m_runner(runner)
+    , m_access(access)
+{
+}
+
+void OperationService::retry(const QList<qint64> &ids, Each each, std::function<void()> finished)
+{
+    if (ids.isEmpty()) {
+        finished();
+        return;
+    }
+    auto remaining = std::make_shared<int>(static_cast<int>(ids.size()));
+    for (qint64 id : ids) {
+        Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("operation.retry"),
+                                          QStringLiteral("operation:%1").arg(id));
+        if (!allowed) {
+            each(id, allowed.error());
+            if (--*remaining == 0)
+                finished();
+            continue;
+        }
+        m_runner.run(id, m_access.actor(), [id, each, finished, remaining](Result<Operation> result) {
+            each(id, result);
+            if (--*remaining == 0)
+                finished();
+        });
+    }
+}
+
+Status OperationService::resolve(qint64 id, const QString &reason)
+{
+    return close(id, OperationState::Resolved, reason, QStringLiteral("operation.resolve"));
+}
+
+Status OperationService::cancel(qint64 id, const QString &reason)
+{
+    return close(id, OperationState::Cancelled, reason, QStringLiteral("operation.cancel"));
+}
+
+Status OperationService::close(qint64 id, OperationState to, const QString &reason, const QString &action)
+{
+    const QString &actor = m_access.actor();
+    Status allowed = m_access.require(Permission::HandleOperations, m_db, action, QStringLiteral("operation:%1").arg(id));
+    if (!allowed)
+        return allowed;
+    if (reason.trimmed().isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Give a reason: the audit log records why, for whoever looks "
+                                                         "at this operation next."));
+    OperationStore store(m_db);
+    auto op = store.get(id);
+    if (!op)
+        return op.error();
+    AuditEntry e;
+    e.actor = actor;
+    e.action = action;
+    e.target = QStringLiteral("operation:%1").arg(id);
+    e.reason = reason.trimmed();
+    e.before = OperationStates::name(op->state);
+    e.after = OperationStates::name(to);
+    if (!OperationStates::canTransition(op->state, to)) {
+        e.action += QStringLiteral(".refused");
+        e.after = e.before;
+        AuditLog(m_db).append(e);
+        return failure(ErrorClass::State, OperationStates::refusal(op->state, to));
+    }
+    OperationUpdate u;
+    u.resolvedBy = actor;
+    u.resolution = reason.trimmed();
+    return store.transition(id, op->state, to, u, e);
+}

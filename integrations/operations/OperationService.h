@@ -1,0 +1,38 @@
+#pragma once
+
+#include "operations/Operation.h"
+#include "core/Result.h"
+
+#include <QList>
+#include <QObject>
+
+#include <functional>
+
+class AccessPolicy;
+class Database;
+class OperationRunner;
+
+// What a person can do to operations — retry, resolve, cancel — each audited with who, when,
+// why and the states before and after. The console and reconsolectl both come through here.
+class OperationService : public QObject
+{
+    Q_OBJECT
+public:
+    using Each = std::function<void(qint64 id, const Result<Operation> &result)>;
+
+    // Acts as, and within the roles of, whoever `access` names.
+    OperationService(const Database &db, OperationRunner &runner, const AccessPolicy &access, QObject *parent = nullptr);
+
+    // Retries each operation; `each` reports every one, `finished` once all are done.
+    void retry(const QList<qint64> &ids, Each each, std::function<void()> finished);
+    Status resolve(qint64 id, const QString &reason);
+    Status cancel(qint64 id, const QString &reason);
+    const AccessPolicy &access() const { return m_access; }
+
+private:
+    Status close(qint64 id, OperationState to, const QString &reason, const QString &action);
+
+    const Database &m_db;
+    OperationRunner &m_runner;
+    const AccessPolicy &m_access;
+};

@@ -1,0 +1,375 @@
+#include "providers/PaymentsAdapter.h"
+
+#include "transport/HttpTransport.h"
+#include "core/Redactor.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+namespace {
+QByteArray formEncode(const QList<QPair<QString, QString>> &fields)
+{
+    QByteArray out;
+    for (const auto &[key, value] : fields) {
+        if (!out.isEmpty())
+            out += '&';
+        out += QUrl::toPercentEncoding(key, "[]") + '=' + QUrl::toPercentEncoding(value);
+    }
+    return out;
+}
+
+QString jsonText(const QJsonValue &v)
+{
+    return v.isDouble() ? QString::number(v.toInteger()) : v.toString();
+}
+
+// A PaymentIntent's own status as an operation state.
+LookupOutcome fromPaymentIntent(const QJsonObject &pi)
+{
+    LookupOutcome l;
+    l.found = true;
+    l.externalId = pi.value(QStringLiteral("id")).toString();
+    const QString status = pi.value(QStringLiteral("status")).toString();
+    if (status == QLatin1String("succeeded")) {
+        l.state = OperationState::Succeeded;
+        l.message = QStringLiteral("The provider had already made this charge (%1).").arg(l.externalId);
+    } else if (status == QLatin1String("requires_payment_method") || status == QLatin1String("canceled")) {
+        const QJsonObject err = pi.value(QStringLiteral("last_payment_error")).toObject();
+        l.state = OperationState::FailedPermanent;
+        l.message = PaymentsAdapter::declineMessage(err.value(QStringLiteral("decline_code")).toString(),
+                                                    err.value(QStringLiteral("message")).toString());
+    } else {
+        l.state = OperationState::UnknownOutcome;
+        l.message = QStringLiteral("The provider is still processing %1 (%2); check again later.").arg(l.externalId, status);
+    }
+    return l;
+}
+} // namespace
+
+PaymentsAdapter::Call PaymentsAdapter::callFor(const Operation &op) const
+{
+    const QJsonObject &p = op.payload;
+    QList<QPair<QString, QString>> fields;
+    Call call{"POST", {}, {}};
+    if (op.action == QLatin1String("update_payment")) {
+        // Corrects fields we own on an existing object ("push our value" from a record diff).
+        // Its metadata keeps the key of the operation that created it: that is how it is found.
+        call.path = QStringLiteral("/v1/payment_intents/") + p.value(QStringLiteral("payment_intent")).toString();
+        const QJsonObject changes = p.value(QStringLiteral("fields")).toObject();
+        for (auto it = changes.begin(); it != changes.end(); ++it) {
+            QStringList parts = it.key().split(QLatin1Char('.'));
+            QString key = parts.takeFirst();
+            for (const QString &part : parts)
+                key += QLatin1Char('[') + part + QLatin1Char(']'); // metadata.x → metadata[x]
+            fields << qMakePair(key, jsonText(it.value()));
+        }
+        call.body = formEncode(fields);
+        return call;
+    }
+    if (op.action == QLatin1String("refund")) {
+        call.path = QStringLiteral("/v1/refunds");
+        fields << qMakePair(QStringLiteral("payment_intent"), p.value(QStringLiteral("payment_intent")).toString());
+        if (p.contains(QStringLiteral("amount")))
+            fields << qMakePair(QStringLiteral("amount"), jsonText(p.value(QStringLiteral("amount"))));
+    } else {
+        call.path = QStringLiteral("/v1/payment_intents");
+        fields << qMakePair(QStringLiteral("amount"), jsonText(p.value(QStringLiteral("amount"))))
+               << qMakePair(QStringLiteral("currency"), p.value(QStringLiteral("currency")).toString())
+               << qMakePair(QStringLiteral("payment_method"), p.value(QStringLiteral("payment_method")).toString())
+               << qMakePair(QStringLiteral("confirm"), QStringLiteral("true"));
+        if (p.contains(QStringLiteral("description")))
+            fields << qMakePair(QStringLiteral("description"), p.value(QStringLiteral("description")).toString());
+    }
+    // Metadata lets us find the object again when the answer is lost.
+    fields << qMakePair(QStringLiteral("metadata[reconsole_key]"), op.idempotencyKey)
+           << qMakePair(QStringLiteral("metadata[entity]"), op.entityType + QLatin1Char(':') + op.entityId);
+    call.body = formEncode(fields);
+    return call;
+}
+
+QString PaymentsAdapter::describeRequest(const Operation &op) const
+{
+    const Call call = callFor(op);
+    return Redactor::redact(QStringLiteral("%1 %2\nIdempotency-Key: %3\n\n%4")
+                                .arg(QString::fromLatin1(call.method), call.path, op.idempotencyKey,
+                                     QString::fromUtf8(call.body)));
+}
+
+QString PaymentsAdapter::declineMessage(const QString &declineCode, const QString &providerMessage)
+{
+    static const QHash<QString, QString> reasons{
+        {QStringLiteral("insufficient_funds"), QStringLiteral("insufficient funds")},
+        {QStringLiteral("lost_card"), QStringLiteral("card reported lost")},
+        {QStringLiteral("stolen_card"), QStringLiteral("card reported stolen")},
+        {QStringLiteral("expired_card"), QStringLiteral("card expired")},
+        {QStringLiteral("incorrect_cvc"), QStringLiteral("incorrect CVC")},
+        {QStringLiteral("generic_decline"), QStringLiteral("generic_decline")},
+    };
+    const QString reason = reasons.value(declineCode, declineCode.isEmpty() ? providerMessage : declineCode);
+    return QStringLiteral("Card declined (%1): retrying will not help; contact the customer.").arg(reason);
+}
+
+ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
+{
+    ProviderOutcome o;
+    o.httpStatus = r.status;
+    o.latencyMs = r.latencyMs;
+    o.retryAfterSeconds = r.retryAfterSeconds;
+    o.response = Redactor::redact(QString::fromUtf8(r.body.left(4000)));
+
+    if (r.transportError != ErrorClass::None) {
+        o.errorClass = r.transportError;
+        if (r.mayHaveArrived) {
+            o.state = OperationState::UnknownOutcome;
+            o.message = QStringLiteral("No answer from the provider (%1) after the request was sent: it may have "
+                                       "acted. Retry asks the provider first, then resends with the same key.")
+                            .arg(r.transportMessage);
+        } else {
+            o.state = OperationState::RetryScheduled;
+            o.message = QStringLiteral("The provider could not be reached (%1): nothing was sent; safe to retry.")
+                            .arg(r.transportMessage);
+        }
+        return o;
+    }
+
+    QJsonParseError parseError;
+    const QJsonObject json = QJsonDocument::fromJson(r.body, &parseError).object();
+    const bool parsed = parseError.error == QJsonParseError::NoError;
+    const QJsonObject error = json.value(QStringLiteral("error")).toObject();
+    const QString type = error.value(QStringLiteral("type")).toString();
+    const QString providerMessage = Redactor::redact(error.value(QStringLiteral("message")).toString());
+
+    if (r.status >= 200 && r.status < 300) {
+        if (!parsed || json.value(QStringLiteral("id")).toString().isEmpty()) {
+            o.state = OperationState::UnknownOutcome;
+            o.errorClass = ErrorClass::Server;
+            o.message = QStringLiteral("The provider answered %1 with a body Reconsole cannot read: it may have acted. "
+                                       "Retry asks the provider first.")
+                            .arg(r.status);
+            return o;
+        }
+        const QString status = json.value(QStringLiteral("status")).toString();
+        o.externalId = json.value(QStringLiteral("id")).toString();
+        if (status == QLatin1String("succeeded") || status == QLatin1String("pending")) {
+            o.state = OperationState::Succeeded;
+            o.message = QStringLiteral("Done (%1).").arg(o.externalId);
+        } else {
+            o.state = OperationState::NeedsAttention;
+            o.errorClass = ErrorClass::Client;
+            o.message = QStringLiteral("The provider left %1 in status '%2'; it needs a person.").arg(o.externalId, status);
+        }
+        return o;
+    }
+    if (r.status == 429) {
+        o.state = OperationState::RetryScheduled;
+        o.errorClass = ErrorClass::RateLimited;
+        o.message = QStringLiteral("Rate limited by the provider%1: safe to retry.")
+                        .arg(r.retryAfterSeconds >= 0 ? QStringLiteral(" (Retry-After %1 s)").arg(r.retryAfterSeconds)
+                                                      : QString());
+        return o;
+    }
+    if (r.status >= 500) {
+        o.state = OperationState::RetryScheduled;
+        o.errorClass = ErrorClass::Server;
+        o.message = QStringLiteral("Provider error (%1%2): safe to retry with the same idempotency key.")
+                        .arg(r.status)
+                        .arg(providerMessage.isEmpty() ? QString() : QStringLiteral(", ") + providerMessage);
+        return o;
+    }
+    if (r.status == 401 || r.status == 403) {
+        o.state = OperationState::NeedsAttention;
+        o.errorClass = ErrorClass::Auth;
+        o.message = QStringLiteral("The provider rejected the credential (%1): %2 Check or rotate it in the Credentials "
+                                   "workspace, then retry.")
+                        .arg(r.status)
+                        .arg(providerMessage);
+        return o;
+    }
+    if (type == QLatin1String("idempotency_error")) {
+        o.state = OperationState::NeedsAttention;
+        o.errorClass = ErrorClass::Conflict;
+        o.message = QStringLiteral("The provider saw this idempotency key with other parameters: the operation's payload "
+                                   "changed after it was first sent. Check it, then resolve.");
+        return o;
+    }
+    o.state = OperationState::FailedPermanent;
+    o.errorClass = ErrorClass::Client;
+    if (type == QLatin1String("card_error"))
+        o.message = declineMessage(error.value(QStringLiteral("decline_code")).toString(), providerMessage);
+    else
+        o.message = QStringLiteral("The provider refused the request (%1): %2 Retrying will not help; correct the "
+                                   "operation or resolve it.")
+                        .arg(r.status)
+                        .arg(providerMessage.isEmpty() ? QStringLiteral("no reason given.") : providerMessage);
+    return o;
+}
+
+void PaymentsAdapter::execute(const Operation &op, Callback<ProviderOutcome> done)
+{
+    const Call call = callFor(op);
+    HttpRequest req = authorized(call.method, call.path, call.body);
+    req.headers.append(qMakePair(QByteArray("Idempotency-Key"), op.idempotencyKey.toUtf8()));
+    req.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/x-www-form-urlencoded")));
+    const bool update = op.action == QLatin1String("update_payment");
+    m_transport.send(req, [done, update](const HttpResponse &r) {
+        ProviderOutcome o = classify(r);
+        if (update && r.status == 200) {
+            // The object's own status (maybe a decline long ago) is not this update's outcome.
+            o.state = OperationState::Succeeded;
+            o.errorClass = ErrorClass::None;
+            o.message = QStringLiteral("%1 updated.").arg(o.externalId);
+        }
+        done(o);
+    });
+}
+
+void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
+{
+    if (op.action == QLatin1String("update_payment")) {
+        done(LookupOutcome{}); // an update sent again with its idempotency key changes nothing twice
+        return;
+    }
+    const bool refund = op.action == QLatin1String("refund");
+    HttpRequest req = authorized("GET", refund ? QStringLiteral("/v1/refunds") : QStringLiteral("/v1/payment_intents/search"));
+    QUrlQuery query;
+    if (refund) {
+        query.addQueryItem(QStringLiteral("payment_intent"), op.payload.value(QStringLiteral("payment_intent")).toString());
+        query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
+    } else {
+        query.addQueryItem(QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
+    }
+    req.url.setQuery(query);
+    const QString key = op.idempotencyKey;
+    m_transport.send(req, [done, refund, key](const HttpResponse &r) {
+        if (r.transportError != ErrorClass::None || r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass,
+                         QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
+                                        "resent; try again later.")
+                             .arg(o.message)));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
+        if (parseError.error != QJsonParseError::NoError) {
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer to the lookup is not JSON; nothing "
+                                                            "was resent. Try again later.")));
+            return;
+        }
+        for (const QJsonValue &item : list.value(QStringLiteral("data")).toArray()) {
+            const QJsonObject obj = item.toObject();
+            if (obj.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString() != key)
+                continue;
+            if (!refund) {
+                done(fromPaymentIntent(obj));
+                return;
+            }
+            LookupOutcome l;
+            l.found = true;
+            l.externalId = obj.value(QStringLiteral("id")).toString();
+            const QString status = obj.value(QStringLiteral("status")).toString();
+            l.state = status == QLatin1String("failed") ? OperationState::FailedPermanent : OperationState::Succeeded;
+            l.message = QStringLiteral("The provider already has this refund (%1, %2).").arg(l.externalId, status);
+            done(l);
+            return;
+        }
+        done(LookupOutcome{}); // not found: safe to send, with the same key
+    });
+}
+
+void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)
+{
+    // GET /v1/balance: Stripe's cheapest authenticated read, with no side effects.
+    HttpRequest req = authorized("GET", QStringLiteral("/v1/balance"));
+    req.headers = {{"Authorization", "Bearer " + secret.toUtf8()}}; // the key under test, not the loaded one
+    m_transport.send(req, [done](const HttpResponse &r) {
+        if (r.status == 200) {
+            done(QStringLiteral("ok"));
+            return;
+        }
+        const ProviderOutcome o = classify(r);
+        done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+    });
+}
+
+void PaymentsAdapter::getList(const QString &path, const QString &startingAfter, int limit,
+                              std::function<void(Result<QJsonObject>)> done)
+{
+    HttpRequest req = authorized("GET", path);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("limit"), QString::number(qBound(1, limit, 100)));
+    if (!startingAfter.isEmpty())
+        query.addQueryItem(QStringLiteral("starting_after"), startingAfter);
+    req.url.setQuery(query);
+    m_transport.send(req, [done](const HttpResponse &r) {
+        if (r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
+        if (parseError.error != QJsonParseError::NoError)
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's list is not JSON; try again later.")));
+        else
+            done(list);
+    });
+}
+
+void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done)
+{
+    getList(QStringLiteral("/v1/events"), startingAfter, limit, [done](Result<QJsonObject> list) {
+        if (!list) {
+            done(list.error());
+            return;
+        }
+        EventPage page;
+        for (const QJsonValue &v : list->value(QStringLiteral("data")).toArray())
+            page.events << v.toObject();
+        page.hasMore = list->value(QStringLiteral("has_more")).toBool();
+        done(page);
+    });
+}
+
+void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done)
+{
+    const QString collection = externalId.startsWith(QLatin1String("re_")) ? QStringLiteral("refunds")
+                                                                           : QStringLiteral("payment_intents");
+    const HttpRequest req = authorized(
+        "GET", QStringLiteral("/v1/%1/%2").arg(collection, QString::fromLatin1(QUrl::toPercentEncoding(externalId))));
+    m_transport.send(req, [done, externalId](const HttpResponse &r) {
+        if (r.status == 404) {
+            done(failure(ErrorClass::Client, QStringLiteral("The provider has no object %1.").arg(externalId)));
+            return;
+        }
+        if (r.status != 200) {
+            const ProviderOutcome o = classify(r);
+            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonObject object = QJsonDocument::fromJson(r.body, &parseError).object();
+        if (parseError.error != QJsonParseError::NoError)
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer is not JSON; try again later.")));
+        else
+            done(object);
+    });
+}
+
+void PaymentsAdapter::listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done)
+{
+    getList(QStringLiteral("/v1/payment_intents"), after, limit, [done](Result<QJsonObject> list) {
+        if (!list) {
+            done(list.error());
+            return;
+        }
+        RecordPage page;
+        for (const QJsonValue &v : list->value(QStringLiteral("data")).toArray())
+            page.records << v.toObject();
+        if (list->value(QStringLiteral("has_more")).toBool() && !page.records.isEmpty())
+            page.nextAfter = page.records.last().value(QStringLiteral("id")).toString();
+        done(page);
+    });
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "providers/ProviderAdapter.h"
+#include "core/Result.h"
+
+#include <QHash>
+
+#include <memory>
+
+class Keychain;
+class Database;
+class HttpTransport;
+
+// Builds the adapter for a provider from its current stored configuration, refusing one whose
+// credential was revoked. Adapters are cheap; rate-limit buckets live on in the transport.
+class ProviderRegistry
+{
+public:
+    ProviderRegistry(const Database &db, HttpTransport &transport, Keychain &credentials);
+
+    Result<std::shared_ptr<ProviderAdapter>> adapterFor(const QString &providerId);
+
+private:
+    const Database &m_db;
+    HttpTransport &m_transport;
+    Keychain &m_credentials;
+};

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "records/FieldMapStore.h"
+#include "operations/OperationRunner.h"
+#include "records/OurRecords.h"
+#include "records/RecordDiff.h"
+#include "core/Result.h"
+
+#include <QObject>
+
+#include <functional>
+
+class AccessPolicy;
+class Database;
+class ProviderRegistry;
+
+// A record as each system sees it: ours, the provider's live object, the last webhook's copy.
+struct RecordComparison
+{
+    OurRecord ours;
+    QJsonObject provider;
+    qint64 fetchedAt = 0;    // when the provider's copy was fetched, epoch ms
+    QJsonObject lastWebhook; // empty when no webhook carried the object
+    FieldMap map;
+    QList<FieldDiff> fields; // every mapped field; standing "ignore" decisions marked
+
+    const FieldDiff *field(const QString &name) const;
+    int differing() const; // fields that still ask for a decision
+};
+
+// Compares one record across systems and fixes a field the way its owner says: accept the
+// provider's value into ours (audited before → after), push ours to the provider (a new
+// operation with a fresh idempotency key, retried like any other), or ignore the difference
+// with a reason. Conflicts are settled only by a person choosing a side. Console and
+// reconsolectl both come through here; every action is checked against the signed-in roles.
+class RecordService : public QObject
+{
+    Q_OBJECT
+public:
+    RecordService(const Database &db, ProviderRegistry &providers, OperationRunner &runner, const AccessPolicy &access,
+                  QObject *parent = nullptr);
+
+    // `id`: any id the record goes by (see OurRecords::find). Fetches the provider's copy now.
+    void compare(const QString &entityType, const QString &id, const QString &providerId,
+                 std::function<void(Result<RecordComparison>)> done);
+
+    Status accept(const RecordComparison &comparison, const QString &field, const QString &reason = {});
+    // `done` once the first attempt is over; a failed attempt leaves the operation in the
+    // workbench to be retried. A conflict needs `reason` (so does accepting one).
+    void push(const RecordComparison &comparison, const QString &field, OperationRunner::Done done,
+              const QString &reason = {});
+    Status ignore(const RecordComparison &comparison, const QString &field, const QString &reason);
+    // Accepts the provider's value of `field` for each listed drift finding where ours is wrong
+    // by the rules; conflicts and anything else are skipped and counted, never overwritten.
+    struct BulkResult
+    {
+        int accepted = 0;
+        int skipped = 0;
+        QStringList problems;
+    };
+    BulkResult acceptFound(const QString &providerId, const QString &entityType, const QString &field,
+                           const QStringList &externalIds, const QString &reason = {});
+
+    const AccessPolicy &access() const { return m_access; }
+
+private:
+    Status acceptValue(const OurRecord &record, const FieldMap &map, const FieldDiff &diff, const QString &reason);
+    void forgetFinding(const RecordComparison &comparison, const QString &field);
+
+    const Database &m_db;
+    ProviderRegistry &m_providers;
+    OperationRunner &m_runner;
+    const AccessPolicy &m_access;
+};

@@ -1,0 +1,319 @@
+#include "sandbox/DemoSetup.h"
+
+#include "credentials/CredentialStore.h"
+#include "keychain/Keychain.h"
+#include "records/CustomerStore.h"
+#include "events/EventStore.h"
+#include "sandbox/SandboxServer.h"
+#include "store/Database.h"
+#include "sandbox/DemoData.h"
+#include "operations/OperationStore.h"
+#include "providers/PaymentsAdapter.h"
+#include "providers/ProviderStore.h"
+#include "core/Redactor.h"
+
+#include <QRandomGenerator>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <memory>
+
+namespace {
+// A demo credential's row: a fingerprint of the secret, never the secret (that is the keychain's).
+Credential demoCredential(const QString &id, const QString &providerId, const QString &kind, const QString &label,
+                          const QString &secret)
+{
+    Credential c;
+    c.id = id;
+    c.providerId = providerId;
+    c.environment = QStringLiteral("test");
+    c.kind = kind;
+    c.label = label;
+    c.fingerprint = Redactor::fingerprint(secret);
+    return c;
+}
+} // namespace
+
+DemoSetup::DemoSetup(const Database &db, Keychain &credentials, HttpTransport &transport)
+    : m_db(db)
+    , m_credentials(credentials)
+    , m_transport(transport)
+{
+}
+
+void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<void(Status)> done)
+{
+    ProviderConfig provider;
+    provider.id = QString::fromLatin1(DemoData::kProviderId);
+    provider.kind = QStringLiteral("payments");
+    provider.displayName = QStringLiteral("Payments sandbox (Stripe API v1)");
+    provider.baseUrl = sandboxUrl;
+    provider.credentialId = QString::fromLatin1(DemoData::kCredentialId);
+    provider.ratePerSecond = 25;
+    provider.burst = 25;
+    provider.timeoutMs = 5000;
+    if (auto existing = ProviderStore(m_db).get(provider.id); existing && !existing->credentialId.isEmpty())
+        provider.credentialId = existing->credentialId; // keep a rotated key; only the sandbox moved
+    Status stored = ProviderStore(m_db).upsert(provider);
+    if (!stored) {
+        done(stored);
+        return;
+    }
+    auto count = OperationStore(m_db).count();
+    if (!count) {
+        done(count.error());
+        return;
+    }
+    if (count.value() == 0) {
+        Status seeded = DemoData().seed(m_db, operations);
+        if (!seeded) {
+            done(seeded);
+            return;
+        }
+    }
+    if (CustomerStore(m_db).count().value_or(1) == 0) {
+        Status stories = DemoData().seedRecords(m_db);
+        if (!stories) {
+            done(stories);
+            return;
+        }
+    }
+    if (provider.credentialId == QLatin1String(DemoData::kCredentialId) && !CredentialStore(m_db).get(provider.credentialId)) {
+        Credential c = demoCredential(provider.credentialId, provider.id, QStringLiteral("api-key"),
+                                      QStringLiteral("Sandbox test key (demo)"), QString::fromLatin1(kTestKey));
+        c.scopes = QStringLiteral("payment_intents refunds");
+        c.expiresAt = nowMs() + qint64(10) * 86400000; // so the expiry reminder has something to show
+        Status inserted = CredentialStore(m_db).insert(c);
+        if (!inserted) {
+            done(inserted);
+            return;
+        }
+    }
+    auto next = [this, done, sandboxUrl](Status s) {
+        if (!s) {
+            done(s);
+            return;
+        }
+        ensureWebhookSecret(QString::fromLatin1(kWebhookCredentialId), QString::fromLatin1(DemoData::kProviderId),
+                            QStringLiteral("Sandbox webhook signing secret (demo)"), [this, done, sandboxUrl](Status webhook) {
+            if (!webhook)
+                done(webhook);
+            else
+                ensureCrm(sandboxUrl, done);
+        });
+    };
+    m_credentials.read(provider.credentialId, [this, provider, done = next](Result<QString> secret) {
+        if (secret) {
+            done(success());
+            return;
+        }
+        if (provider.credentialId != QLatin1String(DemoData::kCredentialId)) {
+            done(secret.error()); // a rotated key is gone: say so, never put the demo key in its place
+            return;
+        }
+        m_credentials.write(provider.credentialId, QString::fromLatin1(kTestKey), [this, done](Status written) {
+            if (!written)
+                done(failure(ErrorClass::Keychain,
+                             QStringLiteral("The demo data is ready, but the sandbox key could not be stored: %1")
+                                 .arg(written.message())));
+            else
+                done(success());
+        });
+    });
+}
+
+void DemoSetup::ensureWebhookSecret(const QString &id, const QString &providerId, const QString &label,
+                                    std::function<void(Status)> done)
+{
+    // The signing secret the in-process sandbox and receiver share, kept like any other secret.
+    if (!CredentialStore(m_db).get(id)) {
+        const QString secret = QStringLiteral("whsec_") + QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 36).toBase64());
+        const Credential c = demoCredential(id, providerId, QStringLiteral("webhook-secret"), label, secret);
+        m_credentials.write(id, secret, [this, c, done](Status written) {
+            if (!written) {
+                done(written);
+                return;
+            }
+            done(CredentialStore(m_db).insert(c));
+        });
+        return;
+    }
+    done(success());
+}
+
+void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)> done)
+{
+    ProviderConfig crm;
+    crm.id = QString::fromLatin1(DemoData::kCrmProviderId);
+    crm.kind = QStringLiteral("crm");
+    crm.displayName = QStringLiteral("CRM sandbox (HubSpot CRM v3)");
+    crm.baseUrl = sandboxUrl;
+    crm.credentialId = QString::fromLatin1(DemoData::kCrmCredentialId);
+    crm.ratePerSecond = 10; // HubSpot's secondly limit; the transport also reads its headers
+    crm.burst = 10;
+    crm.timeoutMs = 5000;
+    if (auto existing = ProviderStore(m_db).get(crm.id); existing && !existing->credentialId.isEmpty())
+        crm.credentialId = existing->credentialId;
+    Status stored = ProviderStore(m_db).upsert(crm);
+    if (!stored) {
+        done(stored);
+        return;
+    }
+    if (!CredentialStore(m_db).get(crm.credentialId)) {
+        Credential c = demoCredential(crm.credentialId, crm.id, QStringLiteral("private-app-token"),
+                                      QStringLiteral("CRM sandbox private app token (demo)"), QString::fromLatin1(kCrmToken));
+        c.scopes = QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write");
+        Status inserted = CredentialStore(m_db).insert(c);
+        if (!inserted) {
+            done(inserted);
+            return;
+        }
+    }
+    const QString id = crm.credentialId;
+    auto next = [this, done, crm](Status token) {
+        if (!token)
+            done(token);
+        else
+            ensureWebhookSecret(QString::fromLatin1(kCrmWebhookCredentialId), crm.id,
+                                QStringLiteral("CRM sandbox app client secret, signs its webhooks (demo)"), done);
+    };
+    m_credentials.read(id, [this, id, next](Result<QString> secret) {
+        if (secret || id != QLatin1String(DemoData::kCrmCredentialId))
+            next(secret ? success() : Status(secret.error()));
+        else
+            m_credentials.write(id, QString::fromLatin1(kCrmToken), next);
+    });
+}
+
+Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
+{
+    // The payments provider's copy of every charge we made, some changed behind our back.
+    QSqlQuery q(m_db.connection());
+    if (!q.exec(QStringLiteral("SELECT id, entity_type, entity_id, external_id, payload, idempotency_key, created_at, state "
+                               "FROM operations WHERE action = 'capture_payment' AND external_id LIKE 'pi_demo%' ORDER BY id")))
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot read the demo's payments: %1").arg(q.lastError().text()));
+    while (q.next()) {
+        const QJsonObject payload = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
+        const int index = q.value(5).toString().section(QLatin1Char('-'), -1).toInt();
+        const QString entity = q.value(2).toString();
+        QString description = QStringLiteral("Order %1").arg(entity);
+        qint64 amount = payload.value(QStringLiteral("amount")).toInteger();
+        if (index % 97 == 3)
+            description += QStringLiteral(" (edited in the dashboard)"); // ours to own: push it back
+        if (index % 151 == 5)
+            amount += 100; // the provider's to own: accept it
+        if (DemoData::describedOnBothSides(index))
+            description = DemoData::conflictingDescription(entity, false);
+        sandbox.importPaymentIntent(QJsonObject{
+            {QStringLiteral("id"), q.value(3).toString()},
+            {QStringLiteral("object"), QStringLiteral("payment_intent")},
+            {QStringLiteral("amount"), amount},
+            {QStringLiteral("amount_received"), amount},
+            {QStringLiteral("currency"), payload.value(QStringLiteral("currency"))},
+            {QStringLiteral("created"), q.value(6).toLongLong() / 1000},
+            {QStringLiteral("description"), description},
+            {QStringLiteral("livemode"), false},
+            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("reconsole_key"), q.value(5).toString()},
+                                                     {QStringLiteral("entity"), q.value(1).toString() + QLatin1Char(':') + entity}}},
+            {QStringLiteral("payment_method"), payload.value(QStringLiteral("payment_method"))},
+            {QStringLiteral("status"), QStringLiteral("succeeded")}});
+    }
+
+    // The CRM's contacts for our customers, in the same order every run (so the same ids).
+    CustomerStore customers(m_db);
+    const QString crm = QString::fromLatin1(DemoData::kCrmProviderId);
+    Transaction tx(m_db.connection());
+    const QList<QJsonObject> people = DemoData::customers();
+    for (int i = 0; i < people.size(); ++i) {
+        const QJsonObject &c = people.at(i);
+        QJsonObject props{{QStringLiteral("email"), c.value(QStringLiteral("email"))},
+                          {QStringLiteral("firstname"), c.value(QStringLiteral("first_name"))},
+                          {QStringLiteral("lastname"), c.value(QStringLiteral("last_name"))},
+                          {QStringLiteral("phone"), c.value(QStringLiteral("phone"))},
+                          {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
+        if (i % 9 == 2)
+            props.insert(QStringLiteral("phone"), QStringLiteral("+49 170 %1").arg(4400000 + i)); // updated by sales
+        if (i % 31 == 7)
+            props.insert(QStringLiteral("lastname"), c.value(QStringLiteral("last_name")).toString() + QStringLiteral("-Lindgren"));
+        const bool conflict = i % 53 == 11;
+        if (conflict)
+            props.insert(QStringLiteral("phone"), QStringLiteral("+49 151 %1").arg(7700000 + i));
+        const QString contactId = sandbox.crm().addContact(props);
+        const QString customerId = c.value(QStringLiteral("id")).toString();
+        Status linked = customers.linkExternal(QStringLiteral("customer"), customerId, crm, contactId);
+        if (!linked)
+            return linked;
+        if (conflict) {
+            // The last webhook had a third number: both sides changed it since.
+            Event heard;
+            heard.source = crm;
+            heard.externalId = QString::number(900000 + i);
+            heard.type = QStringLiteral("contact.propertyChange");
+            heard.entityType = QStringLiteral("customer");
+            heard.entityId = customerId;
+            heard.occurredAt = heard.receivedAt = heard.processedAt = nowMs() - 86400000;
+            heard.channel = QStringLiteral("webhook");
+            heard.note = QStringLiteral("phone changed in the CRM");
+            // In HubSpot's shape, as the receiver stores what the CRM sends.
+            heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
+                {QStringLiteral("eventId"), 900000 + i},
+                {QStringLiteral("subscriptionType"), heard.type},
+                {QStringLiteral("occurredAt"), heard.occurredAt},
+                {QStringLiteral("objectId"), contactId.toLongLong()},
+                {QStringLiteral("propertyName"), QStringLiteral("phone")},
+                {QStringLiteral("propertyValue"), QStringLiteral("+49 40 %1").arg(3330000 + i)}, // the number before
+                {QStringLiteral("changeSource"), QStringLiteral("CRM")}}).toJson(QJsonDocument::Compact));
+            auto inserted = EventStore(m_db).insertIfNew(heard);
+            if (!inserted)
+                return inserted.error();
+        }
+    }
+    for (int i = 1; i <= 5; ++i) // leads the CRM has and we do not
+        sandbox.crm().addContact({{QStringLiteral("email"), QStringLiteral("lead%1@prospect.example.org").arg(i)},
+                                  {QStringLiteral("firstname"), QStringLiteral("Lead")},
+                                  {QStringLiteral("lastname"), QString::number(i)}});
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot link the demo's contacts."));
+    return success();
+}
+
+void DemoSetup::simulateLostAnswers(std::function<void(Status)> done)
+{
+    auto provider = ProviderStore(m_db).get(QString::fromLatin1(DemoData::kProviderId));
+    if (!provider) {
+        done(provider.error());
+        return;
+    }
+    // Every other unknown outcome did reach the provider: retrying must find it, not charge twice.
+    QSqlQuery q(m_db.connection());
+    q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'unknown_outcome' AND action = 'capture_payment' "
+                          "AND id % 2 = 0"));
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    if (ids.isEmpty()) {
+        done(success());
+        return;
+    }
+    auto adapter = std::make_shared<PaymentsAdapter>(provider.value(), m_transport, m_credentials);
+    adapter->prepare([this, adapter, ids, done](Status prepared) {
+        if (!prepared) {
+            done(prepared);
+            return;
+        }
+        auto remaining = std::make_shared<int>(static_cast<int>(ids.size()));
+        for (qint64 id : ids) {
+            auto op = OperationStore(m_db).get(id);
+            if (!op) {
+                if (--*remaining == 0)
+                    done(success());
+                continue;
+            }
+            adapter->execute(op.value(), [adapter, remaining, done](const ProviderOutcome &) {
+                if (--*remaining == 0)
+                    done(success());
+            });
+        }
+    });
+}

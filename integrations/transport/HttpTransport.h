@@ -1,0 +1,64 @@
+#pragma once
+
+#include "core/Result.h"
+#include "transport/TokenBucket.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QUrl>
+
+#include <functional>
+#include <map>
+
+class QNetworkAccessManager;
+
+struct HttpRequest
+{
+    QByteArray method = "GET";
+    QUrl url;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    int timeoutMs = 10000;
+    QString bucket; // the provider whose rate limit applies
+};
+
+struct HttpResponse
+{
+    int status = 0; // 0 when no answer came
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; // names lower-cased
+    ErrorClass transportError = ErrorClass::None;
+    QString transportMessage;
+    bool mayHaveArrived = false; // the request may have reached the provider although no answer came
+    qint64 latencyMs = 0;
+    int retryAfterSeconds = -1;
+
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+};
+
+// The one way Reconsole speaks HTTP: one injected QNetworkAccessManager, a timeout per
+// request, a token bucket per provider and latency measured. Policy (what to retry) lives
+// with the caller; this class only reports what happened, classified.
+class HttpTransport : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const HttpResponse &)>;
+
+    explicit HttpTransport(QNetworkAccessManager *network, QObject *parent = nullptr);
+
+    void setRateLimit(const QString &bucket, double ratePerSecond, int burst);
+    // Sets the limit unless the bucket already has this rate (keeps its tokens across calls).
+    void ensureRateLimit(const QString &bucket, double ratePerSecond, int burst);
+    void send(const HttpRequest &request, Callback done);
+
+private:
+    void dispatch(const HttpRequest &request, Callback done);
+    void honourAdvertisedBudget(const QString &bucket, const HttpResponse &response);
+
+    QNetworkAccessManager *m_network;
+    std::map<QString, TokenBucket> m_buckets;
+};

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "access/AuditLog.h"
+#include "operations/Operation.h"
+#include "core/Result.h"
+
+#include <QList>
+#include <QStringList>
+
+#include <optional>
+
+class Database;
+
+// What a transition changes besides the state; unset fields keep their value.
+struct OperationUpdate
+{
+    std::optional<QString> externalId;
+    std::optional<ErrorClass> lastErrorClass;
+    std::optional<QString> lastError;
+    std::optional<qint64> nextAttemptAt;
+    std::optional<QString> claimedBy; // empty string releases the claim
+    std::optional<qint64> claimedUntil;
+    std::optional<QString> resolvedBy;
+    std::optional<QString> resolution;
+    bool countAttempt = false;
+};
+
+// Operations and their attempts in the store. Every state change goes through transition(),
+// which refuses illegal edges and lost races (the row moved on since it was read).
+class OperationStore
+{
+public:
+    explicit OperationStore(const Database &db);
+
+    Result<qint64> insert(Operation operation);
+    // One transaction for the lot; used by the demo seeder and the benchmark.
+    Status insertMany(const QList<Operation> &operations);
+    Result<Operation> get(qint64 id) const;
+    Result<qint64> count() const;
+
+    Status transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update = {},
+                      const std::optional<AuditEntry> &audit = std::nullopt);
+
+    // The operations that created these provider objects, oldest first.
+    Result<QList<Operation>> byExternalIds(const QString &providerId, const QStringList &externalIds) const;
+    // Corrects what we recorded (payload, external id) without touching the state, with `audit`
+    // in the same transaction; refused if the row changed since `expected` was read.
+    Status amend(const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit);
+
+    // Write-ahead journal: the attempt row exists before the request leaves.
+    Result<qint64> beginAttempt(qint64 operationId, int number, const QString &redactedRequest, qint64 startedAt = 0);
+    Status finishAttempt(const Attempt &attempt);
+    Result<QList<Attempt>> attempts(qint64 operationId) const;
+
+    // Operations left in `sending` by a process that died mid-request become unknown_outcome:
+    // the request may have reached the provider, so it must be asked before anything is resent.
+    Result<int> recoverInterrupted(qint64 now);
+    Result<QList<qint64>> dueForRetry(qint64 now, int limit) const;
+    // Claims up to `limit` operations due for retry for `claimant` until `claimedUntil`, in
+    // one statement: agents sharing a database each get their own, and on PostgreSQL none
+    // waits for rows another holds (FOR UPDATE SKIP LOCKED).
+    Result<QList<qint64>> claimDueForRetry(qint64 now, int limit, const QString &claimant, qint64 claimedUntil);
+    Result<QStringList> distinctValues(const QString &column) const;
+
+private:
+    const Database &m_db;
+};

@@ -1,0 +1,141 @@
+#include "operations/OperationsQuery.h"
+
+#include "store/SqlDialect.h"
+
+#include <QSqlQuery>
+
+namespace {
+const char *kRowColumns = "id, action, entity_type, entity_id, provider_id, state, attempts, last_error_class, "
+                          "last_error, external_id, created_at";
+}
+
+OperationsQuery::OperationsQuery(const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect)
+    : m_sort(sort)
+{
+    QStringList clauses;
+    QStringList unindexed;
+    if (!filter.states.isEmpty()) {
+        QStringList marks;
+        for (OperationState s : filter.states) {
+            marks << QStringLiteral("?");
+            m_values << OperationStates::name(s);
+        }
+        clauses << QStringLiteral("state IN (%1)").arg(marks.join(QStringLiteral(", ")));
+        unindexed << QStringLiteral("%1 IN (%2)").arg(dialect.unindexed(QStringLiteral("state")), marks.join(QStringLiteral(", ")));
+    }
+    if (!filter.providerId.isEmpty()) {
+        clauses << QStringLiteral("provider_id = ?");
+        unindexed << dialect.unindexed(QStringLiteral("provider_id")) + QStringLiteral(" = ?");
+        m_values << filter.providerId;
+    }
+    if (!filter.action.isEmpty()) {
+        clauses << QStringLiteral("action = ?");
+        unindexed << dialect.unindexed(QStringLiteral("action")) + QStringLiteral(" = ?");
+        m_values << filter.action;
+    }
+    if (!filter.text.trimmed().isEmpty()) {
+        const QString like = dialect.caseInsensitiveLike();
+        clauses << QStringLiteral("(entity_id %1 ? OR external_id %1 ? OR last_error %1 ?)").arg(like);
+        unindexed << clauses.last();
+        QString pattern = filter.text.trimmed();
+        pattern.replace(QLatin1Char('%'), QString()).replace(QLatin1Char('_'), QString());
+        pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+        m_values << pattern << pattern << pattern;
+    }
+    m_where = clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));
+    m_whereUnindexed = unindexed.isEmpty() ? QString() : QStringLiteral(" WHERE ") + unindexed.join(QStringLiteral(" AND "));
+}
+
+bool OperationsQuery::sortIndexIsCheaper(qint64 matches, qint64 total)
+{
+    // Walking the sort index visits about pageSize * total / matches rows for a page; the
+    // filter's index hands over `matches` rows to sort, each several times dearer than a visit.
+    return matches * matches > 64 * total;
+}
+
+QString OperationsQuery::sortColumnSql(OperationsColumn column)
+{
+    switch (column) {
+    case OperationsColumn::Action:
+        return QStringLiteral("action");
+    case OperationsColumn::Entity:
+        return QStringLiteral("entity_id");
+    case OperationsColumn::Provider:
+        return QStringLiteral("provider_id");
+    case OperationsColumn::State:
+        return QStringLiteral("state");
+    case OperationsColumn::Attempts:
+        return QStringLiteral("attempts");
+    case OperationsColumn::LastError:
+        return QStringLiteral("last_error");
+    case OperationsColumn::ExternalId:
+        return QStringLiteral("external_id");
+    case OperationsColumn::Age:
+    case OperationsColumn::Count:
+        break;
+    }
+    return QStringLiteral("created_at");
+}
+
+bool OperationsQuery::descending() const
+{
+    // Age grows as created_at shrinks, so its ascending order is created_at descending.
+    const bool ascending = m_sort.order == Qt::AscendingOrder;
+    return m_sort.column == OperationsColumn::Age ? ascending : !ascending;
+}
+
+QString OperationsQuery::countSql() const
+{
+    return QStringLiteral("SELECT COUNT(*) FROM operations") + m_where;
+}
+
+QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
+{
+    const QString col = sortColumnSql(m_sort.column);
+    const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QString where = this->where();
+    if (fromKey) {
+        const QString op = descending() ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
+                                        : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
+        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
+            + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, op);
+    }
+    return QStringLiteral("SELECT %1, %2 FROM operations%3 ORDER BY %2 %4, id %4 LIMIT %5")
+        .arg(QLatin1String(kRowColumns), col, where, dir)
+        .arg(limit);
+}
+
+QString OperationsQuery::anchorsSql(int stride, int span, bool fromKey) const
+{
+    const QString col = sortColumnSql(m_sort.column);
+    const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QString where = this->where();
+    if (fromKey)
+        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
+            + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, descending() ? QStringLiteral("<=") : QStringLiteral(">="));
+    // One row past the span, so the chunk also yields where the next one starts.
+    return QStringLiteral("SELECT k, id FROM (SELECT k, id, ROW_NUMBER() OVER (ORDER BY k %1, id %1) AS rn FROM "
+                          "(SELECT %2 AS k, id FROM operations%3 ORDER BY %2 %1, id %1 LIMIT %4) span) numbered "
+                          "WHERE (rn - 1) - ((rn - 1) / %5) * %5 = 0 ORDER BY rn")
+        .arg(dir, col, where)
+        .arg(span + 1)
+        .arg(stride);
+}
+
+OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)
+{
+    OperationRow r;
+    r.id = q.value(0).toLongLong();
+    r.action = q.value(1).toString();
+    r.entityType = q.value(2).toString();
+    r.entityId = q.value(3).toString();
+    r.providerId = q.value(4).toString();
+    OperationStates::fromName(q.value(5).toString(), &r.state);
+    r.attempts = q.value(6).toInt();
+    r.lastErrorClass = q.value(7).toString();
+    r.lastError = q.value(8).toString();
+    r.externalId = q.value(9).toString();
+    r.createdAt = q.value(10).toLongLong();
+    r.key = RowKey{q.value(11), r.id};
+    return r;
+}

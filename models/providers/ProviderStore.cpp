@@ -1,0 +1,73 @@
+#include "providers/ProviderStore.h"
+
+#include "store/Database.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace {
+const char *kSelect = "SELECT id, kind, display_name, base_url, credential_id, rate_per_second, burst, timeout_ms "
+                      "FROM providers";
+
+ProviderConfig providerFrom(const QSqlQuery &q)
+{
+    ProviderConfig p;
+    p.id = q.value(0).toString();
+    p.kind = q.value(1).toString();
+    p.displayName = q.value(2).toString();
+    p.baseUrl = q.value(3).toString();
+    p.credentialId = q.value(4).toString();
+    p.ratePerSecond = q.value(5).toDouble();
+    p.burst = q.value(6).toInt();
+    p.timeoutMs = q.value(7).toInt();
+    return p;
+}
+} // namespace
+
+ProviderStore::ProviderStore(const Database &db)
+    : m_db(db)
+{
+}
+
+Status ProviderStore::upsert(const ProviderConfig &p)
+{
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("DELETE FROM providers WHERE id = ?"));
+    q.addBindValue(p.id);
+    if (!q.exec())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot update provider %1: %2").arg(p.id, q.lastError().text()));
+    q.prepare(QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
+                             "burst, timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &v : {sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl),
+                              sqlText(p.credentialId), QVariant(p.ratePerSecond), QVariant(p.burst),
+                              QVariant(p.timeoutMs)})
+        q.addBindValue(v);
+    if (!q.exec() || !tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot store provider %1: %2").arg(p.id, q.lastError().text()));
+    return success();
+}
+
+Result<ProviderConfig> ProviderStore::get(const QString &id) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QLatin1String(kSelect) + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot read provider %1: %2").arg(id, q.lastError().text()));
+    if (!q.next())
+        return failure(ErrorClass::Input,
+                       QStringLiteral("No provider '%1' is configured; add it or run `reconsolectl demo`.").arg(id));
+    return providerFrom(q);
+}
+
+Result<QList<ProviderConfig>> ProviderStore::all() const
+{
+    QSqlQuery q(m_db.connection());
+    if (!q.exec(QLatin1String(kSelect) + QStringLiteral(" ORDER BY id")))
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot list providers: %1").arg(q.lastError().text()));
+    QList<ProviderConfig> list;
+    while (q.next())
+        list << providerFrom(q);
+    return list;
+}

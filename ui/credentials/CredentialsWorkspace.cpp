@@ -1,0 +1,292 @@
+#include "credentials/CredentialsWorkspace.h"
+
+#include "access/AccessPolicy.h"
+#include "credentials/AddCredentialDialog.h"
+#include "credentials/CredentialService.h"
+#include "credentials/CredentialsModel.h"
+#include "shell/MessageBanner.h"
+#include "shell/Prompts.h"
+#include "providers/ProviderStore.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStyledItemDelegate>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+constexpr int kClipboardSeconds = 30;
+
+// Expiring credentials in amber, revoked ones greyed out.
+class CredentialDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(CredentialsModel::RevokedRole).toBool()) {
+            option->palette.setColor(QPalette::Text, QColor(0x9e, 0x9e, 0x9e));
+        } else if (index.data(CredentialsModel::ExpiringRole).toBool()) {
+            option->palette.setColor(QPalette::Text, QColor(0x8d, 0x5a, 0x00));
+            option->font.setBold(index.column() == CredentialsModel::Expires || index.column() == CredentialsModel::Status);
+        }
+    }
+};
+} // namespace
+
+CredentialsWorkspace::CredentialsWorkspace(const Database &db, CredentialService &service, const AccessPolicy &access,
+                                           QWidget *parent)
+    : QWidget(parent)
+    , m_db(db)
+    , m_service(service)
+    , m_access(access)
+    , m_model(new CredentialsModel(db, this))
+    , m_table(new QTableView(this))
+    , m_message(new MessageBanner(this))
+    , m_warnDays(new QSpinBox(this))
+    , m_add(new QPushButton(tr("Add…"), this))
+    , m_verify(new QPushButton(tr("Verify"), this))
+    , m_rotate(new QPushButton(tr("Rotate…"), this))
+    , m_revoke(new QPushButton(tr("Revoke…"), this))
+    , m_reveal(new QPushButton(tr("Reveal…"), this))
+    , m_copy(new QPushButton(tr("Copy…"), this))
+{
+    setObjectName(QStringLiteral("credentialsWorkspace"));
+    m_table->setObjectName(QStringLiteral("credentialsTable"));
+    m_table->setModel(m_model);
+    m_table->setItemDelegate(new CredentialDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_message->setObjectName(QStringLiteral("credentialMessage"));
+
+    const QList<QPair<QPushButton *, const char *>> buttons{{m_add, "addCredentialButton"}, {m_verify, "verifyButton"},
+                                                           {m_rotate, "rotateButton"},      {m_revoke, "revokeButton"},
+                                                           {m_reveal, "revealButton"},      {m_copy, "copyButton"}};
+    auto *actions = new QHBoxLayout;
+    for (const auto &[button, name] : buttons) {
+        button->setObjectName(QLatin1String(name));
+        actions->addWidget(button);
+    }
+    actions->addStretch();
+    m_warnDays->setObjectName(QStringLiteral("expiryWarningDays"));
+    m_warnDays->setRange(1, 365);
+    m_warnDays->setSuffix(tr(" days"));
+    m_warnDays->setValue(QSettings().value(QStringLiteral("credentials/expiryWarningDays"), 14).toInt());
+    m_model->setExpiryWarningDays(m_warnDays->value());
+    actions->addWidget(new QLabel(tr("Warn before expiry:"), this));
+    actions->addWidget(m_warnDays);
+
+    auto *intro = new QLabel(tr("Secrets live in the OS keychain only. This table shows what the database knows: "
+                                "metadata, the last four characters, and who uses each key."),
+                             this);
+    intro->setWordWrap(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(m_message);
+    layout->addWidget(m_table, 1);
+    layout->addLayout(actions);
+
+    m_verify->setToolTip(tr("One cheap authenticated call to the provider with this key."));
+    m_rotate->setToolTip(tr("Enter the new key: it is verified, then every user switches to it at once. The old key "
+                            "stays until you revoke it."));
+    m_copy->setToolTip(tr("Copies the secret; the clipboard is cleared after %1 s.").arg(kClipboardSeconds));
+    connect(m_add, &QPushButton::clicked, this, &CredentialsWorkspace::addCredential);
+    connect(m_verify, &QPushButton::clicked, this, &CredentialsWorkspace::verifySelected);
+    connect(m_rotate, &QPushButton::clicked, this, &CredentialsWorkspace::rotateSelected);
+    connect(m_revoke, &QPushButton::clicked, this, &CredentialsWorkspace::revokeSelected);
+    connect(m_reveal, &QPushButton::clicked, this, &CredentialsWorkspace::revealSelected);
+    connect(m_copy, &QPushButton::clicked, this, &CredentialsWorkspace::copySelected);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CredentialsWorkspace::updateActions);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &CredentialsWorkspace::updateActions);
+    connect(m_warnDays, &QSpinBox::valueChanged, this, [this](int days) {
+        QSettings().setValue(QStringLiteral("credentials/expiryWarningDays"), days);
+        m_model->setExpiryWarningDays(days);
+        Q_EMIT expiringChanged(m_model->expiringCount(), days);
+    });
+    m_table->resizeColumnsToContents();
+    updateActions();
+}
+
+QString CredentialsWorkspace::selectedId() const
+{
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.first().data(CredentialsModel::CredentialIdRole).toString();
+}
+
+void CredentialsWorkspace::updateActions()
+{
+    const bool admin = m_access.allows(Permission::ManageCredentials);
+    const int row = m_model->rowOf(selectedId());
+    const bool live = row >= 0 && !m_model->credentialAt(row).isRevoked();
+    m_add->setEnabled(admin);
+    for (QPushButton *b : {m_verify, m_rotate, m_revoke, m_reveal, m_copy})
+        b->setEnabled(admin && live);
+    if (!admin)
+        m_add->setToolTip(tr("Only admins manage credentials; you are signed in as %1.").arg(m_access.describe()));
+    Q_EMIT expiringChanged(m_model->expiringCount(), m_model->expiryWarningDays());
+}
+
+void CredentialsWorkspace::showMessage(const QString &text, bool error)
+{
+    m_message->showMessage(text, error);
+    Q_EMIT message(text);
+}
+
+void CredentialsWorkspace::reloadKeeping(const QString &id)
+{
+    m_model->reload();
+    m_table->resizeColumnsToContents();
+    const int row = m_model->rowOf(id);
+    if (row >= 0)
+        m_table->selectRow(row);
+}
+
+void CredentialsWorkspace::addCredential()
+{
+    const QList<ProviderConfig> providers = ProviderStore(m_db).all().value_or({});
+    if (providers.isEmpty()) {
+        showMessage(tr("No provider is configured yet; add one first (or run `reconsolectl demo`)."), true);
+        return;
+    }
+    AddCredentialDialog dialog(providers, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.add(dialog.request(), dialog.secret(), [self](Result<Credential> added) {
+        if (!self)
+            return;
+        if (!added) {
+            self->showMessage(added.message(), true);
+            return;
+        }
+        self->reloadKeeping(added->id);
+        self->showMessage(tr("Added %1 (%2) to the keychain. Verify it to check it against the provider.")
+                              .arg(added->label, added->fingerprint),
+                          false);
+    });
+}
+
+void CredentialsWorkspace::verifySelected()
+{
+    const QString id = selectedId();
+    if (id.isEmpty())
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.verify(id, [self, id](Result<Credential> verified) {
+        if (!self)
+            return;
+        self->reloadKeeping(id);
+        self->showMessage(verified ? tr("The provider accepted %1.").arg(verified->label)
+                                   : tr("Verification failed: %1").arg(verified.message()),
+                          !verified);
+    });
+}
+
+void CredentialsWorkspace::rotateSelected()
+{
+    const QString id = selectedId();
+    if (id.isEmpty())
+        return;
+    const QString secret = Prompts::secret(this, tr("Rotate %1").arg(id),
+                                           tr("Paste the new key. It is verified with the provider first; only then "
+                                              "does everything that uses %1 switch to it. The old key stays in the "
+                                              "keychain until you revoke it.")
+                                               .arg(id));
+    if (secret.isEmpty())
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.rotate(id, secret, [self, id](Result<Credential> rotated) {
+        if (!self)
+            return;
+        self->reloadKeeping(rotated ? rotated->id : id);
+        self->showMessage(rotated ? tr("Rotated: everything now uses %1 (%2). Revoke %3 once nothing needs it.")
+                                        .arg(rotated->id, rotated->fingerprint, id)
+                                  : rotated.message(),
+                          !rotated);
+    });
+}
+
+void CredentialsWorkspace::revokeSelected()
+{
+    const QString id = selectedId();
+    if (id.isEmpty())
+        return;
+    const QString reason = Prompts::reason(this, tr("Revoke %1").arg(id),
+                                           tr("Revoking deletes the key from the keychain. Operations that still need "
+                                              "it will stop with “credential revoked”. Why?"));
+    if (reason.isEmpty())
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.revoke(id, reason, [self, id](Status revoked) {
+        if (!self)
+            return;
+        self->reloadKeeping(id);
+        self->showMessage(revoked ? tr("%1 revoked and removed from the keychain.").arg(id) : revoked.message(), !revoked);
+    });
+}
+
+void CredentialsWorkspace::revealSelected()
+{
+    const QString id = selectedId();
+    if (id.isEmpty()
+        || !Prompts::confirm(this, tr("Reveal secret"),
+                             tr("Show the secret of %1 on screen? The audit log records that you looked.").arg(id)))
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.reveal(id, [self, id](Result<QString> secret) {
+        if (!self)
+            return;
+        if (!secret) {
+            self->showMessage(secret.message(), true);
+            return;
+        }
+        QMessageBox box(QMessageBox::Information, tr("Secret of %1").arg(id), secret.value(), QMessageBox::Close, self);
+        box.setTextInteractionFlags(Qt::TextSelectableByMouse);
+        box.exec();
+    });
+}
+
+void CredentialsWorkspace::copySelected()
+{
+    const QString id = selectedId();
+    if (id.isEmpty()
+        || !Prompts::confirm(this, tr("Copy secret"),
+                             tr("Copy the secret of %1 to the clipboard? It is cleared after %2 s.")
+                                 .arg(id)
+                                 .arg(kClipboardSeconds)))
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.reveal(id, [self](Result<QString> secret) {
+        if (!self)
+            return;
+        if (!secret) {
+            self->showMessage(secret.message(), true);
+            return;
+        }
+        QClipboard *clipboard = QApplication::clipboard();
+        clipboard->setText(secret.value());
+        const QString copied = secret.value();
+        // Cleared only if it still holds our secret: never wipe what the user copied since.
+        QTimer::singleShot(kClipboardSeconds * 1000, clipboard, [clipboard, copied] {
+            if (clipboard->text() == copied)
+                clipboard->clear();
+        });
+        self->showMessage(tr("Copied; the clipboard will be cleared in %1 s.").arg(kClipboardSeconds), false);
+    });
+}
