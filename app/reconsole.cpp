@@ -2,6 +2,8 @@
 #include "agent/Agent.h"
 #include "AppContext.h"
 #include "Await.h"
+#include "credentials/CredentialsModel.h"
+#include "events/ActivityMonitor.h"
 #include "keychain/Keychain.h"
 #include "store/Database.h"
 #include "sandbox/DemoSetup.h"
@@ -14,6 +16,7 @@
 #include "operations/OperationsWorkspace.h"
 #include "records/RecordDiffView.h"
 #include "sandbox/SandboxServer.h"
+#include "timeline/TimelineModel.h"
 #include "timeline/TimelineWorkspace.h"
 
 #include <QApplication>
@@ -139,11 +142,18 @@ int main(int argc, char *argv[])
         sandbox.setWebhooks(hooksFor(DemoData::kProviderId, DemoSetup::kWebhookCredentialId));
         sandbox.setCrmWebhooks(hooksFor(DemoData::kCrmProviderId, DemoSetup::kCrmWebhookCredentialId));
         DemoSetup setup(context.database(), context.credentials(), context.transport());
-        await<Status>([&](auto done) { setup.simulateLostAnswers(done); });
+        if (Status lost = await<Status>([&](auto done) { setup.simulateLostAnswers(done); }); !lost)
+            qWarning("The demo's lost answers were not simulated: %s", qPrintable(lost.message()));
     }
 
-    MainWindow window({context.sharedDatabase(), &context.operations(), &context.credentialService(), &context.access(),
-                       &context.providers(), &context.records(), demo ? sandbox.baseUrl() : QString()});
+    // The read models the workspaces show, over this database; the window itself reaches none.
+    OperationsModel operationsModel(context.sharedDatabase());
+    TimelineModel timelineModel(context.database());
+    CredentialsModel credentialsModel(context.database());
+    ActivityMonitor activity(context.database());
+    MainWindow window({context.database().location().display(), &context.operations(), &context.credentialService(),
+                       &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
+                       &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString()});
     window.show();
     if (!agentProblem.isEmpty())
         window.statusBar()->showMessage(agentProblem);

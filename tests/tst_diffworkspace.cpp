@@ -14,6 +14,7 @@
 #include "operations/OperationsWorkspace.h"
 #include "shell/Prompts.h"
 #include "records/RecordDiffView.h"
+#include "ConsoleParts.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 #include "timeline/TimelineModel.h"
@@ -51,8 +52,8 @@ QString addCustomer(const Database &db, SandboxFixture &f, int i, bool phoneDrif
     const QString email = QStringLiteral("c%1@example.com").arg(i);
     const QString contact = f.sandbox.crm().addContact(crm(email, phoneDrift ? QStringLiteral("+9") : QStringLiteral("+1")));
     const QString id = QStringLiteral("CUS-%1").arg(i);
-    CustomerStore(db).upsert(id, ours(email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic")));
-    CustomerStore(db).linkExternal(QStringLiteral("customer"), id, QStringLiteral("crm-sandbox"), contact);
+    EXPECT_OK(CustomerStore(db).upsert(id, ours(email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic"))));
+    EXPECT_OK(CustomerStore(db).linkExternal(QStringLiteral("customer"), id, QStringLiteral("crm-sandbox"), contact));
     return contact;
 }
 
@@ -87,8 +88,8 @@ private Q_SLOTS:
         upsert.state = OperationState::RetryScheduled;
         const qint64 upsertId = OperationStore(db).insert(upsert).value();
 
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
-                           f.records.get(), f.sandbox.baseUrl()});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
         window.show();
         OperationsModel *model = window.operationsWorkspace()->model();
         QTRY_VERIFY(model->isReady());
@@ -176,8 +177,8 @@ private Q_SLOTS:
         std::optional<Result<Operation>> ran;
         f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
         QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
-                           f.records.get(), f.sandbox.baseUrl()});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
         window.show();
         window.showWorkspace(QStringLiteral("Timeline"));
         TimelineWorkspace *timeline = window.timelineWorkspace();
@@ -215,8 +216,8 @@ private Q_SLOTS:
         heard.payload = QStringLiteral(R"({"eventId":4242,"subscriptionType":"contact.propertyChange","objectId":%1,)"
                                        R"("propertyName":"phone","propertyValue":"+9"})").arg(contact);
         QVERIFY(EventStore(db).insertIfNew(heard));
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
-                           f.records.get(), f.sandbox.baseUrl()});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
         window.show();
         TimelineWorkspace *timeline = window.timelineWorkspace();
         window.showWorkspace(QStringLiteral("Timeline"));
@@ -244,8 +245,8 @@ private Q_SLOTS:
         f.addCrm(db);
         for (int i = 0; i < 120; ++i)
             addCustomer(db, f, i, i % 10 == 0, i == 55);
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(),
-                           f.records.get(), f.sandbox.baseUrl()});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
         window.show();
         window.showWorkspace(QStringLiteral("Diff"));
         DriftScanPanel *panel = window.diffWorkspace()->scanPanel();
@@ -290,8 +291,8 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
-        const AccessPolicy admin({Role::Admin}, QStringLiteral("ada"));
-        FieldMapDialog dialog(db, admin);
+        SandboxFixture admin(db, 1500, {Role::Admin});
+        FieldMapDialog dialog(*admin.records);
         QTableWidget *table = dialog.table();
         int phone = -1;
         for (int row = 0; row < table->rowCount(); ++row)
@@ -308,8 +309,8 @@ private Q_SLOTS:
         QVERIFY(!dialog.save());
 
         // Support sees the map but cannot change it.
-        const AccessPolicy support({Role::Support}, QStringLiteral("sam"));
-        FieldMapDialog readOnly(db, support);
+        SandboxFixture support(db, 1500, {Role::Support});
+        FieldMapDialog readOnly(*support.records);
         QVERIFY(!readOnly.findChild<QPushButton *>(QStringLiteral("saveFieldMap"))->isEnabled());
         QVERIFY(!(readOnly.table()->item(0, FieldMapDialog::ProviderPath)->flags() & Qt::ItemIsEditable));
     }

@@ -29,8 +29,8 @@ QString addCustomer(const Database &db, SandboxFixture &f, const QString &id, co
 {
     const QString contact = f.sandbox.crm().addContact(crm);
     CustomerStore customers(db);
-    customers.upsert(id, ours);
-    customers.linkExternal(QStringLiteral("customer"), id, kCrm, contact);
+    EXPECT_OK(customers.upsert(id, ours));
+    EXPECT_OK(customers.linkExternal(QStringLiteral("customer"), id, kCrm, contact));
     return contact;
 }
 
@@ -345,7 +345,7 @@ private Q_SLOTS:
         QCOMPARE(report->value().drifted.size(), 6);
 
         // Our phone of CUS-24 changed after the scan: accepting the stale finding would be wrong.
-        CustomerStore(db).upsert(QStringLiteral("CUS-24"), ourContact(QStringLiteral("c24@example.com"), QStringLiteral("+5"), QStringLiteral("basic")));
+        EXPECT_OK(CustomerStore(db).upsert(QStringLiteral("CUS-24"), ourContact(QStringLiteral("c24@example.com"), QStringLiteral("+5"), QStringLiteral("basic"))));
         RecordService records(db, *f.registry, *f.runner, f.access);
         const auto result = records.acceptFound(kCrm, QStringLiteral("contact"), QStringLiteral("phone"), contacts);
         QCOMPARE(result.accepted, 4);

@@ -83,7 +83,7 @@ private Q_SLOTS:
         auto id = store.insert(sampleOperation(QStringLiteral("k-1")));
         QVERIFY2(id, qPrintable(id.message()));
 
-        Status illegal = store.transition(id.value(), OperationState::Pending, OperationState::Succeeded);
+        auto illegal = store.transition(id.value(), OperationState::Pending, OperationState::Succeeded);
         QVERIFY(!illegal);
         QCOMPARE(illegal.error().errorClass, ErrorClass::State);
 
@@ -91,7 +91,7 @@ private Q_SLOTS:
         u.countAttempt = true;
         QVERIFY(store.transition(id.value(), OperationState::Pending, OperationState::Sending, u));
         // A second worker that read the row as pending loses the race.
-        Status stale = store.transition(id.value(), OperationState::Pending, OperationState::Sending, u);
+        auto stale = store.transition(id.value(), OperationState::Pending, OperationState::Sending, u);
         QVERIFY(!stale);
         QVERIFY(stale.message().contains(QLatin1String("someone else")));
 

@@ -12,6 +12,7 @@
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
 #include "shell/Prompts.h"
+#include "ConsoleParts.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 
@@ -45,7 +46,8 @@ private Q_SLOTS:
         limited.createdAt = nowMs() + 1000; // newest: first row
         const qint64 retryId = store.insert(limited).value();
 
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(), f.sandbox.baseUrl()});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
         window.show();
         OperationsWorkspace *workspace = window.operationsWorkspace();
         OperationsModel *model = workspace->model();
@@ -111,8 +113,9 @@ private Q_SLOTS:
         declined.state = OperationState::FailedPermanent;
         declined.lastErrorClass = ErrorClass::Client;
         declined.lastError = QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer.");
-        store.insert(declined);
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(), {}});
+        EXPECT_OK(store.insert(declined));
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f));
         window.show();
         auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
         auto *message = window.findChild<QLabel *>(QStringLiteral("actionMessage"));
@@ -130,7 +133,8 @@ private Q_SLOTS:
         SandboxFixture f(*scratch.db());
         const QString key = QStringLiteral("sk_test_guiAddedKey_98765");
         f.sandbox.setAcceptedKeys({key});
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(), {}});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f));
         window.show();
         window.showWorkspace(QStringLiteral("Credentials"));
         CredentialsWorkspace *workspace = window.credentialsWorkspace();
@@ -186,7 +190,8 @@ private Q_SLOTS:
         f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
         QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
 
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(), {}});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f));
         window.show();
         OperationsModel *model = window.operationsWorkspace()->model();
         QTRY_VERIFY(model->isReady());
@@ -226,7 +231,8 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db(), 1500, {Role::Finance});
-        MainWindow window({scratch.db(), f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(), {}});
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f));
         auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
         const QStringList readable{QStringLiteral("Timeline"), QStringLiteral("Diff")};
         for (int row = 0; row < navigation->count(); ++row) // finance: the timeline and diffs, to read

@@ -37,7 +37,7 @@ CredentialService::CredentialService(const Database &db, Keychain &store, Provid
 {
 }
 
-void CredentialService::audit(const QString &action, const QString &targetId, const QString &reason,
+Status CredentialService::audit(const QString &action, const QString &targetId, const QString &reason,
                               const QString &before, const QString &after)
 {
     AuditEntry e;
@@ -47,7 +47,7 @@ void CredentialService::audit(const QString &action, const QString &targetId, co
     e.reason = reason;
     e.before = before;
     e.after = after;
-    AuditLog(m_db).append(e);
+    return AuditLog(m_db).append(e);
 }
 
 void CredentialService::verifySecret(const Credential &credential, const QString &secret,
@@ -134,7 +134,13 @@ void CredentialService::add(const NewCredential &request, const QString &secret,
         if (provider.credentialId.isEmpty() && c.kind == QLatin1String("api-key")) {
             ProviderConfig p = provider;
             p.credentialId = c.id;
-            ProviderStore(m_db).upsert(p);
+            if (Status linked = ProviderStore(m_db).upsert(p); !linked) {
+                done(failure(linked.error().errorClass,
+                             QStringLiteral("Credential %1 was added, but %2 could not be set to use it: %3 Set it "
+                                            "as the provider's credential, or add the key again.")
+                                 .arg(c.id, p.id, linked.message())));
+                return;
+            }
         }
         qCInfo(lcCredentials) << "added" << c.id << "for" << c.providerId;
         done(c);
@@ -167,8 +173,13 @@ void CredentialService::verify(const QString &id, Callback<Result<Credential>> d
         verifySecret(c, secret.value(), [this, c, done](Result<QString> verdict) {
             const qint64 at = nowMs();
             const QString result = verdict ? verdict.value() : verdict.message();
-            CredentialStore(m_db).recordVerification(c.id, at, result);
-            audit(QStringLiteral("credential.verify"), c.id, {}, {}, result);
+            Status kept = CredentialStore(m_db).recordVerification(c.id, at, result);
+            if (kept)
+                kept = audit(QStringLiteral("credential.verify"), c.id, {}, {}, result);
+            if (!kept) {
+                done(kept.error()); // a verification nobody can see later did not happen
+                return;
+            }
             qCInfo(lcCredentials) << "verified" << c.id << (verdict ? "ok" : "rejected");
             if (!verdict) {
                 done(verdict.error());
@@ -206,19 +217,26 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
     next.replacedBy.clear();
     next.verifiedAt = 0;
     next.verifyResult.clear();
-    audit(QStringLiteral("credential.rotate.start"), id, {}, describe(old.value()), next.id);
+    if (Status started = audit(QStringLiteral("credential.rotate.start"), id, {}, describe(old.value()), next.id);
+        !started) {
+        done(started.error()); // nothing written yet
+        return;
+    }
 
     auto rollback = [this, id, next, done](const Error &why) {
         m_store.remove(next.id, [](Status) {});
-        CredentialStore(m_db).remove(next.id);
-        audit(QStringLiteral("credential.rotate.rollback"), id, why.message, next.id, id);
+        Status undone = CredentialStore(m_db).remove(next.id);
+        if (undone)
+            undone = audit(QStringLiteral("credential.rotate.rollback"), id, why.message, next.id, id);
         qCInfo(lcCredentials) << "rotation of" << id << "rolled back:" << why.message;
-        done(failure(why.errorClass, QStringLiteral("%1 Nothing changed: everything still uses %2.").arg(why.message, id)));
+        const QString trace = undone ? QString() : QStringLiteral(" (The rollback was not fully recorded: %1)").arg(undone.message());
+        done(failure(why.errorClass,
+                     QStringLiteral("%1 Nothing changed: everything still uses %2.%3").arg(why.message, id, trace)));
     };
     m_store.write(next.id, newSecret.trimmed(), [this, id, next, newSecret, rollback, done](Status written) {
         if (!written) {
-            audit(QStringLiteral("credential.rotate.rollback"), id, written.message());
-            done(written.error());
+            Status audited = audit(QStringLiteral("credential.rotate.rollback"), id, written.message());
+            done(audited ? written.error() : Error{written.error().errorClass, written.message() + QLatin1Char(' ') + audited.message()});
             return;
         }
         Status stored = CredentialStore(m_db).insert(next);
@@ -233,7 +251,10 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
                 return;
             }
             const qint64 at = nowMs();
-            CredentialStore(m_db).recordVerification(next.id, at, verdict.value());
+            if (Status kept = CredentialStore(m_db).recordVerification(next.id, at, verdict.value()); !kept) {
+                rollback(kept.error());
+                return;
+            }
             AuditEntry e;
             e.actor = m_access.actor();
             e.action = QStringLiteral("credential.rotate");
@@ -284,7 +305,8 @@ void CredentialService::reveal(const QString &id, Callback<Result<QString>> done
         return;
     }
     m_store.read(id, [this, id, done](Result<QString> secret) {
-        audit(QStringLiteral("credential.reveal"), id, secret ? QString() : secret.message());
-        done(secret);
+        // No secret is shown that the audit log does not know was shown.
+        Status audited = audit(QStringLiteral("credential.reveal"), id, secret ? QString() : secret.message());
+        done(audited ? secret : Result<QString>(audited.error()));
     });
 }

@@ -48,7 +48,7 @@ private:
     // The credential `action` may act on: the role allows it and it is not revoked.
     Result<Credential> usable(const QString &id, const QString &action) const;
     void verifySecret(const Credential &credential, const QString &secret, Callback<Result<QString>> done);
-    void audit(const QString &action, const QString &target, const QString &reason, const QString &before = {},
+    Status audit(const QString &action, const QString &target, const QString &reason, const QString &before = {},
                const QString &after = {});
 
     const Database &m_db;

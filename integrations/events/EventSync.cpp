@@ -95,8 +95,12 @@ void EventSync::syncOnce(const QString &providerId, std::function<void(Result<in
             now = round->resuming ? Position{round->was.top, round->lastSeen, round->was.until}
                                   : Position{round->newest, round->lastSeen, round->was.top};
         }
-        EventStore(m_db).setCursor(round->providerId, now.text());
-        EventProcessor(m_db).processPending();
+        // A cursor that cannot be kept fails the round: the next one reads the same gap again
+        // (events are stored once), rather than trusting a position that was never written.
+        if (Status kept = EventStore(m_db).setCursor(round->providerId, now.text()); !kept && result)
+            result = kept.error();
+        if (auto processed = EventProcessor(m_db).processPending(); !processed && result)
+            result = processed.error(); // stored, not lost: the next round or webhook works the queue
         round->next = nullptr; // breaks the self-reference
         round->done(result ? Result<int>(round->stored) : result);
     };

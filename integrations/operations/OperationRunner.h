@@ -1,6 +1,7 @@
 #pragma once
 
 #include "operations/Operation.h"
+#include "operations/OperationStore.h"
 #include "core/Result.h"
 #include "transport/RetryPolicy.h"
 
@@ -11,6 +12,7 @@
 
 class Database;
 class ProviderAdapter;
+struct ProviderOutcome;
 class ProviderRegistry;
 
 // Sends one operation to its provider safely: asks first when the last outcome is unknown,
@@ -30,9 +32,13 @@ private:
     struct Run;
     void settleUnknown(std::shared_ptr<Run> run);
     void attempt(std::shared_ptr<Run> run);
+    void answered(std::shared_ptr<Run> run, int number, qint64 attemptId, const ProviderOutcome &outcome);
+    // The one way a run changes its operation: from the state it last saw, keeping the new row.
+    Result<Operation> moveTo(const std::shared_ptr<Run> &run, OperationState to, const OperationUpdate &update);
     void finish(std::shared_ptr<Run> run, Result<Operation> result);
 
     const Database &m_db;
+    OperationStore m_operations;
     ProviderRegistry &m_providers;
     RetryPolicy m_policy;
 };

@@ -74,11 +74,33 @@ Status OperationService::close(qint64 id, OperationState to, const QString &reas
     if (!OperationStates::canTransition(op->state, to)) {
         e.action += QStringLiteral(".refused");
         e.after = e.before;
-        AuditLog(m_db).append(e);
-        return failure(ErrorClass::State, OperationStates::refusal(op->state, to));
+        const QString refusal = OperationStates::refusal(op->state, to);
+        if (Status audited = AuditLog(m_db).append(e); !audited)
+            return failure(ErrorClass::State, refusal + QStringLiteral(" (The refusal could not be audited: %1)").arg(audited.message()));
+        return failure(ErrorClass::State, refusal);
     }
     OperationUpdate u;
     u.resolvedBy = actor;
     u.resolution = reason.trimmed();
-    return store.transition(id, op->state, to, u, e);
+    return store.transition(id, op->state, to, u, e).status();
+}
+
+Result<Operation> OperationService::get(qint64 id) const
+{
+    return OperationStore(m_db).get(id);
+}
+
+Result<QList<Attempt>> OperationService::attempts(qint64 id) const
+{
+    return OperationStore(m_db).attempts(id);
+}
+
+Result<QStringList> OperationService::providersInUse() const
+{
+    return OperationStore(m_db).distinctValues(QStringLiteral("provider_id"));
+}
+
+Result<QStringList> OperationService::actionsInUse() const
+{
+    return OperationStore(m_db).distinctValues(QStringLiteral("action"));
 }

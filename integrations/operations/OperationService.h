@@ -29,6 +29,12 @@ public:
     Status cancel(qint64 id, const QString &reason);
     const AccessPolicy &access() const { return m_access; }
 
+    // What the console shows of one operation, and the values its filters offer.
+    Result<Operation> get(qint64 id) const;
+    Result<QList<Attempt>> attempts(qint64 id) const;
+    Result<QStringList> providersInUse() const;
+    Result<QStringList> actionsInUse() const;
+
 private:
     Status close(qint64 id, OperationState to, const QString &reason, const QString &action);
 

@@ -128,29 +128,14 @@ void CrmAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome
 
 void CrmAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)
 {
-    HttpRequest req = request("GET", QStringLiteral("/crm/v3/objects/contacts?limit=1"));
-    req.headers[0].second = "Bearer " + secret.toUtf8(); // the key under test, not the loaded one
-    m_transport.send(req, [done](const HttpResponse &r) {
-        if (r.status == 200)
-            done(QStringLiteral("ok"));
-        else
-            done(failure(classify(r).errorClass == ErrorClass::None ? ErrorClass::Server : classify(r).errorClass,
-                         classify(r).message));
-    });
+    checkSecret(request("GET", QStringLiteral("/crm/v3/objects/contacts?limit=1")), secret, classify, done);
 }
 
 void CrmAdapter::fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done)
 {
-    m_transport.send(request("GET", QStringLiteral("/crm/v3/objects/contacts/") + externalId), [done, externalId](const HttpResponse &r) {
-        if (r.status != 200) {
-            done(failure(r.status == 404 ? ErrorClass::Client : ErrorClass::Server,
-                         QStringLiteral("The CRM has no contact %1 (%2).").arg(externalId).arg(r.status)));
-            return;
-        }
-        done(QJsonDocument::fromJson(r.body).object());
-    });
+    getJson(request("GET", QStringLiteral("/crm/v3/objects/contacts/") + externalId), classify,
+            QStringLiteral("The CRM has no contact %1.").arg(externalId), done);
 }
-
 void CrmAdapter::listEvents(const QString &, int, Callback<Result<EventPage>> done)
 {
     done(EventPage{}); // HubSpot pushes changes by webhook; it has no event list to page
@@ -161,13 +146,12 @@ void CrmAdapter::listRecords(const QString &after, int limit, Callback<Result<Re
     QString path = QStringLiteral("/crm/v3/objects/contacts?limit=%1").arg(qBound(1, limit, 100));
     if (!after.isEmpty())
         path += QStringLiteral("&after=") + after;
-    m_transport.send(request("GET", path), [done](const HttpResponse &r) {
-        if (r.status != 200) {
-            const ProviderOutcome o = classify(r);
-            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
+    getJson(request("GET", path), classify, {}, [done](Result<QJsonObject> answer) {
+        if (!answer) {
+            done(answer.error());
             return;
         }
-        const QJsonObject list = QJsonDocument::fromJson(r.body).object();
+        const QJsonObject &list = answer.value();
         RecordPage page;
         for (const QJsonValue &v : list.value(QStringLiteral("results")).toArray())
             page.records << v.toObject();

@@ -3,6 +3,9 @@
 #include "keychain/Keychain.h"
 #include "transport/HttpTransport.h"
 
+#include <QJsonDocument>
+#include <QJsonParseError>
+
 KeyedAdapter::KeyedAdapter(ProviderConfig provider, HttpTransport &transport, Keychain &credentials)
     : m_provider(std::move(provider))
     , m_transport(transport)
@@ -37,4 +40,45 @@ HttpRequest KeyedAdapter::authorized(const QByteArray &method, const QString &pa
     req.bucket = m_provider.id;
     req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
     return req;
+}
+
+Error KeyedAdapter::errorOf(const ProviderOutcome &outcome)
+{
+    return failure(outcome.errorClass == ErrorClass::None ? ErrorClass::Server : outcome.errorClass, outcome.message);
+}
+
+void KeyedAdapter::getJson(const HttpRequest &request, Classify classify, const QString &notFound,
+                           Callback<Result<QJsonObject>> done)
+{
+    m_transport.send(request, [classify, notFound, done](const HttpResponse &r) {
+        if (r.status == 404 && !notFound.isEmpty()) {
+            done(failure(ErrorClass::Client, notFound));
+            return;
+        }
+        if (r.status != 200) {
+            done(errorOf(classify(r)));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(r.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError || !document.isObject())
+            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer is not JSON; try again later.")));
+        else
+            done(document.object());
+    });
+}
+
+void KeyedAdapter::checkSecret(HttpRequest request, const QString &secret, Classify classify,
+                               Callback<Result<QString>> done)
+{
+    for (auto &header : request.headers) {
+        if (header.first == "Authorization")
+            header.second = "Bearer " + secret.toUtf8(); // the key under test, not the loaded one
+    }
+    m_transport.send(request, [classify, done](const HttpResponse &r) {
+        if (r.status == 200)
+            done(QStringLiteral("ok"));
+        else
+            done(errorOf(classify(r)));
+    });
 }

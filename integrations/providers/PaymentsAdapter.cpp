@@ -282,16 +282,7 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOu
 void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)
 {
     // GET /v1/balance: Stripe's cheapest authenticated read, with no side effects.
-    HttpRequest req = authorized("GET", QStringLiteral("/v1/balance"));
-    req.headers = {{"Authorization", "Bearer " + secret.toUtf8()}}; // the key under test, not the loaded one
-    m_transport.send(req, [done](const HttpResponse &r) {
-        if (r.status == 200) {
-            done(QStringLiteral("ok"));
-            return;
-        }
-        const ProviderOutcome o = classify(r);
-        done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
-    });
+    checkSecret(authorized("GET", QStringLiteral("/v1/balance")), secret, classify, done);
 }
 
 void PaymentsAdapter::getList(const QString &path, const QString &startingAfter, int limit,
@@ -303,19 +294,7 @@ void PaymentsAdapter::getList(const QString &path, const QString &startingAfter,
     if (!startingAfter.isEmpty())
         query.addQueryItem(QStringLiteral("starting_after"), startingAfter);
     req.url.setQuery(query);
-    m_transport.send(req, [done](const HttpResponse &r) {
-        if (r.status != 200) {
-            const ProviderOutcome o = classify(r);
-            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
-            return;
-        }
-        QJsonParseError parseError;
-        const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
-        if (parseError.error != QJsonParseError::NoError)
-            done(failure(ErrorClass::Server, QStringLiteral("The provider's list is not JSON; try again later.")));
-        else
-            done(list);
-    });
+    getJson(req, classify, {}, done);
 }
 
 void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done)
@@ -339,23 +318,7 @@ void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJs
                                                                            : QStringLiteral("payment_intents");
     const HttpRequest req = authorized(
         "GET", QStringLiteral("/v1/%1/%2").arg(collection, QString::fromLatin1(QUrl::toPercentEncoding(externalId))));
-    m_transport.send(req, [done, externalId](const HttpResponse &r) {
-        if (r.status == 404) {
-            done(failure(ErrorClass::Client, QStringLiteral("The provider has no object %1.").arg(externalId)));
-            return;
-        }
-        if (r.status != 200) {
-            const ProviderOutcome o = classify(r);
-            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass, o.message));
-            return;
-        }
-        QJsonParseError parseError;
-        const QJsonObject object = QJsonDocument::fromJson(r.body, &parseError).object();
-        if (parseError.error != QJsonParseError::NoError)
-            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer is not JSON; try again later.")));
-        else
-            done(object);
-    });
+    getJson(req, classify, QStringLiteral("The provider has no object %1.").arg(externalId), done);
 }
 
 void PaymentsAdapter::listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done)

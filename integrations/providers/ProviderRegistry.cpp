@@ -42,3 +42,15 @@ Result<std::shared_ptr<ProviderAdapter>> ProviderRegistry::adapterFor(const QStr
     m_transport.ensureRateLimit(providerId, config->ratePerSecond, config->burst);
     return adapter;
 }
+
+Result<QList<ProviderConfig>> ProviderRegistry::configured(const QString &kind) const
+{
+    auto all = ProviderStore(m_db).all();
+    if (!all || kind.isEmpty())
+        return all;
+    QList<ProviderConfig> ofKind;
+    for (const ProviderConfig &p : all.value())
+        if (p.kind == kind)
+            ofKind << p;
+    return ofKind;
+}

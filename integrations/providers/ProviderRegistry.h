@@ -2,6 +2,7 @@
 
 #include "providers/ProviderAdapter.h"
 #include "core/Result.h"
+#include "providers/ProviderConfig.h"
 
 #include <QHash>
 
@@ -19,6 +20,8 @@ public:
     ProviderRegistry(const Database &db, HttpTransport &transport, Keychain &credentials);
 
     Result<std::shared_ptr<ProviderAdapter>> adapterFor(const QString &providerId);
+    // Every configured provider, or those of one kind ("payments", "crm"), for pickers.
+    Result<QList<ProviderConfig>> configured(const QString &kind = {}) const;
 
 private:
     const Database &m_db;

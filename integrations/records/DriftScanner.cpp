@@ -47,8 +47,13 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
     m_cancelled = false;
     const QString key = cursorKey(providerId, entityType);
     if (restart) {
-        EventStore(m_db).setCursor(key, QString());
-        DriftFindingStore(m_db).clear(providerId, entityType);
+        Status forgot = EventStore(m_db).setCursor(key, QString());
+        if (forgot)
+            forgot = DriftFindingStore(m_db).clear(providerId, entityType);
+        if (!forgot) {
+            done(forgot.error());
+            return;
+        }
     }
     struct Run
     {
@@ -82,7 +87,13 @@ void DriftScanner::scan(const QString &entityType, const QString &providerId, bo
             }
             run->report.compared += static_cast<int>(page->records.size());
             run->driftedThisRun += kept.value();
-            EventStore(m_db).setCursor(key, page->nextAfter);
+            // The page's findings are kept; a position that cannot be kept stops the scan, which
+            // resumes from the last one written and compares this page again.
+            if (Status moved = EventStore(m_db).setCursor(key, page->nextAfter); !moved) {
+                run->next = nullptr;
+                run->done(moved.error());
+                return;
+            }
             Q_EMIT progress(run->report.compared, run->driftedThisRun);
             if (page->nextAfter.isEmpty() || m_cancelled) {
                 run->report.complete = page->nextAfter.isEmpty();

@@ -3,14 +3,19 @@
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
 #include "store/Database.h"
+#include "records/CustomerStore.h"
 #include "records/DriftFindingStore.h"
+#include "records/DriftScanner.h"
 #include "records/IgnoreDecisionStore.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderRegistry.h"
 
+#include <QLoggingCategory>
 #include <QUuid>
 
 #include <memory>
+
+Q_LOGGING_CATEGORY(lcRecords, "reconsole.records")
 
 namespace {
 QString targetOf(const OurRecord &record)
@@ -44,6 +49,7 @@ RecordService::RecordService(const Database &db, ProviderRegistry &providers, Op
     , m_providers(providers)
     , m_runner(runner)
     , m_access(access)
+    , m_scanner(new DriftScanner(db, providers, this))
 {
 }
 
@@ -95,7 +101,9 @@ void RecordService::compare(const QString &entityType, const QString &id, const 
                 if (d.needsAction())
                     found.fields << d;
             }
-            DriftFindingStore(m_db).record(c.ours.providerId, c.ours.entityType, found);
+            // The comparison stands either way; the scan's list catches up at the next scan.
+            if (Status kept = DriftFindingStore(m_db).record(c.ours.providerId, c.ours.entityType, found); !kept)
+                qCWarning(lcRecords).noquote() << "drift list not updated:" << kept.message();
             done(c);
         });
     });
@@ -137,9 +145,7 @@ Status RecordService::accept(const RecordComparison &c, const QString &field, co
                                                          "value wins; the audit log keeps your reason.")
                                               .arg(field));
     Status written = acceptValue(c.ours, c.map, *d, reason);
-    if (written)
-        forgetFinding(c, field);
-    return written;
+    return written ? forgetFinding(c, field) : written;
 }
 
 void RecordService::push(const RecordComparison &c, const QString &field, OperationRunner::Done done, const QString &reason)
@@ -221,8 +227,12 @@ void RecordService::push(const RecordComparison &c, const QString &field, Operat
         return;
     }
     m_runner.run(id.value(), m_access.actor(), [this, c, field, done](Result<Operation> result) {
-        if (result && result->state == OperationState::Succeeded)
-            forgetFinding(c, field);
+        if (result && result->state == OperationState::Succeeded) {
+            if (Status forgot = forgetFinding(c, field); !forgot) {
+                done(forgot.error());
+                return;
+            }
+        }
         done(result);
     });
 }
@@ -233,19 +243,23 @@ Status RecordService::ignore(const RecordComparison &c, const QString &field, co
     if (!d)
         return failure(ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType));
     Status ignored = IgnoreDecisionStore(m_db).ignore(c.ours.entityType, c.ours.entityId, *d, reason, m_access);
-    if (ignored)
-        forgetFinding(c, field);
-    return ignored;
+    return ignored ? forgetFinding(c, field) : ignored;
 }
 
-void RecordService::forgetFinding(const RecordComparison &c, const QString &field)
+Status RecordService::forgetFinding(const RecordComparison &c, const QString &field)
 {
     DriftedRecord left{c.ours.entityId, c.ours.externalId, {}};
     for (const FieldDiff &d : c.fields) {
         if (d.needsAction() && d.field != field)
             left.fields << d;
     }
-    DriftFindingStore(m_db).record(c.ours.providerId, c.ours.entityType, left);
+    Status kept = DriftFindingStore(m_db).record(c.ours.providerId, c.ours.entityType, left);
+    if (kept)
+        return kept;
+    // The fix itself is done and audited; only the scan's list is behind.
+    return failure(kept.error().errorClass, QStringLiteral("Done, but the drift list still shows '%1': %2 Scan again to "
+                                                           "refresh it.")
+                                                .arg(field, kept.message()));
 }
 
 RecordService::BulkResult RecordService::acceptFound(const QString &providerId, const QString &entityType, const QString &field,
@@ -305,8 +319,49 @@ RecordService::BulkResult RecordService::acceptFound(const QString &providerId, 
         }
         DriftedRecord left = r;
         left.fields.removeIf([&](const FieldDiff &f) { return f.field == field; });
-        DriftFindingStore(m_db).record(providerId, entityType, left);
         ++result.accepted;
+        if (Status kept = DriftFindingStore(m_db).record(providerId, entityType, left); !kept)
+            result.problems << QStringLiteral("%1: accepted, but still listed (%2)").arg(r.externalId, kept.message());
     }
     return result;
+}
+
+Result<QList<DriftedRecord>> RecordService::findings(const QString &providerId, const QString &entityType) const
+{
+    return DriftFindingStore(m_db).list(providerId, entityType);
+}
+
+Result<int> RecordService::linkedCount(const QString &entityType, const QString &providerId) const
+{
+    return OurRecords(m_db).countLinked(entityType, providerId);
+}
+
+Result<FieldMap> RecordService::fieldMap(const QString &entityType) const
+{
+    return FieldMapStore(m_db).load(entityType);
+}
+
+Status RecordService::saveFieldMap(const FieldMap &map, const QString &reason)
+{
+    return FieldMapStore(m_db).save(map, m_access, reason);
+}
+
+Status RecordService::restoreFieldMap(const QString &entityType)
+{
+    return FieldMapStore(m_db).restoreDefaults(entityType, m_access);
+}
+
+Result<QStringList> RecordService::customerSuggestions(const QString &text, int limit) const
+{
+    return CustomerStore(m_db).suggestions(text, limit);
+}
+
+bool RecordService::isCustomer(const QString &id) const
+{
+    return !id.isEmpty() && CustomerStore(m_db).get(id).ok();
+}
+
+Result<QPair<QString, QString>> RecordService::recordOfOperation(qint64 operationId) const
+{
+    return OurRecords(m_db).recordOfOperation(operationId);
 }

@@ -12,6 +12,7 @@
 
 class AccessPolicy;
 class Database;
+class DriftScanner;
 class ProviderRegistry;
 
 // A record as each system sees it: ours, the provider's live object, the last webhook's copy.
@@ -61,14 +62,33 @@ public:
     BulkResult acceptFound(const QString &providerId, const QString &entityType, const QString &field,
                            const QStringList &externalIds, const QString &reason = {});
 
+    // Drift scans of this service's database; one scanner, so a panel can cancel what it started.
+    DriftScanner &scanner() { return *m_scanner; }
+    Result<QList<DriftedRecord>> findings(const QString &providerId, const QString &entityType) const;
+    // How many of our records of the type are linked to the provider: a scan's expected size.
+    Result<int> linkedCount(const QString &entityType, const QString &providerId) const;
+
+    // Field maps: everyone reads them; saving and restoring need the admin role and are audited.
+    Result<FieldMap> fieldMap(const QString &entityType) const;
+    Status saveFieldMap(const FieldMap &map, const QString &reason);
+    Status restoreFieldMap(const QString &entityType);
+
+    // Our customers, for pickers: ids or e-mails starting like `text`, and whether `id` is one.
+    Result<QStringList> customerSuggestions(const QString &text, int limit) const;
+    bool isCustomer(const QString &id) const;
+    // The record type and id an operation is about ("payment"/"contact", id), for Compare.
+    Result<QPair<QString, QString>> recordOfOperation(qint64 operationId) const;
+
     const AccessPolicy &access() const { return m_access; }
 
 private:
     Status acceptValue(const OurRecord &record, const FieldMap &map, const FieldDiff &diff, const QString &reason);
-    void forgetFinding(const RecordComparison &comparison, const QString &field);
+    // Takes the fixed field off the record's drift finding.
+    Status forgetFinding(const RecordComparison &comparison, const QString &field);
 
     const Database &m_db;
     ProviderRegistry &m_providers;
     OperationRunner &m_runner;
     const AccessPolicy &m_access;
+    DriftScanner *m_scanner;
 };

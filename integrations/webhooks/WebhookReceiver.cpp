@@ -66,7 +66,10 @@ void WebhookReceiver::missingHandler(const QHttpServerRequest &, QTcpSocket *soc
 void WebhookReceiver::reject(QTcpSocket *socket, const QString &providerId, int status, const QString &why)
 {
     ++m_rejected;
-    EventStore(m_db).countWebhook(providerId, QStringLiteral("rejected"));
+    // The rejection stands whether or not its count can be kept (a full disk must not turn a
+    // forged delivery into a 503 the sender would retry).
+    if (Status counted = EventStore(m_db).countWebhook(providerId, QStringLiteral("rejected")); !counted)
+        qCWarning(lcWebhooks).noquote() << "rejection not counted:" << counted.message();
     qCInfo(lcWebhooks).noquote() << QStringLiteral("rejected a delivery for %1: %2").arg(providerId, why);
     answer(socket, status, QJsonDocument(QJsonObject{{QStringLiteral("error"), why}}).toJson(QJsonDocument::Compact));
 }

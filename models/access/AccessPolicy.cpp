@@ -103,6 +103,8 @@ Status AccessPolicy::require(Permission permission, const Database &db, const QS
     e.action = action + QStringLiteral(".refused");
     e.target = target;
     e.reason = why;
-    AuditLog(db).append(e);
+    // Refused either way; an unrecorded refusal says so, so the gap in the log is known.
+    if (Status audited = AuditLog(db).append(e); !audited)
+        return failure(ErrorClass::Auth, why + QStringLiteral(" (The refusal could not be audited: %1)").arg(audited.message()));
     return failure(ErrorClass::Auth, why);
 }

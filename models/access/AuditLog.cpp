@@ -50,7 +50,7 @@ QString AuditLog::hashOf(const AuditEntry &e)
 Status AuditLog::append(const AuditEntry &entry)
 {
     Transaction tx(m_db.connection());
-    Status appended = appendInTransaction(entry);
+    Status appended = write(entry);
     if (!appended)
         return appended;
     if (!tx.commit())
@@ -61,7 +61,7 @@ Status AuditLog::append(const AuditEntry &entry)
 
 Status AuditLog::commitWith(Transaction &tx, const AuditEntry &entry, const QString &what)
 {
-    Status appended = appendInTransaction(entry);
+    Status appended = write(entry);
     if (!appended)
         return appended;
     if (!tx.commit())
@@ -69,7 +69,7 @@ Status AuditLog::commitWith(Transaction &tx, const AuditEntry &entry, const QStr
     return success();
 }
 
-Status AuditLog::appendInTransaction(AuditEntry entry)
+Status AuditLog::write(AuditEntry entry)
 {
     QSqlQuery q(m_db.connection());
     const QString lock = m_db.dialect().lockAuditForAppend();

@@ -37,10 +37,10 @@ class AuditLog
 public:
     explicit AuditLog(const Database &db);
 
-    // In a transaction of its own.
+    // The one way an entry is written. Inside the caller's transaction it joins it, so the
+    // audited change and its entry commit together; otherwise in a transaction of its own.
+    // A caller whose entry cannot be written fails the action it records.
     Status append(const AuditEntry &entry);
-    // Inside the caller's transaction, so the audited change and its entry commit together.
-    Status appendInTransaction(AuditEntry entry);
     // Appends `entry` inside `tx` and commits: the audited change and its entry land together
     // or not at all. `what` names the change in the error.
     Status commitWith(Transaction &tx, const AuditEntry &entry, const QString &what);
@@ -51,5 +51,7 @@ public:
     static QString hashOf(const AuditEntry &entry);
 
 private:
+    Status write(AuditEntry entry);
+
     const Database &m_db;
 };

@@ -32,8 +32,13 @@ struct Error
     QString message;
 };
 
+struct Done
+{
+};
+
+// [[nodiscard]]: a result nobody looked at is a failure nobody saw (the build makes it an error).
 template <typename T>
-class Result
+class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_value(std::move(value)) {}
@@ -52,15 +57,14 @@ public:
     T value_or(T fallback) const { return m_value ? *m_value : std::move(fallback); }
     const Error &error() const { return m_error; }
     QString message() const { return m_error.message; }
+    // Whether it worked, and why not, without the value.
+    Result<Done> status() const { return ok() ? Result<Done>(Done{}) : Result<Done>(m_error); }
 
 private:
     std::optional<T> m_value;
     Error m_error;
 };
 
-struct Done
-{
-};
 using Status = Result<Done>;
 inline Status success() { return Done{}; }
 inline Error failure(ErrorClass errorClass, const QString &message) { return Error{errorClass, message}; }

@@ -88,7 +88,7 @@ Status CredentialStore::insert(const Credential &c, const std::optional<AuditEnt
     if (!q.exec())
         return storageError(QStringLiteral("Cannot store credential %1").arg(c.id), q);
     if (audit) {
-        Status audited = AuditLog(m_db).appendInTransaction(*audit);
+        Status audited = AuditLog(m_db).append(*audit);
         if (!audited)
             return audited;
     }
@@ -130,7 +130,7 @@ Status CredentialStore::markRevoked(const QString &id, qint64 at, const AuditEnt
         return storageError(QStringLiteral("Cannot revoke credential %1").arg(id), q);
     if (q.numRowsAffected() != 1)
         return failure(ErrorClass::State, QStringLiteral("Credential %1 is already revoked.").arg(id));
-    Status audited = AuditLog(m_db).appendInTransaction(audit);
+    Status audited = AuditLog(m_db).append(audit);
     if (!audited)
         return audited;
     if (!tx.commit())
@@ -158,7 +158,7 @@ Status CredentialStore::switchUsers(const QString &from, const QString &to, qint
     q.addBindValue(to);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot link the rotated credentials"), q);
-    Status audited = AuditLog(m_db).appendInTransaction(audit);
+    Status audited = AuditLog(m_db).append(audit);
     if (!audited)
         return audited;
     if (!tx.commit())

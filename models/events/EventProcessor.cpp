@@ -116,7 +116,7 @@ QString EventProcessor::settleUnknown(qint64 operationId, OperationState to, con
         ? QString()
         : QStringLiteral("Card declined (%1): retrying will not help; contact the customer.")
               .arg(lastError.value(QStringLiteral("decline_code")).toString(QStringLiteral("declined")));
-    Status settled = OperationStore(m_db).transition(operationId, OperationState::UnknownOutcome, to, u);
+    auto settled = OperationStore(m_db).transition(operationId, OperationState::UnknownOutcome, to, u);
     return settled ? QStringLiteral("settled the unknown outcome as %1").arg(OperationStates::name(to))
                    : QStringLiteral("could not settle: %1").arg(settled.message());
 }

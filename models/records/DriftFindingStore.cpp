@@ -7,15 +7,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-bool DriftedRecord::hasConflict() const
-{
-    for (const FieldDiff &d : fields) {
-        if (d.verdict == FieldDiff::Verdict::Conflict)
-            return true;
-    }
-    return false;
-}
-
 DriftFindingStore::DriftFindingStore(const Database &db)
     : m_db(db)
 {

@@ -5,15 +5,6 @@
 
 class Database;
 
-// One record whose fields disagree between us and a provider.
-struct DriftedRecord
-{
-    QString entityId;        // ours; empty when we have no such record
-    QString externalId;      // the provider's
-    QList<FieldDiff> fields; // only the ones that differ
-    bool hasConflict() const;
-};
-
 // What drift scans found, kept per provider and record type so a resumed scan's list is
 // whole, and so a record fixed from the diff view leaves the list.
 class DriftFindingStore

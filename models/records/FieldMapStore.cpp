@@ -40,40 +40,13 @@ Result<FieldMap> FieldMapStore::load(const QString &entityType) const
     return map.rules.isEmpty() ? FieldMap::defaults(entityType) : map;
 }
 
-QString FieldMapStore::problemWith(const FieldMap &map)
-{
-    const FieldMap shipped = FieldMap::defaults(map.entityType);
-    if (shipped.rules.isEmpty())
-        return QStringLiteral("There is no record type '%1'.").arg(map.entityType);
-    QSet<QString> ourPaths;
-    for (const FieldRule &r : shipped.rules)
-        ourPaths << r.ourPath;
-    QSet<QString> fields;
-    for (const FieldRule &r : map.rules) {
-        if (r.field.trimmed().isEmpty() || fields.contains(r.field))
-            return QStringLiteral("Every field needs a name of its own ('%1' is empty or repeated).").arg(r.field);
-        fields << r.field;
-        if (!ourPaths.contains(r.ourPath))
-            return QStringLiteral("Field '%1': our records have no '%2'; ours are %3.")
-                .arg(r.field, r.ourPath, QStringList(ourPaths.values()).join(QStringLiteral(", ")));
-        const QString path = r.providerPath.trimmed();
-        if (path.isEmpty() || path.startsWith(QLatin1Char('.')) || path.endsWith(QLatin1Char('.')) || path.contains(QLatin1String(".."))
-            || path.contains(QLatin1Char(' ')))
-            return QStringLiteral("Field '%1': '%2' is not a JSON path; write it dotted, like properties.email.")
-                .arg(r.field, r.providerPath);
-    }
-    if (map.rules.isEmpty())
-        return QStringLiteral("A field map needs at least one field.");
-    return {};
-}
-
 Status FieldMapStore::save(const FieldMap &map, const AccessPolicy &access, const QString &reason)
 {
     const QString target = QStringLiteral("fieldmap:%1").arg(map.entityType);
     Status allowed = access.require(Permission::ManageCredentials, m_db, QStringLiteral("fieldmap.edit"), target);
     if (!allowed)
         return allowed;
-    const QString problem = problemWith(map);
+    const QString problem = map.problem();
     if (!problem.isEmpty())
         return failure(ErrorClass::Input, problem);
     auto before = load(map.entityType);

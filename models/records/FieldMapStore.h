@@ -18,8 +18,6 @@ public:
     Status save(const FieldMap &map, const AccessPolicy &access, const QString &reason = {});
     Status restoreDefaults(const QString &entityType, const AccessPolicy &access);
 
-    // Why `map` cannot be saved, or empty.
-    static QString problemWith(const FieldMap &map);
 
 private:
     const Database &m_db;

@@ -256,7 +256,7 @@ Status OurRecords::writePayment(const OurRecord &record, const QString &ourPath,
         OperationUpdate u;
         u.resolvedBy = audit.actor;
         u.resolution = audit.reason;
-        return store.transition(op->id, op->state, *to, u, audit);
+        return store.transition(op->id, op->state, *to, u, audit).status();
     }
     if (ourPath == QLatin1String("idempotency_key"))
         return failure(ErrorClass::Input, QStringLiteral("An operation keeps its idempotency key for life; it is never "

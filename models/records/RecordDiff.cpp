@@ -1,5 +1,6 @@
 #include "records/RecordDiff.h"
 
+#include <QSet>
 #include <QStringList>
 
 namespace {
@@ -234,3 +235,39 @@ QList<FieldDiff> compare(const FieldMap &map, const QJsonObject &ours, const QJs
 }
 
 } // namespace RecordDiff
+
+QString FieldMap::problem() const
+{
+    const FieldMap shipped = FieldMap::defaults(entityType);
+    if (shipped.rules.isEmpty())
+        return QStringLiteral("There is no record type '%1'.").arg(entityType);
+    QSet<QString> ourPaths;
+    for (const FieldRule &r : shipped.rules)
+        ourPaths << r.ourPath;
+    QSet<QString> fields;
+    for (const FieldRule &r : rules) {
+        if (r.field.trimmed().isEmpty() || fields.contains(r.field))
+            return QStringLiteral("Every field needs a name of its own ('%1' is empty or repeated).").arg(r.field);
+        fields << r.field;
+        if (!ourPaths.contains(r.ourPath))
+            return QStringLiteral("Field '%1': our records have no '%2'; ours are %3.")
+                .arg(r.field, r.ourPath, QStringList(ourPaths.values()).join(QStringLiteral(", ")));
+        const QString path = r.providerPath.trimmed();
+        if (path.isEmpty() || path.startsWith(QLatin1Char('.')) || path.endsWith(QLatin1Char('.')) || path.contains(QLatin1String(".."))
+            || path.contains(QLatin1Char(' ')))
+            return QStringLiteral("Field '%1': '%2' is not a JSON path; write it dotted, like properties.email.")
+                .arg(r.field, r.providerPath);
+    }
+    if (rules.isEmpty())
+        return QStringLiteral("A field map needs at least one field.");
+    return {};
+}
+
+bool DriftedRecord::hasConflict() const
+{
+    for (const FieldDiff &d : fields) {
+        if (d.verdict == FieldDiff::Verdict::Conflict)
+            return true;
+    }
+    return false;
+}

@@ -35,6 +35,8 @@ struct FieldMap
 
     QJsonArray toJson() const;
     static FieldMap fromJson(const QString &entityType, const QJsonArray &rules);
+    // What makes the map unusable, in words a person can act on; empty when it is fine.
+    QString problem() const;
 };
 
 struct FieldDiff
@@ -61,6 +63,15 @@ struct FieldDiff
 
     QJsonObject toJson() const;
     static FieldDiff fromJson(const QJsonObject &object);
+};
+
+// One record whose fields disagree between us and a provider.
+struct DriftedRecord
+{
+    QString entityId;        // ours; empty when we have no such record
+    QString externalId;      // the provider's
+    QList<FieldDiff> fields; // only the ones that differ
+    bool hasConflict() const;
 };
 
 // Our record beside the provider's live object and the last webhook's copy, field by field.

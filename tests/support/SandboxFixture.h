@@ -4,6 +4,7 @@
 #include "credentials/CredentialService.h"
 #include "keychain/Keychain.h"
 #include "store/Database.h"
+#include "TestSupport.h"
 #include "transport/HttpTransport.h"
 #include "operations/OperationRunner.h"
 #include "operations/OperationService.h"
@@ -32,7 +33,7 @@ struct SandboxFixture
         sandbox.start();
         ProviderConfig p{QStringLiteral("stripe-sandbox"), QStringLiteral("payments"), QStringLiteral("Sandbox"),
                          sandbox.baseUrl(), QStringLiteral("cred-1"), 1000, 1000, timeoutMs};
-        ProviderStore(db).upsert(p);
+        EXPECT_OK(ProviderStore(db).upsert(p));
         credentials.write(QStringLiteral("cred-1"), QString::fromLatin1(kKey), [](Status) {});
         registry = std::make_unique<ProviderRegistry>(db, transport, *store);
         RetryPolicy policy;
@@ -49,7 +50,7 @@ struct SandboxFixture
     {
         ProviderConfig crm{QStringLiteral("crm-sandbox"), QStringLiteral("crm"), QStringLiteral("CRM sandbox"),
                            sandbox.baseUrl(), QStringLiteral("crm-token"), 1000, 1000, 3000};
-        ProviderStore(db).upsert(crm);
+        EXPECT_OK(ProviderStore(db).upsert(crm));
         credentials.write(QStringLiteral("crm-token"), QStringLiteral("pat-na1-test-token"), [](Status) {});
     }
 

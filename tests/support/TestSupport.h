@@ -4,11 +4,21 @@
 
 #include <QString>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <memory>
 
 // Shared helpers for the Qt Test suites: fresh databases on each backend.
 namespace TestSupport {
+
+// A setup step in a fixture or helper, where QVERIFY cannot return: a failure fails the test
+// with the step's own message (results are [[nodiscard]], so none is dropped silently).
+#define EXPECT_OK(...)                                                                                               \
+    do {                                                                                                              \
+        const auto expectOkResult = (__VA_ARGS__);                                                                           \
+        if (!expectOkResult)                                                                                          \
+            QTest::qFail(qPrintable(QStringLiteral(#__VA_ARGS__ ": ") + expectOkResult.message()), __FILE__, __LINE__);      \
+    } while (false)
 
 // "sqlite" always; "postgresql" when RECONSOLE_TEST_PG_URL names a server (the test command
 // starts a throwaway cluster). With RECONSOLE_REQUIRE_PG=1 a missing server is a failure.

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "credentials/CredentialService.h"
-#include "providers/ProviderStore.h"
+#include "providers/ProviderConfig.h"
 
 #include <QDialog>
 

@@ -6,7 +6,8 @@
 #include "credentials/CredentialsModel.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
-#include "providers/ProviderStore.h"
+#include "shell/RowTintDelegate.h"
+#include "providers/ProviderRegistry.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -19,7 +20,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -28,32 +28,23 @@ namespace {
 constexpr int kClipboardSeconds = 30;
 
 // Expiring credentials in amber, revoked ones greyed out.
-class CredentialDelegate : public QStyledItemDelegate
+RowTint tintOfCredential(const QModelIndex &index)
 {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        if (index.data(CredentialsModel::RevokedRole).toBool()) {
-            option->palette.setColor(QPalette::Text, QColor(0x9e, 0x9e, 0x9e));
-        } else if (index.data(CredentialsModel::ExpiringRole).toBool()) {
-            option->palette.setColor(QPalette::Text, QColor(0x8d, 0x5a, 0x00));
-            option->font.setBold(index.column() == CredentialsModel::Expires || index.column() == CredentialsModel::Status);
-        }
-    }
-};
+    if (index.data(CredentialsModel::RevokedRole).toBool())
+        return {RowTint::Muted};
+    if (index.data(CredentialsModel::ExpiringRole).toBool())
+        return {RowTint::Waiting, index.column() == CredentialsModel::Expires || index.column() == CredentialsModel::Status};
+    return {};
+}
 } // namespace
 
-CredentialsWorkspace::CredentialsWorkspace(const Database &db, CredentialService &service, const AccessPolicy &access,
-                                           QWidget *parent)
+CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialService &service,
+                                           const ProviderRegistry &providers, const AccessPolicy &access, QWidget *parent)
     : QWidget(parent)
-    , m_db(db)
     , m_service(service)
+    , m_providers(providers)
     , m_access(access)
-    , m_model(new CredentialsModel(db, this))
+    , m_model(&model)
     , m_table(new QTableView(this))
     , m_message(new MessageBanner(this))
     , m_warnDays(new QSpinBox(this))
@@ -67,7 +58,7 @@ CredentialsWorkspace::CredentialsWorkspace(const Database &db, CredentialService
     setObjectName(QStringLiteral("credentialsWorkspace"));
     m_table->setObjectName(QStringLiteral("credentialsTable"));
     m_table->setModel(m_model);
-    m_table->setItemDelegate(new CredentialDelegate(m_table));
+    m_table->setItemDelegate(new RowTintDelegate(tintOfCredential, m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setAlternatingRowColors(true);
@@ -159,7 +150,7 @@ void CredentialsWorkspace::reloadKeeping(const QString &id)
 
 void CredentialsWorkspace::addCredential()
 {
-    const QList<ProviderConfig> providers = ProviderStore(m_db).all().value_or({});
+    const QList<ProviderConfig> providers = m_providers.configured().value_or({});
     if (providers.isEmpty()) {
         showMessage(tr("No provider is configured yet; add one first (or run `reconsolectl demo`)."), true);
         return;

@@ -5,8 +5,8 @@
 class AccessPolicy;
 class CredentialService;
 class CredentialsModel;
-class Database;
 class MessageBanner;
+class ProviderRegistry;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -18,8 +18,8 @@ class CredentialsWorkspace : public QWidget
 {
     Q_OBJECT
 public:
-    CredentialsWorkspace(const Database &db, CredentialService &service, const AccessPolicy &access,
-                         QWidget *parent = nullptr);
+    CredentialsWorkspace(CredentialsModel &model, CredentialService &service, const ProviderRegistry &providers,
+                         const AccessPolicy &access, QWidget *parent = nullptr);
 
     CredentialsModel *model() const { return m_model; }
     void addCredential();
@@ -39,8 +39,8 @@ private:
     void reloadKeeping(const QString &id);
     void updateActions();
 
-    const Database &m_db;
     CredentialService &m_service;
+    const ProviderRegistry &m_providers;
     const AccessPolicy &m_access;
     CredentialsModel *m_model;
     QTableView *m_table;

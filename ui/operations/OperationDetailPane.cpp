@@ -1,6 +1,6 @@
 #include "operations/OperationDetailPane.h"
 
-#include "operations/OperationStore.h"
+#include "operations/OperationService.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
@@ -30,9 +30,9 @@ QLabel *valueLabel(const QString &text, const QString &objectName)
 }
 } // namespace
 
-OperationDetailPane::OperationDetailPane(const Database &db, QWidget *parent)
+OperationDetailPane::OperationDetailPane(const OperationService &operations, QWidget *parent)
     : QWidget(parent)
-    , m_db(db)
+    , m_operations(operations)
     , m_title(new QLabel(this))
     , m_history(nullptr)
     , m_form(new QFormLayout)
@@ -101,8 +101,7 @@ void OperationDetailPane::showOperation(qint64 id)
         m_title->setText(tr("Select an operation to see its fields and every attempt."));
         return;
     }
-    OperationStore store(m_db);
-    auto op = store.get(id);
+    auto op = m_operations.get(id);
     if (!op) {
         m_title->setText(op.message());
         return;
@@ -131,7 +130,7 @@ void OperationDetailPane::showOperation(qint64 id)
     m_form->addRow(tr("Payload"), valueLabel(payload.join(QLatin1Char('\n')), QStringLiteral("detailPayload")));
     m_form->addRow(tr("Created"), valueLabel(timeText(op->createdAt), QStringLiteral("detailCreated")));
 
-    auto attempts = store.attempts(id);
+    auto attempts = m_operations.attempts(id);
     if (!attempts)
         return;
     m_attempts->setRowCount(static_cast<int>(attempts->size()));

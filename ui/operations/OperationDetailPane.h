@@ -2,7 +2,7 @@
 
 #include <QWidget>
 
-class Database;
+class OperationService;
 class QFormLayout;
 class QLabel;
 class QPlainTextEdit;
@@ -13,7 +13,7 @@ class OperationDetailPane : public QWidget
 {
     Q_OBJECT
 public:
-    explicit OperationDetailPane(const Database &db, QWidget *parent = nullptr);
+    explicit OperationDetailPane(const OperationService &operations, QWidget *parent = nullptr);
 
     void showOperation(qint64 id); // 0 clears
     qint64 operationId() const { return m_id; }
@@ -22,7 +22,7 @@ public:
 private:
     void showAttempt(int row);
 
-    const Database &m_db;
+    const OperationService &m_operations;
     qint64 m_id = 0;
     QLabel *m_title;
     QWidget *m_history;

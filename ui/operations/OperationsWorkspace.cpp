@@ -2,11 +2,10 @@
 
 #include "operations/OperationDetailPane.h"
 #include "operations/OperationService.h"
-#include "operations/OperationStore.h"
 #include "operations/OperationsModel.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
-#include "shell/StateDelegate.h"
+#include "shell/RowTintDelegate.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -24,16 +23,29 @@ namespace {
 // Items of the state filter: all, everything needing action, then each state.
 constexpr int kAllStates = -1;
 constexpr int kNeedsAction = -2;
+
+// A state by urgency, so what needs a person stands out in a long list.
+RowTint tintOfState(const QModelIndex &index)
+{
+    const QVariant state = index.data(OperationsModel::StateRole);
+    if (!state.isValid())
+        return {};
+    switch (static_cast<OperationState>(state.toInt())) {
+    case OperationState::FailedPermanent:
+    case OperationState::NeedsAttention: return {RowTint::Urgent, true};
+    case OperationState::UnknownOutcome: return {RowTint::Unknown, true};
+    case OperationState::RetryScheduled: return {RowTint::Waiting, true};
+    default: return {};
+    }
+}
 } // namespace
 
-OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, OperationService &service,
-                                         QWidget *parent)
+OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationService &service, QWidget *parent)
     : QWidget(parent)
-    , m_db(std::move(db))
     , m_service(service)
-    , m_model(new OperationsModel(m_db, this))
+    , m_model(&model)
     , m_table(new QTableView(this))
-    , m_detail(new OperationDetailPane(*m_db, this))
+    , m_detail(new OperationDetailPane(service, this))
     , m_stateFilter(new QComboBox(this))
     , m_providerFilter(new QComboBox(this))
     , m_actionFilter(new QComboBox(this))
@@ -53,7 +65,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
     m_table->setModel(m_model);
-    m_table->setItemDelegateForColumn(static_cast<int>(OperationsColumn::State), new StateDelegate(m_table));
+    m_table->setItemDelegateForColumn(static_cast<int>(OperationsColumn::State), new RowTintDelegate(tintOfState, m_table));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(static_cast<int>(OperationsColumn::Age), Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -129,7 +141,7 @@ OperationsWorkspace::OperationsWorkspace(std::shared_ptr<const Database> db, Ope
         const QList<qint64> ids = selectedIds();
         if (ids.size() != 1)
             return;
-        if (auto op = OperationStore(*m_db).get(ids.first()))
+        if (auto op = m_service.get(ids.first()))
             Q_EMIT timelineRequested(op->entityId);
     });
     m_compare->setObjectName(QStringLiteral("compareButton"));
@@ -162,11 +174,10 @@ void OperationsWorkspace::buildFilters()
     m_actionFilter->setObjectName(QStringLiteral("actionFilter"));
     m_providerFilter->addItem(tr("All providers"), QString());
     m_actionFilter->addItem(tr("All actions"), QString());
-    OperationStore store(*m_db);
-    if (auto providers = store.distinctValues(QStringLiteral("provider_id")))
+    if (auto providers = m_service.providersInUse())
         for (const QString &p : providers.value())
             m_providerFilter->addItem(p, p);
-    if (auto actions = store.distinctValues(QStringLiteral("action")))
+    if (auto actions = m_service.actionsInUse())
         for (const QString &a : actions.value())
             m_actionFilter->addItem(a, a);
 

@@ -2,9 +2,6 @@
 
 #include <QWidget>
 
-#include <memory>
-
-class Database;
 class OperationDetailPane;
 class OperationService;
 class OperationsModel;
@@ -22,7 +19,7 @@ class OperationsWorkspace : public QWidget
 {
     Q_OBJECT
 public:
-    OperationsWorkspace(std::shared_ptr<const Database> db, OperationService &service, QWidget *parent = nullptr);
+    OperationsWorkspace(OperationsModel &model, OperationService &service, QWidget *parent = nullptr);
 
     OperationsModel *model() const { return m_model; }
     void retrySelected();
@@ -44,7 +41,6 @@ private:
     void showMessage(const QString &text, bool error);
     void reloadAfterAction();
 
-    std::shared_ptr<const Database> m_db;
     OperationService &m_service;
     OperationsModel *m_model;
     QTableView *m_table;

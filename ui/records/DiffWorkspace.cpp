@@ -11,12 +11,11 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-DiffWorkspace::DiffWorkspace(const Database &db, ProviderRegistry &providers, RecordService &records, QWidget *parent)
+DiffWorkspace::DiffWorkspace(const ProviderRegistry &providers, RecordService &records, QWidget *parent)
     : QWidget(parent)
-    , m_db(db)
-    , m_access(records.access())
-    , m_diff(new RecordDiffView(db, records, this))
-    , m_scan(new DriftScanPanel(db, providers, records, this))
+    , m_records(records)
+    , m_diff(new RecordDiffView(providers, records, this))
+    , m_scan(new DriftScanPanel(providers, records, this))
 {
     setObjectName(QStringLiteral("diffWorkspace"));
     auto *maps = new QPushButton(tr("Field maps…"), this);
@@ -45,6 +44,6 @@ DiffWorkspace::DiffWorkspace(const Database &db, ProviderRegistry &providers, Re
 
 void DiffWorkspace::editFieldMaps()
 {
-    FieldMapDialog dialog(m_db, m_access, this);
+    FieldMapDialog dialog(m_records, this);
     dialog.exec();
 }

@@ -2,8 +2,6 @@
 
 #include <QWidget>
 
-class AccessPolicy;
-class Database;
 class DriftScanPanel;
 class ProviderRegistry;
 class RecordDiffView;
@@ -14,7 +12,7 @@ class DiffWorkspace : public QWidget
 {
     Q_OBJECT
 public:
-    DiffWorkspace(const Database &db, ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
+    DiffWorkspace(const ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
 
     RecordDiffView *diffView() const { return m_diff; }
     DriftScanPanel *scanPanel() const { return m_scan; }
@@ -25,8 +23,7 @@ Q_SIGNALS:
     void operationCreated(qint64 id);
 
 private:
-    const Database &m_db;
-    const AccessPolicy &m_access;
+    RecordService &m_records;
     RecordDiffView *m_diff;
     DriftScanPanel *m_scan;
 };

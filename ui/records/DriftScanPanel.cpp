@@ -1,13 +1,10 @@
 #include "records/DriftScanPanel.h"
 
 #include "access/AccessPolicy.h"
-#include "store/Database.h"
 #include "records/DriftScanner.h"
-#include "records/FieldMapStore.h"
 #include "shell/MessageBanner.h"
-#include "records/OurRecords.h"
 #include "shell/Prompts.h"
-#include "providers/ProviderStore.h"
+#include "providers/ProviderRegistry.h"
 #include "records/RecordService.h"
 
 #include <QCheckBox>
@@ -26,11 +23,11 @@ enum Column { Ours, Theirs, Fields, Verdicts, ColumnCount };
 
 } // namespace
 
-DriftScanPanel::DriftScanPanel(const Database &db, ProviderRegistry &providers, RecordService &records, QWidget *parent)
+DriftScanPanel::DriftScanPanel(const ProviderRegistry &providers, RecordService &records, QWidget *parent)
     : QWidget(parent)
-    , m_db(db)
+    , m_providers(providers)
     , m_records(records)
-    , m_scanner(new DriftScanner(db, providers, this))
+    , m_scanner(&records.scanner())
     , m_type(new QComboBox(this))
     , m_provider(new QComboBox(this))
     , m_scan(new QPushButton(tr("Scan"), this))
@@ -148,13 +145,11 @@ void DriftScanPanel::fillProviders()
     const QString kind = entityType() == QLatin1String("contact") ? QStringLiteral("crm") : QStringLiteral("payments");
     QSignalBlocker blocker(m_provider);
     m_provider->clear();
-    for (const ProviderConfig &p : ProviderStore(m_db).all().value_or({})) {
-        if (p.kind == kind)
-            m_provider->addItem(p.id, p.id);
-    }
+    for (const ProviderConfig &p : m_providers.configured(kind).value_or({}))
+        m_provider->addItem(p.id, p.id);
     QSignalBlocker fieldBlocker(m_field);
     m_field->clear();
-    for (const FieldRule &r : FieldMapStore(m_db).load(entityType()).value_or({}).rules) {
+    for (const FieldRule &r : m_records.fieldMap(entityType()).value_or({}).rules) {
         if (r.owner == FieldOwner::Provider)
             m_field->addItem(r.field);
     }
@@ -164,7 +159,7 @@ void DriftScanPanel::fillProviders()
 void DriftScanPanel::reload()
 {
     showFindings(providerId().isEmpty() ? QList<DriftedRecord>()
-                                        : DriftFindingStore(m_db).list(providerId(), entityType()).value_or({}));
+                                        : m_records.findings(providerId(), entityType()).value_or({}));
 }
 
 void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
@@ -221,7 +216,7 @@ void DriftScanPanel::scan(bool restart)
         return;
     m_running = true;
     m_message->hide();
-    m_progress->setRange(0, qMax(1, OurRecords(m_db).countLinked(entityType(), providerId()).value_or(0)));
+    m_progress->setRange(0, qMax(1, m_records.linkedCount(entityType(), providerId()).value_or(0)));
     m_progress->setValue(0);
     m_status->setText(restart ? tr("Scanning from the start…") : tr("Scanning…"));
     updateActions();

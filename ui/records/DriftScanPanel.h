@@ -1,10 +1,9 @@
 #pragma once
 
-#include "records/DriftFindingStore.h"
+#include "records/RecordDiff.h"
 
 #include <QWidget>
 
-class Database;
 class DriftScanner;
 class MessageBanner;
 class ProviderRegistry;
@@ -22,7 +21,7 @@ class DriftScanPanel : public QWidget
 {
     Q_OBJECT
 public:
-    DriftScanPanel(const Database &db, ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
+    DriftScanPanel(const ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
 
     void setEntityType(const QString &entityType); // contact or payment
     void scan(bool restart);
@@ -45,7 +44,7 @@ private:
     QString entityType() const;
     QString providerId() const;
 
-    const Database &m_db;
+    const ProviderRegistry &m_providers;
     RecordService &m_records;
     DriftScanner *m_scanner;
     QComboBox *m_type;

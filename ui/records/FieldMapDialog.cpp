@@ -1,7 +1,7 @@
 #include "records/FieldMapDialog.h"
 
 #include "access/AccessPolicy.h"
-#include "records/FieldMapStore.h"
+#include "records/RecordService.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
 
@@ -14,10 +14,9 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-FieldMapDialog::FieldMapDialog(const Database &db, const AccessPolicy &access, QWidget *parent)
+FieldMapDialog::FieldMapDialog(RecordService &records, QWidget *parent)
     : QDialog(parent)
-    , m_db(db)
-    , m_access(access)
+    , m_records(records)
     , m_type(new QComboBox(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
     , m_message(new MessageBanner(this))
@@ -41,7 +40,7 @@ FieldMapDialog::FieldMapDialog(const Database &db, const AccessPolicy &access, Q
     connect(buttons->button(QDialogButtonBox::Save), &QPushButton::clicked, this, &FieldMapDialog::save);
     connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, &FieldMapDialog::restoreDefaults);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    const bool admin = access.allows(Permission::ManageCredentials);
+    const bool admin = records.access().allows(Permission::ManageCredentials);
     buttons->button(QDialogButtonBox::Save)->setEnabled(admin);
     buttons->button(QDialogButtonBox::RestoreDefaults)->setEnabled(admin);
 
@@ -68,7 +67,7 @@ FieldMapDialog::FieldMapDialog(const Database &db, const AccessPolicy &access, Q
 void FieldMapDialog::showType(const QString &entityType)
 {
     m_type->setCurrentIndex(qMax(0, m_type->findData(entityType)));
-    auto map = FieldMapStore(m_db).load(entityType);
+    auto map = m_records.fieldMap(entityType);
     if (!map) {
         m_message->showMessage(map.message(), true);
         return;
@@ -78,7 +77,7 @@ void FieldMapDialog::showType(const QString &entityType)
 
 void FieldMapDialog::fill(const FieldMap &map)
 {
-    const bool admin = m_access.allows(Permission::ManageCredentials);
+    const bool admin = m_records.access().allows(Permission::ManageCredentials);
     m_table->setRowCount(0);
     for (const FieldRule &r : map.rules) {
         const int row = m_table->rowCount();
@@ -118,7 +117,7 @@ FieldMap FieldMapDialog::editedMap() const
 bool FieldMapDialog::save()
 {
     const FieldMap map = editedMap();
-    const QString problem = FieldMapStore::problemWith(map);
+    const QString problem = map.problem();
     if (!problem.isEmpty()) {
         m_message->showMessage(problem, true);
         return false;
@@ -128,7 +127,7 @@ bool FieldMapDialog::save()
                                                .arg(map.entityType));
     if (reason.isEmpty())
         return false;
-    Status saved = FieldMapStore(m_db).save(map, m_access, reason);
+    Status saved = m_records.saveFieldMap(map, reason);
     m_message->showMessage(saved ? tr("Saved. Diffs and scans use the new map from now on.") : saved.message(), !saved);
     return saved.ok();
 }
@@ -136,7 +135,7 @@ bool FieldMapDialog::save()
 void FieldMapDialog::restoreDefaults()
 {
     const QString type = m_type->currentData().toString();
-    Status restored = FieldMapStore(m_db).restoreDefaults(type, m_access);
+    Status restored = m_records.restoreFieldMap(type);
     m_message->showMessage(restored ? tr("The shipped %1 map is back in force.").arg(type) : restored.message(), !restored);
     showType(type);
 }

@@ -4,21 +4,20 @@
 
 #include <QDialog>
 
-class AccessPolicy;
-class Database;
 class MessageBanner;
 class QComboBox;
 class QTableWidget;
+class RecordService;
 
 // Admins edit which provider path each of our fields maps to and which system owns it. Saving
-// asks for a reason; the store checks the map and audits it whole, before and after.
+// asks for a reason; the service checks the map and audits it whole, before and after.
 class FieldMapDialog : public QDialog
 {
     Q_OBJECT
 public:
     enum Column { Field, OurField, ProviderPath, Owner, ColumnCount };
 
-    FieldMapDialog(const Database &db, const AccessPolicy &access, QWidget *parent = nullptr);
+    explicit FieldMapDialog(RecordService &records, QWidget *parent = nullptr);
 
     void showType(const QString &entityType);
     FieldMap editedMap() const;
@@ -29,8 +28,7 @@ public:
 private:
     void fill(const FieldMap &map);
 
-    const Database &m_db;
-    const AccessPolicy &m_access;
+    RecordService &m_records;
     QComboBox *m_type;
     QTableWidget *m_table;
     MessageBanner *m_message;

@@ -1,10 +1,9 @@
 #include "records/RecordDiffView.h"
 
 #include "access/AccessPolicy.h"
-#include "records/CustomerStore.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
-#include "providers/ProviderStore.h"
+#include "providers/ProviderRegistry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -61,7 +60,7 @@ QString verdictLabel(const FieldDiff &d)
 }
 } // namespace
 
-RecordDiffView::RecordDiffView(const Database &db, RecordService &records, QWidget *parent)
+RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService &records, QWidget *parent)
     : QWidget(parent)
     , m_records(records)
     , m_type(new QComboBox(this))
@@ -84,7 +83,7 @@ RecordDiffView::RecordDiffView(const Database &db, RecordService &records, QWidg
     m_id->setClearButtonEnabled(true);
     m_provider->setObjectName(QStringLiteral("diffProvider"));
     m_provider->addItem(tr("Any linked system"), QString());
-    for (const ProviderConfig &p : ProviderStore(db).all().value_or({}))
+    for (const ProviderConfig &p : providers.configured().value_or({}))
         m_provider->addItem(p.displayName.isEmpty() ? p.id : QStringLiteral("%1 (%2)").arg(p.displayName, p.id), p.id);
     auto placeholder = [this] {
         m_id->setPlaceholderText(m_type->currentData().toString() == QLatin1String("contact")
@@ -99,11 +98,10 @@ RecordDiffView::RecordDiffView(const Database &db, RecordService &records, QWidg
     completer->setCaseSensitivity(Qt::CaseInsensitive);
     completer->setCompletionMode(QCompleter::UnfilteredPopupCompletion);
     m_id->setCompleter(completer);
-    const Database *database = &db;
-    connect(m_id, &QLineEdit::textEdited, this, [this, database, suggestions, completer](const QString &text) {
+    connect(m_id, &QLineEdit::textEdited, this, [this, suggestions, completer](const QString &text) {
         if (m_type->currentData().toString() != QLatin1String("contact") || text.trimmed().size() < 2)
             return;
-        suggestions->setStringList(CustomerStore(*database).suggestions(text, 12).value_or({}));
+        suggestions->setStringList(m_records.customerSuggestions(text, 12).value_or({}));
         completer->complete();
     });
     m_compare->setObjectName(QStringLiteral("compareButton"));

@@ -6,8 +6,8 @@
 
 #include <optional>
 
-class Database;
 class MessageBanner;
+class ProviderRegistry;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -24,7 +24,7 @@ class RecordDiffView : public QWidget
 public:
     enum Column { Field, Ours, Provider, LastWebhook, Owner, Verdict, ColumnCount };
 
-    RecordDiffView(const Database &db, RecordService &records, QWidget *parent = nullptr);
+    RecordDiffView(const ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
 
     // "contact" or "payment"; `id` as OurRecords::find takes it. Fetches the provider's copy now.
     void compare(const QString &entityType, const QString &id, const QString &providerId = {});

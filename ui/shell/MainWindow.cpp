@@ -4,11 +4,10 @@
 #include "events/ActivityMonitor.h"
 #include "credentials/CredentialsModel.h"
 #include "credentials/CredentialsWorkspace.h"
-#include "store/Database.h"
 #include "records/DiffWorkspace.h"
 #include "records/RecordDiffView.h"
 #include "operations/OperationsWorkspace.h"
-#include "records/OurRecords.h"
+#include "records/RecordService.h"
 #include "timeline/TimelineWorkspace.h"
 
 #include <QDateTime>
@@ -25,17 +24,19 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     : QMainWindow(parent)
     , m_navigation(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
-    , m_operations(new OperationsWorkspace(context.db, *context.operations, this))
-    , m_credentials(new CredentialsWorkspace(*context.db, *context.credentials, *context.access, this))
-    , m_timeline(new TimelineWorkspace(*context.db, this))
-    , m_diff(new DiffWorkspace(*context.db, *context.providers, *context.records, this))
+    , m_operations(new OperationsWorkspace(*context.operationsModel, *context.operations, this))
+    , m_credentials(new CredentialsWorkspace(*context.credentialsModel, *context.credentials, *context.providers,
+                                             *context.access, this))
+    , m_timeline(new TimelineWorkspace(*context.timelineModel, *context.records, this))
+    , m_diff(new DiffWorkspace(*context.providers, *context.records, this))
     , m_expiry(new QLabel(this))
     , m_alert(new QLabel(this))
     , m_alerts(new QListWidget(this))
-    , m_db(context.db)
+    , m_activity(*context.activity)
+    , m_records(*context.records)
 {
     setObjectName(QStringLiteral("mainWindow"));
-    setWindowTitle(tr("Reconsole — %1").arg(context.db->location().display()));
+    setWindowTitle(tr("Reconsole — %1").arg(context.databaseName));
     m_navigation->setObjectName(QStringLiteral("navigation"));
     m_navigation->setFixedWidth(170);
     m_navigation->setSpacing(3);
@@ -79,8 +80,8 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     // Long paths are elided so the status bar keeps room for messages; the whole one is the tooltip.
     auto *where = new QLabel(this);
     where->setObjectName(QStringLiteral("databaseLabel"));
-    where->setToolTip(context.db->location().display());
-    where->setText(where->fontMetrics().elidedText(context.db->location().display(), Qt::ElideMiddle, 320));
+    where->setToolTip(context.databaseName);
+    where->setText(where->fontMetrics().elidedText(context.databaseName, Qt::ElideMiddle, 320));
     statusBar()->addPermanentWidget(where);
     if (!context.sandboxUrl.isEmpty())
         statusBar()->addPermanentWidget(new QLabel(tr("Sandbox: %1").arg(context.sandboxUrl), this));
@@ -124,7 +125,7 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
 void MainWindow::checkActivity()
 {
     const int silence = QSettings().value(QStringLiteral("alerts/webhookSilenceMinutes"), 30).toInt();
-    auto alerts = ActivityMonitor(*m_db).check(QDateTime::currentMSecsSinceEpoch(), silence);
+    auto alerts = m_activity.check(QDateTime::currentMSecsSinceEpoch(), silence);
     m_alerts->clear();
     for (const ActivityAlert &a : alerts.value_or({})) {
         auto *item = new QListWidgetItem(a.message, m_alerts);
@@ -147,7 +148,7 @@ void MainWindow::addWorkspace(const QString &name, QWidget *workspace, bool allo
 
 void MainWindow::compareOperation(qint64 operationId)
 {
-    auto record = OurRecords(*m_db).recordOfOperation(operationId);
+    auto record = m_records.recordOfOperation(operationId);
     if (!record) {
         statusBar()->showMessage(record.message(), 8000);
         return;

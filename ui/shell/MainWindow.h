@@ -2,31 +2,37 @@
 
 #include <QMainWindow>
 
-#include <memory>
-
 class AccessPolicy;
+class ActivityMonitor;
 class CredentialService;
+class CredentialsModel;
 class CredentialsWorkspace;
 class DiffWorkspace;
-class Database;
 class OperationService;
+class OperationsModel;
 class OperationsWorkspace;
 class ProviderRegistry;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
 class RecordService;
+class TimelineModel;
 class TimelineWorkspace;
 
-// What the window works with, wired by the application.
+// What the window works with, built by the application (the composition root): the services
+// people act through and the read models the workspaces show. The window reaches no database.
 struct WorkbenchContext
 {
-    std::shared_ptr<Database> db;
+    QString databaseName; // for the title
     OperationService *operations = nullptr;
     CredentialService *credentials = nullptr;
     const AccessPolicy *access = nullptr;
     ProviderRegistry *providers = nullptr;
     RecordService *records = nullptr;
+    OperationsModel *operationsModel = nullptr;
+    TimelineModel *timelineModel = nullptr;
+    CredentialsModel *credentialsModel = nullptr;
+    ActivityMonitor *activity = nullptr;
     QString sandboxUrl; // empty when no sandbox runs in-process
 };
 
@@ -59,5 +65,6 @@ private:
     QLabel *m_expiry;
     QLabel *m_alert;
     QListWidget *m_alerts;
-    std::shared_ptr<Database> m_db;
+    ActivityMonitor &m_activity;
+    RecordService &m_records;
 };

@@ -1,7 +1,8 @@
 #include "timeline/TimelineWorkspace.h"
 
-#include "records/CustomerStore.h"
+#include "records/RecordService.h"
 #include "shell/Prompts.h"
+#include "shell/RowTintDelegate.h"
 #include "timeline/TimelineModel.h"
 
 #include <QFontDatabase>
@@ -15,33 +16,21 @@
 #include <QPushButton>
 #include <QSaveFile>
 #include <QSplitter>
-#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace {
 // Anomalies (out of order, contradicting our state) in amber so they are not read past.
-class AnomalyDelegate : public QStyledItemDelegate
+RowTint tintOfLine(const QModelIndex &index)
 {
-public:
-    using QStyledItemDelegate::QStyledItemDelegate;
-
-protected:
-    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
-    {
-        QStyledItemDelegate::initStyleOption(option, index);
-        if (!index.data(TimelineModel::AnomalyRole).toString().isEmpty()) {
-            option->backgroundBrush = QColor(0xff, 0xf4, 0xe0);
-            option->palette.setColor(QPalette::Text, QColor(0x8d, 0x5a, 0x00));
-        }
-    }
-};
+    return index.data(TimelineModel::AnomalyRole).toString().isEmpty() ? RowTint{} : RowTint{RowTint::Anomaly};
+}
 } // namespace
 
-TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
+TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &records, QWidget *parent)
     : QWidget(parent)
-    , m_db(db)
-    , m_model(new TimelineModel(db, this))
+    , m_records(records)
+    , m_model(&model)
     , m_entity(new QLineEdit(this))
     , m_table(new QTableView(this))
     , m_payload(new QPlainTextEdit(this))
@@ -72,7 +61,7 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
             return;
         if (const qint64 operation = rows.first().data(TimelineModel::OperationIdRole).toLongLong())
             Q_EMIT compareRequested(operation);
-        else if (isCustomer(m_model->entityId()))
+        else if (m_records.isCustomer(m_model->entityId()))
             Q_EMIT compareContactRequested(m_model->entityId());
     });
 
@@ -100,7 +89,7 @@ TimelineWorkspace::TimelineWorkspace(const Database &db, QWidget *parent)
 
     m_table->setObjectName(QStringLiteral("timelineTable"));
     m_table->setModel(m_model);
-    m_table->setItemDelegate(new AnomalyDelegate(m_table));
+    m_table->setItemDelegate(new RowTintDelegate(tintOfLine, m_table));
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->verticalHeader()->hide();
@@ -152,16 +141,11 @@ void TimelineWorkspace::showEntity(const QString &entityId)
     m_payload->clear();
 }
 
-bool TimelineWorkspace::isCustomer(const QString &entityId) const
-{
-    return !entityId.isEmpty() && CustomerStore(m_db).get(entityId).ok();
-}
-
 void TimelineWorkspace::showSelected()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     m_compare->setEnabled(!rows.isEmpty()
-                          && (rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0 || isCustomer(m_model->entityId())));
+                          && (rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0 || m_records.isCustomer(m_model->entityId())));
     if (rows.isEmpty()) {
         m_payload->clear();
         return;

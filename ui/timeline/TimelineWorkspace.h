@@ -2,12 +2,12 @@
 
 #include <QWidget>
 
-class Database;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
 class QTableView;
+class RecordService;
 class TimelineModel;
 
 // One entity's history across every system: pick it (order id, customer, external id, or
@@ -16,7 +16,7 @@ class TimelineWorkspace : public QWidget
 {
     Q_OBJECT
 public:
-    explicit TimelineWorkspace(const Database &db, QWidget *parent = nullptr);
+    TimelineWorkspace(TimelineModel &model, const RecordService &records, QWidget *parent = nullptr);
 
     TimelineModel *model() const { return m_model; }
     void showEntity(const QString &entityId);
@@ -31,9 +31,7 @@ Q_SIGNALS:
 private:
     void showSelected();
 
-    bool isCustomer(const QString &entityId) const;
-
-    const Database &m_db;
+    const RecordService &m_records;
     TimelineModel *m_model;
     QLineEdit *m_entity;
     QTableView *m_table;
