@@ -1,15 +1,14 @@
 #include "sandbox/DemoData.h"
 
 #include "access/AuditLog.h"
-#include "records/CustomerStore.h"
 #include "events/EventStore.h"
+#include "records/CustomerStore.h"
 
-#include "store/Database.h"
 #include "operations/OperationStore.h"
+#include "store/Database.h"
 
 #include <QJsonDocument>
 #include <QRandomGenerator>
-#include <QSqlQuery>
 
 namespace {
 struct Failure
@@ -24,34 +23,34 @@ struct Failure
 
 // The failure mix of the demo, each as the sandbox would have answered it.
 const Failure kFailures[] = {
-    {OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclined", 402,
-     "Card declined (generic_decline): retrying will not help; contact the customer.",
-     R"({"error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline","message":"Your card was declined."}})"},
-    {OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclinedInsufficientFunds", 402,
-     "Card declined (insufficient funds): retrying will not help; contact the customer.",
-     R"({"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}})"},
-    {OperationState::RetryScheduled, ErrorClass::RateLimited, "pm_card_visa", 429,
-     "Rate limited by the provider (Retry-After 2 s): safe to retry.",
-     R"({"error":{"type":"rate_limit_error","message":"Too many requests hit the API too quickly."}})"},
-    {OperationState::UnknownOutcome, ErrorClass::Timeout, "pm_card_visa", 0,
-     "No answer within 10 s after the request was sent: the charge may have been made. Retry asks the provider first.",
-     ""},
-    {OperationState::RetryScheduled, ErrorClass::Server, "pm_card_visa", 503,
-     "Provider unavailable (503): safe to retry with the same idempotency key.",
-     R"({"error":{"type":"api_error","message":"The service is temporarily unavailable."}})"},
-    {OperationState::NeedsAttention, ErrorClass::Server, "pm_card_visa", 500,
-     "Provider error (500) on 5 attempts: automatic retries stopped; retry by hand or resolve.",
-     R"({"error":{"type":"api_error","message":"An unknown error occurred."}})"},
+    { OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclined", 402,
+        "Card declined (generic_decline): retrying will not help; contact the customer.",
+        R"({"error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline","message":"Your card was declined."}})" },
+    { OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclinedInsufficientFunds", 402,
+        "Card declined (insufficient funds): retrying will not help; contact the customer.",
+        R"({"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}})" },
+    { OperationState::RetryScheduled, ErrorClass::RateLimited, "pm_card_visa", 429,
+        "Rate limited by the provider (Retry-After 2 s): safe to retry.",
+        R"({"error":{"type":"rate_limit_error","message":"Too many requests hit the API too quickly."}})" },
+    { OperationState::UnknownOutcome, ErrorClass::Timeout, "pm_card_visa", 0,
+        "No answer within 10 s after the request was sent: the charge may have been made. Retry asks the provider "
+        "first.",
+        "" },
+    { OperationState::RetryScheduled, ErrorClass::Server, "pm_card_visa", 503,
+        "Provider unavailable (503): safe to retry with the same idempotency key.",
+        R"({"error":{"type":"api_error","message":"The service is temporarily unavailable."}})" },
+    { OperationState::NeedsAttention, ErrorClass::Server, "pm_card_visa", 500,
+        "Provider error (500) on 5 attempts: automatic retries stopped; retry by hand or resolve.",
+        R"({"error":{"type":"api_error","message":"An unknown error occurred."}})" },
 };
 
-const char *kFirstNames[] = {"anna", "ben", "chloe", "david", "emma", "felix", "greta", "hugo", "ines", "jonas"};
+const char *kFirstNames[] = { "anna", "ben", "chloe", "david", "emma", "felix", "greta", "hugo", "ines", "jonas" };
 } // namespace
 
 DemoData::DemoData(quint32 seed)
     : m_seed(seed)
     , m_state(seed)
-{
-}
+{ }
 
 Operation DemoData::makeOperation(int index, qint64 createdAt)
 {
@@ -68,15 +67,14 @@ Operation DemoData::makeOperation(int index, qint64 createdAt)
     op.idempotencyKey = QStringLiteral("rc-%1-%2").arg(m_seed, 0, 36).arg(index, 8, 10, QLatin1Char('0'));
     if (refund) {
         op.action = QStringLiteral("refund");
-        op.payload = {{QStringLiteral("payment_intent"), QStringLiteral("pi_demo%1").arg(100000 + index - 7)},
-                      {QStringLiteral("amount"), amount / 2}};
+        op.payload = { { QStringLiteral("payment_intent"), QStringLiteral("pi_demo%1").arg(100000 + index - 7) },
+            { QStringLiteral("amount"), amount / 2 } };
     } else {
         op.action = QStringLiteral("capture_payment");
-        op.payload = {{QStringLiteral("amount"), amount},
-                      {QStringLiteral("currency"), QStringLiteral("eur")},
-                      {QStringLiteral("payment_method"), QStringLiteral("pm_card_visa")},
-                      {QStringLiteral("customer_email"), customer + QStringLiteral("@example.com")},
-                      {QStringLiteral("description"), QStringLiteral("Order %1").arg(op.entityId)}};
+        op.payload = { { QStringLiteral("amount"), amount }, { QStringLiteral("currency"), QStringLiteral("eur") },
+            { QStringLiteral("payment_method"), QStringLiteral("pm_card_visa") },
+            { QStringLiteral("customer_email"), customer + QStringLiteral("@example.com") },
+            { QStringLiteral("description"), QStringLiteral("Order %1").arg(op.entityId) } };
     }
     // About 5 % fail; refunds only fail for transient reasons (the demo refunds payments the
     // sandbox never saw, so a permanent refund failure could not be reproduced by a retry).
@@ -92,6 +90,14 @@ Operation DemoData::makeOperation(int index, qint64 createdAt)
         op.state = OperationState::Succeeded;
         op.attempts = 1;
         op.externalId = (refund ? QStringLiteral("re_demo%1") : QStringLiteral("pi_demo%1")).arg(100000 + index);
+        if (!refund && completedLater(index)) {
+            // Our client gave up while 3-D Secure was pending; the customer completed it later
+            // (the provider's copy, mirrored into the sandbox, says succeeded).
+            op.state = OperationState::NeedsAttention;
+            op.lastErrorClass = ErrorClass::Server;
+            op.lastError = QStringLiteral("The provider left %1 in status 'requires_action'; it needs a person.")
+                               .arg(op.externalId);
+        }
     }
     return op;
 }
@@ -115,22 +121,27 @@ Status DemoData::seed(const Database &db, int count)
         auto id = store.insert(op);
         if (!id)
             return id.error();
-        if (op.state == OperationState::Succeeded) {
-            auto attemptId = store.beginAttempt(id.value(), 1, QStringLiteral("POST /v1/%1\nIdempotency-Key: %2")
-                                                                   .arg(op.action == QLatin1String("refund")
-                                                                            ? QStringLiteral("refunds")
-                                                                            : QStringLiteral("payment_intents"),
-                                                                        op.idempotencyKey),
-                                                op.createdAt);
+        if (!op.externalId.isEmpty()) { // the provider answered with its object
+            const bool succeeded = op.state == OperationState::Succeeded;
+            auto attemptId = store.beginAttempt(id.value(), 1,
+                QStringLiteral("POST /v1/%1\nIdempotency-Key: %2")
+                    .arg(op.action == QLatin1String("refund") ? QStringLiteral("refunds")
+                                                              : QStringLiteral("payment_intents"),
+                        op.idempotencyKey),
+                op.createdAt);
             if (!attemptId)
                 return attemptId.error();
             Attempt a;
             a.id = attemptId.value();
-            a.status = Attempt::Status::Succeeded;
+            a.status = succeeded ? Attempt::Status::Succeeded : Attempt::Status::Failed;
             a.finishedAt = op.createdAt + 240;
             a.httpStatus = 200;
             a.latencyMs = 180 + id.value() % 140;
-            a.response = QStringLiteral("{\"id\":\"%1\",\"status\":\"succeeded\"}").arg(op.externalId);
+            a.errorClass = op.lastErrorClass;
+            a.errorMessage = op.lastError;
+            a.response
+                = QStringLiteral("{\"id\":\"%1\",\"status\":\"%2\"}")
+                      .arg(op.externalId, succeeded ? QStringLiteral("succeeded") : QStringLiteral("requires_action"));
             Status finished = store.finishAttempt(a);
             if (!finished)
                 return finished;
@@ -172,27 +183,27 @@ Status DemoData::seed(const Database &db, int count)
 
 QList<QJsonObject> DemoData::customers(int count)
 {
-    static const char *const lastNames[] = {"Keller", "Novak", "Laurent", "Berg", "Costa", "Fischer", "Haas", "Ito",
-                                            "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nagy", "Olsen", "Petit",
-                                            "Quinn", "Rossi", "Sato", "Tanaka", "Ueda", "Vidal", "Weber", "Young", "Zimmer"};
+    static const char *const lastNames[] = { "Keller", "Novak", "Laurent", "Berg", "Costa", "Fischer", "Haas", "Ito",
+        "Jansen", "Kowalski", "Lindqvist", "Moreau", "Nagy", "Olsen", "Petit", "Quinn", "Rossi", "Sato", "Tanaka",
+        "Ueda", "Vidal", "Weber", "Young", "Zimmer" };
     QList<QJsonObject> list;
     for (int i = 0; i < count; ++i) {
         QString first = QString::fromLatin1(kFirstNames[i % 10]);
         first[0] = first[0].toUpper();
         const QString last = QString::fromLatin1(lastNames[(i / 10) % 24]);
-        list << QJsonObject{{QStringLiteral("id"), QStringLiteral("CUS-%1").arg(i + 1, 4, 10, QLatin1Char('0'))},
-                            {QStringLiteral("email"), QStringLiteral("%1.%2@example.com").arg(first.toLower(), last.toLower())},
-                            {QStringLiteral("first_name"), first},
-                            {QStringLiteral("last_name"), last},
-                            {QStringLiteral("phone"), QStringLiteral("+49 30 %1").arg(5550100 + i * 7)},
-                            {QStringLiteral("access"), i % 23 == 4 ? QStringLiteral("premium") : QStringLiteral("basic")}};
+        list << QJsonObject { { QStringLiteral("id"), QStringLiteral("CUS-%1").arg(i + 1, 4, 10, QLatin1Char('0')) },
+            { QStringLiteral("email"), QStringLiteral("%1.%2@example.com").arg(first.toLower(), last.toLower()) },
+            { QStringLiteral("first_name"), first }, { QStringLiteral("last_name"), last },
+            { QStringLiteral("phone"), QStringLiteral("+49 30 %1").arg(5550100 + i * 7) },
+            { QStringLiteral("access"), i % 23 == 4 ? QStringLiteral("premium") : QStringLiteral("basic") } };
     }
     return list;
 }
 
 QString DemoData::conflictingDescription(const QString &entityId, bool ours)
 {
-    return ours ? QStringLiteral("Order %1 (gift wrapped)").arg(entityId) : QStringLiteral("Order %1 (paid by invoice)").arg(entityId);
+    return ours ? QStringLiteral("Order %1 (gift wrapped)").arg(entityId)
+                : QStringLiteral("Order %1 (paid by invoice)").arg(entityId);
 }
 
 Status DemoData::seedRecords(const Database &db)
@@ -206,35 +217,19 @@ Status DemoData::seedRecords(const Database &db)
     }
     // A webhook told us the description of a few payments; since then both sides changed it.
     OperationStore store(db);
-    QSqlQuery q(db.connection());
-    q.prepare(QStringLiteral("SELECT id, entity_id, external_id FROM operations WHERE action = 'capture_payment' AND "
-                             "state = 'succeeded' AND idempotency_key = ?"));
     const QList<Operation> ops = operations(static_cast<int>(store.count().value_or(0)));
     for (int index = 0; index < ops.size(); ++index) {
         const Operation &planned = ops.at(index);
-        const bool later = completedLater(index);
-        const bool both = describedOnBothSides(index);
-        if (planned.action != QLatin1String("capture_payment") || planned.state != OperationState::Succeeded || !(later || both))
+        if (planned.action != QLatin1String("capture_payment") || planned.state != OperationState::Succeeded
+            || !describedOnBothSides(index))
             continue;
-        q.addBindValue(planned.idempotencyKey);
-        if (!q.exec() || !q.next())
-            continue;
-        auto op = store.get(q.value(0).toLongLong());
-        if (!op)
+        auto op = store.byIdempotencyKey(planned.idempotencyKey);
+        if (!op && op.error().errorClass != ErrorClass::Input)
             return op.error();
-        AuditEntry seeded{0, 0, QStringLiteral("demo"), QStringLiteral("demo.seed"), QStringLiteral("operation:%1").arg(op->id),
-                          QStringLiteral("demo story"), {}, {}, {}, {}};
-        if (later) {
-            // Our client gave up while 3-D Secure was pending; the customer completed it later.
-            QSqlQuery u(db.connection());
-            u.prepare(QStringLiteral("UPDATE operations SET state = 'needs_attention', last_error_class = 'server', "
-                                     "last_error = ? WHERE id = ?"));
-            u.addBindValue(QStringLiteral("The provider left %1 in status 'requires_action'; it needs a person.").arg(op->externalId));
-            u.addBindValue(op->id);
-            if (!u.exec())
-                return failure(ErrorClass::Storage, QStringLiteral("Cannot seed the demo's stories."));
-            continue;
-        }
+        if (!op || op->action != planned.action || op->state != OperationState::Succeeded)
+            continue; // not seeded by us, or moved on since
+        AuditEntry seeded { 0, 0, QStringLiteral("demo"), QStringLiteral("demo.seed"),
+            QStringLiteral("operation:%1").arg(op->id), QStringLiteral("demo story"), {}, {}, {}, {} };
         Event heard;
         heard.source = QString::fromLatin1(kProviderId);
         heard.externalId = QStringLiteral("evt_demo_desc_%1").arg(op->id);
@@ -245,12 +240,16 @@ Status DemoData::seedRecords(const Database &db)
         heard.occurredAt = heard.receivedAt = heard.processedAt = op->createdAt + 1000;
         heard.channel = QStringLiteral("webhook");
         heard.note = QStringLiteral("demo");
-        heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
-            {QStringLiteral("type"), heard.type},
-            {QStringLiteral("data"), QJsonObject{{QStringLiteral("object"), QJsonObject{
-                {QStringLiteral("id"), op->externalId}, {QStringLiteral("status"), QStringLiteral("succeeded")},
-                {QStringLiteral("amount"), op->payload.value(QStringLiteral("amount"))},
-                {QStringLiteral("description"), op->payload.value(QStringLiteral("description"))}}}}}}).toJson(QJsonDocument::Compact));
+        heard.payload = QString::fromUtf8(
+            QJsonDocument(QJsonObject { { QStringLiteral("type"), heard.type },
+                              { QStringLiteral("data"),
+                                  QJsonObject { { QStringLiteral("object"),
+                                      QJsonObject { { QStringLiteral("id"), op->externalId },
+                                          { QStringLiteral("status"), QStringLiteral("succeeded") },
+                                          { QStringLiteral("amount"), op->payload.value(QStringLiteral("amount")) },
+                                          { QStringLiteral("description"),
+                                              op->payload.value(QStringLiteral("description")) } } } } } })
+                .toJson(QJsonDocument::Compact));
         auto inserted = EventStore(db).insertIfNew(heard);
         if (!inserted)
             return inserted.error();
@@ -269,10 +268,10 @@ Status DemoData::seedRecords(const Database &db)
         op.entityType = QStringLiteral("customer");
         op.entityId = c.value(QStringLiteral("id")).toString();
         op.providerId = QString::fromLatin1(kCrmProviderId);
-        op.payload = {{QStringLiteral("email"), c.value(QStringLiteral("email"))},
-                      {QStringLiteral("firstname"), c.value(QStringLiteral("first_name"))},
-                      {QStringLiteral("lastname"), c.value(QStringLiteral("last_name"))},
-                      {QStringLiteral("phone"), c.value(QStringLiteral("phone"))}};
+        op.payload = { { QStringLiteral("email"), c.value(QStringLiteral("email")) },
+            { QStringLiteral("firstname"), c.value(QStringLiteral("first_name")) },
+            { QStringLiteral("lastname"), c.value(QStringLiteral("last_name")) },
+            { QStringLiteral("phone"), c.value(QStringLiteral("phone")) } };
         op.idempotencyKey = QStringLiteral("rc-crm-demo-%1").arg(i);
         op.state = OperationState::RetryScheduled;
         op.attempts = 1;
@@ -283,9 +282,10 @@ Status DemoData::seedRecords(const Database &db)
         auto id = store.insert(op);
         if (!id)
             return id.error();
-        auto attempt = store.beginAttempt(id.value(), 1, QStringLiteral("POST /crm/v3/objects/contacts/search (email), then "
-                                                                         "PATCH or POST /crm/v3/objects/contacts"),
-                                          op.createdAt);
+        auto attempt = store.beginAttempt(id.value(), 1,
+            QStringLiteral("POST /crm/v3/objects/contacts/search (email), then "
+                           "PATCH or POST /crm/v3/objects/contacts"),
+            op.createdAt);
         if (!attempt)
             return attempt.error();
         Attempt a;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "operations/Operation.h"
 #include "core/Result.h"
+#include "operations/Operation.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -21,16 +21,18 @@ public:
 
     explicit DemoData(quint32 seed = 20261127);
 
-    // `count` operations spread over the last `days` days, newest last.
+    // `count` operations spread over the last `days` days, newest last. Among them the
+    // charges our side left needing attention (3-D Secure pending) that the customer completed
+    // later: the provider's copy says succeeded, the record diff shows both.
     QList<Operation> operations(int count, int days = 30);
     // Stores operations with their attempts; `now` anchors the timestamps.
     Status seed(const Database &db, int count);
 
     // The shop's customers (ids CUS-0001…), as our customers table holds them.
     static QList<QJsonObject> customers(int count = 240);
-    // Stores the customers and the stories the record diff tells about payments: charges our
-    // side left needing attention that the customer completed later, and descriptions changed
-    // on our side after the last webhook (the provider changes its side in the sandbox).
+    // Stores the customers, CRM updates waiting for a retry, and the story the record diff tells
+    // about descriptions changed on our side after the last webhook (the provider changes its
+    // side in the sandbox).
     Status seedRecords(const Database &db);
     // Operations whose payment the diff should show as settled at the provider / in conflict.
     static bool completedLater(int operationIndex) { return operationIndex % 997 == 13; }

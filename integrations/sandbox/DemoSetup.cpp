@@ -1,28 +1,44 @@
 #include "sandbox/DemoSetup.h"
 
+#include "core/Redactor.h"
 #include "credentials/CredentialStore.h"
-#include "keychain/Keychain.h"
-#include "records/CustomerStore.h"
 #include "events/EventStore.h"
-#include "sandbox/SandboxServer.h"
-#include "store/Database.h"
-#include "sandbox/DemoData.h"
+#include "keychain/Keychain.h"
 #include "operations/OperationStore.h"
 #include "providers/PaymentsAdapter.h"
 #include "providers/ProviderStore.h"
-#include "core/Redactor.h"
+#include "records/CustomerStore.h"
+#include "sandbox/DemoData.h"
+#include "sandbox/SandboxServer.h"
+#include "store/Database.h"
 
-#include <QRandomGenerator>
 #include <QJsonDocument>
-#include <QSqlError>
-#include <QSqlQuery>
+#include <QRandomGenerator>
 
 #include <memory>
 
 namespace {
+// Calls `visit` with every operation doing `action` (in `state`, if given), a page at a time.
+Status forEachOperation(const Database &db, const QString &action, std::optional<OperationState> state,
+    const std::function<void(const Operation &)> &visit)
+{
+    constexpr int kPage = 500;
+    const OperationStore store(db);
+    for (qint64 after = 0;;) {
+        auto page = store.byAction(action, state, after, kPage);
+        if (!page)
+            return page.error();
+        for (const Operation &op : page.value())
+            visit(op);
+        if (page->size() < kPage)
+            return success();
+        after = page->last().id;
+    }
+}
+
 // A demo credential's row: a fingerprint of the secret, never the secret (that is the keychain's).
-Credential demoCredential(const QString &id, const QString &providerId, const QString &kind, const QString &label,
-                          const QString &secret)
+Credential demoCredential(
+    const QString &id, const QString &providerId, const QString &kind, const QString &label, const QString &secret)
 {
     Credential c;
     c.id = id;
@@ -39,8 +55,7 @@ DemoSetup::DemoSetup(const Database &db, Keychain &credentials, HttpTransport &t
     : m_db(db)
     , m_credentials(credentials)
     , m_transport(transport)
-{
-}
+{ }
 
 void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<void(Status)> done)
 {
@@ -79,9 +94,10 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             return;
         }
     }
-    if (provider.credentialId == QLatin1String(DemoData::kCredentialId) && !CredentialStore(m_db).get(provider.credentialId)) {
+    if (provider.credentialId == QLatin1String(DemoData::kCredentialId)
+        && !CredentialStore(m_db).get(provider.credentialId)) {
         Credential c = demoCredential(provider.credentialId, provider.id, QStringLiteral("api-key"),
-                                      QStringLiteral("Sandbox test key (demo)"), QString::fromLatin1(kTestKey));
+            QStringLiteral("Sandbox test key (demo)"), QString::fromLatin1(kTestKey));
         c.scopes = QStringLiteral("payment_intents refunds");
         c.expiresAt = nowMs() + qint64(10) * 86400000; // so the expiry reminder has something to show
         Status inserted = CredentialStore(m_db).insert(c);
@@ -96,12 +112,12 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
             return;
         }
         ensureWebhookSecret(QString::fromLatin1(kWebhookCredentialId), QString::fromLatin1(DemoData::kProviderId),
-                            QStringLiteral("Sandbox webhook signing secret (demo)"), [this, done, sandboxUrl](Status webhook) {
-            if (!webhook)
-                done(webhook);
-            else
-                ensureCrm(sandboxUrl, done);
-        });
+            QStringLiteral("Sandbox webhook signing secret (demo)"), [this, done, sandboxUrl](Status webhook) {
+                if (!webhook)
+                    done(webhook);
+                else
+                    ensureCrm(sandboxUrl, done);
+            });
     };
     m_credentials.read(provider.credentialId, [this, provider, done = next](Result<QString> secret) {
         if (secret) {
@@ -115,20 +131,21 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
         m_credentials.write(provider.credentialId, QString::fromLatin1(kTestKey), [this, done](Status written) {
             if (!written)
                 done(failure(ErrorClass::Keychain,
-                             QStringLiteral("The demo data is ready, but the sandbox key could not be stored: %1")
-                                 .arg(written.message())));
+                    QStringLiteral("The demo data is ready, but the sandbox key could not be stored: %1")
+                        .arg(written.message())));
             else
                 done(success());
         });
     });
 }
 
-void DemoSetup::ensureWebhookSecret(const QString &id, const QString &providerId, const QString &label,
-                                    std::function<void(Status)> done)
+void DemoSetup::ensureWebhookSecret(
+    const QString &id, const QString &providerId, const QString &label, std::function<void(Status)> done)
 {
     // The signing secret the in-process sandbox and receiver share, kept like any other secret.
     if (!CredentialStore(m_db).get(id)) {
-        const QString secret = QStringLiteral("whsec_") + QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 36).toBase64());
+        const QString secret = QStringLiteral("whsec_")
+            + QString::fromLatin1(QByteArray::number(QRandomGenerator::system()->generate64(), 36).toBase64());
         const Credential c = demoCredential(id, providerId, QStringLiteral("webhook-secret"), label, secret);
         m_credentials.write(id, secret, [this, c, done](Status written) {
             if (!written) {
@@ -162,7 +179,7 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
     }
     if (!CredentialStore(m_db).get(crm.credentialId)) {
         Credential c = demoCredential(crm.credentialId, crm.id, QStringLiteral("private-app-token"),
-                                      QStringLiteral("CRM sandbox private app token (demo)"), QString::fromLatin1(kCrmToken));
+            QStringLiteral("CRM sandbox private app token (demo)"), QString::fromLatin1(kCrmToken));
         c.scopes = QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write");
         Status inserted = CredentialStore(m_db).insert(c);
         if (!inserted) {
@@ -176,7 +193,7 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
             done(token);
         else
             ensureWebhookSecret(QString::fromLatin1(kCrmWebhookCredentialId), crm.id,
-                                QStringLiteral("CRM sandbox app client secret, signs its webhooks (demo)"), done);
+                QStringLiteral("CRM sandbox app client secret, signs its webhooks (demo)"), done);
     };
     m_credentials.read(id, [this, id, next](Result<QString> secret) {
         if (secret || id != QLatin1String(DemoData::kCrmCredentialId))
@@ -186,39 +203,39 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
     });
 }
 
+void DemoSetup::mirrorPayment(SandboxServer &sandbox, const Operation &op)
+{
+    const int index = op.idempotencyKey.section(QLatin1Char('-'), -1).toInt();
+    QString description = QStringLiteral("Order %1").arg(op.entityId);
+    qint64 amount = op.payload.value(QStringLiteral("amount")).toInteger();
+    if (index % 97 == 3)
+        description += QStringLiteral(" (edited in the dashboard)"); // ours to own: push it back
+    if (index % 151 == 5)
+        amount += 100; // the provider's to own: accept it
+    if (DemoData::describedOnBothSides(index))
+        description = DemoData::conflictingDescription(op.entityId, false);
+    sandbox.importPaymentIntent(QJsonObject { { QStringLiteral("id"), op.externalId },
+        { QStringLiteral("object"), QStringLiteral("payment_intent") }, { QStringLiteral("amount"), amount },
+        { QStringLiteral("amount_received"), amount },
+        { QStringLiteral("currency"), op.payload.value(QStringLiteral("currency")) },
+        { QStringLiteral("created"), op.createdAt / 1000 }, { QStringLiteral("description"), description },
+        { QStringLiteral("livemode"), false },
+        { QStringLiteral("metadata"),
+            QJsonObject { { QStringLiteral("reconsole_key"), op.idempotencyKey },
+                { QStringLiteral("entity"), op.entityType + QLatin1Char(':') + op.entityId } } },
+        { QStringLiteral("payment_method"), op.payload.value(QStringLiteral("payment_method")) },
+        { QStringLiteral("status"), QStringLiteral("succeeded") } });
+}
+
 Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
 {
     // The payments provider's copy of every charge we made, some changed behind our back.
-    QSqlQuery q(m_db.connection());
-    if (!q.exec(QStringLiteral("SELECT id, entity_type, entity_id, external_id, payload, idempotency_key, created_at, state "
-                               "FROM operations WHERE action = 'capture_payment' AND external_id LIKE 'pi_demo%' ORDER BY id")))
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot read the demo's payments: %1").arg(q.lastError().text()));
-    while (q.next()) {
-        const QJsonObject payload = QJsonDocument::fromJson(q.value(4).toString().toUtf8()).object();
-        const int index = q.value(5).toString().section(QLatin1Char('-'), -1).toInt();
-        const QString entity = q.value(2).toString();
-        QString description = QStringLiteral("Order %1").arg(entity);
-        qint64 amount = payload.value(QStringLiteral("amount")).toInteger();
-        if (index % 97 == 3)
-            description += QStringLiteral(" (edited in the dashboard)"); // ours to own: push it back
-        if (index % 151 == 5)
-            amount += 100; // the provider's to own: accept it
-        if (DemoData::describedOnBothSides(index))
-            description = DemoData::conflictingDescription(entity, false);
-        sandbox.importPaymentIntent(QJsonObject{
-            {QStringLiteral("id"), q.value(3).toString()},
-            {QStringLiteral("object"), QStringLiteral("payment_intent")},
-            {QStringLiteral("amount"), amount},
-            {QStringLiteral("amount_received"), amount},
-            {QStringLiteral("currency"), payload.value(QStringLiteral("currency"))},
-            {QStringLiteral("created"), q.value(6).toLongLong() / 1000},
-            {QStringLiteral("description"), description},
-            {QStringLiteral("livemode"), false},
-            {QStringLiteral("metadata"), QJsonObject{{QStringLiteral("reconsole_key"), q.value(5).toString()},
-                                                     {QStringLiteral("entity"), q.value(1).toString() + QLatin1Char(':') + entity}}},
-            {QStringLiteral("payment_method"), payload.value(QStringLiteral("payment_method"))},
-            {QStringLiteral("status"), QStringLiteral("succeeded")}});
-    }
+    Status payments = forEachOperation(m_db, QStringLiteral("capture_payment"), std::nullopt, [&](const Operation &op) {
+        if (op.externalId.startsWith(QLatin1String("pi_demo")))
+            mirrorPayment(sandbox, op);
+    });
+    if (!payments)
+        return payments;
 
     // The CRM's contacts for our customers, in the same order every run (so the same ids).
     CustomerStore customers(m_db);
@@ -227,15 +244,16 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
     const QList<QJsonObject> people = DemoData::customers();
     for (int i = 0; i < people.size(); ++i) {
         const QJsonObject &c = people.at(i);
-        QJsonObject props{{QStringLiteral("email"), c.value(QStringLiteral("email"))},
-                          {QStringLiteral("firstname"), c.value(QStringLiteral("first_name"))},
-                          {QStringLiteral("lastname"), c.value(QStringLiteral("last_name"))},
-                          {QStringLiteral("phone"), c.value(QStringLiteral("phone"))},
-                          {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
+        QJsonObject props { { QStringLiteral("email"), c.value(QStringLiteral("email")) },
+            { QStringLiteral("firstname"), c.value(QStringLiteral("first_name")) },
+            { QStringLiteral("lastname"), c.value(QStringLiteral("last_name")) },
+            { QStringLiteral("phone"), c.value(QStringLiteral("phone")) },
+            { QStringLiteral("reconsole_access"), QStringLiteral("basic") } };
         if (i % 9 == 2)
             props.insert(QStringLiteral("phone"), QStringLiteral("+49 170 %1").arg(4400000 + i)); // updated by sales
         if (i % 31 == 7)
-            props.insert(QStringLiteral("lastname"), c.value(QStringLiteral("last_name")).toString() + QStringLiteral("-Lindgren"));
+            props.insert(QStringLiteral("lastname"),
+                c.value(QStringLiteral("last_name")).toString() + QStringLiteral("-Lindgren"));
         const bool conflict = i % 53 == 11;
         if (conflict)
             props.insert(QStringLiteral("phone"), QStringLiteral("+49 151 %1").arg(7700000 + i));
@@ -256,23 +274,25 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
             heard.channel = QStringLiteral("webhook");
             heard.note = QStringLiteral("phone changed in the CRM");
             // In HubSpot's shape, as the receiver stores what the CRM sends.
-            heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{
-                {QStringLiteral("eventId"), 900000 + i},
-                {QStringLiteral("subscriptionType"), heard.type},
-                {QStringLiteral("occurredAt"), heard.occurredAt},
-                {QStringLiteral("objectId"), contactId.toLongLong()},
-                {QStringLiteral("propertyName"), QStringLiteral("phone")},
-                {QStringLiteral("propertyValue"), QStringLiteral("+49 40 %1").arg(3330000 + i)}, // the number before
-                {QStringLiteral("changeSource"), QStringLiteral("CRM")}}).toJson(QJsonDocument::Compact));
+            heard.payload = QString::fromUtf8(QJsonDocument(
+                QJsonObject { { QStringLiteral("eventId"), 900000 + i },
+                    { QStringLiteral("subscriptionType"), heard.type },
+                    { QStringLiteral("occurredAt"), heard.occurredAt },
+                    { QStringLiteral("objectId"), contactId.toLongLong() },
+                    { QStringLiteral("propertyName"), QStringLiteral("phone") },
+                    { QStringLiteral("propertyValue"),
+                        QStringLiteral("+49 40 %1").arg(3330000 + i) }, // the number before
+                    { QStringLiteral("changeSource"),
+                        QStringLiteral("CRM") } }).toJson(QJsonDocument::Compact));
             auto inserted = EventStore(m_db).insertIfNew(heard);
             if (!inserted)
                 return inserted.error();
         }
     }
     for (int i = 1; i <= 5; ++i) // leads the CRM has and we do not
-        sandbox.crm().addContact({{QStringLiteral("email"), QStringLiteral("lead%1@prospect.example.org").arg(i)},
-                                  {QStringLiteral("firstname"), QStringLiteral("Lead")},
-                                  {QStringLiteral("lastname"), QString::number(i)}});
+        sandbox.crm().addContact({ { QStringLiteral("email"), QStringLiteral("lead%1@prospect.example.org").arg(i) },
+            { QStringLiteral("firstname"), QStringLiteral("Lead") },
+            { QStringLiteral("lastname"), QString::number(i) } });
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot link the demo's contacts."));
     return success();
@@ -286,12 +306,16 @@ void DemoSetup::simulateLostAnswers(std::function<void(Status)> done)
         return;
     }
     // Every other unknown outcome did reach the provider: retrying must find it, not charge twice.
-    QSqlQuery q(m_db.connection());
-    q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'unknown_outcome' AND action = 'capture_payment' "
-                          "AND id % 2 = 0"));
     QList<qint64> ids;
-    while (q.next())
-        ids << q.value(0).toLongLong();
+    Status listed = forEachOperation(
+        m_db, QStringLiteral("capture_payment"), OperationState::UnknownOutcome, [&ids](const Operation &op) {
+            if (op.id % 2 == 0)
+                ids << op.id;
+        });
+    if (!listed) {
+        done(listed);
+        return;
+    }
     if (ids.isEmpty()) {
         done(success());
         return;

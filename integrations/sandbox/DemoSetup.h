@@ -10,6 +10,7 @@ class Keychain;
 class Database;
 class HttpTransport;
 class SandboxServer;
+struct Operation;
 
 // Makes a database ready for the demo: shop data seeded once, the sandbox provider pointed at
 // `sandboxUrl`, its test key and webhook signing secret in the keychain. Then, so the
@@ -32,8 +33,9 @@ public:
     Status mirrorRecords(SandboxServer &sandbox);
 
 private:
-    void ensureWebhookSecret(const QString &id, const QString &providerId, const QString &label,
-                             std::function<void(Status)> done);
+    static void mirrorPayment(SandboxServer &sandbox, const Operation &op);
+    void ensureWebhookSecret(
+        const QString &id, const QString &providerId, const QString &label, std::function<void(Status)> done);
     void ensureCrm(const QString &sandboxUrl, std::function<void(Status)> done);
 
     const Database &m_db;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QList>
 #include <QPair>
 
@@ -10,4 +12,10 @@ struct SandboxAnswer
     int status = 200;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
+
+    // Compact, as the providers send it.
+    static SandboxAnswer json(int status, const QJsonObject &body)
+    {
+        return SandboxAnswer { status, QJsonDocument(body).toJson(QJsonDocument::Compact), {} };
+    }
 };

@@ -11,11 +11,6 @@ QString isoNow()
 {
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
-
-SandboxAnswer json(int status, const QJsonObject &body)
-{
-    return SandboxAnswer{status, QJsonDocument(body).toJson(QJsonDocument::Compact), {}};
-}
 } // namespace
 
 SandboxCrm::SandboxCrm()
@@ -38,7 +33,8 @@ bool SandboxCrm::admit()
     if (m_perInterval > 0 && qsizetype(m_recent.size()) >= m_perInterval)
         return false;
     if (m_perSecond > 0) {
-        const auto inLastSecond = std::count_if(m_recent.cbegin(), m_recent.cend(), [now](qint64 t) { return t > now - 1000; });
+        const auto inLastSecond
+            = std::count_if(m_recent.cbegin(), m_recent.cend(), [now](qint64 t) { return t > now - 1000; });
         if (inLastSecond >= m_perSecond)
             return false;
     }
@@ -51,33 +47,36 @@ void SandboxCrm::addRateHeaders(SandboxAnswer &answer) const
     if (m_perInterval <= 0)
         return;
     const qint64 now = m_clock.elapsed();
-    const auto inLastSecond = std::count_if(m_recent.cbegin(), m_recent.cend(), [now](qint64 t) { return t > now - 1000; });
+    const auto inLastSecond
+        = std::count_if(m_recent.cbegin(), m_recent.cend(), [now](qint64 t) { return t > now - 1000; });
     answer.headers << qMakePair(QByteArray("X-HubSpot-RateLimit-Max"), QByteArray::number(m_perInterval))
                    << qMakePair(QByteArray("X-HubSpot-RateLimit-Remaining"),
-                                QByteArray::number(qMax<qsizetype>(0, m_perInterval - qsizetype(m_recent.size()))))
-                   << qMakePair(QByteArray("X-HubSpot-RateLimit-Interval-Milliseconds"), QByteArray::number(m_intervalMs));
+                          QByteArray::number(qMax<qsizetype>(0, m_perInterval - qsizetype(m_recent.size()))))
+                   << qMakePair(
+                          QByteArray("X-HubSpot-RateLimit-Interval-Milliseconds"), QByteArray::number(m_intervalMs));
     if (m_perSecond > 0)
         answer.headers << qMakePair(QByteArray("X-HubSpot-RateLimit-Secondly"), QByteArray::number(m_perSecond))
                        << qMakePair(QByteArray("X-HubSpot-RateLimit-Secondly-Remaining"),
-                                    QByteArray::number(qMax<qsizetype>(0, m_perSecond - inLastSecond)));
+                              QByteArray::number(qMax<qsizetype>(0, m_perSecond - inLastSecond)));
 }
 
 SandboxAnswer SandboxCrm::error(int status, const QString &category, const QString &message)
 {
-    return json(status, {{QStringLiteral("status"), QStringLiteral("error")},
-                         {QStringLiteral("message"), message},
-                         {QStringLiteral("correlationId"), QStringLiteral("sandbox-%1").arg(QDateTime::currentMSecsSinceEpoch())},
-                         {QStringLiteral("category"), category}});
+    return SandboxAnswer::json(status,
+        { { QStringLiteral("status"), QStringLiteral("error") }, { QStringLiteral("message"), message },
+            { QStringLiteral("correlationId"), QStringLiteral("sandbox-%1").arg(QDateTime::currentMSecsSinceEpoch()) },
+            { QStringLiteral("category"), category } });
 }
 
 SandboxAnswer SandboxCrm::handle(const QHttpServerRequest &request)
 {
     if (!admit()) {
         ++m_throttled;
-        SandboxAnswer answer = json(429, {{QStringLiteral("status"), QStringLiteral("error")},
-                                          {QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.")},
-                                          {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},
-                                          {QStringLiteral("policyName"), QStringLiteral("SECONDLY")}});
+        SandboxAnswer answer = SandboxAnswer::json(429,
+            { { QStringLiteral("status"), QStringLiteral("error") },
+                { QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.") },
+                { QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT") },
+                { QStringLiteral("policyName"), QStringLiteral("SECONDLY") } });
         addRateHeaders(answer);
         return answer;
     }
@@ -93,11 +92,10 @@ QString SandboxCrm::addContact(const QJsonObject &properties)
     props.insert(QStringLiteral("hs_object_id"), QString::number(id));
     props.insert(QStringLiteral("createdate"), isoNow());
     props.insert(QStringLiteral("lastmodifieddate"), isoNow());
-    m_contacts.insert(id, QJsonObject{{QStringLiteral("id"), QString::number(id)},
-                                      {QStringLiteral("properties"), props},
-                                      {QStringLiteral("createdAt"), isoNow()},
-                                      {QStringLiteral("updatedAt"), isoNow()},
-                                      {QStringLiteral("archived"), false}});
+    m_contacts.insert(id,
+        QJsonObject { { QStringLiteral("id"), QString::number(id) }, { QStringLiteral("properties"), props },
+            { QStringLiteral("createdAt"), isoNow() }, { QStringLiteral("updatedAt"), isoNow() },
+            { QStringLiteral("archived"), false } });
     announce(id, QStringLiteral("contact.creation"), properties);
     return QString::number(id);
 }
@@ -108,15 +106,11 @@ void SandboxCrm::announce(qint64 id, const QString &type, const QJsonObject &cha
         return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     auto event = [&](const QString &subscription) {
-        return QJsonObject{{QStringLiteral("eventId"), m_nextEventId++},
-                           {QStringLiteral("subscriptionId"), 4711},
-                           {QStringLiteral("portalId"), 62515},
-                           {QStringLiteral("appId"), 54321},
-                           {QStringLiteral("occurredAt"), now},
-                           {QStringLiteral("subscriptionType"), subscription},
-                           {QStringLiteral("attemptNumber"), 0},
-                           {QStringLiteral("objectId"), id},
-                           {QStringLiteral("changeSource"), QStringLiteral("CRM")}};
+        return QJsonObject { { QStringLiteral("eventId"), m_nextEventId++ }, { QStringLiteral("subscriptionId"), 4711 },
+            { QStringLiteral("portalId"), 62515 }, { QStringLiteral("appId"), 54321 },
+            { QStringLiteral("occurredAt"), now }, { QStringLiteral("subscriptionType"), subscription },
+            { QStringLiteral("attemptNumber"), 0 }, { QStringLiteral("objectId"), id },
+            { QStringLiteral("changeSource"), QStringLiteral("CRM") } };
     };
     QJsonArray batch;
     if (type == QLatin1String("contact.creation"))
@@ -172,20 +166,27 @@ SandboxAnswer SandboxCrm::route(const QHttpServerRequest &request)
         const QString email = props.value(QStringLiteral("email")).toString();
         for (auto it = m_contacts.cbegin(); it != m_contacts.cend(); ++it) {
             if (!email.isEmpty()
-                && it->value(QStringLiteral("properties")).toObject().value(QStringLiteral("email")).toString().compare(email, Qt::CaseInsensitive) == 0)
-                return error(409, QStringLiteral("CONFLICT"), QStringLiteral("Contact already exists. Existing ID: %1").arg(it.key()));
+                && it->value(QStringLiteral("properties"))
+                        .toObject()
+                        .value(QStringLiteral("email"))
+                        .toString()
+                        .compare(email, Qt::CaseInsensitive)
+                    == 0)
+                return error(409, QStringLiteral("CONFLICT"),
+                    QStringLiteral("Contact already exists. Existing ID: %1").arg(it.key()));
         }
-        return json(201, m_contacts.value(addContact(props).toLongLong()));
+        return SandboxAnswer::json(201, m_contacts.value(addContact(props).toLongLong()));
     }
     if (path.startsWith(base + QLatin1Char('/'))) {
         const qint64 id = path.mid(base.size() + 1).toLongLong();
         if (!m_contacts.contains(id))
-            return error(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Object not found.  objectId are usually numeric."));
+            return error(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                QStringLiteral("Object not found.  objectId are usually numeric."));
         if (method == QHttpServerRequest::Method::Get)
-            return json(200, m_contacts.value(id));
+            return SandboxAnswer::json(200, m_contacts.value(id));
         if (method == QHttpServerRequest::Method::Patch) {
             changeContact(QString::number(id), body.value(QStringLiteral("properties")).toObject());
-            return json(200, m_contacts.value(id));
+            return SandboxAnswer::json(200, m_contacts.value(id));
         }
     }
     return error(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Unknown path %1").arg(path));
@@ -199,15 +200,15 @@ SandboxAnswer SandboxCrm::list(const QMap<QString, QString> &query) const
     auto it = m_contacts.upperBound(after);
     for (; it != m_contacts.cend() && results.size() < limit; ++it)
         results.append(*it);
-    QJsonObject page{{QStringLiteral("results"), results}};
+    QJsonObject page { { QStringLiteral("results"), results } };
     if (it != m_contacts.cend()) {
         const QString next = QString::number(std::prev(it).key());
         page.insert(QStringLiteral("paging"),
-                    QJsonObject{{QStringLiteral("next"),
-                                 QJsonObject{{QStringLiteral("after"), next},
-                                             {QStringLiteral("link"), QStringLiteral("/crm/v3/objects/contacts?after=") + next}}}});
+            QJsonObject { { QStringLiteral("next"),
+                QJsonObject { { QStringLiteral("after"), next },
+                    { QStringLiteral("link"), QStringLiteral("/crm/v3/objects/contacts?after=") + next } } } });
     }
-    return json(200, page);
+    return SandboxAnswer::json(200, page);
 }
 
 SandboxAnswer SandboxCrm::search(const QJsonObject &body) const
@@ -217,14 +218,21 @@ SandboxAnswer SandboxCrm::search(const QJsonObject &body) const
         for (const QJsonValue &filter : group.toObject().value(QStringLiteral("filters")).toArray()) {
             const QJsonObject f = filter.toObject();
             if (f.value(QStringLiteral("operator")).toString() != QLatin1String("EQ"))
-                return error(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("The sandbox supports only EQ filters."));
+                return error(
+                    400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("The sandbox supports only EQ filters."));
             const QString property = f.value(QStringLiteral("propertyName")).toString();
             const QString value = f.value(QStringLiteral("value")).toString();
             for (const QJsonObject &c : m_contacts) {
-                if (c.value(QStringLiteral("properties")).toObject().value(property).toString().compare(value, Qt::CaseInsensitive) == 0)
+                if (c.value(QStringLiteral("properties"))
+                        .toObject()
+                        .value(property)
+                        .toString()
+                        .compare(value, Qt::CaseInsensitive)
+                    == 0)
                     results.append(c);
             }
         }
     }
-    return json(200, {{QStringLiteral("total"), results.size()}, {QStringLiteral("results"), results}});
+    return SandboxAnswer::json(
+        200, { { QStringLiteral("total"), results.size() }, { QStringLiteral("results"), results } });
 }

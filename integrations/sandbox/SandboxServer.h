@@ -2,35 +2,30 @@
 
 #include "sandbox/SandboxAnswer.h"
 #include "sandbox/SandboxCrm.h"
+#include "sandbox/SandboxEvents.h"
 #include "sandbox/SandboxFaults.h"
+#include "sandbox/SandboxIds.h"
+#include "sandbox/SandboxPayments.h"
+#include "sandbox/SandboxRefunds.h"
+#include "sandbox/SandboxStripe.h"
+#include "sandbox/SandboxWebhookSender.h"
+#include "sandbox/SandboxWebhooks.h"
 
 #include <QAbstractHttpServer>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
-#include <QMap>
-#include <QSet>
 #include <QStringList>
 
-class QHttpServerRequest;
-class QNetworkAccessManager;
-class QTcpSocket;
+#include <optional>
 
-// Where and how the sandbox delivers signed webhooks (Stripe-Signature), with the
-// misbehaviour real providers show: late, twice, out of order, or not at all.
-struct SandboxWebhooks
-{
-    QString target; // e.g. http://127.0.0.1:8123/webhooks/stripe-sandbox; empty: no deliveries
-    QString secret; // whsec_…
-    int delayMs = 0;
-    bool duplicate = false; // every event delivered twice
-    bool reorder = false;   // each pair of events delivered in reverse order
-    int dropEvery = 0;      // every Nth event never delivered (sync must catch it)
-};
+class QHttpServerRequest;
+class QTcpSocket;
 
 // The local provider: a real HTTP server on 127.0.0.1 speaking Stripe's API v1 shapes for
 // PaymentIntents and Refunds, with Stripe's test payment methods, idempotency rules and
-// error bodies, faults on request, and counters a test can read.
+// error bodies, faults on request, and counters a test can read. This class is the router —
+// API keys, faults, idempotency, paths — and hands each resource to the class that keeps it.
 class SandboxServer : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -46,19 +41,19 @@ public:
     void queueFaults(const QList<SandboxFault> &faults) { m_faults << faults; }
     int pendingFaults() const { return static_cast<int>(m_faults.size()); }
 
-    void setWebhooks(const SandboxWebhooks &webhooks) { m_webhooks = webhooks; }
+    void setWebhooks(const SandboxWebhooks &webhooks) { m_webhookSender.setStripeWebhooks(webhooks); }
     // The CRM's webhooks: HubSpot-shaped batches signed with X-HubSpot-Signature-v3 (the secret
     // is the app's client secret); only target, secret and delayMs apply.
     void setCrmWebhooks(const SandboxWebhooks &webhooks);
     SandboxCrm &crm() { return m_crm; } // the HubSpot-compatible contacts API under /crm/v3
-    int deliveriesSent() const { return m_deliveriesSent; }
+    int deliveriesSent() const { return m_webhookSender.deliveriesSent(); }
 
     // For tests and the demo: a change made "in the provider's dashboard", behind our back.
-    void editPaymentIntent(const QString &id, const QJsonObject &fields);
+    void editPaymentIntent(const QString &id, const QJsonObject &fields) { m_payments.edit(id, fields); }
     // For the demo: a payment intent made before this sandbox started, kept as given.
-    void importPaymentIntent(const QJsonObject &paymentIntent);
-    int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
-    int totalCharges() const { return m_totalCharges; }
+    void importPaymentIntent(const QJsonObject &paymentIntent) { m_payments.import(paymentIntent); }
+    int chargesForKey(const QString &idempotencyKey) const { return m_payments.chargesForKey(idempotencyKey); }
+    int totalCharges() const { return m_payments.totalCharges(); }
     int requestCount() const { return m_requests; }
 
 protected:
@@ -66,42 +61,30 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    using Answer = SandboxAnswer;
     struct StoredAnswer
     {
         QByteArray fingerprint; // method, path and parameters of the first request
-        Answer answer;
+        SandboxAnswer answer;
     };
 
-    Answer route(const QHttpServerRequest &request, const QString &path, const QMap<QString, QString> &params,
-                 const QString &idempotencyKey);
-    Answer createPaymentIntent(const QMap<QString, QString> &params, const QString &idempotencyKey);
-    Answer createRefund(const QMap<QString, QString> &params);
-    Answer updatePaymentIntent(const QString &id, const QMap<QString, QString> &params);
-    Answer list(const QList<QJsonObject> &items, const QString &url, const QMap<QString, QString> &query);
-    Answer searchPaymentIntents(const QString &query);
-    static Answer error(int status, const QString &type, const QString &message, const QJsonObject &extra = {});
-    static void write(QTcpSocket *socket, const Answer &answer);
-    QString newId(const QString &prefix);
-    void emitEvent(const QString &type, const QJsonObject &object);
-    void deliver(const QByteArray &payload);
+    std::optional<SandboxAnswer> refusedKey(const QHttpServerRequest &request, bool crm) const;
+    // Answers a fault that stops the request before it is processed; false for those that do not.
+    static bool answerFault(const SandboxFault &fault, QTcpSocket *socket);
+    // Stripe's idempotency: the same key with the same parameters replays the first answer.
+    SandboxAnswer idempotent(const QHttpServerRequest &request, const QString &path);
+    SandboxAnswer route(const QHttpServerRequest &request, const QString &path, const SandboxStripe::Params &params,
+        const QString &idempotencyKey);
+    static void write(QTcpSocket *socket, const SandboxAnswer &answer);
 
     QStringList m_acceptedKeys;
     QList<SandboxFault> m_faults;
     QHash<QString, StoredAnswer> m_idempotency;
-    QMap<QString, QJsonObject> m_paymentIntents; // by id
-    QList<QString> m_paymentIntentOrder;          // creation order
-    QMap<QString, QJsonObject> m_refunds;
-    QList<QString> m_refundOrder;
-    QHash<QString, int> m_chargesByKey;
-    int m_totalCharges = 0;
     int m_requests = 0;
-    quint64 m_nextId = 1;
+    // Declared in the order they depend on each other.
+    SandboxIds m_ids;
+    SandboxWebhookSender m_webhookSender;
+    SandboxEvents m_events { m_ids, m_webhookSender };
+    SandboxPayments m_payments { m_ids, m_events };
+    SandboxRefunds m_refunds { m_ids, m_payments, m_events };
     SandboxCrm m_crm;
-    QList<QJsonObject> m_events; // oldest first; GET /v1/events lists newest first
-    SandboxWebhooks m_webhooks;
-    QNetworkAccessManager *m_network = nullptr;
-    QByteArray m_heldForReorder;
-    int m_eventsEmitted = 0;
-    int m_deliveriesSent = 0;
 };

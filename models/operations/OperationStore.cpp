@@ -104,6 +104,37 @@ Result<Operation> OperationStore::get(qint64 id) const
     return operationFrom(q);
 }
 
+Result<Operation> OperationStore::byIdempotencyKey(const QString &key) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT %1 FROM operations WHERE idempotency_key = ?").arg(QLatin1String(kColumns)));
+    q.addBindValue(key);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up the operation with idempotency key %1").arg(key), q);
+    if (!q.next())
+        return failure(ErrorClass::Input, QStringLiteral("There is no operation with idempotency key %1.").arg(key));
+    return operationFrom(q);
+}
+
+Result<QList<Operation>> OperationStore::byAction(
+    const QString &action, std::optional<OperationState> state, qint64 afterId, int limit) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT %1 FROM operations WHERE action = ?%2 AND id > ? ORDER BY id LIMIT ?")
+                  .arg(QLatin1String(kColumns), state ? QStringLiteral(" AND state = ?") : QString()));
+    q.addBindValue(action);
+    if (state)
+        q.addBindValue(OperationStates::name(*state));
+    q.addBindValue(afterId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot list the %1 operations").arg(action), q);
+    QList<Operation> found;
+    while (q.next())
+        found << operationFrom(q);
+    return found;
+}
+
 Result<QList<Operation>> OperationStore::byExternalIds(const QString &providerId, const QStringList &externalIds) const
 {
     QList<Operation> found;
@@ -150,8 +181,8 @@ Result<qint64> OperationStore::count() const
     return q.value(0).toLongLong();
 }
 
-Status OperationStore::transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update,
-                                  const std::optional<AuditEntry> &audit)
+Result<Operation> OperationStore::transition(qint64 id, OperationState from, OperationState to,
+                                             const OperationUpdate &update, const std::optional<AuditEntry> &audit)
 {
     if (!OperationStates::canTransition(from, to))
         return failure(ErrorClass::State, OperationStates::refusal(from, to));
@@ -200,13 +231,15 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
                            .arg(OperationStates::label(current->state).toLower()));
     }
     if (audit) {
-        Status audited = AuditLog(m_db).appendInTransaction(*audit);
+        Status audited = AuditLog(m_db).append(*audit);
         if (!audited)
-            return audited;
+            return audited.error();
     }
     // Our own state change is an event of the entity's timeline like any provider's.
     auto op = get(id);
-    if (op) {
+    if (!op)
+        return op.error();
+    {
         Event change;
         change.source = QStringLiteral("reconsole");
         change.externalId = QStringLiteral("op-%1-%2-%3").arg(id).arg(op->updatedAt).arg(op->attempts) + QLatin1Char('-')
@@ -226,7 +259,7 @@ Status OperationStore::transition(qint64 id, OperationState from, OperationState
     }
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to operation %1").arg(id));
-    return success();
+    return op;
 }
 
 Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, const QString &redactedRequest,
@@ -321,7 +354,7 @@ Result<int> OperationStore::recoverInterrupted(qint64 now)
         u.lastError = why;
         u.claimedBy = QString();
         u.claimedUntil = 0;
-        Status moved = transition(id, OperationState::Sending, OperationState::UnknownOutcome, u);
+        auto moved = transition(id, OperationState::Sending, OperationState::UnknownOutcome, u);
         if (!moved && moved.error().errorClass != ErrorClass::State)
             return moved.error();
     }

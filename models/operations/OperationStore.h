@@ -36,10 +36,18 @@ public:
     // One transaction for the lot; used by the demo seeder and the benchmark.
     Status insertMany(const QList<Operation> &operations);
     Result<Operation> get(qint64 id) const;
+    // The operation sent under this idempotency key (unique); an Input failure if there is none.
+    Result<Operation> byIdempotencyKey(const QString &key) const;
+    // A keyset page of the operations doing `action` (in `state`, if given), by id after
+    // `afterId`, at most `limit`: callers walk a large table a window at a time.
+    Result<QList<Operation>> byAction(
+        const QString &action, std::optional<OperationState> state, qint64 afterId, int limit) const;
     Result<qint64> count() const;
 
-    Status transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update = {},
-                      const std::optional<AuditEntry> &audit = std::nullopt);
+    // Moves the operation from `from` to `to` (refused off the state machine's edges, or when
+    // someone else moved it first) and returns the row as it now is.
+    Result<Operation> transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update = {},
+                                 const std::optional<AuditEntry> &audit = std::nullopt);
 
     // The operations that created these provider objects, oldest first.
     Result<QList<Operation>> byExternalIds(const QString &providerId, const QStringList &externalIds) const;

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "sandbox/SandboxAnswer.h"
+#include "sandbox/SandboxStripe.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+class SandboxEvents;
+class SandboxIds;
+class SandboxPayments;
+
+// Stripe's Refunds of succeeded payment intents: create (whole or partial, never more than is
+// left), get, and list, all of them or one payment intent's.
+class SandboxRefunds
+{
+public:
+    SandboxRefunds(SandboxIds &ids, SandboxPayments &payments, SandboxEvents &events);
+
+    SandboxAnswer create(const SandboxStripe::Params &params);
+    SandboxAnswer get(const QString &id) const;
+    SandboxAnswer list(const SandboxStripe::Params &query) const;
+
+private:
+    SandboxIds &m_ids;
+    SandboxPayments &m_payments;
+    SandboxEvents &m_events;
+    QMap<QString, QJsonObject> m_refunds; // by id
+    QList<QString> m_order; // creation order
+};
