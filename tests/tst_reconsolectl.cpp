@@ -11,6 +11,9 @@
 #include "CtlRunner.h"
 #include "TestSupport.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -21,6 +24,73 @@
 #include <QTest>
 
 using Run = CtlRun;
+
+namespace {
+// A file of the repository, found by walking up from this source file (so the test keeps
+// working wherever the tests move): the nearest `name` that contains `mark`.
+QString repositoryFile(const QString &name, const QString &mark)
+{
+    QDir dir = QFileInfo(QStringLiteral(__FILE__)).absoluteDir();
+    do {
+        QFile file(dir.filePath(name));
+        if (file.open(QIODevice::ReadOnly) && QString::fromUtf8(file.readAll()).contains(mark))
+            return file.fileName();
+    } while (dir.cdUp());
+    return {};
+}
+
+QString readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()) : QString();
+}
+
+// The listing under "Commands:" in a --help page, line by line.
+QStringList commandsBlock(const QString &help)
+{
+    const QStringList lines = help.split(QLatin1Char('\n'));
+    const qsizetype start = lines.indexOf(QStringLiteral("Commands:"));
+    QStringList block;
+    for (qsizetype i = start + 1; start >= 0 && i < lines.size() && !lines.at(i).isEmpty(); ++i)
+        block << lines.at(i);
+    return block;
+}
+
+// The command a synopsis line names: its words up to the first argument or option.
+QStringList commandOf(const QString &synopsis)
+{
+    QStringList path;
+    static const QRegularExpression word(QStringLiteral("^[a-z][a-z-]*$"));
+    for (const QString &w : synopsis.split(QLatin1Char(' '), Qt::SkipEmptyParts).mid(1)) {
+        if (!word.match(w).hasMatch())
+            break;
+        path << w;
+    }
+    return path;
+}
+
+// The lines of a README section, up to the next heading of its level.
+QStringList readmeSection(const QString &readme, const QString &heading)
+{
+    QStringList section;
+    bool inside = false;
+    for (const QString &line : readme.split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("## ")))
+            inside = line == heading;
+        else if (inside)
+            section << line;
+    }
+    return section;
+}
+
+QStringList trimmed(const QStringList &lines)
+{
+    QStringList result;
+    for (const QString &line : lines)
+        result << line.trimmed();
+    return result;
+}
+} // namespace
 
 class TestReconsolectl : public QObject
 {
@@ -35,6 +105,151 @@ private Q_SLOTS:
         const Run unknown = ctl({QStringLiteral("explode")});
         QCOMPARE(unknown.code, 2);
         QVERIFY(unknown.err.contains(QLatin1String("Usage")));
+    }
+
+    // The usage, every command's --help and the README's command list come from one table.
+    void helpListsEveryCommand()
+    {
+        const Run help = ctl({ QStringLiteral("--help") });
+        QCOMPARE(help.code, 0);
+        const QStringList block = commandsBlock(help.out);
+        QVERIFY2(!block.isEmpty(), qPrintable(help.out));
+        QStringList listed;
+        for (const QString &line : block) {
+            if (line.startsWith(QLatin1String("  reconsolectl ")))
+                listed << commandOf(line).join(QLatin1Char(' '));
+        }
+        for (const char *command : { "demo", "sandbox", "serve", "events list", "timeline", "ops list", "ops retry",
+                 "ops resolve", "ops cancel", "audit verify", "audit export", "credentials list", "credentials add",
+                 "credentials verify", "credentials rotate", "credentials revoke", "diff", "drift scan", "roles",
+                 "roles set", "roles setup", "roles assign", "database password", "bench table", "bench webhooks",
+                 "bench drift" })
+            QVERIFY2(listed.contains(QLatin1String(command)), command);
+        // Each entry's own --help starts from the same synopsis.
+        for (const QString &line : block) {
+            if (!line.startsWith(QLatin1String("  reconsolectl ")))
+                continue;
+            const Run own = ctl(commandOf(line) + QStringList { QStringLiteral("--help") });
+            QCOMPARE(own.code, 0);
+            QVERIFY2(own.out.contains(line.trimmed()), qPrintable(line + QStringLiteral(" / ") + own.out));
+        }
+
+        const Run ops = ctl({ QStringLiteral("ops"), QStringLiteral("--help") });
+        QCOMPARE(ops.code, 0);
+        for (const char *sub : { "list", "retry", "resolve", "cancel" })
+            QVERIFY2(
+                ops.out.contains(QStringLiteral("  reconsolectl ops %1").arg(QLatin1String(sub))), qPrintable(ops.out));
+        const Run list = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--help") });
+        QCOMPARE(list.code, 0);
+        QVERIFY(list.out.startsWith(QLatin1String("Usage: reconsolectl ops list ")));
+        QVERIFY(list.out.contains(QLatin1String("--state <s>")));
+        QVERIFY(list.out.contains(QLatin1String("--json")));
+        // --help may come first, as with any global option.
+        QCOMPARE(ctl({ QStringLiteral("--help"), QStringLiteral("ops"), QStringLiteral("list") }).out, list.out);
+    }
+
+    // README.md's "Command line" shows the generated usage: every line of it, and no other.
+    void readmeShowsTheGeneratedUsage()
+    {
+        const QString readmePath = repositoryFile(QStringLiteral("README.md"), QStringLiteral("\n## Command line\n"));
+        QVERIFY2(!readmePath.isEmpty(), "README.md with a \"## Command line\" section not found above " __FILE__);
+        const QStringList section = trimmed(readmeSection(readAll(readmePath), QStringLiteral("## Command line")));
+        const QStringList usage = trimmed(commandsBlock(ctl({ QStringLiteral("--help") }).out));
+        QVERIFY(!usage.isEmpty());
+        for (const QString &line : usage)
+            QVERIFY2(section.contains(line), qPrintable(QStringLiteral("README.md lacks: ") + line));
+        for (const QString &line : section) {
+            if (line.startsWith(QLatin1String("reconsolectl ")))
+                QVERIFY2(usage.contains(line),
+                    qPrintable(QStringLiteral("README.md has, reconsolectl --help not: ") + line));
+        }
+    }
+
+    void versionIsPrinted()
+    {
+        const QString cmake
+            = readAll(repositoryFile(QStringLiteral("CMakeLists.txt"), QStringLiteral("project(Reconsole")));
+        const QString version
+            = QRegularExpression(QStringLiteral("project\\(Reconsole VERSION ([0-9.]+)")).match(cmake).captured(1);
+        QVERIFY(!version.isEmpty());
+        const Run run = ctl({ QStringLiteral("--version") });
+        QCOMPARE(run.code, 0);
+        QCOMPARE(run.out, QStringLiteral("reconsolectl %1\n").arg(version));
+    }
+
+    // --database and --json before the command or after it; refused by name where they mean nothing.
+    void globalOptionsBeforeOrAfterTheCommand()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(40)));
+        const QString db = scratch.url();
+        const QString database = QStringLiteral("--database");
+        const QString json = QStringLiteral("--json");
+        const QString ops = QStringLiteral("ops");
+        const QString list = QStringLiteral("list");
+        const Run after = ctl({ ops, list, json, database, db });
+        QCOMPARE(after.code, 0);
+        QCOMPARE(QJsonDocument::fromJson(after.out.toUtf8()).array().size(), 40);
+        for (const QStringList &args : { QStringList { database, db, ops, list, json },
+                 QStringList { json, database, db, ops, list }, QStringList { ops, database, db, list, json },
+                 QStringList { database + QLatin1Char('=') + db, json, ops, list } }) {
+            const Run before = ctl(args);
+            QVERIFY2(before.code == 0, qPrintable(args.join(QLatin1Char(' ')) + QStringLiteral(": ") + before.err));
+            QCOMPARE(before.out, after.out);
+        }
+        const Run table = ctl({ database, db, ops, list });
+        QCOMPARE(table.code, 0);
+        QVERIFY(table.out.startsWith(QLatin1String("     ID  STATE")));
+
+        const Run noJson = ctl({ json, QStringLiteral("audit"), QStringLiteral("verify"), database, db });
+        QCOMPARE(noJson.code, 2);
+        QVERIFY2(noJson.err.contains(QLatin1String("'audit verify' prints no JSON; leave out --json")),
+            qPrintable(noJson.err));
+        const Run noDatabase
+            = ctl({ database, db, QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0") });
+        QCOMPARE(noDatabase.code, 2);
+        QVERIFY2(noDatabase.err.contains(QLatin1String("'sandbox' uses no database")), qPrintable(noDatabase.err));
+    }
+
+    // A slip of the keyboard is named, with what was probably meant.
+    void unknownNamesAreSuggested()
+    {
+        const Run command = ctl({ QStringLiteral("opps") });
+        QCOMPARE(command.code, 2);
+        QVERIFY2(command.err.startsWith(QLatin1String("reconsolectl: unknown command 'opps'; did you mean 'ops'? "
+                                                      "(see reconsolectl --help)\nUsage: reconsolectl ")),
+            qPrintable(command.err));
+        const Run sub = ctl({ QStringLiteral("ops"), QStringLiteral("retyr"), QStringLiteral("1") });
+        QCOMPARE(sub.code, 2);
+        QVERIFY2(sub.err.contains(QLatin1String(
+                     "unknown command 'ops retyr'; did you mean 'ops retry'? (see reconsolectl ops --help)")),
+            qPrintable(sub.err));
+        const Run option = ctl(
+            { QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--stat"), QStringLiteral("failed") });
+        QCOMPARE(option.code, 2);
+        QVERIFY2(option.err.contains(QLatin1String(
+                     "unknown option '--stat'; did you mean '--state'? (see reconsolectl ops list --help)")),
+            qPrintable(option.err));
+        QVERIFY2(
+            option.err.contains(QLatin1String("\nUsage: reconsolectl ops list [--state S]")), qPrintable(option.err));
+        const Run global = ctl(
+            { QStringLiteral("--databse"), QStringLiteral("x.sqlite"), QStringLiteral("ops"), QStringLiteral("list") });
+        QCOMPARE(global.code, 2);
+        QVERIFY2(global.err.contains(QLatin1String("did you mean '--database'?")), qPrintable(global.err));
+
+        const Run farOff = ctl({ QStringLiteral("explode") });
+        QCOMPARE(farOff.code, 2);
+        QVERIFY(farOff.err.contains(QLatin1String("unknown command 'explode' (see reconsolectl --help)")));
+        const Run noSub = ctl({ QStringLiteral("ops") });
+        QCOMPARE(noSub.code, 2);
+        QVERIFY2(noSub.err.contains(
+                     QLatin1String("'ops' needs one of: list, retry, resolve, cancel (see reconsolectl ops --help)")),
+            qPrintable(noSub.err));
+        // The option that takes a secret only to refuse it is never offered.
+        const Run hidden = ctl(
+            { QStringLiteral("credentials"), QStringLiteral("add"), QStringLiteral("--secrets"), QStringLiteral("x") });
+        QCOMPARE(hidden.code, 2);
+        QVERIFY2(!hidden.err.contains(QLatin1String("'--secret'")), qPrintable(hidden.err));
     }
 
     void listsAndRefusesBadInput()

@@ -1,17 +1,17 @@
-#include "AppContext.h"
 #include "Commands.h"
-#include "store/Database.h"
-#include "sandbox/DemoData.h"
-#include "operations/OperationStore.h"
-#include "keychain/Keychain.h"
-#include "records/CustomerStore.h"
-#include "records/DriftScanner.h"
+#include "Console.h"
 #include "events/EventStore.h"
-#include "transport/HttpTransport.h"
+#include "keychain/Keychain.h"
+#include "operations/OperationStore.h"
+#include "operations/OperationsModel.h"
 #include "providers/ProviderRegistry.h"
 #include "providers/ProviderStore.h"
+#include "records/CustomerStore.h"
+#include "records/DriftScanner.h"
+#include "sandbox/DemoData.h"
 #include "sandbox/SandboxServer.h"
-#include "operations/OperationsModel.h"
+#include "store/Database.h"
+#include "transport/HttpTransport.h"
 #include "webhooks/WebhookReceiver.h"
 #include "webhooks/WebhookVerifier.h"
 
@@ -19,9 +19,9 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -35,11 +35,10 @@
 #include <vector>
 
 namespace {
-using namespace Commands;
+using namespace Console;
 
 // Runs the event loop until `signal` fires (true) or `timeoutMs` passes (false).
-template <typename Signal>
-bool waitFor(const OperationsModel &model, Signal signal, int timeoutMs = 60000)
+template <typename Signal> bool waitFor(const OperationsModel &model, Signal signal, int timeoutMs = 60000)
 {
     QEventLoop loop;
     QTimer::singleShot(timeoutMs, &loop, [&loop] { loop.exit(1); });
@@ -53,7 +52,7 @@ bool waitFor(const OperationsModel &model, Signal signal, int timeoutMs = 60000)
 
 double peakRssMb()
 {
-    rusage usage{};
+    rusage usage {};
     getrusage(RUSAGE_SELF, &usage);
     return usage.ru_maxrss / 1024.0; // Linux reports kilobytes
 }
@@ -70,13 +69,14 @@ Status ensureRows(const QString &url, qint64 rows, bool mayRecreate)
         return success();
     if (count.value() != 0) {
         if (!mayRecreate)
-            return failure(ErrorClass::Input, QStringLiteral("%1 holds %2 operations, not %3; give an empty database.")
-                                                  .arg(url)
-                                                  .arg(count.value())
-                                                  .arg(rows));
+            return failure(ErrorClass::Input,
+                QStringLiteral("%1 holds %2 operations, not %3; give an empty database.")
+                    .arg(url)
+                    .arg(count.value())
+                    .arg(rows));
         const QString path = db.value()->location().path;
         db.value().reset(); // release the file before removing it
-        for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        for (const QString &suffix : { QString(), QStringLiteral("-wal"), QStringLiteral("-shm") })
             QFile::remove(path + suffix);
         return ensureRows(url, rows, false);
     }
@@ -100,29 +100,20 @@ Status ensureRows(const QString &url, qint64 rows, bool mayRecreate)
     return success();
 }
 
-int benchTable(const QStringList &args)
+int benchTable(const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Measures the operations table over N rows: open and first page, "
-                                                    "jump to the middle, filter, sort, peak memory. Prints JSON."));
-    AppContext::addDatabaseOption(parser);
-    parser.addOption({QStringLiteral("rows"), QStringLiteral("Rows in the table (default 1000000)."),
-                      QStringLiteral("n"), QStringLiteral("1000000")});
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
     bool ok = false;
-    const qint64 rows = parser.value(QStringLiteral("rows")).toLongLong(&ok);
+    const qint64 rows = args.value(QStringLiteral("rows")).toLongLong(&ok);
     if (!ok || rows < 1)
         return fail(QStringLiteral("--rows must be a positive number."), 2);
-    const bool ownFile = !parser.isSet(QStringLiteral("database"));
+    const bool ownFile = !args.isSet(QStringLiteral("database"));
     const QString url = ownFile ? QDir::temp().filePath(QStringLiteral("reconsole-bench-%1.sqlite").arg(rows))
-                                : parser.value(QStringLiteral("database"));
+                                : args.value(QStringLiteral("database"));
     Status ready = ensureRows(url, rows, ownFile);
     if (!ready)
         return fail(ready.message());
 
-    QJsonObject result{{QStringLiteral("rows"), rows}, {QStringLiteral("database"), url}};
+    QJsonObject result { { QStringLiteral("rows"), rows }, { QStringLiteral("database"), url } };
     QElapsedTimer clock;
     clock.start();
     auto db = Database::open(url);
@@ -155,8 +146,7 @@ int benchTable(const QStringList &args)
     failed.states = OperationStates::needingAction();
     OperationsFilter text;
     text.text = QStringLiteral("ORD-15");
-    const bool measured =
-        timeReset("filter_state_ms", [&] { model.setFilter(failed); })
+    const bool measured = timeReset("filter_state_ms", [&] { model.setFilter(failed); })
         && timeReset("filter_text_ms", [&] { model.setFilter(text); })
         && timeReset("clear_filter_ms", [&] { model.setFilter({}); })
         && timeReset("sort_ms", [&] { model.sort(static_cast<int>(OperationsColumn::Attempts), Qt::DescendingOrder); })
@@ -169,22 +159,10 @@ int benchTable(const QStringList &args)
     out().flush();
     return 0;
 }
-int benchWebhooks(const QStringList &args)
+int benchWebhooks(const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Drives signed webhooks at the receiver over loopback from "
-                                                    "concurrent senders (one in ten a duplicate delivery) and prints "
-                                                    "verified, deduplicated, persisted events per second and answer "
-                                                    "latency as JSON."));
-    parser.addOption({QStringLiteral("events"), QStringLiteral("Deliveries to send (default 20000)."), QStringLiteral("n"),
-                      QStringLiteral("20000")});
-    parser.addOption({QStringLiteral("senders"), QStringLiteral("Connections in flight (default 16)."), QStringLiteral("n"),
-                      QStringLiteral("16")});
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
-    const int total = parser.value(QStringLiteral("events")).toInt();
-    const int senders = qBound(1, parser.value(QStringLiteral("senders")).toInt(), 96);
+    const int total = args.value(QStringLiteral("events")).toInt();
+    const int senders = qBound(1, args.value(QStringLiteral("senders")).toInt(), 96);
     if (total < 1)
         return fail(QStringLiteral("--events must be a positive number."), 2);
 
@@ -193,23 +171,26 @@ int benchWebhooks(const QStringList &args)
     const QString url = QStringLiteral("sqlite:") + dir.filePath(QStringLiteral("webhooks.sqlite"));
     const QString secret = QStringLiteral("whsec_benchSecret_0123456789abcdef");
     QThread thread;
-    std::atomic<int> port{0};
-    std::atomic<int> processed{0};
+    std::atomic<int> port { 0 };
+    std::atomic<int> processed { 0 };
     QObject holder;
     holder.moveToThread(&thread);
     thread.start();
     std::shared_ptr<Database> receiverDb;
     WebhookReceiver *receiver = nullptr;
-    QMetaObject::invokeMethod(&holder, [&] {
-        auto db = Database::open(url);
-        if (!db)
-            return;
-        receiverDb = db.value();
-        receiver = new WebhookReceiver(*receiverDb);
-        receiver->setSecrets(QStringLiteral("bench"), {secret});
-        QObject::connect(receiver, &WebhookReceiver::processed, receiver, [&](int n) { processed += n; });
-        port = receiver->start();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &holder,
+        [&] {
+            auto db = Database::open(url);
+            if (!db)
+                return;
+            receiverDb = db.value();
+            receiver = new WebhookReceiver(*receiverDb);
+            receiver->setSecrets(QStringLiteral("bench"), { secret });
+            QObject::connect(receiver, &WebhookReceiver::processed, receiver, [&](int n) { processed += n; });
+            port = receiver->start();
+        },
+        Qt::BlockingQueuedConnection);
     if (port == 0)
         return fail(QStringLiteral("The receiver did not start."));
 
@@ -236,15 +217,17 @@ int benchWebhooks(const QStringList &args)
         const int n = sent++;
         const int eventNumber = n % 10 == 9 ? n - 1 : n; // every tenth delivery repeats the one before
         const qint64 now = QDateTime::currentSecsSinceEpoch();
-        const QByteArray body = QStringLiteral(R"({"id":"evt_bench_%1","object":"event","type":"payment_intent.succeeded",)"
-                                               R"("created":%2,"data":{"object":{"id":"pi_bench_%1","object":"payment_intent"}}})")
-                                    .arg(eventNumber)
-                                    .arg(now)
-                                    .toUtf8();
+        const QByteArray body
+            = QStringLiteral(R"({"id":"evt_bench_%1","object":"event","type":"payment_intent.succeeded",)"
+                             R"("created":%2,"data":{"object":{"id":"pi_bench_%1","object":"payment_intent"}}})")
+                  .arg(eventNumber)
+                  .arg(now)
+                  .toUtf8();
         s.started = clock.nsecsElapsed();
         s.socket->write("POST /webhooks/bench HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                        "Stripe-Signature: " + WebhookVerifier::signStripe(body, secret, now) + "\r\nContent-Length: "
-                        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                        "Stripe-Signature: "
+            + WebhookVerifier::signStripe(body, secret, now) + "\r\nContent-Length: " + QByteArray::number(body.size())
+            + "\r\n\r\n" + body);
     };
     for (Sender &s : pool) {
         s.socket = std::make_unique<QTcpSocket>();
@@ -257,7 +240,9 @@ int benchWebhooks(const QStringList &args)
                     return;
                 const QByteArray head = sender->buffer.left(headerEnd);
                 const qsizetype lengthAt = head.toLower().indexOf("content-length:");
-                const int length = lengthAt < 0 ? 0 : head.mid(lengthAt + 15, head.indexOf('\r', lengthAt) - lengthAt - 15).trimmed().toInt();
+                const int length = lengthAt < 0
+                    ? 0
+                    : head.mid(lengthAt + 15, head.indexOf('\r', lengthAt) - lengthAt - 15).trimmed().toInt();
                 if (sender->buffer.size() < headerEnd + 4 + length)
                     return;
                 if (!head.startsWith("HTTP/1.1 200"))
@@ -289,32 +274,62 @@ int benchWebhooks(const QStringList &args)
         QThread::msleep(5);
     const qint64 drainedUs = clock.nsecsElapsed() / 1000;
     qint64 stored = 0;
-    QMetaObject::invokeMethod(&holder, [&] {
-        stored = EventStore(*receiverDb).list(QStringLiteral("bench"), {}, std::numeric_limits<int>::max())->size();
-        delete receiver;
-        receiverDb.reset();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &holder,
+        [&] {
+            stored = EventStore(*receiverDb).list(QStringLiteral("bench"), {}, std::numeric_limits<int>::max())->size();
+            delete receiver;
+            receiverDb.reset();
+        },
+        Qt::BlockingQueuedConnection);
     thread.quit();
     thread.wait();
 
     std::sort(latencies.begin(), latencies.end());
-    auto percentile = [&](double p) { return latencies.isEmpty() ? 0.0 : latencies.at(qMin<qsizetype>(latencies.size() - 1, qsizetype(latencies.size() * p))) / 1000.0; };
-    const QJsonObject result{{QStringLiteral("deliveries"), total},
-                             {QStringLiteral("unique_events"), unique},
-                             {QStringLiteral("stored_events"), stored},
-                             {QStringLiteral("non_2xx"), failed},
-                             {QStringLiteral("senders"), senders},
-                             {QStringLiteral("deliveries_per_second"), qRound(total * 1e6 / elapsedUs)},
-                             {QStringLiteral("stored_events_per_second"), qRound(unique * 1e6 / elapsedUs)},
-                             {QStringLiteral("processed_all_after_ms"), drainedUs / 1000},
-                             {QStringLiteral("p50_answer_ms"), percentile(0.50)},
-                             {QStringLiteral("p99_answer_ms"), percentile(0.99)},
-                             {QStringLiteral("max_answer_ms"), percentile(1.0)},
-                             {QStringLiteral("peak_rss_mb"), qRound(peakRssMb() * 10) / 10.0}};
+    auto percentile = [&](double p) {
+        return latencies.isEmpty()
+            ? 0.0
+            : latencies.at(qMin<qsizetype>(latencies.size() - 1, qsizetype(latencies.size() * p))) / 1000.0;
+    };
+    const QJsonObject result { { QStringLiteral("deliveries"), total }, { QStringLiteral("unique_events"), unique },
+        { QStringLiteral("stored_events"), stored }, { QStringLiteral("non_2xx"), failed },
+        { QStringLiteral("senders"), senders },
+        { QStringLiteral("deliveries_per_second"), qRound(total * 1e6 / elapsedUs) },
+        { QStringLiteral("stored_events_per_second"), qRound(unique * 1e6 / elapsedUs) },
+        { QStringLiteral("processed_all_after_ms"), drainedUs / 1000 },
+        { QStringLiteral("p50_answer_ms"), percentile(0.50) }, { QStringLiteral("p99_answer_ms"), percentile(0.99) },
+        { QStringLiteral("max_answer_ms"), percentile(1.0) },
+        { QStringLiteral("peak_rss_mb"), qRound(peakRssMb() * 10) / 10.0 } };
     out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     out().flush();
     return stored == unique && failed == 0 ? 0 : 1;
 }
+// `records` contacts at the sandbox CRM and linked customers of ours, one in twenty with
+// another phone number there.
+Status seedContacts(Database &db, SandboxServer &sandbox, const ProviderConfig &crm, int records)
+{
+    if (Status stored = ProviderStore(db).upsert(crm); !stored)
+        return stored;
+    CustomerStore customers(db);
+    Transaction tx(db.connection());
+    for (int i = 0; i < records; ++i) {
+        const QString email = QStringLiteral("c%1@example.com").arg(i);
+        const QString phone = i % 20 == 0 ? QStringLiteral("+2") : QStringLiteral("+1");
+        const QString contact = sandbox.crm().addContact({ { QStringLiteral("email"), email },
+            { QStringLiteral("reconsole_access"), QStringLiteral("basic") }, { QStringLiteral("phone"), phone } });
+        const QString ours = QStringLiteral("CUS-%1").arg(i);
+        Status linked = customers.upsert(
+            ours, { { QStringLiteral("email"), email }, { QStringLiteral("phone"), QStringLiteral("+1") } });
+        if (linked)
+            linked = customers.linkExternal(QStringLiteral("customer"), ours, crm.id, contact);
+        if (!linked)
+            return linked;
+    }
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the bench's contacts."));
+    return success();
+}
+
 // One drift scan of `records` contacts against an in-process sandbox CRM; returns its seconds.
 Result<double> timedDriftScan(int records, int perInterval, int intervalMs, int perSecond, int *drifted, int *throttled)
 {
@@ -325,21 +340,10 @@ Result<double> timedDriftScan(int records, int perInterval, int intervalMs, int 
     SandboxServer sandbox;
     if (!sandbox.start())
         return failure(ErrorClass::Network, QStringLiteral("The sandbox did not start."));
-    ProviderConfig crm{QStringLiteral("crm"), QStringLiteral("crm"), QStringLiteral("CRM"), sandbox.baseUrl(),
-                       QStringLiteral("crm-token"), 1000, 1000, 10000};
-    ProviderStore(*db.value()).upsert(crm);
-    CustomerStore customers(*db.value());
-    Transaction tx(db.value()->connection());
-    for (int i = 0; i < records; ++i) {
-        const QString email = QStringLiteral("c%1@example.com").arg(i);
-        const QString contact = sandbox.crm().addContact({{QStringLiteral("email"), email},
-                                                          {QStringLiteral("reconsole_access"), QStringLiteral("basic")},
-                                                          {QStringLiteral("phone"), i % 20 == 0 ? QStringLiteral("+2") : QStringLiteral("+1")}});
-        const QString ours = QStringLiteral("CUS-%1").arg(i);
-        customers.upsert(ours, {{QStringLiteral("email"), email}, {QStringLiteral("phone"), QStringLiteral("+1")}});
-        customers.linkExternal(QStringLiteral("customer"), ours, crm.id, contact);
-    }
-    tx.commit();
+    ProviderConfig crm { QStringLiteral("crm"), QStringLiteral("crm"), QStringLiteral("CRM"), sandbox.baseUrl(),
+        QStringLiteral("crm-token"), 1000, 1000, 10000 };
+    if (Status seeded = seedContacts(*db.value(), sandbox, crm, records); !seeded)
+        return seeded.error();
     sandbox.crm().setRateLimit(perInterval, intervalMs, perSecond);
     QNetworkAccessManager network;
     HttpTransport transport(&network);
@@ -365,18 +369,9 @@ Result<double> timedDriftScan(int records, int perInterval, int intervalMs, int 
     return seconds;
 }
 
-int benchDrift(const QStringList &args)
+int benchDrift(const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Drift-scans N contacts against an in-process sandbox CRM, once "
-                                                    "without a rate limit and once with HubSpot's default limits, and "
-                                                    "prints records per second and the limited scan's time as JSON."));
-    parser.addOption({QStringLiteral("records"), QStringLiteral("Contacts to compare (default 5000)."), QStringLiteral("n"),
-                      QStringLiteral("5000")});
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
-    const int records = parser.value(QStringLiteral("records")).toInt();
+    const int records = args.value(QStringLiteral("records")).toInt();
     if (records < 100)
         return fail(QStringLiteral("--records must be at least 100."), 2);
     int drifted = 0;
@@ -396,15 +391,13 @@ int benchDrift(const QStringList &args)
     // more than perInterval in any interval.
     const int requests = (records + 99) / 100;
     const double allowed = qMax((requests - 1) / double(kPerSecond),
-                                requests > kPerInterval ? (requests - kPerInterval) * kIntervalMs / 1000.0 / kPerInterval : 0.0);
-    const QJsonObject result{{QStringLiteral("records"), records},
-                             {QStringLiteral("drifted"), drifted},
-                             {QStringLiteral("records_per_second_unlimited"), qRound(records / unlimited.value())},
-                             {QStringLiteral("limited_requests"), requests},
-                             {QStringLiteral("limited_scan_seconds"), qRound(limited.value() * 100) / 100.0},
-                             {QStringLiteral("limit_allows_seconds"), qRound(allowed * 100) / 100.0},
-                             {QStringLiteral("limited_drifted"), limitedDrifted},
-                             {QStringLiteral("answered_429"), throttled}};
+        requests > kPerInterval ? (requests - kPerInterval) * kIntervalMs / 1000.0 / kPerInterval : 0.0);
+    const QJsonObject result { { QStringLiteral("records"), records }, { QStringLiteral("drifted"), drifted },
+        { QStringLiteral("records_per_second_unlimited"), qRound(records / unlimited.value()) },
+        { QStringLiteral("limited_requests"), requests },
+        { QStringLiteral("limited_scan_seconds"), qRound(limited.value() * 100) / 100.0 },
+        { QStringLiteral("limit_allows_seconds"), qRound(allowed * 100) / 100.0 },
+        { QStringLiteral("limited_drifted"), limitedDrifted }, { QStringLiteral("answered_429"), throttled } };
     out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     out().flush();
     return drifted == limitedDrifted ? 0 : 1;
@@ -413,15 +406,44 @@ int benchDrift(const QStringList &args)
 
 namespace Commands {
 
-int bench(const QStringList &args)
+Command bench()
 {
-    if (args.value(1) == QLatin1String("table"))
-        return benchTable(QStringList{args.value(0) + QStringLiteral(" table")} + args.mid(2));
-    if (args.value(1) == QLatin1String("drift"))
-        return benchDrift(QStringList{args.value(0) + QStringLiteral(" drift")} + args.mid(2));
-    if (args.value(1) == QLatin1String("webhooks"))
-        return benchWebhooks(QStringList{args.value(0) + QStringLiteral(" webhooks")} + args.mid(2));
-    return fail(QStringLiteral("Usage: reconsolectl bench table --rows N | webhooks --events N | drift --records N"), 2);
+    const auto count = [](const QString &name, const QString &description, const QString &byDefault) {
+        return Option {
+            .name = name, .description = description, .valueName = QStringLiteral("n"), .defaultValue = byDefault
+        };
+    };
+    return { .name = QStringLiteral("bench"),
+        .summary = QStringLiteral("Measurements, printed as JSON."),
+        .subcommands = { { .name = QStringLiteral("table"),
+                             .summary = QStringLiteral("Measure the operations table over N rows."),
+                             .details = QStringLiteral(
+                                 "Open and first page, jump to the middle, filter, sort, peak memory. Without "
+                                 "--database the rows go to a file in the temporary folder, kept for later runs."),
+                             .options = { count(QStringLiteral("rows"),
+                                 QStringLiteral("Rows in the table (default 1000000)."), QStringLiteral("1000000")) },
+                             .json = JsonOutput::Always,
+                             .readsDatabaseUrl = true,
+                             .run = Handler(benchTable) },
+            { .name = QStringLiteral("webhooks"),
+                .summary = QStringLiteral("Measure the webhook receiver: signed deliveries over loopback."),
+                .details = QStringLiteral("Concurrent senders, one delivery in ten a duplicate; prints verified, "
+                                          "deduplicated, persisted events per second and answer latency."),
+                .options = { count(QStringLiteral("events"), QStringLiteral("Deliveries to send (default 20000)."),
+                                 QStringLiteral("20000")),
+                    count(QStringLiteral("senders"), QStringLiteral("Connections in flight (default 16)."),
+                        QStringLiteral("16")) },
+                .json = JsonOutput::Always,
+                .run = Handler(benchWebhooks) },
+            { .name = QStringLiteral("drift"),
+                .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
+                .details
+                = QStringLiteral("Scans N contacts against an in-process sandbox CRM; prints records per second "
+                                 "and the limited scan's time."),
+                .options = { count(QStringLiteral("records"), QStringLiteral("Contacts to compare (default 5000)."),
+                    QStringLiteral("5000")) },
+                .json = JsonOutput::Always,
+                .run = Handler(benchDrift) } } };
 }
 
 } // namespace Commands

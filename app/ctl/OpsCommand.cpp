@@ -1,33 +1,41 @@
 #include "AppContext.h"
 #include "Commands.h"
-#include "store/Database.h"
+#include "Console.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsQuery.h"
+#include "store/Database.h"
 
 #include <QDateTime>
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSqlError>
-#include <QSqlQuery>
 
 namespace {
-using namespace Commands;
+using namespace Console;
+
+constexpr int kPageRows = 1000;
 
 QJsonObject toJson(const OperationRow &r)
 {
-    return {{QStringLiteral("id"), r.id},
-            {QStringLiteral("action"), r.action},
-            {QStringLiteral("entity_type"), r.entityType},
-            {QStringLiteral("entity_id"), r.entityId},
-            {QStringLiteral("provider"), r.providerId},
-            {QStringLiteral("state"), OperationStates::name(r.state)},
-            {QStringLiteral("attempts"), r.attempts},
-            {QStringLiteral("last_error_class"), r.lastErrorClass},
-            {QStringLiteral("last_error"), r.lastError},
-            {QStringLiteral("external_id"), r.externalId},
-            {QStringLiteral("created_at"), QDateTime::fromMSecsSinceEpoch(r.createdAt, Qt::UTC).toString(Qt::ISODate)}};
+    return { { QStringLiteral("id"), r.id }, { QStringLiteral("action"), r.action },
+        { QStringLiteral("entity_type"), r.entityType }, { QStringLiteral("entity_id"), r.entityId },
+        { QStringLiteral("provider"), r.providerId }, { QStringLiteral("state"), OperationStates::name(r.state) },
+        { QStringLiteral("attempts"), r.attempts }, { QStringLiteral("last_error_class"), r.lastErrorClass },
+        { QStringLiteral("last_error"), r.lastError }, { QStringLiteral("external_id"), r.externalId },
+        { QStringLiteral("created_at"), QDateTime::fromMSecsSinceEpoch(r.createdAt, Qt::UTC).toString(Qt::ISODate) } };
+}
+
+QString tableLine(const QString &id, const QString &state, const QString &action, const QString &entity,
+    const QString &attempts, const QString &lastError)
+{
+    return QStringLiteral("%1  %2  %3  %4  %5  %6\n")
+        .arg(id, 7)
+        .arg(state, -16)
+        .arg(action, -16)
+        .arg(entity, -18)
+        .arg(attempts, 3)
+        .arg(lastError);
 }
 
 // `failed` means every state that needs a person; otherwise a state name.
@@ -47,83 +55,51 @@ bool parseStates(const QString &value, QList<OperationState> *states)
     return true;
 }
 
-int list(const QStringList &args)
+Status checkList(const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Lists operations, newest first."));
-    AppContext::addDatabaseOption(parser);
-    parser.addOption({QStringLiteral("state"), QStringLiteral("A state, a comma list, or 'failed' (all needing action)."),
-                      QStringLiteral("s")});
-    parser.addOption({QStringLiteral("provider"), QStringLiteral("Only this provider."), QStringLiteral("p")});
-    parser.addOption({QStringLiteral("limit"), QStringLiteral("At most this many (default: all)."), QStringLiteral("n")});
-    parser.addOption({QStringLiteral("json"), QStringLiteral("One JSON array instead of a table.")});
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
-    OperationsFilter filter;
-    if (!parseStates(parser.value(QStringLiteral("state")), &filter.states)) {
-        QStringList names{QStringLiteral("failed")};
-        for (OperationState s : OperationStates::all())
-            names << OperationStates::name(s);
-        return fail(QStringLiteral("Unknown state '%1'; use one of: %2.")
-                        .arg(parser.value(QStringLiteral("state")), names.join(QStringLiteral(", "))),
-                    2);
-    }
-    filter.providerId = parser.value(QStringLiteral("provider"));
-    const qint64 limit = parser.isSet(QStringLiteral("limit")) ? parser.value(QStringLiteral("limit")).toLongLong()
-                                                               : std::numeric_limits<qint64>::max();
-    auto ctx = AppContext::open(parser);
-    if (!ctx)
-        return fail(ctx.message());
-    Database &db = ctx.value()->database();
+    QList<OperationState> states;
+    if (parseStates(args.value(QStringLiteral("state")), &states))
+        return success();
+    QStringList names { QStringLiteral("failed") };
+    for (OperationState s : OperationStates::all())
+        names << OperationStates::name(s);
+    return failure(ErrorClass::Input,
+        QStringLiteral("Unknown state '%1'; use one of: %2.")
+            .arg(args.value(QStringLiteral("state")), names.join(QStringLiteral(", "))));
+}
 
-    // Keyset pages, so a million rows stream out in constant memory.
+int list(const QCommandLineParser &args, AppContext &app)
+{
+    OperationsFilter filter;
+    parseStates(args.value(QStringLiteral("state")), &filter.states); // checked before the database opened
+    filter.providerId = args.value(QStringLiteral("provider"));
+    const qint64 limit = args.isSet(QStringLiteral("limit")) ? args.value(QStringLiteral("limit")).toLongLong()
+                                                             : std::numeric_limits<qint64>::max();
+    const Database &db = app.database();
     const OperationsQuery query(filter, {}, db.dialect());
-    const bool json = parser.isSet(QStringLiteral("json"));
+    const bool json = args.isSet(QStringLiteral("json"));
     QJsonArray array;
     if (!json)
-        out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                     .arg(QStringLiteral("ID"), 7)
-                     .arg(QStringLiteral("STATE"), -16)
-                     .arg(QStringLiteral("ACTION"), -16)
-                     .arg(QStringLiteral("ENTITY"), -18)
-                     .arg(QStringLiteral("ATT"), 3)
-                     .arg(QStringLiteral("LAST ERROR"));
-    qint64 printed = 0;
-    RowKey from;
-    bool fromKey = false;
-    for (;;) {
-        QSqlQuery q(db.connection());
-        q.setForwardOnly(true);
-        q.prepare(query.pageSql(fromKey, false, 1000));
-        for (const QVariant &v : query.filterValues())
-            q.addBindValue(v);
-        if (fromKey) {
-            q.addBindValue(from.sortValue);
-            q.addBindValue(from.id);
-        }
-        if (!q.exec())
-            return fail(QStringLiteral("Cannot list operations: %1").arg(q.lastError().text()));
-        int rows = 0;
-        while (q.next() && printed < limit) {
-            const OperationRow r = OperationsQuery::rowFrom(q);
-            from = r.key;
-            ++rows;
-            ++printed;
+        out() << tableLine(QStringLiteral("ID"), QStringLiteral("STATE"), QStringLiteral("ACTION"),
+            QStringLiteral("ENTITY"), QStringLiteral("ATT"), QStringLiteral("LAST ERROR"));
+    // Keyset pages, so a million rows stream out in constant memory.
+    std::optional<RowKey> after;
+    for (qint64 printed = 0; printed < limit;) {
+        const int wanted = static_cast<int>(qMin<qint64>(kPageRows, limit - printed));
+        const auto rows = query.page(db, after, wanted);
+        if (!rows)
+            return fail(rows.message());
+        for (const OperationRow &r : rows.value()) {
             if (json)
                 array.append(toJson(r));
             else
-                out() << QStringLiteral("%1  %2  %3  %4  %5  %6\n")
-                             .arg(r.id, 7)
-                             .arg(OperationStates::name(r.state), -16)
-                             .arg(r.action, -16)
-                             .arg(r.entityId, -18)
-                             .arg(r.attempts, 3)
-                             .arg(r.lastError);
+                out() << tableLine(QString::number(r.id), OperationStates::name(r.state), r.action, r.entityId,
+                    QString::number(r.attempts), r.lastError);
         }
-        fromKey = true;
-        if (rows < 1000 || printed >= limit)
+        printed += rows->size();
+        if (rows->size() < wanted)
             break;
+        after = rows->last().key;
     }
     if (json)
         out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
@@ -143,27 +119,23 @@ bool parseIds(const QStringList &values, QList<qint64> *ids)
     return !ids->isEmpty();
 }
 
-int retry(const QStringList &args)
+Status checkRetry(const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Retries operations safely: an unknown outcome is first looked up "
-                                                    "at the provider; every attempt keeps the operation's idempotency "
-                                                    "key."));
-    AppContext::addDatabaseOption(parser);
-    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Operation ids."), QStringLiteral("ID…"));
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
     QList<qint64> ids;
-    if (!parseIds(parser.positionalArguments(), &ids))
-        return fail(QStringLiteral("Give one or more operation ids (numbers), e.g. `ops retry 42 43`."), 2);
-    auto ctx = AppContext::open(parser);
-    if (!ctx)
-        return fail(ctx.message());
+    if (parseIds(args.positionalArguments(), &ids))
+        return success();
+    return failure(
+        ErrorClass::Input, QStringLiteral("Give one or more operation ids (numbers), e.g. `ops retry 42 43`."));
+}
+
+int retry(const QCommandLineParser &args, AppContext &app)
+{
+    QList<qint64> ids;
+    parseIds(args.positionalArguments(), &ids);
     QEventLoop loop;
     int failures = 0;
     bool finished = false;
-    ctx.value()->operations().retry(
+    app.operations().retry(
         ids,
         [&](qint64 id, const Result<Operation> &result) {
             if (result) {
@@ -184,50 +156,74 @@ int retry(const QStringList &args)
     return failures == 0 ? 0 : 1;
 }
 
-int close(const QStringList &args, bool resolve)
+Status checkClose(const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(resolve ? QStringLiteral("Resolves an operation by hand, with a reason.")
-                                             : QStringLiteral("Cancels an operation, with a reason."));
-    AppContext::addDatabaseOption(parser);
-    parser.addOption({QStringLiteral("reason"), QStringLiteral("Why (recorded in the audit log)."), QStringLiteral("text")});
-    parser.addPositionalArgument(QStringLiteral("id"), QStringLiteral("Operation id."));
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
     QList<qint64> ids;
-    if (!parseIds(parser.positionalArguments(), &ids) || ids.size() != 1)
-        return fail(QStringLiteral("Give exactly one operation id."), 2);
-    if (parser.value(QStringLiteral("reason")).trimmed().isEmpty())
-        return fail(QStringLiteral("Give --reason: the audit log records why."), 2);
-    auto ctx = AppContext::open(parser);
-    if (!ctx)
-        return fail(ctx.message());
-    OperationService &service = ctx.value()->operations();
-    const QString reason = parser.value(QStringLiteral("reason"));
-    Status done = resolve ? service.resolve(ids.first(), reason) : service.cancel(ids.first(), reason);
+    if (!parseIds(args.positionalArguments(), &ids))
+        return failure(ErrorClass::Input, QStringLiteral("Give exactly one operation id."));
+    if (args.value(QStringLiteral("reason")).trimmed().isEmpty())
+        return failure(ErrorClass::Input, QStringLiteral("Give --reason: the audit log records why."));
+    return success();
+}
+
+int close(const QCommandLineParser &args, AppContext &app, bool resolve)
+{
+    const qint64 id = args.positionalArguments().first().toLongLong();
+    OperationService &service = app.operations();
+    const QString reason = args.value(QStringLiteral("reason"));
+    Status done = resolve ? service.resolve(id, reason) : service.cancel(id, reason);
     if (!done)
         return fail(done.message());
-    out() << ids.first() << ": " << (resolve ? "resolved" : "cancelled") << Qt::endl;
+    out() << id << ": " << (resolve ? "resolved" : "cancelled") << Qt::endl;
     return 0;
+}
+
+Command closing(const QString &name, const QString &summary, bool resolve)
+{
+    return { .name = name,
+        .summary = summary,
+        .options = { { .name = QStringLiteral("reason"),
+            .description = QStringLiteral("Why (recorded in the audit log)."),
+            .valueName = QStringLiteral("text"),
+            .required = true } },
+        .arguments = { { .name = QStringLiteral("ID"), .description = QStringLiteral("Operation id.") } },
+        .check = checkClose,
+        .run = DatabaseHandler(
+            [resolve](const QCommandLineParser &args, AppContext &app) { return close(args, app, resolve); }) };
 }
 } // namespace
 
 namespace Commands {
 
-int ops(const QStringList &args)
+Command ops()
 {
-    const QString sub = args.value(1);
-    const QStringList rest = QStringList{args.value(0) + QLatin1Char(' ') + sub} + args.mid(2);
-    if (sub == QLatin1String("list"))
-        return list(rest);
-    if (sub == QLatin1String("retry"))
-        return retry(rest);
-    if (sub == QLatin1String("resolve"))
-        return close(rest, true);
-    if (sub == QLatin1String("cancel"))
-        return close(rest, false);
-    return fail(QStringLiteral("Usage: reconsolectl ops list|retry|resolve|cancel … (add --help to any of them)."), 2);
+    Command list { .name = QStringLiteral("list"),
+        .summary = QStringLiteral("List operations, newest first."),
+        .options = { { .name = QStringLiteral("state"),
+                         .description = QStringLiteral("A state, a comma list, or 'failed' (all needing action)."),
+                         .valueName = QStringLiteral("s") },
+            { .name = QStringLiteral("provider"),
+                .description = QStringLiteral("Only this provider."),
+                .valueName = QStringLiteral("p") },
+            { .name = QStringLiteral("limit"),
+                .description = QStringLiteral("At most this many (default: all)."),
+                .valueName = QStringLiteral("n") } },
+        .json = JsonOutput::OnRequest,
+        .check = checkList,
+        .run = DatabaseHandler(::list) };
+    Command retry { .name = QStringLiteral("retry"),
+        .summary = QStringLiteral("Retry operations safely: an unknown outcome is looked up at the provider first."),
+        .details = QStringLiteral("Every attempt keeps the operation's idempotency key."),
+        .arguments = { { .name = QStringLiteral("ID"),
+            .description = QStringLiteral("Operation ids."),
+            .count = Argument::Count::OneOrMore } },
+        .check = checkRetry,
+        .run = DatabaseHandler(::retry) };
+    return { .name = QStringLiteral("ops"),
+        .summary = QStringLiteral("Operations: list them, retry them, settle them by hand."),
+        .subcommands = { std::move(list), std::move(retry),
+            closing(QStringLiteral("resolve"), QStringLiteral("Resolve an operation by hand, with a reason."), true),
+            closing(QStringLiteral("cancel"), QStringLiteral("Cancel an operation, with a reason."), false) } };
 }
 
 } // namespace Commands

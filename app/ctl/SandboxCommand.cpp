@@ -1,74 +1,94 @@
 #include "Commands.h"
+#include "Console.h"
 #include "sandbox/SandboxServer.h"
 
-#include <QCoreApplication>
+namespace {
+using namespace Console;
 
-
-
-namespace Commands {
-
-int sandbox(const QStringList &args)
+Status configure(SandboxServer &server, const QCommandLineParser &args)
 {
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Runs the sandbox payments provider (Stripe API v1 shapes) on "
-                                                    "127.0.0.1 until SIGINT or SIGTERM."));
-    parser.addOption({QStringLiteral("port"), QStringLiteral("Port to listen on (0 = any free port)."),
-                      QStringLiteral("n"), QStringLiteral("12111")});
-    parser.addOption({QStringLiteral("api-key"),
-                      QStringLiteral("Accept only this key (repeatable); without it any sk_test_ key is accepted."),
-                      QStringLiteral("key")});
-    parser.addOption({QStringLiteral("faults"),
-                      QStringLiteral("Faults for the next answers, e.g. rate_limit=2*3,server_error,slow=4000,"
-                                     "timeout_after_charge,reset,malformed,unavailable."),
-                      QStringLiteral("spec")});
-    parser.addOption({QStringLiteral("webhook-url"),
-                      QStringLiteral("Deliver signed webhooks here (the signing secret comes from the environment "
-                                     "variable RECONSOLE_SANDBOX_WEBHOOK_SECRET, never an argument)."),
-                      QStringLiteral("url")});
-    parser.addOption({QStringLiteral("webhook-delay"), QStringLiteral("Milliseconds before each delivery."),
-                      QStringLiteral("ms"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("webhook-duplicates"), QStringLiteral("Deliver every event twice.")});
-    parser.addOption({QStringLiteral("webhook-reorder"), QStringLiteral("Deliver each pair of events in reverse order.")});
-    parser.addOption({QStringLiteral("webhook-drop-every"), QStringLiteral("Never deliver every Nth event."),
-                      QStringLiteral("n"), QStringLiteral("0")});
-    int code = 0;
-    if (!parse(parser, args, &code))
-        return code;
-    bool ok = false;
-    const int port = parser.value(QStringLiteral("port")).toInt(&ok);
-    if (!ok || port < 0 || port > 65535)
-        return fail(QStringLiteral("--port must be a number from 0 to 65535."), 2);
-
-    SandboxServer server;
-    server.setAcceptedKeys(parser.values(QStringLiteral("api-key")));
-    if (parser.isSet(QStringLiteral("faults"))) {
-        auto faults = SandboxFault::parse(parser.value(QStringLiteral("faults")));
+    server.setAcceptedKeys(args.values(QStringLiteral("api-key")));
+    if (args.isSet(QStringLiteral("faults"))) {
+        auto faults = SandboxFault::parse(args.value(QStringLiteral("faults")));
         if (!faults)
-            return fail(faults.message(), 2);
+            return faults.error();
         server.queueFaults(faults.value());
     }
-    if (parser.isSet(QStringLiteral("webhook-url"))) {
+    if (args.isSet(QStringLiteral("webhook-url"))) {
         SandboxWebhooks hooks;
-        hooks.target = parser.value(QStringLiteral("webhook-url"));
+        hooks.target = args.value(QStringLiteral("webhook-url"));
         hooks.secret = qEnvironmentVariable("RECONSOLE_SANDBOX_WEBHOOK_SECRET");
         if (!hooks.secret.startsWith(QLatin1String("whsec_")))
-            return fail(QStringLiteral("Set RECONSOLE_SANDBOX_WEBHOOK_SECRET to the endpoint's whsec_… secret."), 2);
-        hooks.delayMs = parser.value(QStringLiteral("webhook-delay")).toInt();
-        hooks.duplicate = parser.isSet(QStringLiteral("webhook-duplicates"));
-        hooks.reorder = parser.isSet(QStringLiteral("webhook-reorder"));
-        hooks.dropEvery = parser.value(QStringLiteral("webhook-drop-every")).toInt();
+            return failure(ErrorClass::Input,
+                QStringLiteral("Set RECONSOLE_SANDBOX_WEBHOOK_SECRET to the endpoint's whsec_… secret."));
+        hooks.delayMs = args.value(QStringLiteral("webhook-delay")).toInt();
+        hooks.duplicate = args.isSet(QStringLiteral("webhook-duplicates"));
+        hooks.reorder = args.isSet(QStringLiteral("webhook-reorder"));
+        hooks.dropEvery = args.value(QStringLiteral("webhook-drop-every")).toInt();
         server.setWebhooks(hooks);
     }
+    return success();
+}
+
+int sandbox(const QCommandLineParser &args)
+{
+    bool ok = false;
+    const int port = args.value(QStringLiteral("port")).toInt(&ok);
+    if (!ok || port < 0 || port > 65535)
+        return fail(QStringLiteral("--port must be a number from 0 to 65535."), 2);
+    SandboxServer server;
+    if (Status configured = configure(server, args); !configured)
+        return fail(configured.message(), 2);
     if (!server.start(static_cast<quint16>(port)))
         return fail(QStringLiteral("Cannot listen on 127.0.0.1:%1 (in use?). Pick another --port.").arg(port));
-
     if (!catchTermination())
         return fail(QStringLiteral("Cannot set up signal handling."));
     out() << "Sandbox listening on " << server.baseUrl() << Qt::endl;
     const int result = runUntilTerminated();
-    out() << "Sandbox stopped after " << server.requestCount() << " requests, " << server.totalCharges()
-          << " charges." << Qt::endl;
+    out() << "Sandbox stopped after " << server.requestCount() << " requests, " << server.totalCharges() << " charges."
+          << Qt::endl;
     return result;
+}
+} // namespace
+
+namespace Commands {
+
+Command sandbox()
+{
+    return { .name = QStringLiteral("sandbox"),
+        .summary = QStringLiteral("Run the sandbox providers (Stripe API v1 and HubSpot CRM v3 shapes) on 127.0.0.1."),
+        .details = QStringLiteral("Runs until SIGINT or SIGTERM, then prints its request and charge counts."),
+        .options = { { .name = QStringLiteral("port"),
+                         .description = QStringLiteral("Port to listen on (0 = any free port)."),
+                         .valueName = QStringLiteral("n"),
+                         .defaultValue = QStringLiteral("12111") },
+            { .name = QStringLiteral("api-key"),
+                .description = QStringLiteral("Accept only this key (repeatable); without it any sk_test_ key is "
+                                              "accepted."),
+                .valueName = QStringLiteral("key"),
+                .repeatable = true },
+            { .name = QStringLiteral("faults"),
+                .description = QStringLiteral("Faults for the next answers, e.g. rate_limit=2*3,server_error,"
+                                              "slow=4000,timeout_after_charge,reset,malformed,unavailable."),
+                .valueName = QStringLiteral("spec") },
+            { .name = QStringLiteral("webhook-url"),
+                .description = QStringLiteral("Deliver signed webhooks here (the signing secret comes from the "
+                                              "environment variable RECONSOLE_SANDBOX_WEBHOOK_SECRET, never an "
+                                              "argument)."),
+                .valueName = QStringLiteral("url") },
+            { .name = QStringLiteral("webhook-delay"),
+                .description = QStringLiteral("Milliseconds before each delivery."),
+                .valueName = QStringLiteral("ms"),
+                .defaultValue = QStringLiteral("0") },
+            { .name = QStringLiteral("webhook-duplicates"),
+                .description = QStringLiteral("Deliver every event twice.") },
+            { .name = QStringLiteral("webhook-reorder"),
+                .description = QStringLiteral("Deliver each pair of events in reverse order.") },
+            { .name = QStringLiteral("webhook-drop-every"),
+                .description = QStringLiteral("Never deliver every Nth event."),
+                .valueName = QStringLiteral("n"),
+                .defaultValue = QStringLiteral("0") } },
+        .run = Handler(::sandbox) };
 }
 
 } // namespace Commands

@@ -1,5 +1,6 @@
 #include "operations/OperationsQuery.h"
 
+#include "store/Database.h"
 #include "store/SqlDialect.h"
 
 #include <QSqlQuery>
@@ -138,4 +139,24 @@ OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)
     r.createdAt = q.value(10).toLongLong();
     r.key = RowKey{q.value(11), r.id};
     return r;
+}
+
+Result<QList<OperationRow>> OperationsQuery::page(
+    const Database &db, const std::optional<RowKey> &after, int limit) const
+{
+    QSqlQuery q(db.connection());
+    q.setForwardOnly(true);
+    q.prepare(pageSql(after.has_value(), false, limit));
+    for (const QVariant &v : m_values)
+        q.addBindValue(v);
+    if (after) {
+        q.addBindValue(after->sortValue);
+        q.addBindValue(after->id);
+    }
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot list operations"), q);
+    QList<OperationRow> rows;
+    while (q.next())
+        rows << rowFrom(q);
+    return rows;
 }

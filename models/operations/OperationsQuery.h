@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Result.h"
 #include "operations/OperationState.h"
 
 #include <QList>
@@ -8,6 +9,9 @@
 #include <QVariant>
 #include <QVector>
 
+#include <optional>
+
+class Database;
 class SqlDialect;
 
 // Columns of the operations table, in display order.
@@ -73,6 +77,10 @@ public:
     static bool sortIndexIsCheaper(qint64 matches, qint64 total);
     static QString sortColumnSql(OperationsColumn column);
     static OperationRow rowFrom(const class QSqlQuery &query);
+    // Up to `limit` rows after `after` (from the first without it), on the database's own
+    // connection: for readers that walk the whole table in order, a page at a time, without
+    // a model or a worker thread (reconsolectl ops list).
+    Result<QList<OperationRow>> page(const Database &db, const std::optional<RowKey> &after, int limit) const;
 
 private:
     bool descending() const;

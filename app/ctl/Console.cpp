@@ -1,4 +1,4 @@
-#include "Commands.h"
+#include "Console.h"
 
 #include "core/Redactor.h"
 
@@ -6,12 +6,12 @@
 #include <QSocketNotifier>
 
 #include <csignal>
-#include <cstdio>
 #include <sys/socket.h>
+#include <termios.h>
 #include <unistd.h>
 
 namespace {
-int g_signalPipe[2] = {-1, -1};
+int g_signalPipe[2] = { -1, -1 };
 
 void onSignal(int)
 {
@@ -20,7 +20,7 @@ void onSignal(int)
 }
 } // namespace
 
-namespace Commands {
+namespace Console {
 
 QTextStream &out()
 {
@@ -40,6 +40,26 @@ int fail(const QString &message, int code)
     return code;
 }
 
+QString readSecret(const QString &prompt)
+{
+    const bool terminal = isatty(STDIN_FILENO);
+    termios saved {};
+    if (terminal) {
+        err() << prompt << Qt::flush;
+        tcgetattr(STDIN_FILENO, &saved);
+        termios quiet = saved;
+        quiet.c_lflag &= ~ECHO;
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    QTextStream in(stdin);
+    const QString secret = in.readLine().trimmed();
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+        err() << Qt::endl;
+    }
+    return secret;
+}
+
 bool catchTermination()
 {
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
@@ -56,20 +76,4 @@ int runUntilTerminated()
     return QCoreApplication::exec();
 }
 
-bool parse(QCommandLineParser &parser, const QStringList &args, int *exitCode)
-{
-    const QCommandLineOption help = parser.addHelpOption();
-    if (!parser.parse(args)) {
-        *exitCode = fail(parser.errorText() + QStringLiteral(" (see --help)"), 2);
-        return false;
-    }
-    if (parser.isSet(help)) {
-        out() << parser.helpText();
-        out().flush();
-        *exitCode = 0;
-        return false;
-    }
-    return true;
-}
-
-} // namespace Commands
+} // namespace Console
