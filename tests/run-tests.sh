@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install, build, start the real services the tests use
 # (a throwaway PostgreSQL 15 cluster on 127.0.0.1, a Secret Service on a private D-Bus
-# session with an empty, unlocked keyring), run every test, stop the services.
+# session with an empty, unlocked keyring), run every test, stop the services. Formatting is
+# checked first.
 # Extra arguments go to ctest, e.g. `-R tst_store -V`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bash "$root/packaging/install-deps.sh"
+# The house style (.clang-format) stays applied: any file it would change fails the run.
+(cd "$root" && git ls-files -z '*.cpp' '*.h' | xargs -0 clang-format --dry-run -Werror) ||
+    { echo "Formatting differs from .clang-format: run clang-format -i on the files above." >&2; exit 1; }
 bash "$root/packaging/build.sh"
 build=${RECONSOLE_BUILD_DIR:-$root/build}
 

@@ -8,7 +8,16 @@
 
 namespace {
 // The folders a quoted include is looked up in, one include root per library.
-enum class Layer { Models, Integrations, Sandbox, Ui, App, Tests, None };
+enum class Layer
+{
+    Models,
+    Integrations,
+    Sandbox,
+    Ui,
+    App,
+    Tests,
+    None
+};
 
 struct Source
 {
@@ -36,31 +45,41 @@ Layer layerOf(const QString &path)
 QString nameOf(Layer layer)
 {
     switch (layer) {
-    case Layer::Models: return QStringLiteral("models/");
-    case Layer::Integrations: return QStringLiteral("integrations/");
-    case Layer::Sandbox: return QStringLiteral("integrations/sandbox/");
-    case Layer::Ui: return QStringLiteral("ui/");
-    case Layer::App: return QStringLiteral("app/");
-    case Layer::Tests: return QStringLiteral("tests/");
-    case Layer::None: break;
+    case Layer::Models:
+        return QStringLiteral("models/");
+    case Layer::Integrations:
+        return QStringLiteral("integrations/");
+    case Layer::Sandbox:
+        return QStringLiteral("integrations/sandbox/");
+    case Layer::Ui:
+        return QStringLiteral("ui/");
+    case Layer::App:
+        return QStringLiteral("app/");
+    case Layer::Tests:
+        return QStringLiteral("tests/");
+    case Layer::None:
+        break;
     }
     return QStringLiteral("elsewhere");
 }
 
-// Who may include a header of `to` (DESIGN: models <- integrations <- ui <- app; the sandbox
+// Who may include a header of `to` (docs/architecture.md: models <- integrations <- ui <- app; the sandbox
 // library only for app/ and tests/).
 bool mayInclude(Layer from, Layer to)
 {
     if (from == to || from == Layer::App || from == Layer::Tests)
         return true;
     switch (to) {
-    case Layer::Models: return true;
-    case Layer::Integrations: return from == Layer::Ui || from == Layer::Sandbox;
+    case Layer::Models:
+        return true;
+    case Layer::Integrations:
+        return from == Layer::Ui || from == Layer::Sandbox;
     case Layer::Sandbox:
     case Layer::Ui:
     case Layer::App:
     case Layer::Tests:
-    case Layer::None: return false;
+    case Layer::None:
+        return false;
     }
     return false;
 }
@@ -107,7 +126,7 @@ QStringList checkSource(const QString &root, const Source &source)
     QStringList found;
     QFile file(root + QLatin1Char('/') + source.path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return {QStringLiteral("%1: cannot be read").arg(source.path)};
+        return { QStringLiteral("%1: cannot be read").arg(source.path) };
     static const QRegularExpression databaseType(QStringLiteral(R"re(\bDatabase\b)re"));
     int number = 0;
     while (!file.atEnd()) {
@@ -126,12 +145,14 @@ QStringList checkSource(const QString &root, const Source &source)
             const QString include = m.captured(1);
             const Layer to = resolve(root, include);
             if (to != Layer::None && !mayInclude(source.layer, to))
-                found << where + QStringLiteral("includes \"%1\" from %2, which %3 may not use")
-                                     .arg(include, nameOf(to), nameOf(source.layer));
+                found << where
+                        + QStringLiteral("includes \"%1\" from %2, which %3 may not use")
+                              .arg(include, nameOf(to), nameOf(source.layer));
             if (source.layer == Layer::Ui && to == Layer::Models
                 && (include.startsWith(QLatin1String("store/")) || include.endsWith(QLatin1String("Store.h"))))
-                found << where + QStringLiteral("includes \"%1\": ui/ builds no store; take a service or read model from app/")
-                                     .arg(include);
+                found << where
+                        + QStringLiteral("includes \"%1\": ui/ builds no store; take a service or read model from app/")
+                              .arg(include);
             continue;
         }
         if (source.layer == Layer::Ui && databaseType.match(line).hasMatch()
@@ -165,16 +186,16 @@ QStringList violations(const QString &sourceRoot)
 {
     const QString root = QDir::cleanPath(sourceRoot);
     QStringList found;
-    for (const QString folder : {QStringLiteral("models"), QStringLiteral("integrations"), QStringLiteral("ui"),
-                                 QStringLiteral("app")}) {
-        QDirIterator it(root + QLatin1Char('/') + folder, {QStringLiteral("*.h"), QStringLiteral("*.cpp")}, QDir::Files,
-                        QDirIterator::Subdirectories);
+    for (const QString folder :
+        { QStringLiteral("models"), QStringLiteral("integrations"), QStringLiteral("ui"), QStringLiteral("app") }) {
+        QDirIterator it(root + QLatin1Char('/') + folder, { QStringLiteral("*.h"), QStringLiteral("*.cpp") },
+            QDir::Files, QDirIterator::Subdirectories);
         while (it.hasNext()) {
             const QString path = QDir(root).relativeFilePath(it.next());
-            found << checkSource(root, {path, layerOf(path)});
+            found << checkSource(root, { path, layerOf(path) });
         }
-        QDirIterator cmake(root + QLatin1Char('/') + folder, {QStringLiteral("CMakeLists.txt")}, QDir::Files,
-                           QDirIterator::Subdirectories);
+        QDirIterator cmake(root + QLatin1Char('/') + folder, { QStringLiteral("CMakeLists.txt") }, QDir::Files,
+            QDirIterator::Subdirectories);
         while (cmake.hasNext()) {
             const QString path = QDir(root).relativeFilePath(cmake.next());
             const Layer layer = layerOf(path);

@@ -43,17 +43,18 @@ private slots:
         write(tree.path(), QStringLiteral("models/store/Database.h"), "#pragma once\n#include <QSqlDatabase>\n");
         write(tree.path(), QStringLiteral("models/operations/OperationsModel.h"), "#include \"store/Database.h\"\n");
         write(tree.path(), QStringLiteral("integrations/operations/OperationService.h"),
-              "#include \"operations/OperationsModel.h\"\n#include <QNetworkReply>\n");
+            "#include \"operations/OperationsModel.h\"\n#include <QNetworkReply>\n");
         write(tree.path(), QStringLiteral("integrations/sandbox/SandboxServer.h"),
-              "#include \"operations/OperationService.h\"\n");
+            "#include \"operations/OperationService.h\"\n");
         write(tree.path(), QStringLiteral("ui/operations/OperationsWorkspace.cpp"),
-              "#include \"operations/OperationService.h\"\n#include \"operations/OperationsModel.h\"\n"
-              "#include <QFontDatabase>\n");
+            "#include \"operations/OperationService.h\"\n#include \"operations/OperationsModel.h\"\n"
+            "#include <QFontDatabase>\n");
         write(tree.path(), QStringLiteral("app/reconsole.cpp"),
-              "#include \"sandbox/SandboxServer.h\"\n#include \"store/Database.h\"\n");
-        write(tree.path(), QStringLiteral("app/CMakeLists.txt"), "target_link_libraries(reconsole_app PUBLIC reconsole_sandbox)\n");
+            "#include \"sandbox/SandboxServer.h\"\n#include \"store/Database.h\"\n");
+        write(tree.path(), QStringLiteral("app/CMakeLists.txt"),
+            "target_link_libraries(reconsole_app PUBLIC reconsole_sandbox)\n");
         write(tree.path(), QStringLiteral("integrations/sandbox/CMakeLists.txt"),
-              "target_link_libraries(reconsole_sandbox PUBLIC reconsole_integrations)\n");
+            "target_link_libraries(reconsole_sandbox PUBLIC reconsole_integrations)\n");
         QCOMPARE(LayerCheck::violations(tree.path()), QStringList());
     }
 
@@ -67,31 +68,38 @@ private slots:
         write(tree.path(), QStringLiteral("ui/shell/MainWindow.h"), "#pragma once\n");
         // models/ reaching up a layer, and for the network.
         write(tree.path(), QStringLiteral("models/operations/Runner.cpp"),
-              "#include \"transport/HttpTransport.h\"\n#include \"shell/MainWindow.h\"\n#include <QNetworkReply>\n");
+            "#include \"transport/HttpTransport.h\"\n#include \"shell/MainWindow.h\"\n#include <QNetworkReply>\n");
         // integrations/ reaching the ui and the sandbox, and running SQL.
         write(tree.path(), QStringLiteral("integrations/operations/Service.cpp"),
-              "#include \"shell/MainWindow.h\"\n#include \"sandbox/SandboxServer.h\"\n#include <QSqlQuery>\n");
+            "#include \"shell/MainWindow.h\"\n#include \"sandbox/SandboxServer.h\"\n#include <QSqlQuery>\n");
         // ui/ with SQL, HTTP, a store and the database.
         write(tree.path(), QStringLiteral("ui/operations/Workspace.cpp"),
-              "#include <QSqlQuery>\n#include <QNetworkAccessManager>\n#include <QHttpServer>\n"
-              "#include \"store/Database.h\"\n#include \"operations/OperationStore.h\"\n"
-              "Workspace::Workspace(const Database &db) {}\n");
+            "#include <QSqlQuery>\n#include <QNetworkAccessManager>\n#include <QHttpServer>\n"
+            "#include \"store/Database.h\"\n#include \"operations/OperationStore.h\"\n"
+            "Workspace::Workspace(const Database &db) {}\n");
         // app/ with its own SQL.
         write(tree.path(), QStringLiteral("app/ctl/OpsCommand.cpp"), "#include <QSqlQuery>\n");
         // A layer library linking the sandbox, and the top level doing it for one.
         write(tree.path(), QStringLiteral("ui/CMakeLists.txt"),
-              "target_link_libraries(reconsole_ui PUBLIC reconsole_models\n    reconsole_sandbox Qt6::Widgets)\n");
-        write(tree.path(), QStringLiteral("CMakeLists.txt"), "target_link_libraries(reconsole_models PUBLIC reconsole_sandbox)\n");
+            "target_link_libraries(reconsole_ui PUBLIC reconsole_models\n    reconsole_sandbox Qt6::Widgets)\n");
+        write(tree.path(), QStringLiteral("CMakeLists.txt"),
+            "target_link_libraries(reconsole_models PUBLIC reconsole_sandbox)\n");
 
         const QStringList v = LayerCheck::violations(tree.path());
-        QVERIFY2(reported(v, QStringLiteral("models/operations/Runner.cpp:1:"), QStringLiteral("\"transport/HttpTransport.h\" from integrations/")), qPrintable(v.join('\n')));
+        QVERIFY2(reported(v, QStringLiteral("models/operations/Runner.cpp:1:"),
+                     QStringLiteral("\"transport/HttpTransport.h\" from integrations/")),
+            qPrintable(v.join('\n')));
         QVERIFY(reported(v, QStringLiteral("models/operations/Runner.cpp:2:"), QStringLiteral("from ui/")));
         QVERIFY(reported(v, QStringLiteral("models/operations/Runner.cpp:3:"), QStringLiteral("<QNetworkReply>")));
         QVERIFY(reported(v, QStringLiteral("integrations/operations/Service.cpp:1:"), QStringLiteral("from ui/")));
-        QVERIFY(reported(v, QStringLiteral("integrations/operations/Service.cpp:2:"), QStringLiteral("from integrations/sandbox/")));
-        QVERIFY(reported(v, QStringLiteral("integrations/operations/Service.cpp:3:"), QStringLiteral("SQL belongs in models/")));
-        QVERIFY(reported(v, QStringLiteral("ui/operations/Workspace.cpp:1:"), QStringLiteral("SQL belongs in models/")));
-        QVERIFY(reported(v, QStringLiteral("ui/operations/Workspace.cpp:2:"), QStringLiteral("HTTP belongs in integrations/")));
+        QVERIFY(reported(
+            v, QStringLiteral("integrations/operations/Service.cpp:2:"), QStringLiteral("from integrations/sandbox/")));
+        QVERIFY(reported(
+            v, QStringLiteral("integrations/operations/Service.cpp:3:"), QStringLiteral("SQL belongs in models/")));
+        QVERIFY(
+            reported(v, QStringLiteral("ui/operations/Workspace.cpp:1:"), QStringLiteral("SQL belongs in models/")));
+        QVERIFY(reported(
+            v, QStringLiteral("ui/operations/Workspace.cpp:2:"), QStringLiteral("HTTP belongs in integrations/")));
         QVERIFY(reported(v, QStringLiteral("ui/operations/Workspace.cpp:3:"), QStringLiteral("<QHttpServer>")));
         QVERIFY(reported(v, QStringLiteral("ui/operations/Workspace.cpp:4:"), QStringLiteral("builds no store")));
         QVERIFY(reported(v, QStringLiteral("ui/operations/Workspace.cpp:5:"), QStringLiteral("builds no store")));

@@ -20,13 +20,12 @@ struct ConsoleParts
         , credentials(*db)
         , activity(*db)
         , databaseName(db->location().display())
-    {
-    }
+    { }
 
     WorkbenchContext context(SandboxFixture &f, const QString &sandboxUrl = {})
     {
-        return {databaseName, f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(),
-                &operations, &timeline, &credentials, &activity, sandboxUrl};
+        return { databaseName, f.service.get(), f.credentialService.get(), &f.access, f.registry.get(), f.records.get(),
+            &operations, &timeline, &credentials, &activity, sandboxUrl };
     }
 
     OperationsModel operations;

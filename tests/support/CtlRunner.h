@@ -22,15 +22,15 @@ inline CtlRun ctl(const QStringList &args, const QByteArray &input = {}, int tim
         p.write(input);
     p.closeWriteChannel();
     p.waitForFinished(timeoutMs);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
+        QString::fromUtf8(p.readAllStandardError()) };
 }
 
 // Starts `reconsolectl sandbox` on a free port and returns its URL (empty on failure).
 inline QString startSandbox(QProcess &sandbox, const QStringList &extra = {})
 {
     sandbox.start(QStringLiteral(RECONSOLECTL),
-                  QStringList{QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")} + extra);
+        QStringList { QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0") } + extra);
     if (!sandbox.waitForReadyRead(10000))
         return {};
     return QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"))

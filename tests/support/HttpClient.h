@@ -28,10 +28,12 @@ struct TestReply
 class TestHttpClient
 {
 public:
-    explicit TestHttpClient(QString baseUrl) : m_base(std::move(baseUrl)) {}
+    explicit TestHttpClient(QString baseUrl)
+        : m_base(std::move(baseUrl))
+    { }
 
     TestReply send(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                   const QByteArray &key = "sk_test_tests", const QByteArray &idempotencyKey = {}, int timeoutMs = 5000)
+        const QByteArray &key = "sk_test_tests", const QByteArray &idempotencyKey = {}, int timeoutMs = 5000)
     {
         QNetworkRequest req(QUrl(m_base + path));
         if (!key.isEmpty())

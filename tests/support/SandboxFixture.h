@@ -1,11 +1,9 @@
 #pragma once
 
+#include "TestSupport.h"
 #include "access/AccessPolicy.h"
 #include "credentials/CredentialService.h"
 #include "keychain/Keychain.h"
-#include "store/Database.h"
-#include "TestSupport.h"
-#include "transport/HttpTransport.h"
 #include "operations/OperationRunner.h"
 #include "operations/OperationService.h"
 #include "operations/OperationStore.h"
@@ -13,6 +11,8 @@
 #include "providers/ProviderStore.h"
 #include "records/RecordService.h"
 #include "sandbox/SandboxServer.h"
+#include "store/Database.h"
+#include "transport/HttpTransport.h"
 
 #include <QNetworkAccessManager>
 
@@ -25,14 +25,14 @@ struct SandboxFixture
     static constexpr auto kKey = "sk_test_fixture_0000000000004242";
 
     SandboxFixture(const Database &db, int timeoutMs = 1500, QSet<Role> roles = AccessPolicy::allRoles(),
-                   Keychain *secrets = nullptr)
+        Keychain *secrets = nullptr)
         : transport(&network)
         , access(roles, QStringLiteral("tester"))
         , store(secrets ? secrets : &credentials)
     {
         sandbox.start();
-        ProviderConfig p{QStringLiteral("stripe-sandbox"), QStringLiteral("payments"), QStringLiteral("Sandbox"),
-                         sandbox.baseUrl(), QStringLiteral("cred-1"), 1000, 1000, timeoutMs};
+        ProviderConfig p { QStringLiteral("stripe-sandbox"), QStringLiteral("payments"), QStringLiteral("Sandbox"),
+            sandbox.baseUrl(), QStringLiteral("cred-1"), 1000, 1000, timeoutMs };
         EXPECT_OK(ProviderStore(db).upsert(p));
         credentials.write(QStringLiteral("cred-1"), QString::fromLatin1(kKey), [](Status) {});
         registry = std::make_unique<ProviderRegistry>(db, transport, *store);
@@ -48,8 +48,8 @@ struct SandboxFixture
     // The sandbox's HubSpot-compatible CRM as provider "crm-sandbox", its token stored.
     void addCrm(const Database &db)
     {
-        ProviderConfig crm{QStringLiteral("crm-sandbox"), QStringLiteral("crm"), QStringLiteral("CRM sandbox"),
-                           sandbox.baseUrl(), QStringLiteral("crm-token"), 1000, 1000, 3000};
+        ProviderConfig crm { QStringLiteral("crm-sandbox"), QStringLiteral("crm"), QStringLiteral("CRM sandbox"),
+            sandbox.baseUrl(), QStringLiteral("crm-token"), 1000, 1000, 3000 };
         EXPECT_OK(ProviderStore(db).upsert(crm));
         credentials.write(QStringLiteral("crm-token"), QStringLiteral("pat-na1-test-token"), [](Status) {});
     }
@@ -61,9 +61,8 @@ struct SandboxFixture
         op.entityType = QStringLiteral("order");
         op.entityId = QStringLiteral("ORD-") + key;
         op.providerId = QStringLiteral("stripe-sandbox");
-        op.payload = {{QStringLiteral("amount"), 2599},
-                      {QStringLiteral("currency"), QStringLiteral("eur")},
-                      {QStringLiteral("payment_method"), paymentMethod}};
+        op.payload = { { QStringLiteral("amount"), 2599 }, { QStringLiteral("currency"), QStringLiteral("eur") },
+            { QStringLiteral("payment_method"), paymentMethod } };
         op.idempotencyKey = key;
         return op;
     }

@@ -47,7 +47,7 @@ bool postgresRequired()
 
 QStringList backends()
 {
-    QStringList list{QStringLiteral("sqlite")};
+    QStringList list { QStringLiteral("sqlite") };
     if (!postgresUrl().isEmpty() || postgresRequired())
         list << QStringLiteral("postgresql");
     return list;

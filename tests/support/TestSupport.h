@@ -13,11 +13,12 @@ namespace TestSupport {
 
 // A setup step in a fixture or helper, where QVERIFY cannot return: a failure fails the test
 // with the step's own message (results are [[nodiscard]], so none is dropped silently).
-#define EXPECT_OK(...)                                                                                               \
-    do {                                                                                                              \
-        const auto expectOkResult = (__VA_ARGS__);                                                                           \
-        if (!expectOkResult)                                                                                          \
-            QTest::qFail(qPrintable(QStringLiteral(#__VA_ARGS__ ": ") + expectOkResult.message()), __FILE__, __LINE__);      \
+#define EXPECT_OK(...)                                                                                                 \
+    do {                                                                                                               \
+        const auto expectOkResult = (__VA_ARGS__);                                                                     \
+        if (!expectOkResult)                                                                                           \
+            QTest::qFail(                                                                                              \
+                qPrintable(QStringLiteral(#__VA_ARGS__ ": ") + expectOkResult.message()), __FILE__, __LINE__);         \
     } while (false)
 
 // "sqlite" always; "postgresql" when RECONSOLE_TEST_PG_URL names a server (the test command

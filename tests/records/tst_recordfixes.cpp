@@ -1,14 +1,14 @@
 // Fixing drift the way each field's owner says, end to end against the sandbox: accept the
 // provider's value, push ours as a new operation, ignore with a reason until a side changes,
 // bulk-accept from a drift scan; field maps edited by admins only; every step audited.
+#include "SandboxFixture.h"
+#include "TestSupport.h"
+#include "events/EventStore.h"
 #include "records/CustomerStore.h"
 #include "records/DriftScanner.h"
-#include "events/EventStore.h"
 #include "records/FieldMapStore.h"
 #include "records/IgnoreDecisionStore.h"
 #include "records/RecordService.h"
-#include "SandboxFixture.h"
-#include "TestSupport.h"
 
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -19,13 +19,14 @@ const QString kCrm = QStringLiteral("crm-sandbox");
 
 QJsonObject contactProps(const QString &email, const QString &phone, const QString &access = QStringLiteral("basic"))
 {
-    return {{QStringLiteral("email"), email}, {QStringLiteral("firstname"), QStringLiteral("Ann")},
-            {QStringLiteral("lastname"), QStringLiteral("Lee")}, {QStringLiteral("phone"), phone},
-            {QStringLiteral("reconsole_access"), access}};
+    return { { QStringLiteral("email"), email }, { QStringLiteral("firstname"), QStringLiteral("Ann") },
+        { QStringLiteral("lastname"), QStringLiteral("Lee") }, { QStringLiteral("phone"), phone },
+        { QStringLiteral("reconsole_access"), access } };
 }
 
 // Our customer `id` and the CRM's contact for it, linked; returns the contact id.
-QString addCustomer(const Database &db, SandboxFixture &f, const QString &id, const QJsonObject &ours, const QJsonObject &crm)
+QString addCustomer(
+    const Database &db, SandboxFixture &f, const QString &id, const QJsonObject &ours, const QJsonObject &crm)
 {
     const QString contact = f.sandbox.crm().addContact(crm);
     CustomerStore customers(db);
@@ -36,13 +37,13 @@ QString addCustomer(const Database &db, SandboxFixture &f, const QString &id, co
 
 QJsonObject ourContact(const QString &email, const QString &phone, const QString &access)
 {
-    return {{QStringLiteral("email"), email}, {QStringLiteral("first_name"), QStringLiteral("Ann")},
-            {QStringLiteral("last_name"), QStringLiteral("Lee")}, {QStringLiteral("phone"), phone},
-            {QStringLiteral("access"), access}};
+    return { { QStringLiteral("email"), email }, { QStringLiteral("first_name"), QStringLiteral("Ann") },
+        { QStringLiteral("last_name"), QStringLiteral("Lee") }, { QStringLiteral("phone"), phone },
+        { QStringLiteral("access"), access } };
 }
 
-Result<RecordComparison> compareNow(RecordService &service, const QString &type, const QString &id,
-                                    const QString &provider = {})
+Result<RecordComparison> compareNow(
+    RecordService &service, const QString &type, const QString &id, const QString &provider = {})
 {
     std::optional<Result<RecordComparison>> result;
     service.compare(type, id, provider, [&](Result<RecordComparison> r) { result = r; });
@@ -50,10 +51,12 @@ Result<RecordComparison> compareNow(RecordService &service, const QString &type,
     return result.value_or(failure(ErrorClass::Server, QStringLiteral("no answer within 15 s")));
 }
 
-Result<Operation> pushNow(RecordService &service, const RecordComparison &c, const QString &field, const QString &reason = {})
+Result<Operation> pushNow(
+    RecordService &service, const RecordComparison &c, const QString &field, const QString &reason = {})
 {
     std::optional<Result<Operation>> result;
-    service.push(c, field, [&](Result<Operation> r) { result = r; }, reason);
+    service.push(
+        c, field, [&](Result<Operation> r) { result = r; }, reason);
     (void)QTest::qWaitFor([&] { return result.has_value(); }, 15000); // no answer: the caller sees the failure below
     return result.value_or(failure(ErrorClass::Server, QStringLiteral("no answer within 15 s")));
 }
@@ -75,7 +78,8 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, backend);
         const Database &db = *scratch.db();
         FieldMapStore maps(db);
-        QCOMPARE(maps.load(QStringLiteral("contact"))->toJson(), FieldMap::defaults(QStringLiteral("contact")).toJson());
+        QCOMPARE(
+            maps.load(QStringLiteral("contact"))->toJson(), FieldMap::defaults(QStringLiteral("contact")).toJson());
 
         FieldMap edited = maps.load(QStringLiteral("contact")).value();
         for (FieldRule &r : edited.rules) {
@@ -85,13 +89,14 @@ private Q_SLOTS:
             }
         }
         // Support alone may not change who owns what; the refusal is audited.
-        const AccessPolicy support({Role::Support}, QStringLiteral("sam"));
+        const AccessPolicy support({ Role::Support }, QStringLiteral("sam"));
         Status refused = maps.save(edited, support);
         QVERIFY(!refused);
         QCOMPARE(refused.error().errorClass, ErrorClass::Auth);
-        QCOMPARE(auditOf(db, QStringLiteral("fieldmap:contact")).last().action, QStringLiteral("fieldmap.edit.refused"));
+        QCOMPARE(
+            auditOf(db, QStringLiteral("fieldmap:contact")).last().action, QStringLiteral("fieldmap.edit.refused"));
 
-        const AccessPolicy admin({Role::Admin}, QStringLiteral("ada"));
+        const AccessPolicy admin({ Role::Admin }, QStringLiteral("ada"));
         QVERIFY(maps.save(edited, admin, QStringLiteral("phones are ours since the migration")));
         const FieldRule *phone = maps.load(QStringLiteral("contact"))->rule(QStringLiteral("phone"));
         QVERIFY(phone);
@@ -110,10 +115,12 @@ private Q_SLOTS:
         bad = edited;
         bad.rules[0].ourPath = QStringLiteral("password");
         QVERIFY(maps.save(bad, admin).message().contains(QStringLiteral("no 'password'")));
-        QCOMPARE(maps.load(QStringLiteral("contact"))->rule(QStringLiteral("phone"))->providerPath, QStringLiteral("properties.mobilephone"));
+        QCOMPARE(maps.load(QStringLiteral("contact"))->rule(QStringLiteral("phone"))->providerPath,
+            QStringLiteral("properties.mobilephone"));
 
         QVERIFY(maps.restoreDefaults(QStringLiteral("contact"), admin));
-        QCOMPARE(maps.load(QStringLiteral("contact"))->toJson(), FieldMap::defaults(QStringLiteral("contact")).toJson());
+        QCOMPARE(
+            maps.load(QStringLiteral("contact"))->toJson(), FieldMap::defaults(QStringLiteral("contact")).toJson());
         QVERIFY(AuditLog(db).verify()->firstBrokenId == 0);
     }
 
@@ -123,10 +130,14 @@ private Q_SLOTS:
         QFETCH(QString, backend);
         SCRATCH_DATABASE(scratch, backend);
         CustomerStore customers(*scratch.db());
-        QVERIFY(customers.upsert(QStringLiteral("CUS-7"), ourContact(QStringLiteral("Ann.Keller@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
-        QVERIFY(customers.upsert(QStringLiteral("CUS-8"), ourContact(QStringLiteral("ben@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
-        QCOMPARE(customers.suggestions(QStringLiteral("keller"), 5).value(), QStringList{QStringLiteral("Ann.Keller@example.com")});
-        QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 5).value(), (QStringList{QStringLiteral("CUS-7"), QStringLiteral("CUS-8")}));
+        QVERIFY(customers.upsert(QStringLiteral("CUS-7"),
+            ourContact(QStringLiteral("Ann.Keller@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
+        QVERIFY(customers.upsert(QStringLiteral("CUS-8"),
+            ourContact(QStringLiteral("ben@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
+        QCOMPARE(customers.suggestions(QStringLiteral("keller"), 5).value(),
+            QStringList { QStringLiteral("Ann.Keller@example.com") });
+        QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 5).value(),
+            (QStringList { QStringLiteral("CUS-7"), QStringLiteral("CUS-8") }));
         QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 1).value().size(), 1);
     }
 
@@ -136,29 +147,33 @@ private Q_SLOTS:
         QFETCH(QString, backend);
         SCRATCH_DATABASE(scratch, backend);
         const Database &db = *scratch.db();
-        const AccessPolicy support({Role::Support}, QStringLiteral("sam"));
+        const AccessPolicy support({ Role::Support }, QStringLiteral("sam"));
         const FieldMap map = FieldMap::defaults(QStringLiteral("contact"));
-        const QJsonObject ours{{QStringLiteral("phone"), QStringLiteral("+1 555")}};
-        QJsonObject crm{{QStringLiteral("properties"), QJsonObject{{QStringLiteral("phone"), QStringLiteral("+1 556")}}}};
+        const QJsonObject ours { { QStringLiteral("phone"), QStringLiteral("+1 555") } };
+        QJsonObject crm { { QStringLiteral("properties"),
+            QJsonObject { { QStringLiteral("phone"), QStringLiteral("+1 556") } } } };
         QList<FieldDiff> diffs = RecordDiff::compare(map, ours, crm);
         const FieldDiff phone = diffs.at(3);
         QCOMPARE(phone.field, QStringLiteral("phone"));
 
         IgnoreDecisionStore ignores(db);
-        QVERIFY(!ignores.ignore(QStringLiteral("contact"), QStringLiteral("CUS-1"), phone, QStringLiteral("  "), support));
+        QVERIFY(
+            !ignores.ignore(QStringLiteral("contact"), QStringLiteral("CUS-1"), phone, QStringLiteral("  "), support));
         QVERIFY(ignores.ignore(QStringLiteral("contact"), QStringLiteral("CUS-1"), phone,
-                               QStringLiteral("the CRM keeps the desk line; both are right"), support));
+            QStringLiteral("the CRM keeps the desk line; both are right"), support));
         QVERIFY(ignores.apply(QStringLiteral("contact"), QStringLiteral("CUS-1"), diffs));
         QVERIFY(diffs.at(3).ignoredBecause.contains(QStringLiteral("desk line")));
         QVERIFY(!diffs.at(3).needsAction());
 
         // The CRM's value moves again: the old decision does not cover the new difference.
-        crm[QStringLiteral("properties")] = QJsonObject{{QStringLiteral("phone"), QStringLiteral("+1 557")}};
+        crm[QStringLiteral("properties")] = QJsonObject { { QStringLiteral("phone"), QStringLiteral("+1 557") } };
         diffs = RecordDiff::compare(map, ours, crm);
         QVERIFY(ignores.apply(QStringLiteral("contact"), QStringLiteral("CUS-1"), diffs));
         QVERIFY(diffs.at(3).needsAction());
         // Nor does it cover another customer.
-        diffs = RecordDiff::compare(map, ours, {{QStringLiteral("properties"), QJsonObject{{QStringLiteral("phone"), QStringLiteral("+1 556")}}}});
+        diffs = RecordDiff::compare(map, ours,
+            { { QStringLiteral("properties"),
+                QJsonObject { { QStringLiteral("phone"), QStringLiteral("+1 556") } } } });
         QVERIFY(ignores.apply(QStringLiteral("contact"), QStringLiteral("CUS-2"), diffs));
         QVERIFY(diffs.at(3).needsAction());
         QCOMPARE(auditOf(db, QStringLiteral("contact:CUS-1")).last().action, QStringLiteral("record.ignore"));
@@ -174,8 +189,9 @@ private Q_SLOTS:
         f.addCrm(db);
         RecordService records(db, *f.registry, *f.runner, f.access);
         // The CRM has a newer phone (it owns phones); we upgraded the access (we own access).
-        const QString contact = addCustomer(db, f, QStringLiteral("CUS-7"), ourContact(QStringLiteral("ann@example.com"), QStringLiteral("+1"), QStringLiteral("premium")),
-                                            contactProps(QStringLiteral("ann@example.com"), QStringLiteral("+2"), QStringLiteral("basic")));
+        const QString contact = addCustomer(db, f, QStringLiteral("CUS-7"),
+            ourContact(QStringLiteral("ann@example.com"), QStringLiteral("+1"), QStringLiteral("premium")),
+            contactProps(QStringLiteral("ann@example.com"), QStringLiteral("+2"), QStringLiteral("basic")));
 
         auto c = compareNow(records, QStringLiteral("contact"), QStringLiteral("ann@example.com"));
         QVERIFY2(c, qPrintable(c.message()));
@@ -186,12 +202,17 @@ private Q_SLOTS:
         QCOMPARE(c->field(QStringLiteral("subscription access"))->verdict, FieldDiff::Verdict::ProviderIsWrong);
 
         // Each action only where the owner says so.
-        QVERIFY(records.accept(c.value(), QStringLiteral("subscription access")).message().contains(QStringLiteral("push our value")));
-        QVERIFY(pushNow(records, c.value(), QStringLiteral("phone")).message().contains(QStringLiteral("accept its value")));
+        QVERIFY(records.accept(c.value(), QStringLiteral("subscription access"))
+                    .message()
+                    .contains(QStringLiteral("push our value")));
+        QVERIFY(pushNow(records, c.value(), QStringLiteral("phone"))
+                    .message()
+                    .contains(QStringLiteral("accept its value")));
 
         // Accept the CRM's phone: our row changes, the audit says from what to what.
         QVERIFY(records.accept(c.value(), QStringLiteral("phone")));
-        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-7"))->value(QStringLiteral("phone")).toString(), QStringLiteral("+2"));
+        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-7"))->value(QStringLiteral("phone")).toString(),
+            QStringLiteral("+2"));
         AuditEntry accepted = auditOf(db, QStringLiteral("contact:CUS-7")).last();
         QCOMPARE(accepted.action, QStringLiteral("record.accept"));
         QCOMPARE(accepted.before, QStringLiteral("phone: +1"));
@@ -208,25 +229,28 @@ private Q_SLOTS:
         auto again = compareNow(records, QStringLiteral("contact"), QStringLiteral("CUS-7"));
         QVERIFY2(again, qPrintable(again.message()));
         QCOMPARE(again->differing(), 0);
-        QCOMPARE(RecordDiff::normalized(again->provider.value(QStringLiteral("properties")).toObject().value(QStringLiteral("reconsole_access"))),
-                 QStringLiteral("premium"));
+        QCOMPARE(RecordDiff::normalized(again->provider.value(QStringLiteral("properties"))
+                                            .toObject()
+                                            .value(QStringLiteral("reconsole_access"))),
+            QStringLiteral("premium"));
         // A second push makes a second operation with another key.
-        f.sandbox.crm().changeContact(contact, {{QStringLiteral("reconsole_access"), QStringLiteral("basic")}});
+        f.sandbox.crm().changeContact(contact, { { QStringLiteral("reconsole_access"), QStringLiteral("basic") } });
         again = compareNow(records, QStringLiteral("contact"), contact); // by the CRM's id this time
         auto second = pushNow(records, again.value(), QStringLiteral("subscription access"));
         QVERIFY2(second, qPrintable(second.message()));
         QVERIFY(second->idempotencyKey != pushed->idempotencyKey);
 
         // Ignore a difference with a reason: it stays quiet until the CRM changes it again.
-        f.sandbox.crm().changeContact(contact, {{QStringLiteral("lastname"), QStringLiteral("Lee-Smith")}});
+        f.sandbox.crm().changeContact(contact, { { QStringLiteral("lastname"), QStringLiteral("Lee-Smith") } });
         again = compareNow(records, QStringLiteral("contact"), QStringLiteral("CUS-7"));
         QCOMPARE(again->differing(), 1);
         QVERIFY(!records.ignore(again.value(), QStringLiteral("last name"), QString()));
-        QVERIFY(records.ignore(again.value(), QStringLiteral("last name"), QStringLiteral("double-barrelled in the CRM only")));
+        QVERIFY(records.ignore(
+            again.value(), QStringLiteral("last name"), QStringLiteral("double-barrelled in the CRM only")));
         again = compareNow(records, QStringLiteral("contact"), QStringLiteral("CUS-7"));
         QCOMPARE(again->differing(), 0);
         QVERIFY(!again->field(QStringLiteral("last name"))->ignoredBecause.isEmpty());
-        f.sandbox.crm().changeContact(contact, {{QStringLiteral("lastname"), QStringLiteral("Smith")}});
+        f.sandbox.crm().changeContact(contact, { { QStringLiteral("lastname"), QStringLiteral("Smith") } });
         again = compareNow(records, QStringLiteral("contact"), QStringLiteral("CUS-7"));
         QCOMPARE(again->differing(), 1);
         QVERIFY(AuditLog(db).verify()->firstBrokenId == 0);
@@ -263,7 +287,7 @@ private Q_SLOTS:
         QCOMPARE(accepted.after, QStringLiteral("status: succeeded"));
 
         // The description is ours; someone edited it in the provider's dashboard.
-        f.sandbox.editPaymentIntent(pi, {{QStringLiteral("description"), QStringLiteral("edited")}});
+        f.sandbox.editPaymentIntent(pi, { { QStringLiteral("description"), QStringLiteral("edited") } });
         c = compareNow(records, QStringLiteral("payment"), QString::number(id));
         QCOMPARE(c->field(QStringLiteral("description"))->verdict, FieldDiff::Verdict::ProviderIsWrong);
         auto pushed = pushNow(records, c.value(), QStringLiteral("description"));
@@ -273,8 +297,9 @@ private Q_SLOTS:
         c = compareNow(records, QStringLiteral("payment"), pi);
         QCOMPARE(c->differing(), 0);
         // The push did not disturb how the original is found again.
-        QCOMPARE(c->provider.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString(),
-                 QStringLiteral("diff-1"));
+        QCOMPARE(
+            c->provider.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString(),
+            QStringLiteral("diff-1"));
 
         // A webhook told us "v1"; since then we wrote "v2" and the dashboard "v3": a conflict.
         Event heard;
@@ -284,41 +309,53 @@ private Q_SLOTS:
         heard.operationId = id;
         heard.occurredAt = heard.receivedAt = nowMs();
         heard.channel = QStringLiteral("webhook");
-        heard.payload = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("data"), QJsonObject{{QStringLiteral("object"),
-            QJsonObject{{QStringLiteral("id"), pi}, {QStringLiteral("description"), QStringLiteral("v1")}}}}}}).toJson());
+        heard.payload = QString::fromUtf8(
+            QJsonDocument(QJsonObject { { QStringLiteral("data"),
+                              QJsonObject { { QStringLiteral("object"),
+                                  QJsonObject { { QStringLiteral("id"), pi },
+                                      { QStringLiteral("description"), QStringLiteral("v1") } } } } } })
+                .toJson());
         QVERIFY(EventStore(db).insertIfNew(heard));
         Operation ours = OperationStore(db).get(id).value();
         QJsonObject payload = ours.payload;
         payload.insert(QStringLiteral("description"), QStringLiteral("v2"));
-        QVERIFY(OperationStore(db).amend(ours, payload, ours.externalId, AuditEntry{0, 0, QStringLiteral("t"), QStringLiteral("test"), QStringLiteral("t"), {}, {}, {}, {}, {}}));
-        f.sandbox.editPaymentIntent(pi, {{QStringLiteral("description"), QStringLiteral("v3")}});
+        QVERIFY(OperationStore(db).amend(ours, payload, ours.externalId,
+            AuditEntry { 0, 0, QStringLiteral("t"), QStringLiteral("test"), QStringLiteral("t"), {}, {}, {}, {}, {} }));
+        f.sandbox.editPaymentIntent(pi, { { QStringLiteral("description"), QStringLiteral("v3") } });
         c = compareNow(records, QStringLiteral("payment"), pi);
         const FieldDiff *d = c->field(QStringLiteral("description"));
         QCOMPARE(d->verdict, FieldDiff::Verdict::Conflict);
         QCOMPARE(d->lastWebhook.toString(), QStringLiteral("v1"));
         // Never settled silently: either side needs a person's reason.
-        QVERIFY(records.accept(c.value(), QStringLiteral("description")).message().contains(QStringLiteral("conflict")));
-        QVERIFY(pushNow(records, c.value(), QStringLiteral("description")).message().contains(QStringLiteral("conflict")));
-        QVERIFY(records.accept(c.value(), QStringLiteral("description"), QStringLiteral("finance renamed it on purpose")));
-        QCOMPARE(OperationStore(db).get(id)->payload.value(QStringLiteral("description")).toString(), QStringLiteral("v3"));
-        QCOMPARE(auditOf(db, QStringLiteral("payment:%1").arg(id)).last().reason, QStringLiteral("finance renamed it on purpose"));
+        QVERIFY(
+            records.accept(c.value(), QStringLiteral("description")).message().contains(QStringLiteral("conflict")));
+        QVERIFY(
+            pushNow(records, c.value(), QStringLiteral("description")).message().contains(QStringLiteral("conflict")));
+        QVERIFY(
+            records.accept(c.value(), QStringLiteral("description"), QStringLiteral("finance renamed it on purpose")));
+        QCOMPARE(
+            OperationStore(db).get(id)->payload.value(QStringLiteral("description")).toString(), QStringLiteral("v3"));
+        QCOMPARE(auditOf(db, QStringLiteral("payment:%1").arg(id)).last().reason,
+            QStringLiteral("finance renamed it on purpose"));
     }
 
     void onlySupportFixesRecords()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
-        SandboxFixture f(db, 1500, {Role::Finance});
+        SandboxFixture f(db, 1500, { Role::Finance });
         f.addCrm(db);
-        addCustomer(db, f, QStringLiteral("CUS-1"), ourContact(QStringLiteral("a@example.com"), QStringLiteral("+1"), QStringLiteral("basic")),
-                    contactProps(QStringLiteral("a@example.com"), QStringLiteral("+2")));
+        addCustomer(db, f, QStringLiteral("CUS-1"),
+            ourContact(QStringLiteral("a@example.com"), QStringLiteral("+1"), QStringLiteral("basic")),
+            contactProps(QStringLiteral("a@example.com"), QStringLiteral("+2")));
         RecordService records(db, *f.registry, *f.runner, f.access);
         auto c = compareNow(records, QStringLiteral("contact"), QStringLiteral("CUS-1")); // looking is for everyone
         QVERIFY2(c, qPrintable(c.message()));
         Status refused = records.accept(c.value(), QStringLiteral("phone"));
         QCOMPARE(refused.error().errorClass, ErrorClass::Auth);
         QCOMPARE(auditOf(db, QStringLiteral("contact:CUS-1")).last().action, QStringLiteral("record.accept.refused"));
-        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-1"))->value(QStringLiteral("phone")).toString(), QStringLiteral("+1"));
+        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-1"))->value(QStringLiteral("phone")).toString(),
+            QStringLiteral("+1"));
     }
 
     // A scan's findings, bulk-accepted for one field: only where ours is wrong by the rules,
@@ -332,10 +369,12 @@ private Q_SLOTS:
         QStringList contacts;
         for (int i = 0; i < 30; ++i) {
             const QString email = QStringLiteral("c%1@example.com").arg(i);
-            const bool phoneDrift = i % 6 == 0;  // 0, 6, 12, 18, 24
+            const bool phoneDrift = i % 6 == 0; // 0, 6, 12, 18, 24
             const bool accessDrift = i == 7;
-            contacts << addCustomer(db, f, QStringLiteral("CUS-%1").arg(i), ourContact(email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic")),
-                                    contactProps(email, phoneDrift ? QStringLiteral("+9") : QStringLiteral("+1")));
+            contacts << addCustomer(db, f, QStringLiteral("CUS-%1").arg(i),
+                ourContact(
+                    email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic")),
+                contactProps(email, phoneDrift ? QStringLiteral("+9") : QStringLiteral("+1")));
         }
         DriftScanner scanner(db, *f.registry);
         std::optional<Result<DriftReport>> report;
@@ -345,19 +384,23 @@ private Q_SLOTS:
         QCOMPARE(report->value().drifted.size(), 6);
 
         // Our phone of CUS-24 changed after the scan: accepting the stale finding would be wrong.
-        EXPECT_OK(CustomerStore(db).upsert(QStringLiteral("CUS-24"), ourContact(QStringLiteral("c24@example.com"), QStringLiteral("+5"), QStringLiteral("basic"))));
+        EXPECT_OK(CustomerStore(db).upsert(QStringLiteral("CUS-24"),
+            ourContact(QStringLiteral("c24@example.com"), QStringLiteral("+5"), QStringLiteral("basic"))));
         RecordService records(db, *f.registry, *f.runner, f.access);
         const auto result = records.acceptFound(kCrm, QStringLiteral("contact"), QStringLiteral("phone"), contacts);
         QCOMPARE(result.accepted, 4);
         QCOMPARE(result.skipped, 1);
-        QVERIFY(result.problems.join(QLatin1Char('\n')).contains(QStringLiteral("CUS-24: our value changed since the scan")));
-        for (int i : {0, 6, 12, 18})
-            QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-%1").arg(i))->value(QStringLiteral("phone")).toString(), QStringLiteral("+9"));
+        QVERIFY(result.problems.join(QLatin1Char('\n'))
+                    .contains(QStringLiteral("CUS-24: our value changed since the scan")));
+        for (int i : { 0, 6, 12, 18 })
+            QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-%1").arg(i))->value(QStringLiteral("phone")).toString(),
+                QStringLiteral("+9"));
         // What is left to decide: CUS-24's phone and CUS-7's access.
         const auto left = DriftFindingStore(db).list(kCrm, QStringLiteral("contact")).value();
         QCOMPARE(left.size(), 2);
         // Accepting access (ours) in bulk is refused per record, never forced.
-        const auto access = records.acceptFound(kCrm, QStringLiteral("contact"), QStringLiteral("subscription access"), contacts);
+        const auto access
+            = records.acceptFound(kCrm, QStringLiteral("contact"), QStringLiteral("subscription access"), contacts);
         QCOMPARE(access.accepted, 0);
         QCOMPARE(access.skipped, 1);
     }

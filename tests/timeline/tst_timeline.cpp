@@ -1,14 +1,14 @@
 // Timelines and the event sync: one ordered history per entity from events, attempts and
 // people; the provider's event list paged back to a durable cursor.
-#include "events/ActivityMonitor.h"
-#include "access/AuditLog.h"
-#include "sandbox/DemoData.h"
-#include "events/EventProcessor.h"
-#include "events/EventStore.h"
-#include "events/EventSync.h"
 #include "HttpClient.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "access/AuditLog.h"
+#include "events/ActivityMonitor.h"
+#include "events/EventProcessor.h"
+#include "events/EventStore.h"
+#include "events/EventSync.h"
+#include "sandbox/DemoData.h"
 #include "timeline/TimelineModel.h"
 #include "webhooks/WebhookReceiver.h"
 
@@ -30,11 +30,14 @@ private Q_SLOTS:
         WebhookReceiver receiver(db);
         QVERIFY(receiver.start());
         const QString secret = QStringLiteral("whsec_timelineTestSecret_0001");
-        receiver.setSecrets(QStringLiteral("stripe-sandbox"), {secret});
-        f.sandbox.setWebhooks({receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 0});
+        receiver.setSecrets(QStringLiteral("stripe-sandbox"), { secret });
+        f.sandbox.setWebhooks(
+            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 0 });
 
         OperationStore store(db);
-        const qint64 declined = store.insert(SandboxFixture::payment(QStringLiteral("tl-1"), QStringLiteral("pm_card_chargeDeclined"))).value();
+        const qint64 declined
+            = store.insert(SandboxFixture::payment(QStringLiteral("tl-1"), QStringLiteral("pm_card_chargeDeclined")))
+                  .value();
         std::optional<Result<Operation>> ran;
         f.runner->run(declined, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
         QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
@@ -56,7 +59,8 @@ private Q_SLOTS:
         QVERIFY2(types.contains(QStringLiteral("operation.created")), qPrintable(types.join(QLatin1Char(','))));
         QVERIFY(types.contains(QStringLiteral("attempt.failed")));
         QVERIFY(types.contains(QStringLiteral("payment_intent.payment_failed")));
-        QVERIFY(types.contains(QStringLiteral("operation.retry.refused")) || types.contains(QStringLiteral("operation.retry")));
+        QVERIFY(types.contains(QStringLiteral("operation.retry.refused"))
+            || types.contains(QStringLiteral("operation.retry")));
         QCOMPARE(types.last(), QStringLiteral("operation.resolve"));
 
         // The same history by the provider's id, and channel filters.
@@ -64,8 +68,10 @@ private Q_SLOTS:
         if (!externalId.isEmpty())
             QVERIFY(model.load(externalId) && model.rowCount() == types.size());
         model.setChannelShown(QStringLiteral("audit"), false);
-        QCOMPARE(model.rowCount(), types.size() - types.count(QLatin1String("operation.resolve"))
-                                       - types.count(QLatin1String("operation.retry")) - types.count(QLatin1String("operation.retry.refused")));
+        QCOMPARE(model.rowCount(),
+            types.size() - types.count(QLatin1String("operation.resolve"))
+                - types.count(QLatin1String("operation.retry"))
+                - types.count(QLatin1String("operation.retry.refused")));
         const QString csv = Timeline::toCsv(model.shownEntries());
         QCOMPARE(csv.count(QLatin1Char('\n')), model.rowCount() + 1);
         QVERIFY(csv.startsWith(QLatin1String("time,source,channel,type")));
@@ -84,8 +90,8 @@ private Q_SLOTS:
         QVERIFY(theirs > 2);
         const auto entries = Timeline::forEntity(db, customer).value();
         QCOMPARE(std::count_if(entries.cbegin(), entries.cend(),
-                               [](const TimelineEntry &t) { return t.type == QLatin1String("operation.created"); }),
-                 theirs);
+                     [](const TimelineEntry &t) { return t.type == QLatin1String("operation.created"); }),
+            theirs);
     }
 
     void contradictionsAreFlagged()
@@ -120,7 +126,7 @@ private Q_SLOTS:
         const qint64 now = nowMs();
         const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("quiet"))).value();
         // Attempts for the last 40 minutes, no webhook at all.
-        for (int minutes : {40, 20, 1})
+        for (int minutes : { 40, 20, 1 })
             QVERIFY(store.beginAttempt(id, 41 - minutes, QStringLiteral("POST"), now - minutes * 60000LL));
         auto alerts = ActivityMonitor(db).check(now, 30);
         QVERIFY2(alerts, qPrintable(alerts.message()));
@@ -150,9 +156,11 @@ private Q_SLOTS:
         TestHttpClient http(f.sandbox.baseUrl());
         auto charge = [&](int n) {
             for (int i = 0; i < n; ++i)
-                QCOMPARE(http.send("POST", QStringLiteral("/v1/payment_intents"),
-                                   "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey).status,
-                         200);
+                QCOMPARE(
+                    http.send("POST", QStringLiteral("/v1/payment_intents"),
+                            "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey)
+                        .status,
+                    200);
         };
         auto events = [&] {
             QSqlQuery q(db.connection());
@@ -188,7 +196,7 @@ private Q_SLOTS:
 
         // A round that fails part-way keeps its gap too.
         charge(120);
-        f.sandbox.queueFaults({SandboxFault{SandboxFault::Kind::ServerError}});
+        f.sandbox.queueFaults({ SandboxFault { SandboxFault::Kind::ServerError } });
         std::optional<Result<int>> failed;
         sync.syncOnce(QStringLiteral("stripe-sandbox"), [&](Result<int> r) { failed = r; });
         QTRY_VERIFY_WITH_TIMEOUT(failed.has_value(), 10000);
@@ -207,14 +215,16 @@ private Q_SLOTS:
         WebhookReceiver receiver(db);
         QVERIFY(receiver.start());
         const QString secret = QStringLiteral("whsec_syncTestSecret_0002");
-        receiver.setSecrets(QStringLiteral("stripe-sandbox"), {secret});
+        receiver.setSecrets(QStringLiteral("stripe-sandbox"), { secret });
         // Every second webhook is lost on the way.
-        f.sandbox.setWebhooks({receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 2});
+        f.sandbox.setWebhooks(
+            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 2 });
         TestHttpClient http(f.sandbox.baseUrl());
         for (int i = 0; i < 250; ++i)
             QCOMPARE(http.send("POST", QStringLiteral("/v1/payment_intents"),
-                               "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey).status,
-                     200);
+                             "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey)
+                         .status,
+                200);
         QTRY_COMPARE_WITH_TIMEOUT(receiver.accepted(), 125, 10000);
 
         const int before = f.sandbox.requestCount();
@@ -232,8 +242,9 @@ private Q_SLOTS:
 
         // Next round: only what is new since the cursor.
         QCOMPARE(http.send("POST", QStringLiteral("/v1/payment_intents"),
-                           "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey).status,
-                 200);
+                         "amount=100&currency=eur&payment_method=pm_card_visa&confirm=true", SandboxFixture::kKey)
+                     .status,
+            200);
         std::optional<Result<int>> second;
         const int beforeSecond = f.sandbox.requestCount();
         sync.syncOnce(QStringLiteral("stripe-sandbox"), [&](Result<int> r) { second = r; });

@@ -1,9 +1,9 @@
 // The windowed operations model over a real store: paging, jumping, filtering and sorting
 // in SQL, checked against plain SQL, under QAbstractItemModelTester.
-#include "sandbox/DemoData.h"
+#include "TestSupport.h"
 #include "operations/OperationStore.h"
 #include "operations/OperationsModel.h"
-#include "TestSupport.h"
+#include "sandbox/DemoData.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -47,7 +47,8 @@ private Q_SLOTS:
         QCOMPARE(model.columnCount(), static_cast<int>(OperationsColumn::Count));
 
         // Newest first: the first row is the highest created_at.
-        const qint64 newest = sqlScalar(db, QStringLiteral("SELECT id FROM operations ORDER BY created_at DESC, id DESC LIMIT 1"));
+        const qint64 newest
+            = sqlScalar(db, QStringLiteral("SELECT id FROM operations ORDER BY created_at DESC, id DESC LIMIT 1"));
         QCOMPARE(model.data(model.index(0, 0), OperationsModel::OperationIdRole).toLongLong(), newest);
 
         // Jump far down: the row shows "…" until its page arrives, then the right operation.
@@ -56,28 +57,33 @@ private Q_SLOTS:
             QCOMPARE(model.data(model.index(far, 0)).toString(), QStringLiteral("…"));
             QTRY_VERIFY_WITH_TIMEOUT(model.isRowLoaded(far), 20000);
         }
-        const qint64 expected = sqlScalar(db, QStringLiteral("SELECT id FROM operations ORDER BY created_at DESC, id DESC "
-                                                             "LIMIT 1 OFFSET %1").arg(far));
+        const qint64 expected = sqlScalar(db,
+            QStringLiteral("SELECT id FROM operations ORDER BY created_at DESC, id DESC "
+                           "LIMIT 1 OFFSET %1")
+                .arg(far));
         QCOMPARE(model.operationIdAt(far), expected);
         // The page just before it, loaded afterwards, joins up exactly.
         model.data(model.index(far - OperationsModel::kPageSize(), 0));
         QTRY_VERIFY_WITH_TIMEOUT(model.isRowLoaded(far - OperationsModel::kPageSize()), 20000);
         QCOMPARE(model.operationIdAt(far - OperationsModel::kPageSize()),
-                 sqlScalar(db, QStringLiteral("SELECT id FROM operations ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %1")
-                                   .arg(far - OperationsModel::kPageSize())));
+            sqlScalar(db,
+                QStringLiteral("SELECT id FROM operations ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET %1")
+                    .arg(far - OperationsModel::kPageSize())));
 
         // Filter: everything needing action.
         OperationsFilter failed;
         failed.states = OperationStates::needingAction();
         model.setFilter(failed);
         QVERIFY(waitReady(model));
-        const qint64 failing = sqlScalar(db, QStringLiteral("SELECT COUNT(*) FROM operations WHERE state IN "
-                                                            "('retry_scheduled','failed_permanent','unknown_outcome',"
-                                                            "'needs_attention')"));
+        const qint64 failing = sqlScalar(db,
+            QStringLiteral("SELECT COUNT(*) FROM operations WHERE state IN "
+                           "('retry_scheduled','failed_permanent','unknown_outcome',"
+                           "'needs_attention')"));
         QVERIFY(failing > 50);
         QCOMPARE(model.rowCount(), static_cast<int>(failing));
         for (int row = 0; row < qMin(model.rowCount(), OperationsModel::kPageSize()); ++row) {
-            const auto state = static_cast<OperationState>(model.data(model.index(row, 0), OperationsModel::StateRole).toInt());
+            const auto state
+                = static_cast<OperationState>(model.data(model.index(row, 0), OperationsModel::StateRole).toInt());
             QVERIFY(OperationStates::needingAction().contains(state));
         }
 
@@ -97,8 +103,10 @@ private Q_SLOTS:
         text.text = QStringLiteral("ord-10001");
         model.setFilter(text);
         QVERIFY(waitReady(model));
-        QCOMPARE(model.rowCount(), static_cast<int>(sqlScalar(db, QStringLiteral("SELECT COUNT(*) FROM operations WHERE "
-                                                                                  "entity_id LIKE 'ORD-10001%'"))));
+        QCOMPARE(model.rowCount(),
+            static_cast<int>(sqlScalar(db,
+                QStringLiteral("SELECT COUNT(*) FROM operations WHERE "
+                               "entity_id LIKE 'ORD-10001%'"))));
         QVERIFY(model.rowCount() > 0);
     }
 
@@ -109,21 +117,23 @@ private Q_SLOTS:
         OperationsModel model(scratch.db());
         QVERIFY(waitReady(model));
         OperationsFilter declined;
-        declined.states = {OperationState::FailedPermanent};
+        declined.states = { OperationState::FailedPermanent };
         OperationsFilter succeeded;
-        succeeded.states = {OperationState::Succeeded};
+        succeeded.states = { OperationState::Succeeded };
         // Three filters in a row: only the last one's answer may show.
         model.setFilter(declined);
         model.setFilter({});
         model.setFilter(succeeded);
         QTRY_VERIFY_WITH_TIMEOUT(model.isReady(), 20000);
-        QCOMPARE(model.rowCount(), static_cast<int>(sqlScalar(*scratch.db(), QStringLiteral("SELECT COUNT(*) FROM operations "
-                                                                                           "WHERE state = 'succeeded'"))));
+        QCOMPARE(model.rowCount(),
+            static_cast<int>(sqlScalar(*scratch.db(),
+                QStringLiteral("SELECT COUNT(*) FROM operations "
+                               "WHERE state = 'succeeded'"))));
         QTest::qWait(200); // any late answer to an older filter would land now
         QCOMPARE(model.filter(), succeeded);
         for (int row = 0; row < qMin(model.rowCount(), 50); ++row)
             QCOMPARE(model.data(model.index(row, 0), OperationsModel::StateRole).toInt(),
-                     static_cast<int>(OperationState::Succeeded));
+                static_cast<int>(OperationState::Succeeded));
     }
 
     void emptyDatabaseShowsNoRows()

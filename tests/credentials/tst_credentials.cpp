@@ -1,23 +1,22 @@
 // The credential service against the sandbox, with an in-memory secret store: the rules on
 // what may be saved, verify, rotation with rollback, revocation, and roles for each action.
+#include "SandboxFixture.h"
+#include "TestSupport.h"
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
 #include "credentials/CredentialStore.h"
-#include "SandboxFixture.h"
 #include "credentials/SecretRules.h"
-#include "TestSupport.h"
 
-#include <QSqlQuery>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QSqlRecord>
-#include <QUrl>
 #include <QTest>
+#include <QUrl>
 
 namespace {
 const QString kGood = QStringLiteral("sk_test_rotationTarget_424242");
 
-template <typename T, typename Call>
-T wait(Call call)
+template <typename T, typename Call> T wait(Call call)
 {
     std::optional<T> result;
     call([&](T r) { result = std::move(r); });
@@ -59,22 +58,54 @@ private Q_SLOTS:
         QTest::addColumn<QString>("kind");
         QTest::addColumn<bool>("accepted");
         QTest::addColumn<QString>("providerKind");
-        QTest::newRow("hubspot token") << "pat-na1-11111111-2222" << "test" << "api-key" << true << "crm";
-        QTest::newRow("hubspot client secret") << "8c8f1e4b-3d2a-4f1e-9b7a-0c1d2e3f4a5b" << "live" << "webhook-secret" << true << "crm";
-        QTest::newRow("stripe key at a crm") << "sk_test_abcdefghijkl" << "test" << "api-key" << false << "crm";
-        QTest::newRow("stripe secret as crm webhook") << "whsec_MfKQ9r8GKYqrTwjUPD8I" << "test" << "webhook-secret" << false << "crm";
-        QTest::newRow("hubspot token at payments") << "pat-na1-11111111-2222" << "test" << "webhook-secret" << false << "payments";
-        QTest::newRow("test key as test") << "sk_test_abcdefghijkl" << "test" << "api-key" << true << "payments";
-        QTest::newRow("live key as live") << "sk_live_abcdefghijkl" << "live" << "api-key" << true << "payments";
-        QTest::newRow("restricted live as live") << "rk_live_abcdefghijkl" << "live" << "api-key" << true << "payments";
-        QTest::newRow("live key as test") << "sk_live_abcdefghijkl" << "test" << "api-key" << false << "payments";
-        QTest::newRow("restricted live as test") << "rk_live_abcdefghijkl" << "test" << "api-key" << false << "payments";
-        QTest::newRow("test key as live") << "sk_test_abcdefghijkl" << "live" << "api-key" << false << "payments";
-        QTest::newRow("publishable key") << "pk_test_abcdefghijkl" << "test" << "api-key" << false << "payments";
-        QTest::newRow("too short") << "sk_test_x" << "test" << "api-key" << false << "payments";
-        QTest::newRow("webhook secret") << "whsec_MfKQ9r8GKYqrTwjUPD8I" << "test" << "webhook-secret" << true << "payments";
-        QTest::newRow("api key as webhook secret") << "sk_test_abcdefghijkl" << "test" << "webhook-secret" << false << "payments";
-        QTest::newRow("bad environment") << "sk_test_abcdefghijkl" << "prod" << "api-key" << false << "payments";
+        QTest::newRow("hubspot token") << "pat-na1-11111111-2222"
+                                       << "test"
+                                       << "api-key" << true << "crm";
+        QTest::newRow("hubspot client secret") << "8c8f1e4b-3d2a-4f1e-9b7a-0c1d2e3f4a5b"
+                                               << "live"
+                                               << "webhook-secret" << true << "crm";
+        QTest::newRow("stripe key at a crm") << "sk_test_abcdefghijkl"
+                                             << "test"
+                                             << "api-key" << false << "crm";
+        QTest::newRow("stripe secret as crm webhook") << "whsec_MfKQ9r8GKYqrTwjUPD8I"
+                                                      << "test"
+                                                      << "webhook-secret" << false << "crm";
+        QTest::newRow("hubspot token at payments") << "pat-na1-11111111-2222"
+                                                   << "test"
+                                                   << "webhook-secret" << false << "payments";
+        QTest::newRow("test key as test") << "sk_test_abcdefghijkl"
+                                          << "test"
+                                          << "api-key" << true << "payments";
+        QTest::newRow("live key as live") << "sk_live_abcdefghijkl"
+                                          << "live"
+                                          << "api-key" << true << "payments";
+        QTest::newRow("restricted live as live") << "rk_live_abcdefghijkl"
+                                                 << "live"
+                                                 << "api-key" << true << "payments";
+        QTest::newRow("live key as test") << "sk_live_abcdefghijkl"
+                                          << "test"
+                                          << "api-key" << false << "payments";
+        QTest::newRow("restricted live as test") << "rk_live_abcdefghijkl"
+                                                 << "test"
+                                                 << "api-key" << false << "payments";
+        QTest::newRow("test key as live") << "sk_test_abcdefghijkl"
+                                          << "live"
+                                          << "api-key" << false << "payments";
+        QTest::newRow("publishable key") << "pk_test_abcdefghijkl"
+                                         << "test"
+                                         << "api-key" << false << "payments";
+        QTest::newRow("too short") << "sk_test_x"
+                                   << "test"
+                                   << "api-key" << false << "payments";
+        QTest::newRow("webhook secret") << "whsec_MfKQ9r8GKYqrTwjUPD8I"
+                                        << "test"
+                                        << "webhook-secret" << true << "payments";
+        QTest::newRow("api key as webhook secret") << "sk_test_abcdefghijkl"
+                                                   << "test"
+                                                   << "webhook-secret" << false << "payments";
+        QTest::newRow("bad environment") << "sk_test_abcdefghijkl"
+                                         << "prod"
+                                         << "api-key" << false << "payments";
     }
     void secretRules()
     {
@@ -99,8 +130,7 @@ private Q_SLOTS:
         QFETCH(QString, backend);
         SCRATCH_DATABASE(scratch, backend);
         SandboxFixture f(*scratch.db());
-        auto added = wait<Result<Credential>>(
-            [&](auto done) { f.credentialService->add(request(), kGood, done); });
+        auto added = wait<Result<Credential>>([&](auto done) { f.credentialService->add(request(), kGood, done); });
         QVERIFY2(added, qPrintable(added.message()));
         QCOMPARE(added->fingerprint, QStringLiteral("…4242"));
         auto stored = wait<Result<QString>>([&](auto done) { f.credentials.read(added->id, done); });
@@ -108,7 +138,7 @@ private Q_SLOTS:
 
         // Nothing in any table holds the secret.
         QSqlQuery q(scratch.db()->connection());
-        for (const char *table : {"credentials", "providers", "audit_log"}) {
+        for (const char *table : { "credentials", "providers", "audit_log" }) {
             QVERIFY(q.exec(QStringLiteral("SELECT * FROM %1").arg(QLatin1String(table))));
             while (q.next())
                 for (int c = 0; c < q.record().count(); ++c)
@@ -118,8 +148,9 @@ private Q_SLOTS:
         QCOMPARE(audit.size(), 1);
         QCOMPARE(audit.first().action, QStringLiteral("credential.add"));
 
-        auto live = wait<Result<Credential>>(
-            [&](auto done) { f.credentialService->add(request(QStringLiteral("live")), QStringLiteral("sk_live_abcdefghijklmnop"), done); });
+        auto live = wait<Result<Credential>>([&](auto done) {
+            f.credentialService->add(request(QStringLiteral("live")), QStringLiteral("sk_live_abcdefghijklmnop"), done);
+        });
         QVERIFY(!live);
         QVERIFY2(live.message().contains(QLatin1String("sandbox")), qPrintable(live.message()));
     }
@@ -129,14 +160,16 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
         registerFixtureCredential(*scratch.db());
-        f.sandbox.setAcceptedKeys({QString::fromLatin1(SandboxFixture::kKey)});
-        auto ok = wait<Result<Credential>>([&](auto done) { f.credentialService->verify(QStringLiteral("cred-1"), done); });
+        f.sandbox.setAcceptedKeys({ QString::fromLatin1(SandboxFixture::kKey) });
+        auto ok
+            = wait<Result<Credential>>([&](auto done) { f.credentialService->verify(QStringLiteral("cred-1"), done); });
         QVERIFY2(ok, qPrintable(ok.message()));
         QCOMPARE(ok->verifyResult, QStringLiteral("ok"));
         QVERIFY(ok->verifiedAt > 0);
 
         f.credentials.write(QStringLiteral("cred-1"), QStringLiteral("sk_test_notAcceptedAnyMore"), [](Status) {});
-        auto bad = wait<Result<Credential>>([&](auto done) { f.credentialService->verify(QStringLiteral("cred-1"), done); });
+        auto bad
+            = wait<Result<Credential>>([&](auto done) { f.credentialService->verify(QStringLiteral("cred-1"), done); });
         QVERIFY(!bad);
         QCOMPARE(bad.error().errorClass, ErrorClass::Auth);
         const Credential after = CredentialStore(*scratch.db()).get(QStringLiteral("cred-1")).value();
@@ -154,7 +187,7 @@ private Q_SLOTS:
         ProviderConfig second = ProviderStore(db).get(QStringLiteral("stripe-sandbox")).value();
         second.id = QStringLiteral("stripe-sandbox-eu");
         QVERIFY(ProviderStore(db).upsert(second)); // a second user of cred-1
-        f.sandbox.setAcceptedKeys({QString::fromLatin1(SandboxFixture::kKey), kGood});
+        f.sandbox.setAcceptedKeys({ QString::fromLatin1(SandboxFixture::kKey), kGood });
 
         // Rejected by the provider: rolled back, nothing changed.
         auto rejected = wait<Result<Credential>>([&](auto done) {
@@ -187,8 +220,9 @@ private Q_SLOTS:
                 list << e.action;
             return list;
         }();
-        QCOMPARE(actions, (QStringList{QStringLiteral("credential.rotate.start"), QStringLiteral("credential.rotate.rollback"),
-                                       QStringLiteral("credential.rotate.start"), QStringLiteral("credential.rotate")}));
+        QCOMPARE(actions,
+            (QStringList { QStringLiteral("credential.rotate.start"), QStringLiteral("credential.rotate.rollback"),
+                QStringLiteral("credential.rotate.start"), QStringLiteral("credential.rotate") }));
     }
 
     void revokedCredentialStopsOperationsCleanly()
@@ -196,8 +230,9 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
         registerFixtureCredential(*scratch.db());
-        Status revoked = wait<Status>(
-            [&](auto done) { f.credentialService->revoke(QStringLiteral("cred-1"), QStringLiteral("leaked in a ticket"), done); });
+        Status revoked = wait<Status>([&](auto done) {
+            f.credentialService->revoke(QStringLiteral("cred-1"), QStringLiteral("leaked in a ticket"), done);
+        });
         QVERIFY2(revoked, qPrintable(revoked.message()));
         QVERIFY(!wait<Result<QString>>([&](auto done) { f.credentials.read(QStringLiteral("cred-1"), done); }));
         QVERIFY(CredentialStore(*scratch.db()).get(QStringLiteral("cred-1"))->isRevoked());
@@ -210,7 +245,8 @@ private Q_SLOTS:
         QVERIFY(ran.message().startsWith(QLatin1String("Credential revoked")));
         QCOMPARE(store.get(id)->state, OperationState::Pending);
         QCOMPARE(f.sandbox.requestCount(), 0);
-        QVERIFY(!wait<Status>([&](auto done) { f.credentialService->revoke(QStringLiteral("cred-1"), QStringLiteral("again"), done); }));
+        QVERIFY(!wait<Status>(
+            [&](auto done) { f.credentialService->revoke(QStringLiteral("cred-1"), QStringLiteral("again"), done); }));
     }
 
     // On PostgreSQL the signed-in roles are the connection's database roles.
@@ -222,18 +258,21 @@ private Q_SLOTS:
         QCOMPARE(AccessPolicy::rolesOfConnection(*scratch.db()).value(), AccessPolicy::allRoles()); // superuser
         const QString user = QStringLiteral("clerk_%1").arg(QCoreApplication::applicationPid());
         QSqlQuery q(scratch.db()->connection());
-        for (const char *role : {"reconsole_support", "reconsole_finance", "reconsole_admin"})
+        for (const char *role : { "reconsole_support", "reconsole_finance", "reconsole_admin" })
             q.exec(QStringLiteral("CREATE ROLE %1 NOLOGIN").arg(QLatin1String(role))); // may exist from another run
         QVERIFY(q.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(user)));
-        QVERIFY2(q.exec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD 'clerk-pw' IN ROLE reconsole_support, reconsole_finance").arg(user)),
-                 qPrintable(q.lastError().text()));
+        QVERIFY2(q.exec(QStringLiteral(
+                     "CREATE ROLE %1 LOGIN PASSWORD 'clerk-pw' IN ROLE reconsole_support, reconsole_finance")
+                            .arg(user)),
+            qPrintable(q.lastError().text()));
         QVERIFY(q.exec(QStringLiteral("GRANT SELECT ON schema_version, operations TO %1").arg(user)));
         QUrl url(scratch.url());
         url.setUserName(user);
         {
             auto asClerk = Database::open(url.toString(), QStringLiteral("clerk-pw"));
             QVERIFY2(asClerk, qPrintable(asClerk.message()));
-            QCOMPARE(AccessPolicy::rolesOfConnection(*asClerk.value()).value(), (QSet<Role>{Role::Support, Role::Finance}));
+            QCOMPARE(AccessPolicy::rolesOfConnection(*asClerk.value()).value(),
+                (QSet<Role> { Role::Support, Role::Finance }));
         }
         QVERIFY(q.exec(QStringLiteral("DROP OWNED BY %1").arg(user)));
         QVERIFY(q.exec(QStringLiteral("DROP ROLE %1").arg(user)));
@@ -264,14 +303,16 @@ private Q_SLOTS:
         const qint64 id = store.insert(limited).value();
 
         std::optional<Result<Operation>> retried;
-        f.service->retry({id}, [&](qint64, const Result<Operation> &r) { retried = r; }, [] {});
+        f.service->retry(
+            { id }, [&](qint64, const Result<Operation> &r) { retried = r; }, [] {});
         QTRY_VERIFY_WITH_TIMEOUT(retried.has_value(), 10000);
         QCOMPARE(bool(*retried), mayHandleOperations);
-        QVERIFY(!f.service->cancel(id, QStringLiteral("no longer wanted"))); // succeeded by now, or refused for the role
+        QVERIFY(
+            !f.service->cancel(id, QStringLiteral("no longer wanted"))); // succeeded by now, or refused for the role
         auto added = wait<Result<Credential>>([&](auto done) { f.credentialService->add(request(), kGood, done); });
         QCOMPARE(bool(added), mayManageCredentials);
-        auto revealed = wait<Result<QString>>(
-            [&](auto done) { f.credentialService->reveal(QStringLiteral("cred-1"), done); });
+        auto revealed
+            = wait<Result<QString>>([&](auto done) { f.credentialService->reveal(QStringLiteral("cred-1"), done); });
         QCOMPARE(bool(revealed), mayManageCredentials);
         if (revealed)
             QCOMPARE(revealed.value(), QString::fromLatin1(SandboxFixture::kKey));

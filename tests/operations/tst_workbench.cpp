@@ -1,20 +1,20 @@
 // The workbench as support staff use it (offscreen): filter to failed operations, retry one
 // against the sandbox, resolve another with a reason.
-#include "access/AuditLog.h"
-#include "sandbox/DemoData.h"
-#include "credentials/AddCredentialDialog.h"
-#include "credentials/CredentialsModel.h"
-#include "credentials/CredentialsWorkspace.h"
-#include "records/DiffWorkspace.h"
-#include "shell/MainWindow.h"
-#include "timeline/TimelineModel.h"
-#include "timeline/TimelineWorkspace.h"
-#include "operations/OperationsModel.h"
-#include "operations/OperationsWorkspace.h"
-#include "shell/Prompts.h"
 #include "ConsoleParts.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "access/AuditLog.h"
+#include "credentials/AddCredentialDialog.h"
+#include "credentials/CredentialsModel.h"
+#include "credentials/CredentialsWorkspace.h"
+#include "operations/OperationsModel.h"
+#include "operations/OperationsWorkspace.h"
+#include "records/DiffWorkspace.h"
+#include "sandbox/DemoData.h"
+#include "shell/MainWindow.h"
+#include "shell/Prompts.h"
+#include "timeline/TimelineModel.h"
+#include "timeline/TimelineWorkspace.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -22,8 +22,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QTableView>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -90,7 +90,7 @@ private Q_SLOTS:
         const qint64 declinedId = model->operationIdAt(declinedRow);
         table->clearSelection();
         table->selectRow(declinedRow);
-        Prompts::setTestHooks({[](const QString &) { return QStringLiteral("Customer paid by bank transfer"); }, {}});
+        Prompts::setTestHooks({ [](const QString &) { return QStringLiteral("Customer paid by bank transfer"); }, {} });
         QTest::mouseClick(resolve, Qt::LeftButton);
         Prompts::setTestHooks({});
         QTRY_VERIFY(message->text().contains(QLatin1String("resolved")));
@@ -109,10 +109,12 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
         OperationStore store(*scratch.db());
-        Operation declined = SandboxFixture::payment(QStringLiteral("gui-declined"), QStringLiteral("pm_card_chargeDeclined"));
+        Operation declined
+            = SandboxFixture::payment(QStringLiteral("gui-declined"), QStringLiteral("pm_card_chargeDeclined"));
         declined.state = OperationState::FailedPermanent;
         declined.lastErrorClass = ErrorClass::Client;
-        declined.lastError = QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer.");
+        declined.lastError
+            = QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer.");
         EXPECT_OK(store.insert(declined));
         ConsoleParts parts(scratch.db());
         MainWindow window(parts.context(f));
@@ -132,7 +134,7 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
         const QString key = QStringLiteral("sk_test_guiAddedKey_98765");
-        f.sandbox.setAcceptedKeys({key});
+        f.sandbox.setAcceptedKeys({ key });
         ConsoleParts parts(scratch.db());
         MainWindow window(parts.context(f));
         window.show();
@@ -149,7 +151,8 @@ private Q_SLOTS:
         // A live key offered as a test key: the dialog says why and will not accept.
         QString problem;
         AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
-            dialog.findChild<QLineEdit *>(QStringLiteral("secretField"))->setText(QStringLiteral("sk_live_notForTheSandbox1"));
+            dialog.findChild<QLineEdit *>(QStringLiteral("secretField"))
+                ->setText(QStringLiteral("sk_live_notForTheSandbox1"));
             problem = dialog.findChild<QLabel *>(QStringLiteral("problemLabel"))->text();
             return true;
         });
@@ -169,14 +172,16 @@ private Q_SLOTS:
         QTRY_VERIFY(message->text().contains(QLatin1String("Added Checkout key")));
         QCOMPARE(workspace->model()->rowCount(), 1);
         QCOMPARE(workspace->model()->data(workspace->model()->index(0, CredentialsModel::Fingerprint)).toString(),
-                 QStringLiteral("…8765"));
+            QStringLiteral("…8765"));
 
         table->selectRow(0);
         QVERIFY(verify->isEnabled());
         QTest::mouseClick(verify, Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QLatin1String("accepted")), 10000);
-        QVERIFY(workspace->model()->data(workspace->model()->index(0, CredentialsModel::Verified)).toString().endsWith(
-            QLatin1String("ok")));
+        QVERIFY(workspace->model()
+                    ->data(workspace->model()->index(0, CredentialsModel::Verified))
+                    .toString()
+                    .endsWith(QLatin1String("ok")));
     }
 
     // From an operation to its entity's whole history, then out as CSV.
@@ -185,7 +190,9 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
         OperationStore store(*scratch.db());
-        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("gui-tl"), QStringLiteral("pm_card_chargeDeclined"))).value();
+        const qint64 id
+            = store.insert(SandboxFixture::payment(QStringLiteral("gui-tl"), QStringLiteral("pm_card_chargeDeclined")))
+                  .value();
         std::optional<Result<Operation>> ran;
         f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
         QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
@@ -206,7 +213,8 @@ private Q_SLOTS:
         // Hiding attempts hides them; the CSV holds what is shown.
         timeline->findChild<QPushButton *>(QStringLiteral("chip_attempt"))->click();
         for (int row = 0; row < timeline->model()->rowCount(); ++row)
-            QVERIFY(timeline->model()->data(timeline->model()->index(row, 0), TimelineModel::ChannelRole).toString() != QLatin1String("attempt"));
+            QVERIFY(timeline->model()->data(timeline->model()->index(row, 0), TimelineModel::ChannelRole).toString()
+                != QLatin1String("attempt"));
         // And back: a line's operation opens in the workbench.
         auto *timelineTable = timeline->findChild<QTableView *>(QStringLiteral("timelineTable"));
         QSignalSpy back(timeline, &TimelineWorkspace::operationRequested);
@@ -214,12 +222,15 @@ private Q_SLOTS:
         QCOMPARE(back.count(), 1);
         QCOMPARE(back.first().first().toLongLong(), id);
         QTRY_VERIFY(window.operationsWorkspace()->isVisible());
-        QCOMPARE(window.findChild<QLabel *>(QStringLiteral("detailTitle"))->text().startsWith(QStringLiteral("Operation %1").arg(id)), true);
+        QCOMPARE(window.findChild<QLabel *>(QStringLiteral("detailTitle"))
+                     ->text()
+                     .startsWith(QStringLiteral("Operation %1").arg(id)),
+            true);
         window.showWorkspace(QStringLiteral("Timeline"));
 
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("timeline.csv"));
-        Prompts::setTestHooks({[&](const QString &) { return path; }, {}});
+        Prompts::setTestHooks({ [&](const QString &) { return path; }, {} });
         timeline->exportCsv();
         Prompts::setTestHooks({});
         QFile csv(path);
@@ -230,16 +241,19 @@ private Q_SLOTS:
     void workspacesFollowRoles()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
-        SandboxFixture f(*scratch.db(), 1500, {Role::Finance});
+        SandboxFixture f(*scratch.db(), 1500, { Role::Finance });
         ConsoleParts parts(scratch.db());
         MainWindow window(parts.context(f));
         auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
-        const QStringList readable{QStringLiteral("Timeline"), QStringLiteral("Diff")};
+        const QStringList readable { QStringLiteral("Timeline"), QStringLiteral("Diff") };
         for (int row = 0; row < navigation->count(); ++row) // finance: the timeline and diffs, to read
-            QCOMPARE(bool(navigation->item(row)->flags() & Qt::ItemIsEnabled), readable.contains(navigation->item(row)->text()));
+            QCOMPARE(bool(navigation->item(row)->flags() & Qt::ItemIsEnabled),
+                readable.contains(navigation->item(row)->text()));
         // The diff view opens for finance, but fixing a record is support's.
         QVERIFY(!window.diffWorkspace()->findChild<QPushButton *>(QStringLiteral("acceptButton"))->isEnabled());
-        QVERIFY(!window.credentialsWorkspace()->findChild<QPushButton *>(QStringLiteral("addCredentialButton"))->isEnabled());
+        QVERIFY(!window.credentialsWorkspace()
+                     ->findChild<QPushButton *>(QStringLiteral("addCredentialButton"))
+                     ->isEnabled());
         QVERIFY(window.findChild<QLabel *>(QStringLiteral("signedInLabel"))->text().contains(QLatin1String("finance")));
     }
 };

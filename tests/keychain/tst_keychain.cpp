@@ -1,18 +1,17 @@
 // The real OS keychain: a Secret Service (gnome-keyring) that the test command starts on a
 // private D-Bus session with a fresh, unlocked keyring.
+#include "SandboxFixture.h"
+#include "TestSupport.h"
 #include "access/AuditLog.h"
 #include "credentials/CredentialStore.h"
 #include "keychain/SystemKeychain.h"
-#include "SandboxFixture.h"
-#include "TestSupport.h"
 
 #include <QTest>
 
 #include <optional>
 
 namespace {
-template <typename T>
-T wait(std::optional<T> &slot)
+template <typename T> T wait(std::optional<T> &slot)
 {
     [&] { QTRY_VERIFY_WITH_TIMEOUT(slot.has_value(), 15000); }();
     return slot.value_or(T(failure(ErrorClass::Keychain, QStringLiteral("no answer from the keychain"))));
@@ -23,10 +22,7 @@ class TestKeychain : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
-    {
-        REQUIRE_SECRET_SERVICE();
-    }
+    void initTestCase() { REQUIRE_SECRET_SERVICE(); }
 
     void writeReadRemove()
     {
@@ -74,7 +70,7 @@ private Q_SLOTS:
         SandboxFixture f(db, 1500, AccessPolicy::allRoles(), &keychain);
         const QString first = QStringLiteral("sk_test_lifecycle_first_%1").arg(QDateTime::currentMSecsSinceEpoch());
         const QString second = QStringLiteral("sk_test_lifecycle_second_%1").arg(QDateTime::currentMSecsSinceEpoch());
-        f.sandbox.setAcceptedKeys({first, second});
+        f.sandbox.setAcceptedKeys({ first, second });
 
         ProviderConfig p = ProviderStore(db).get(QStringLiteral("stripe-sandbox")).value();
         p.credentialId.clear(); // the first credential added becomes the provider's
@@ -97,8 +93,8 @@ private Q_SLOTS:
         QVERIFY(wait(verified));
 
         std::optional<Result<Credential>> rejected;
-        f.credentialService->rotate(a->id, QStringLiteral("sk_test_not_accepted_by_provider"),
-                                    [&](Result<Credential> r) { rejected = r; });
+        f.credentialService->rotate(
+            a->id, QStringLiteral("sk_test_not_accepted_by_provider"), [&](Result<Credential> r) { rejected = r; });
         QVERIFY(!wait(rejected));
         QCOMPARE(ProviderStore(db).get(p.id)->credentialId, a->id);
         QCOMPARE(CredentialStore(db).all()->size(), 1);

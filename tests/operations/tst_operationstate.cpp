@@ -69,7 +69,8 @@ private Q_SLOTS:
 
     void refusalsExplainUnknownOutcome()
     {
-        QVERIFY(OperationStates::refusal(S::UnknownOutcome, S::Cancelled).contains(QLatin1String("may already have acted")));
+        QVERIFY(OperationStates::refusal(S::UnknownOutcome, S::Cancelled)
+                    .contains(QLatin1String("may already have acted")));
     }
 };
 

@@ -1,22 +1,22 @@
 // The Diff workspace as support staff use it (offscreen): open a record from the workbench,
 // see only what differs, accept / push / ignore per field, scan for drift and accept one field
 // in bulk; admins change who owns a field.
+#include "ConsoleParts.h"
+#include "SandboxFixture.h"
+#include "TestSupport.h"
 #include "access/AuditLog.h"
+#include "events/EventStore.h"
+#include "operations/OperationsModel.h"
+#include "operations/OperationsWorkspace.h"
 #include "records/CustomerStore.h"
 #include "records/DiffWorkspace.h"
 #include "records/DriftScanPanel.h"
 #include "records/DriftScanner.h"
-#include "events/EventStore.h"
 #include "records/FieldMapDialog.h"
 #include "records/FieldMapStore.h"
-#include "shell/MainWindow.h"
-#include "operations/OperationsModel.h"
-#include "operations/OperationsWorkspace.h"
-#include "shell/Prompts.h"
 #include "records/RecordDiffView.h"
-#include "ConsoleParts.h"
-#include "SandboxFixture.h"
-#include "TestSupport.h"
+#include "shell/MainWindow.h"
+#include "shell/Prompts.h"
 #include "timeline/TimelineModel.h"
 #include "timeline/TimelineWorkspace.h"
 
@@ -35,24 +35,26 @@
 namespace {
 QJsonObject ours(const QString &email, const QString &phone, const QString &access)
 {
-    return {{QStringLiteral("email"), email}, {QStringLiteral("first_name"), QStringLiteral("Ann")},
-            {QStringLiteral("last_name"), QStringLiteral("Lee")}, {QStringLiteral("phone"), phone},
-            {QStringLiteral("access"), access}};
+    return { { QStringLiteral("email"), email }, { QStringLiteral("first_name"), QStringLiteral("Ann") },
+        { QStringLiteral("last_name"), QStringLiteral("Lee") }, { QStringLiteral("phone"), phone },
+        { QStringLiteral("access"), access } };
 }
 
 QJsonObject crm(const QString &email, const QString &phone)
 {
-    return {{QStringLiteral("email"), email}, {QStringLiteral("firstname"), QStringLiteral("Ann")},
-            {QStringLiteral("lastname"), QStringLiteral("Lee")}, {QStringLiteral("phone"), phone},
-            {QStringLiteral("reconsole_access"), QStringLiteral("basic")}};
+    return { { QStringLiteral("email"), email }, { QStringLiteral("firstname"), QStringLiteral("Ann") },
+        { QStringLiteral("lastname"), QStringLiteral("Lee") }, { QStringLiteral("phone"), phone },
+        { QStringLiteral("reconsole_access"), QStringLiteral("basic") } };
 }
 
 QString addCustomer(const Database &db, SandboxFixture &f, int i, bool phoneDrift, bool accessDrift)
 {
     const QString email = QStringLiteral("c%1@example.com").arg(i);
-    const QString contact = f.sandbox.crm().addContact(crm(email, phoneDrift ? QStringLiteral("+9") : QStringLiteral("+1")));
+    const QString contact
+        = f.sandbox.crm().addContact(crm(email, phoneDrift ? QStringLiteral("+9") : QStringLiteral("+1")));
     const QString id = QStringLiteral("CUS-%1").arg(i);
-    EXPECT_OK(CustomerStore(db).upsert(id, ours(email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic"))));
+    EXPECT_OK(CustomerStore(db).upsert(
+        id, ours(email, QStringLiteral("+1"), accessDrift ? QStringLiteral("premium") : QStringLiteral("basic"))));
     EXPECT_OK(CustomerStore(db).linkExternal(QStringLiteral("customer"), id, QStringLiteral("crm-sandbox"), contact));
     return contact;
 }
@@ -135,7 +137,8 @@ private Q_SLOTS:
         QVERIFY(accept->isEnabled() && !push->isEnabled() && ignore->isEnabled());
         QTest::mouseClick(accept, Qt::LeftButton);
         QTRY_COMPARE(table->rowCount(), 1);
-        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-1"))->value(QStringLiteral("phone")).toString(), QStringLiteral("+9"));
+        QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-1"))->value(QStringLiteral("phone")).toString(),
+            QStringLiteral("+9"));
 
         // Push our access: a new operation, sent, and the row leaves.
         QVERIFY(view->selectField(QStringLiteral("subscription access")));
@@ -146,17 +149,19 @@ private Q_SLOTS:
         QCOMPARE(OperationStore(db).count().value(), before + 1);
         QTRY_COMPARE(table->rowCount(), 0);
         QVERIFY(summary->text().contains(QStringLiteral("agrees on every mapped field")));
-        QVERIFY(message->isVisible() && message->text().contains(QStringLiteral("the provider has it"))); // still in view
+        QVERIFY(
+            message->isVisible() && message->text().contains(QStringLiteral("the provider has it"))); // still in view
 
         // Ignore a new difference with a reason: shown as ignored, no longer asking.
-        f.sandbox.crm().changeContact(contact, {{QStringLiteral("lastname"), QStringLiteral("Lee-Park")}});
+        f.sandbox.crm().changeContact(contact, { { QStringLiteral("lastname"), QStringLiteral("Lee-Park") } });
         view->compare(QStringLiteral("contact"), QStringLiteral("CUS-1"));
         QTRY_COMPARE(table->rowCount(), 1);
         QVERIFY(view->selectField(QStringLiteral("last name")));
-        Prompts::setTestHooks({[](const QString &) { return QStringLiteral("married name, CRM only"); }, {}});
+        Prompts::setTestHooks({ [](const QString &) { return QStringLiteral("married name, CRM only"); }, {} });
         QTest::mouseClick(ignore, Qt::LeftButton);
         Prompts::setTestHooks({});
-        QTRY_VERIFY(table->rowCount() == 1 && table->item(0, RecordDiffView::Verdict)->text().startsWith(QStringLiteral("ignored")));
+        QTRY_VERIFY(table->rowCount() == 1
+            && table->item(0, RecordDiffView::Verdict)->text().startsWith(QStringLiteral("ignored")));
         QVERIFY(summary->text().contains(QStringLiteral("agrees")));
         QVERIFY(view->selectField(QStringLiteral("last name")));
         QVERIFY(!ignore->isEnabled());
@@ -164,7 +169,9 @@ private Q_SLOTS:
         QStringList actions;
         for (const AuditEntry &e : AuditLog(db).entriesFor(QStringLiteral("contact:CUS-1")).value())
             actions << e.action;
-        QCOMPARE(actions, (QStringList{QStringLiteral("record.accept"), QStringLiteral("record.push"), QStringLiteral("record.ignore")}));
+        QCOMPARE(actions,
+            (QStringList {
+                QStringLiteral("record.accept"), QStringLiteral("record.push"), QStringLiteral("record.ignore") }));
     }
 
     // From a timeline line to its payment beside the provider's copy.
@@ -214,7 +221,8 @@ private Q_SLOTS:
         heard.channel = QStringLiteral("webhook");
         heard.note = QStringLiteral("phone changed in the CRM");
         heard.payload = QStringLiteral(R"({"eventId":4242,"subscriptionType":"contact.propertyChange","objectId":%1,)"
-                                       R"("propertyName":"phone","propertyValue":"+9"})").arg(contact);
+                                       R"("propertyName":"phone","propertyValue":"+9"})")
+                            .arg(contact);
         QVERIFY(EventStore(db).insertIfNew(heard));
         ConsoleParts parts(scratch.db());
         MainWindow window(parts.context(f, f.sandbox.baseUrl()));
@@ -254,7 +262,8 @@ private Q_SLOTS:
         auto *progress = panel->findChild<QProgressBar *>(QStringLiteral("scanProgress"));
         auto *field = panel->findChild<QComboBox *>(QStringLiteral("bulkField"));
         auto *bulk = panel->findChild<QPushButton *>(QStringLiteral("bulkAcceptButton"));
-        QCOMPARE(panel->findChild<QComboBox *>(QStringLiteral("scanProvider"))->currentText(), QStringLiteral("crm-sandbox"));
+        QCOMPARE(panel->findChild<QComboBox *>(QStringLiteral("scanProvider"))->currentText(),
+            QStringLiteral("crm-sandbox"));
         auto *status = panel->findChild<QLabel *>(QStringLiteral("scanStatus"));
         // Cancelled after the first page: what it found is listed, and Scan resumes.
         auto cancelOnce = connect(panel->scanner(), &DriftScanner::progress, panel, [panel] { panel->cancel(); });
@@ -278,20 +287,21 @@ private Q_SLOTS:
         panel->table()->selectAll();
         QCOMPARE(field->currentText(), QStringLiteral("phone")); // what the selection most often has wrong
         QVERIFY(bulk->isEnabled());
-        Prompts::setTestHooks({{}, [](const QString &) { return true; }});
+        Prompts::setTestHooks({ {}, [](const QString &) { return true; } });
         QTest::mouseClick(bulk, Qt::LeftButton);
         Prompts::setTestHooks({});
         QTRY_COMPARE(panel->table()->rowCount(), 1);
         QVERIFY(panel->table()->item(0, 2)->text().startsWith(QStringLiteral("subscription access")));
         for (int i = 0; i < 120; i += 10)
-            QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-%1").arg(i))->value(QStringLiteral("phone")).toString(), QStringLiteral("+9"));
+            QCOMPARE(CustomerStore(db).get(QStringLiteral("CUS-%1").arg(i))->value(QStringLiteral("phone")).toString(),
+                QStringLiteral("+9"));
     }
 
     void adminsEditFieldMaps()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
-        SandboxFixture admin(db, 1500, {Role::Admin});
+        SandboxFixture admin(db, 1500, { Role::Admin });
         FieldMapDialog dialog(*admin.records);
         QTableWidget *table = dialog.table();
         int phone = -1;
@@ -299,17 +309,19 @@ private Q_SLOTS:
             phone = table->item(row, FieldMapDialog::Field)->text() == QLatin1String("phone") ? row : phone;
         QVERIFY(phone >= 0);
         qobject_cast<QComboBox *>(table->cellWidget(phone, FieldMapDialog::Owner))->setCurrentIndex(1); // our database
-        Prompts::setTestHooks({[](const QString &) { return QStringLiteral("support keeps phones now"); }, {}});
+        Prompts::setTestHooks({ [](const QString &) { return QStringLiteral("support keeps phones now"); }, {} });
         QVERIFY(dialog.save());
         Prompts::setTestHooks({});
-        QCOMPARE(FieldMapStore(db).load(QStringLiteral("contact"))->rule(QStringLiteral("phone"))->owner, FieldOwner::Ours);
-        QCOMPARE(AuditLog(db).entriesFor(QStringLiteral("fieldmap:contact"))->last().reason, QStringLiteral("support keeps phones now"));
+        QCOMPARE(
+            FieldMapStore(db).load(QStringLiteral("contact"))->rule(QStringLiteral("phone"))->owner, FieldOwner::Ours);
+        QCOMPARE(AuditLog(db).entriesFor(QStringLiteral("fieldmap:contact"))->last().reason,
+            QStringLiteral("support keeps phones now"));
         // A path that is not one is refused before anything is asked or stored.
         table->item(phone, FieldMapDialog::ProviderPath)->setText(QStringLiteral("properties..phone"));
         QVERIFY(!dialog.save());
 
         // Support sees the map but cannot change it.
-        SandboxFixture support(db, 1500, {Role::Support});
+        SandboxFixture support(db, 1500, { Role::Support });
         FieldMapDialog readOnly(*support.records);
         QVERIFY(!readOnly.findChild<QPushButton *>(QStringLiteral("saveFieldMap"))->isEnabled());
         QVERIFY(!(readOnly.table()->item(0, FieldMapDialog::ProviderPath)->flags() & Qt::ItemIsEditable));

@@ -1,8 +1,8 @@
 // Retrying for real: the runner and service against the sandbox over loopback, on SQLite and
 // PostgreSQL. The unknown-outcome path must never charge twice.
-#include "access/AuditLog.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "access/AuditLog.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -13,9 +13,7 @@ Result<Operation> runOnce(SandboxFixture &f, qint64 id)
 {
     std::optional<Result<Operation>> result;
     f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { result = r; });
-    [&] {
-    QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000);
-    }();
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000); }();
     return result.value_or(Result<Operation>(failure(ErrorClass::Timeout, QStringLiteral("no answer"))));
 }
 } // namespace
@@ -54,7 +52,7 @@ private Q_SLOTS:
 
         // The key went over the wire twice; it must not be anywhere in the database files.
         if (backend == QLatin1String("sqlite")) {
-            for (const QString &suffix : {QString(), QStringLiteral("-wal")}) {
+            for (const QString &suffix : { QString(), QStringLiteral("-wal") }) {
                 QFile file(db.location().path + suffix);
                 QVERIFY(file.open(QIODevice::ReadOnly));
                 QVERIFY(!file.readAll().contains(SandboxFixture::kKey));
@@ -133,20 +131,22 @@ private Q_SLOTS:
         OperationStore store(*scratch.db());
         const qint64 id = store
                               .insert(SandboxFixture::payment(QStringLiteral("order-81"),
-                                                              QStringLiteral("pm_card_chargeDeclinedInsufficientFunds")))
+                                  QStringLiteral("pm_card_chargeDeclinedInsufficientFunds")))
                               .value();
         auto result = runOnce(f, id);
         QVERIFY(!result);
         QCOMPARE(result.message(),
-                 QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer."));
+            QStringLiteral("Card declined (insufficient funds): retrying will not help; contact the customer."));
         QCOMPARE(store.get(id)->state, OperationState::FailedPermanent);
         const int requests = f.sandbox.requestCount();
         auto again = runOnce(f, id); // refused without a request
         QVERIFY(!again);
         QCOMPARE(again.error().errorClass, ErrorClass::State);
         QCOMPARE(f.sandbox.requestCount(), requests);
-        QVERIFY(AuditLog(*scratch.db()).entriesFor(QStringLiteral("operation:%1").arg(id))->last().action.endsWith(
-            QLatin1String("refused")));
+        QVERIFY(AuditLog(*scratch.db())
+                    .entriesFor(QStringLiteral("operation:%1").arg(id))
+                    ->last()
+                    .action.endsWith(QLatin1String("refused")));
     }
 
     void missingCredentialTouchesNothing()

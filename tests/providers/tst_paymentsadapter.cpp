@@ -1,9 +1,9 @@
 // The payments adapter against the sandbox over real loopback HTTP: every answer becomes the
 // right state and error class, and real Stripe objects parse.
-#include "transport/HttpTransport.h"
-#include "providers/PaymentsAdapter.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "providers/PaymentsAdapter.h"
+#include "transport/HttpTransport.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -17,10 +17,8 @@ ProviderOutcome execute(PaymentsAdapter &adapter, const Operation &op)
     std::optional<ProviderOutcome> outcome;
     adapter.prepare([&](Status) {});
     adapter.execute(op, [&](ProviderOutcome o) { outcome = o; });
-    [&] {
-    QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10000);
-    }();
-    return outcome.value_or(ProviderOutcome{});
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10000); }();
+    return outcome.value_or(ProviderOutcome {});
 }
 } // namespace
 
@@ -37,27 +35,39 @@ private Q_SLOTS:
         QTest::addColumn<ErrorClass>("errorClass");
         QTest::addColumn<QString>("messagePart");
         const QByteArray good = SandboxFixture::kKey;
-        QTest::newRow("success") << "" << "pm_card_visa" << good << OperationState::Succeeded << ErrorClass::None << "Done";
-        QTest::newRow("decline") << "" << "pm_card_chargeDeclined" << good << OperationState::FailedPermanent
+        QTest::newRow("success") << ""
+                                 << "pm_card_visa" << good << OperationState::Succeeded << ErrorClass::None << "Done";
+        QTest::newRow("decline") << ""
+                                 << "pm_card_chargeDeclined" << good << OperationState::FailedPermanent
                                  << ErrorClass::Client << "retrying will not help";
-        QTest::newRow("insufficient funds") << "" << "pm_card_chargeDeclinedInsufficientFunds" << good
-                                            << OperationState::FailedPermanent << ErrorClass::Client
-                                            << "Card declined (insufficient funds): retrying will not help; contact the customer.";
-        QTest::newRow("unknown payment method") << "" << "pm_nope" << good << OperationState::FailedPermanent
-                                                << ErrorClass::Client << "No such PaymentMethod";
-        QTest::newRow("rate limited") << "rate_limit=3" << "pm_card_visa" << good << OperationState::RetryScheduled
+        QTest::newRow("insufficient funds")
+            << ""
+            << "pm_card_chargeDeclinedInsufficientFunds" << good << OperationState::FailedPermanent
+            << ErrorClass::Client
+            << "Card declined (insufficient funds): retrying will not help; contact the customer.";
+        QTest::newRow("unknown payment method")
+            << ""
+            << "pm_nope" << good << OperationState::FailedPermanent << ErrorClass::Client << "No such PaymentMethod";
+        QTest::newRow("rate limited") << "rate_limit=3"
+                                      << "pm_card_visa" << good << OperationState::RetryScheduled
                                       << ErrorClass::RateLimited << "Retry-After 3 s";
-        QTest::newRow("server 500") << "server_error" << "pm_card_visa" << good << OperationState::RetryScheduled
-                                    << ErrorClass::Server << "500";
-        QTest::newRow("server 503") << "unavailable" << "pm_card_visa" << good << OperationState::RetryScheduled
-                                    << ErrorClass::Server << "503";
-        QTest::newRow("timeout after charge") << "timeout_after_charge" << "pm_card_visa" << good
-                                              << OperationState::UnknownOutcome << ErrorClass::Timeout << "may have acted";
-        QTest::newRow("connection reset") << "reset" << "pm_card_visa" << good << OperationState::UnknownOutcome
-                                          << ErrorClass::Timeout << "may have acted";
-        QTest::newRow("malformed body") << "malformed" << "pm_card_visa" << good << OperationState::UnknownOutcome
+        QTest::newRow("server 500") << "server_error"
+                                    << "pm_card_visa" << good << OperationState::RetryScheduled << ErrorClass::Server
+                                    << "500";
+        QTest::newRow("server 503") << "unavailable"
+                                    << "pm_card_visa" << good << OperationState::RetryScheduled << ErrorClass::Server
+                                    << "503";
+        QTest::newRow("timeout after charge")
+            << "timeout_after_charge"
+            << "pm_card_visa" << good << OperationState::UnknownOutcome << ErrorClass::Timeout << "may have acted";
+        QTest::newRow("connection reset")
+            << "reset"
+            << "pm_card_visa" << good << OperationState::UnknownOutcome << ErrorClass::Timeout << "may have acted";
+        QTest::newRow("malformed body") << "malformed"
+                                        << "pm_card_visa" << good << OperationState::UnknownOutcome
                                         << ErrorClass::Server << "cannot read";
-        QTest::newRow("bad key") << "" << "pm_card_visa" << QByteArray("sk_test_wrong") << OperationState::NeedsAttention
+        QTest::newRow("bad key") << ""
+                                 << "pm_card_visa" << QByteArray("sk_test_wrong") << OperationState::NeedsAttention
                                  << ErrorClass::Auth << "rejected the credential";
     }
 
@@ -72,12 +82,12 @@ private Q_SLOTS:
 
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db(), 800);
-        f.sandbox.setAcceptedKeys({QString::fromLatin1(SandboxFixture::kKey)});
+        f.sandbox.setAcceptedKeys({ QString::fromLatin1(SandboxFixture::kKey) });
         f.credentials.write(QStringLiteral("cred-1"), QString::fromLatin1(key), [](Status) {});
         if (!faults.isEmpty())
             f.sandbox.queueFaults(SandboxFault::parse(faults).value());
-        PaymentsAdapter adapter(ProviderStore(*scratch.db()).get(QStringLiteral("stripe-sandbox")).value(), f.transport,
-                                f.credentials);
+        PaymentsAdapter adapter(
+            ProviderStore(*scratch.db()).get(QStringLiteral("stripe-sandbox")).value(), f.transport, f.credentials);
         const ProviderOutcome o = execute(adapter, SandboxFixture::payment(QStringLiteral("k1"), paymentMethod));
         QCOMPARE(o.state, state);
         QCOMPARE(o.errorClass, errorClass);
@@ -104,8 +114,8 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
-        PaymentsAdapter adapter(ProviderStore(*scratch.db()).get(QStringLiteral("stripe-sandbox")).value(), f.transport,
-                                f.credentials);
+        PaymentsAdapter adapter(
+            ProviderStore(*scratch.db()).get(QStringLiteral("stripe-sandbox")).value(), f.transport, f.credentials);
         const QString journal = adapter.describeRequest(SandboxFixture::payment(QStringLiteral("k9")));
         QVERIFY(journal.contains(QLatin1String("Idempotency-Key: k9")));
         QVERIFY(journal.contains(QLatin1String("amount=2599")));
@@ -116,7 +126,7 @@ private Q_SLOTS:
     void parsesRealStripeObjects()
     {
         QFile file(QStringLiteral(RECONSOLE_FIXTURES "/stripe/fixtures3.json"));
-        QVERIFY2(file.open(QIODevice::ReadOnly), "../shared/fixtures/stripe/fixtures3.json is missing");
+        QVERIFY2(file.open(QIODevice::ReadOnly), "tests/fixtures/stripe/fixtures3.json is missing");
         const QJsonObject resources = QJsonDocument::fromJson(file.readAll()).object()["resources"].toObject();
         const QJsonObject pi = resources["payment_intent"].toObject();
         const QJsonObject refund = resources["refund"].toObject();
@@ -127,8 +137,9 @@ private Q_SLOTS:
         r.body = QJsonDocument(refund).toJson();
         ProviderOutcome o = PaymentsAdapter::classify(r);
         QCOMPARE(o.externalId, refund["id"].toString());
-        QCOMPARE(o.state, refund["status"].toString() == QLatin1String("succeeded") ? OperationState::Succeeded
-                                                                                   : OperationState::NeedsAttention);
+        QCOMPARE(o.state,
+            refund["status"].toString() == QLatin1String("succeeded") ? OperationState::Succeeded
+                                                                      : OperationState::NeedsAttention);
 
         QJsonObject succeeded = pi;
         succeeded["status"] = QStringLiteral("succeeded");

@@ -41,7 +41,7 @@ private Q_SLOTS:
         QVERIFY(live.json()["error"].toObject()["message"].toString().contains(QLatin1String("Invalid API Key")));
         QVERIFY(!live.body.contains("nope1234") || live.body.contains("****"));
 
-        m_sandbox->setAcceptedKeys({QStringLiteral("sk_test_only")});
+        m_sandbox->setAcceptedKeys({ QStringLiteral("sk_test_only") });
         QCOMPARE(m_http->send("GET", QStringLiteral("/v1/payment_intents"), {}, "sk_test_other").status, 401);
         QCOMPARE(m_http->send("GET", QStringLiteral("/v1/payment_intents"), {}, "sk_test_only").status, 200);
     }
@@ -59,7 +59,7 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCharges(), 1);
 
         TestReply declined = m_http->send("POST", QStringLiteral("/v1/payment_intents"),
-                                          "amount=500&currency=eur&payment_method=pm_card_chargeDeclined&confirm=true");
+            "amount=500&currency=eur&payment_method=pm_card_chargeDeclined&confirm=true");
         QCOMPARE(declined.status, 402);
         QJsonObject err = declined.json()["error"].toObject();
         QCOMPARE(err["type"].toString(), QStringLiteral("card_error"));
@@ -68,7 +68,7 @@ private Q_SLOTS:
         QCOMPARE(err["payment_intent"].toObject()["status"].toString(), QStringLiteral("requires_payment_method"));
 
         TestReply poor = m_http->send("POST", QStringLiteral("/v1/payment_intents"),
-                                      "amount=500&currency=eur&payment_method=pm_card_chargeDeclinedInsufficientFunds&confirm=true");
+            "amount=500&currency=eur&payment_method=pm_card_chargeDeclinedInsufficientFunds&confirm=true");
         QCOMPARE(poor.status, 402);
         QCOMPARE(poor.json()["error"].toObject()["decline_code"].toString(), QStringLiteral("insufficient_funds"));
         QCOMPARE(m_sandbox->totalCharges(), 1);
@@ -84,31 +84,35 @@ private Q_SLOTS:
 
     void idempotencyReplaysAndRejects()
     {
-        TestReply first = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "key-1");
-        TestReply again = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "key-1");
+        TestReply first
+            = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "key-1");
+        TestReply again
+            = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "key-1");
         QCOMPARE(again.status, 200);
         QCOMPARE(again.json()["id"], first.json()["id"]);
         QCOMPARE(again.header("Idempotent-Replayed"), QByteArray("true"));
         QCOMPARE(m_sandbox->chargesForKey(QStringLiteral("key-1")), 1);
 
         TestReply other = m_http->send("POST", QStringLiteral("/v1/payment_intents"),
-                                       "amount=9999&currency=eur&payment_method=pm_card_visa&confirm=true",
-                                       "sk_test_tests", "key-1");
+            "amount=9999&currency=eur&payment_method=pm_card_visa&confirm=true", "sk_test_tests", "key-1");
         QCOMPARE(other.status, 400);
         QCOMPARE(other.json()["error"].toObject()["type"].toString(), QStringLiteral("idempotency_error"));
         QCOMPARE(m_sandbox->totalCharges(), 1);
 
         // A decline is replayed too: the same key cannot turn it into a charge.
         const QByteArray decline = "amount=500&currency=eur&payment_method=pm_card_chargeDeclined&confirm=true";
-        QCOMPARE(m_http->send("POST", QStringLiteral("/v1/payment_intents"), decline, "sk_test_tests", "key-2").status, 402);
-        QCOMPARE(m_http->send("POST", QStringLiteral("/v1/payment_intents"), decline, "sk_test_tests", "key-2").status, 402);
+        QCOMPARE(
+            m_http->send("POST", QStringLiteral("/v1/payment_intents"), decline, "sk_test_tests", "key-2").status, 402);
+        QCOMPARE(
+            m_http->send("POST", QStringLiteral("/v1/payment_intents"), decline, "sk_test_tests", "key-2").status, 402);
     }
 
     void listsPageWithCursor()
     {
         QStringList created;
         for (int i = 0; i < 5; ++i)
-            created.prepend(m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge).json()["id"].toString());
+            created.prepend(
+                m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge).json()["id"].toString());
         QStringList seen;
         QString after;
         for (int page = 0; page < 5; ++page) {
@@ -129,25 +133,33 @@ private Q_SLOTS:
 
     void searchesByMetadataAndRefunds()
     {
-        const QString id = m_http->send("POST", QStringLiteral("/v1/payment_intents"),
-                                        kCharge + "&metadata[reconsole_key]=abc").json()["id"].toString();
-        const QJsonObject found =
-            m_http->send("GET", QStringLiteral("/v1/payment_intents/search?query=metadata%5B'reconsole_key'%5D:'abc'")).json();
+        const QString id
+            = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge + "&metadata[reconsole_key]=abc")
+                  .json()["id"]
+                  .toString();
+        const QJsonObject found
+            = m_http->send(
+                        "GET", QStringLiteral("/v1/payment_intents/search?query=metadata%5B'reconsole_key'%5D:'abc'"))
+                  .json();
         QCOMPARE(found["data"].toArray().size(), 1);
         QCOMPARE(found["data"].toArray().first().toObject()["id"].toString(), id);
 
-        TestReply refund = m_http->send("POST", QStringLiteral("/v1/refunds"), "payment_intent=" + id.toUtf8() + "&amount=500");
+        TestReply refund
+            = m_http->send("POST", QStringLiteral("/v1/refunds"), "payment_intent=" + id.toUtf8() + "&amount=500");
         QCOMPARE(refund.status, 200);
         QCOMPARE(refund.json()["object"].toString(), QStringLiteral("refund"));
-        TestReply tooMuch = m_http->send("POST", QStringLiteral("/v1/refunds"), "payment_intent=" + id.toUtf8() + "&amount=5000");
+        TestReply tooMuch
+            = m_http->send("POST", QStringLiteral("/v1/refunds"), "payment_intent=" + id.toUtf8() + "&amount=5000");
         QCOMPARE(tooMuch.status, 400);
         QCOMPARE(tooMuch.json()["error"].toObject()["code"].toString(), QStringLiteral("amount_too_large"));
-        QCOMPARE(m_http->send("GET", QStringLiteral("/v1/refunds?payment_intent=") + id).json()["data"].toArray().size(), 1);
+        QCOMPARE(
+            m_http->send("GET", QStringLiteral("/v1/refunds?payment_intent=") + id).json()["data"].toArray().size(), 1);
     }
 
     void faults()
     {
-        m_sandbox->queueFaults(SandboxFault::parse(QStringLiteral("rate_limit=7,server_error,unavailable,malformed")).value());
+        m_sandbox->queueFaults(
+            SandboxFault::parse(QStringLiteral("rate_limit=7,server_error,unavailable,malformed")).value());
         TestReply limited = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge);
         QCOMPARE(limited.status, 429);
         QCOMPARE(limited.header("Retry-After"), QByteArray("7"));
@@ -170,10 +182,12 @@ private Q_SLOTS:
         QVERIFY(clock.elapsed() >= 380);
 
         m_sandbox->queueFaults(SandboxFault::parse(QStringLiteral("timeout_after_charge")).value());
-        TestReply lost = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "lost", 500);
+        TestReply lost
+            = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "lost", 500);
         QCOMPARE(lost.status, 0);
         QCOMPARE(m_sandbox->chargesForKey(QStringLiteral("lost")), 1); // charged, answer never came
-        TestReply replay = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "lost");
+        TestReply replay
+            = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "lost");
         QCOMPARE(replay.status, 200);
         QCOMPARE(m_sandbox->chargesForKey(QStringLiteral("lost")), 1);
     }
@@ -184,37 +198,52 @@ private Q_SLOTS:
         const QByteArray token = "pat-na1-sandbox";
         QCOMPARE(m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts"), {}, "sk_test_tests").status, 401);
         TestReply created = m_http->send("POST", QStringLiteral("/crm/v3/objects/contacts"),
-                                         R"({"properties":{"email":"anna@example.com","firstname":"Anna"}})", token);
+            R"({"properties":{"email":"anna@example.com","firstname":"Anna"}})", token);
         QCOMPARE(created.status, 201);
         const QString id = created.json()[QStringLiteral("id")].toString();
-        QCOMPARE(created.json()[QStringLiteral("properties")].toObject()[QStringLiteral("hs_object_id")].toString(), id);
-        QCOMPARE(m_http->send("POST", QStringLiteral("/crm/v3/objects/contacts"), R"({"properties":{"email":"ANNA@example.com"}})",
-                              token).status,
-                 409);
-        QCOMPARE(m_http->send("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id,
-                              R"({"properties":{"phone":"+49 30 1"}})", token)
-                     .json()[QStringLiteral("properties")].toObject()[QStringLiteral("phone")].toString(),
-                 QStringLiteral("+49 30 1"));
+        QCOMPARE(
+            created.json()[QStringLiteral("properties")].toObject()[QStringLiteral("hs_object_id")].toString(), id);
+        QCOMPARE(m_http
+                     ->send("POST", QStringLiteral("/crm/v3/objects/contacts"),
+                         R"({"properties":{"email":"ANNA@example.com"}})", token)
+                     .status,
+            409);
+        QCOMPARE(m_http
+                     ->send("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id,
+                         R"({"properties":{"phone":"+49 30 1"}})", token)
+                     .json()[QStringLiteral("properties")]
+                     .toObject()[QStringLiteral("phone")]
+                     .toString(),
+            QStringLiteral("+49 30 1"));
         QCOMPARE(m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts/999999"), {}, token).status, 404);
         for (int i = 0; i < 4; ++i)
-            m_sandbox->crm().addContact({{QStringLiteral("email"), QStringLiteral("c%1@example.com").arg(i)}});
+            m_sandbox->crm().addContact({ { QStringLiteral("email"), QStringLiteral("c%1@example.com").arg(i) } });
         QStringList seen;
         QString after;
         for (int page = 0; page < 5; ++page) {
-            const QJsonObject list = m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts?limit=2") +
-                                                             (after.isEmpty() ? QString() : QStringLiteral("&after=") + after),
-                                                  {}, token).json();
+            const QJsonObject list = m_http
+                                         ->send("GET",
+                                             QStringLiteral("/crm/v3/objects/contacts?limit=2")
+                                                 + (after.isEmpty() ? QString() : QStringLiteral("&after=") + after),
+                                             {}, token)
+                                         .json();
             for (const QJsonValue &c : list[QStringLiteral("results")].toArray())
                 seen << c.toObject()[QStringLiteral("id")].toString();
-            after = list[QStringLiteral("paging")].toObject()[QStringLiteral("next")].toObject()[QStringLiteral("after")].toString();
+            after = list[QStringLiteral("paging")]
+                        .toObject()[QStringLiteral("next")]
+                        .toObject()[QStringLiteral("after")]
+                        .toString();
             if (after.isEmpty())
                 break;
         }
         QCOMPARE(seen.size(), 5);
         QCOMPARE(seen.first(), id);
-        const QJsonObject found = m_http->send("POST", QStringLiteral("/crm/v3/objects/contacts/search"),
-                                               R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"c2@example.com"}]}]})",
-                                               token).json();
+        const QJsonObject found
+            = m_http
+                  ->send("POST", QStringLiteral("/crm/v3/objects/contacts/search"),
+                      R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"c2@example.com"}]}]})",
+                      token)
+                  .json();
         QCOMPARE(found[QStringLiteral("total")].toInt(), 1);
 
         m_sandbox->crm().setRateLimit(100, 10000, 3);

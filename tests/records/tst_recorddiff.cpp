@@ -12,7 +12,10 @@ QJsonObject stripeFixture(const char *resource)
     QFile file(QStringLiteral(RECONSOLE_FIXTURES "/stripe/fixtures3.json"));
     if (!file.open(QIODevice::ReadOnly))
         return {};
-    return QJsonDocument::fromJson(file.readAll()).object()[QStringLiteral("resources")].toObject()[QLatin1String(resource)].toObject();
+    return QJsonDocument::fromJson(file.readAll())
+        .object()[QStringLiteral("resources")]
+        .toObject()[QLatin1String(resource)]
+        .toObject();
 }
 
 const FieldDiff *find(const QList<FieldDiff> &diffs, const QString &field)
@@ -31,14 +34,14 @@ private Q_SLOTS:
     void paymentAgainstRealStripeObject()
     {
         const QJsonObject pi = stripeFixture("payment_intent");
-        QVERIFY2(!pi.isEmpty(), "../shared/fixtures/stripe/fixtures3.json is missing");
+        QVERIFY2(!pi.isEmpty(), "tests/fixtures/stripe/fixtures3.json is missing");
         // Our record says 10.99 EUR succeeded; the provider's object says USD, still unpaid.
-        const QJsonObject ours{{QStringLiteral("amount"), 1099},
-                               {QStringLiteral("currency"), QStringLiteral("eur")},
-                               {QStringLiteral("status"), QStringLiteral("succeeded")},
-                               {QStringLiteral("external_id"), pi[QStringLiteral("id")]},
-                               {QStringLiteral("description"), QStringLiteral("Order ORD-1")},
-                               {QStringLiteral("idempotency_key"), QStringLiteral("rc-1")}};
+        const QJsonObject ours { { QStringLiteral("amount"), 1099 },
+            { QStringLiteral("currency"), QStringLiteral("eur") },
+            { QStringLiteral("status"), QStringLiteral("succeeded") },
+            { QStringLiteral("external_id"), pi[QStringLiteral("id")] },
+            { QStringLiteral("description"), QStringLiteral("Order ORD-1") },
+            { QStringLiteral("idempotency_key"), QStringLiteral("rc-1") } };
         const auto diffs = RecordDiff::compare(FieldMap::defaults(QStringLiteral("payment")), ours, pi);
         QCOMPARE(diffs.size(), 6);
         QCOMPARE(find(diffs, QStringLiteral("amount"))->verdict, FieldDiff::Verdict::InSync);
@@ -54,22 +57,22 @@ private Q_SLOTS:
     void contactOwnershipAndConflicts()
     {
         // HubSpot CRM v3 shape: properties as strings.
-        const QJsonObject crm{{QStringLiteral("id"), QStringLiteral("512")},
-                              {QStringLiteral("properties"),
-                               QJsonObject{{QStringLiteral("email"), QStringLiteral("anna.new@example.com")},
-                                           {QStringLiteral("firstname"), QStringLiteral("Anna")},
-                                           {QStringLiteral("lastname"), QStringLiteral("Berg")},
-                                           {QStringLiteral("phone"), QStringLiteral("+49 30 1234")},
-                                           {QStringLiteral("reconsole_access"), QStringLiteral("basic")}}}};
-        const QJsonObject webhook{{QStringLiteral("properties"),
-                                   QJsonObject{{QStringLiteral("email"), QStringLiteral("anna@example.com")},
-                                               {QStringLiteral("lastname"), QStringLiteral("Berg")},
-                                               {QStringLiteral("phone"), QStringLiteral("+49 30 0000")}}}};
-        const QJsonObject ours{{QStringLiteral("email"), QStringLiteral("anna@example.com")},
-                               {QStringLiteral("first_name"), QStringLiteral("anna")},
-                               {QStringLiteral("last_name"), QStringLiteral("Berg")},
-                               {QStringLiteral("phone"), QStringLiteral("+49 30 9999")},
-                               {QStringLiteral("access"), QStringLiteral("premium")}};
+        const QJsonObject crm { { QStringLiteral("id"), QStringLiteral("512") },
+            { QStringLiteral("properties"),
+                QJsonObject { { QStringLiteral("email"), QStringLiteral("anna.new@example.com") },
+                    { QStringLiteral("firstname"), QStringLiteral("Anna") },
+                    { QStringLiteral("lastname"), QStringLiteral("Berg") },
+                    { QStringLiteral("phone"), QStringLiteral("+49 30 1234") },
+                    { QStringLiteral("reconsole_access"), QStringLiteral("basic") } } } };
+        const QJsonObject webhook { { QStringLiteral("properties"),
+            QJsonObject { { QStringLiteral("email"), QStringLiteral("anna@example.com") },
+                { QStringLiteral("lastname"), QStringLiteral("Berg") },
+                { QStringLiteral("phone"), QStringLiteral("+49 30 0000") } } } };
+        const QJsonObject ours { { QStringLiteral("email"), QStringLiteral("anna@example.com") },
+            { QStringLiteral("first_name"), QStringLiteral("anna") },
+            { QStringLiteral("last_name"), QStringLiteral("Berg") },
+            { QStringLiteral("phone"), QStringLiteral("+49 30 9999") },
+            { QStringLiteral("access"), QStringLiteral("premium") } };
         const auto diffs = RecordDiff::compare(FieldMap::defaults(QStringLiteral("contact")), ours, crm, webhook);
         // The CRM changed the e-mail since the webhook; we did not: the CRM owns it, we follow.
         QCOMPARE(find(diffs, QStringLiteral("email"))->verdict, FieldDiff::Verdict::OursIsWrong);
@@ -83,7 +86,7 @@ private Q_SLOTS:
 
     void pathsAndUnknownTypes()
     {
-        const QJsonObject o{{QStringLiteral("a"), QJsonObject{{QStringLiteral("b"), 3}}}};
+        const QJsonObject o { { QStringLiteral("a"), QJsonObject { { QStringLiteral("b"), 3 } } } };
         QCOMPARE(RecordDiff::valueAt(o, QStringLiteral("a.b")).toInt(), 3);
         QVERIFY(RecordDiff::valueAt(o, QStringLiteral("a.c")).isUndefined());
         QVERIFY(RecordDiff::valueAt(o, QStringLiteral("x.y.z")).isUndefined());

@@ -51,7 +51,7 @@ private Q_SLOTS:
             const qint64 fourth = policy.delayMs(4, -1);
             QVERIFY(fourth >= 200 && fourth <= 400);
             QVERIFY(policy.delayMs(20, -1) <= 1000); // capped
-            QVERIFY(policy.delayMs(2, 3) >= 3000);   // Retry-After wins
+            QVERIFY(policy.delayMs(2, 3) >= 3000); // Retry-After wins
         }
         const qint64 now = 1'000'000;
         QVERIFY(policy.scheduleAt(now, 1, -1) - now >= 30000);

@@ -1,23 +1,23 @@
 // reconsolectl as a person runs it: real processes, exit codes and messages.
-#include "access/AuditLog.h"
-#include "records/CustomerStore.h"
-#include "sandbox/DemoSetup.h"
+#include "CtlRunner.h"
 #include "HttpClient.h"
-#include "sandbox/DemoData.h"
+#include "TestSupport.h"
+#include "access/AuditLog.h"
+#include "events/EventStore.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderStore.h"
-#include "events/EventStore.h"
+#include "records/CustomerStore.h"
+#include "sandbox/DemoData.h"
+#include "sandbox/DemoSetup.h"
 #include "webhooks/WebhookVerifier.h"
-#include "CtlRunner.h"
-#include "TestSupport.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlQuery>
@@ -98,11 +98,11 @@ class TestReconsolectl : public QObject
 private Q_SLOTS:
     void helpAndUsage()
     {
-        QCOMPARE(ctl({QStringLiteral("--help")}).code, 0);
-        const Run sub = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--help")});
+        QCOMPARE(ctl({ QStringLiteral("--help") }).code, 0);
+        const Run sub = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--help") });
         QCOMPARE(sub.code, 0);
         QVERIFY(sub.out.contains(QLatin1String("--database")));
-        const Run unknown = ctl({QStringLiteral("explode")});
+        const Run unknown = ctl({ QStringLiteral("explode") });
         QCOMPARE(unknown.code, 2);
         QVERIFY(unknown.err.contains(QLatin1String("Usage")));
     }
@@ -258,8 +258,8 @@ private Q_SLOTS:
         QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(500)));
         const QString db = scratch.url();
 
-        const Run json = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
-                              QStringLiteral("failed"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        const Run json = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+            QStringLiteral("failed"), QStringLiteral("--json"), QStringLiteral("--database"), db });
         QCOMPARE(json.code, 0);
         const QJsonArray rows = QJsonDocument::fromJson(json.out.toUtf8()).array();
         QSqlQuery q(scratch.db()->connection());
@@ -268,17 +268,17 @@ private Q_SLOTS:
         QVERIFY(!rows.isEmpty());
         QVERIFY(!rows.first().toObject()[QStringLiteral("last_error")].toString().isEmpty());
 
-        const Run badState = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
-                                  QStringLiteral("exploded"), QStringLiteral("--database"), db});
+        const Run badState = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+            QStringLiteral("exploded"), QStringLiteral("--database"), db });
         QCOMPARE(badState.code, 2);
         QVERIFY(badState.err.contains(QLatin1String("unknown_outcome")));
 
-        const Run noReason = ctl({QStringLiteral("ops"), QStringLiteral("resolve"), QStringLiteral("1"),
-                                  QStringLiteral("--database"), db});
+        const Run noReason = ctl({ QStringLiteral("ops"), QStringLiteral("resolve"), QStringLiteral("1"),
+            QStringLiteral("--database"), db });
         QCOMPARE(noReason.code, 2);
         QVERIFY(noReason.err.contains(QLatin1String("--reason")));
 
-        const Run noIds = ctl({QStringLiteral("ops"), QStringLiteral("retry"), QStringLiteral("--database"), db});
+        const Run noIds = ctl({ QStringLiteral("ops"), QStringLiteral("retry"), QStringLiteral("--database"), db });
         QCOMPARE(noIds.code, 2);
     }
 
@@ -287,15 +287,17 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         AuditLog audit(*scratch.db());
         for (int i = 0; i < 3; ++i)
-            QVERIFY(audit.append({0, 0, QStringLiteral("alice"), QStringLiteral("operation.resolve"),
-                                  QStringLiteral("operation:%1").arg(i), QStringLiteral("why"), {}, {}, {}, {}}));
-        const Run intact = ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url()});
+            QVERIFY(audit.append({ 0, 0, QStringLiteral("alice"), QStringLiteral("operation.resolve"),
+                QStringLiteral("operation:%1").arg(i), QStringLiteral("why"), {}, {}, {}, {} }));
+        const Run intact
+            = ctl({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url() });
         QCOMPARE(intact.code, 0);
         QVERIFY(intact.out.contains(QLatin1String("3 entries")));
         QSqlQuery q(scratch.db()->connection());
         QVERIFY(q.exec(QStringLiteral("DROP TRIGGER audit_log_no_update"))); // what an attacker with the file would do
         QVERIFY(q.exec(QStringLiteral("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")));
-        const Run broken = ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url()});
+        const Run broken
+            = ctl({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), scratch.url() });
         QCOMPARE(broken.code, 3);
         QVERIFY2(broken.err.contains(QLatin1String("entry 2 was changed")), qPrintable(broken.err));
     }
@@ -305,18 +307,20 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         QSqlQuery q(scratch.db()->connection());
         QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version VALUES (999, 0)")));
-        const Run run = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--database"), scratch.url()});
+        const Run run
+            = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--database"), scratch.url() });
         QCOMPARE(run.code, 1);
         QVERIFY(run.err.contains(QLatin1String("upgrade Reconsole")));
     }
 
     void sandboxStopsOnSigterm()
     {
-        const Run badFaults = ctl({QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0"),
-                                   QStringLiteral("--faults"), QStringLiteral("explode")});
+        const Run badFaults = ctl({ QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0"),
+            QStringLiteral("--faults"), QStringLiteral("explode") });
         QCOMPARE(badFaults.code, 2);
         QProcess sandbox;
-        sandbox.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0")});
+        sandbox.start(
+            QStringLiteral(RECONSOLECTL), { QStringLiteral("sandbox"), QStringLiteral("--port"), QStringLiteral("0") });
         QVERIFY(sandbox.waitForReadyRead(10000));
         QVERIFY(QString::fromUtf8(sandbox.readAllStandardOutput()).contains(QLatin1String("http://127.0.0.1:")));
         sandbox.terminate();
@@ -335,8 +339,8 @@ private Q_SLOTS:
         QVERIFY(!url.isEmpty());
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
-        const Run demo = ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("50"),
-                              QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db});
+        const Run demo = ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("50"),
+            QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db });
         QVERIFY2(demo.code == 0, qPrintable(demo.err));
         TestHttpClient crm(url);
         const QList<QJsonObject> people = DemoData::customers(3);
@@ -344,44 +348,50 @@ private Q_SLOTS:
             auto opened = Database::open(db);
             for (int i = 0; i < people.size(); ++i) {
                 const QJsonObject &c = people.at(i);
-                const QJsonObject props{{QStringLiteral("email"), c[QStringLiteral("email")]},
-                                        {QStringLiteral("firstname"), c[QStringLiteral("first_name")]},
-                                        {QStringLiteral("lastname"), c[QStringLiteral("last_name")]},
-                                        {QStringLiteral("phone"), i == 1 ? QStringLiteral("+1 999") : c[QStringLiteral("phone")].toString()},
-                                        {QStringLiteral("reconsole_access"), c[QStringLiteral("access")]}};
+                const QJsonObject props { { QStringLiteral("email"), c[QStringLiteral("email")] },
+                    { QStringLiteral("firstname"), c[QStringLiteral("first_name")] },
+                    { QStringLiteral("lastname"), c[QStringLiteral("last_name")] },
+                    { QStringLiteral("phone"),
+                        i == 1 ? QStringLiteral("+1 999") : c[QStringLiteral("phone")].toString() },
+                    { QStringLiteral("reconsole_access"), c[QStringLiteral("access")] } };
                 const TestReply created = crm.send("POST", QStringLiteral("/crm/v3/objects/contacts"),
-                                                   QJsonDocument(QJsonObject{{QStringLiteral("properties"), props}}).toJson(),
-                                                   QByteArray(DemoSetup::kCrmToken));
+                    QJsonDocument(QJsonObject { { QStringLiteral("properties"), props } }).toJson(),
+                    QByteArray(DemoSetup::kCrmToken));
                 QCOMPARE(created.status, 201);
-                QVERIFY(CustomerStore(*opened.value()).linkExternal(QStringLiteral("customer"), c[QStringLiteral("id")].toString(),
-                                                                    QStringLiteral("crm-sandbox"), created.json()[QStringLiteral("id")].toString()));
+                QVERIFY(CustomerStore(*opened.value())
+                            .linkExternal(QStringLiteral("customer"), c[QStringLiteral("id")].toString(),
+                                QStringLiteral("crm-sandbox"), created.json()[QStringLiteral("id")].toString()));
             }
         }
-        const Run scan = ctl({QStringLiteral("drift"), QStringLiteral("scan"), QStringLiteral("contact"), QStringLiteral("--provider"),
-                              QStringLiteral("crm-sandbox"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        const Run scan = ctl(
+            { QStringLiteral("drift"), QStringLiteral("scan"), QStringLiteral("contact"), QStringLiteral("--provider"),
+                QStringLiteral("crm-sandbox"), QStringLiteral("--json"), QStringLiteral("--database"), db });
         QVERIFY2(scan.code == 0, qPrintable(scan.err));
         const QJsonArray drifted = QJsonDocument::fromJson(scan.out.toUtf8()).array();
         QCOMPARE(drifted.size(), 1);
         QCOMPARE(drifted.first()[QStringLiteral("entity")].toString(), QStringLiteral("CUS-0002"));
-        QCOMPARE(drifted.first()[QStringLiteral("fields")][0][QStringLiteral("field")].toString(), QStringLiteral("phone"));
+        QCOMPARE(
+            drifted.first()[QStringLiteral("fields")][0][QStringLiteral("field")].toString(), QStringLiteral("phone"));
 
         const QString email = people.at(1)[QStringLiteral("email")].toString();
-        const Run accepted = ctl({QStringLiteral("diff"), QStringLiteral("contact"), email, QStringLiteral("--accept"),
-                                  QStringLiteral("phone"), QStringLiteral("--database"), db});
-        QVERIFY2(accepted.code == 0 && accepted.out.contains(QLatin1String("agrees")), qPrintable(accepted.out + accepted.err));
+        const Run accepted = ctl({ QStringLiteral("diff"), QStringLiteral("contact"), email, QStringLiteral("--accept"),
+            QStringLiteral("phone"), QStringLiteral("--database"), db });
+        QVERIFY2(accepted.code == 0 && accepted.out.contains(QLatin1String("agrees")),
+            qPrintable(accepted.out + accepted.err));
         // We own access: pushing it makes an operation the CRM accepts.
         {
             auto opened = Database::open(db);
             QSqlQuery q(opened.value()->connection());
             QVERIFY(q.exec(QStringLiteral("UPDATE customers SET access = 'premium' WHERE id = 'CUS-0001'")));
         }
-        const Run pushed = ctl({QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001"), QStringLiteral("--push"),
-                                QStringLiteral("subscription access"), QStringLiteral("--database"), db});
-        QVERIFY2(pushed.code == 0 && pushed.err.contains(QLatin1String("succeeded")), qPrintable(pushed.out + pushed.err));
-        const Run clean = ctl({QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001"), QStringLiteral("--json"),
-                               QStringLiteral("--database"), db});
+        const Run pushed = ctl({ QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001"),
+            QStringLiteral("--push"), QStringLiteral("subscription access"), QStringLiteral("--database"), db });
+        QVERIFY2(
+            pushed.code == 0 && pushed.err.contains(QLatin1String("succeeded")), qPrintable(pushed.out + pushed.err));
+        const Run clean = ctl({ QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001"),
+            QStringLiteral("--json"), QStringLiteral("--database"), db });
         QCOMPARE(QJsonDocument::fromJson(clean.out.toUtf8()).array().size(), 0);
-        QCOMPARE(ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), db}).code, 0);
+        QCOMPARE(ctl({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), db }).code, 0);
         sandbox.terminate();
         QVERIFY(sandbox.waitForFinished(10000));
     }
@@ -396,53 +406,58 @@ private Q_SLOTS:
         QVERIFY(!url.isEmpty());
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
-        const Run demo = ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("1500"),
-                              QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db});
+        const Run demo = ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("1500"),
+            QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db });
         QVERIFY2(demo.code == 0, qPrintable(demo.err));
 
-        const Run unknown = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
-                                 QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        const Run unknown = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+            QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db });
         QStringList ids;
         for (const QJsonValue &row : QJsonDocument::fromJson(unknown.out.toUtf8()).array())
             ids << QString::number(row.toObject()[QStringLiteral("id")].toInteger());
         QVERIFY(ids.size() >= 2);
-        const Run retry = ctl(QStringList{QStringLiteral("ops"), QStringLiteral("retry")} + ids
-                              + QStringList{QStringLiteral("--database"), db});
+        const Run retry = ctl(QStringList { QStringLiteral("ops"), QStringLiteral("retry") } + ids
+            + QStringList { QStringLiteral("--database"), db });
         QVERIFY2(retry.code == 0, qPrintable(retry.err));
         QCOMPARE(retry.out.count(QLatin1String(": succeeded")), ids.size());
 
         // Our record beside the provider's: in agreement, until our copy of the amount drifts.
-        const Run agree = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--database"), db});
+        const Run agree
+            = ctl({ QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--database"), db });
         QVERIFY2(agree.code == 0 && agree.out.contains(QLatin1String("agrees")), qPrintable(agree.out + agree.err));
         {
             auto opened = Database::open(db);
             QSqlQuery q(opened.value()->connection());
-            QVERIFY(q.exec(QStringLiteral("UPDATE operations SET payload = replace(payload, '\"amount\":', '\"amount\":1') "
-                                          "WHERE id = %1").arg(ids.first())));
+            QVERIFY(
+                q.exec(QStringLiteral("UPDATE operations SET payload = replace(payload, '\"amount\":', '\"amount\":1') "
+                                      "WHERE id = %1")
+                           .arg(ids.first())));
         }
-        const Run drift = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--json"),
-                               QStringLiteral("--database"), db});
+        const Run drift = ctl({ QStringLiteral("diff"), QStringLiteral("payment"), ids.first(),
+            QStringLiteral("--json"), QStringLiteral("--database"), db });
         QCOMPARE(drift.code, 0);
         const QJsonArray fields = QJsonDocument::fromJson(drift.out.toUtf8()).array();
         QCOMPARE(fields.size(), 1);
         QCOMPARE(fields.first().toObject()[QStringLiteral("field")].toString(), QStringLiteral("amount"));
         QCOMPARE(fields.first().toObject()[QStringLiteral("owner")].toString(), QStringLiteral("provider"));
         QCOMPARE(fields.first().toObject()[QStringLiteral("verdict")].toString(), QStringLiteral("ours_is_wrong"));
-        QVERIFY(fields.first().toObject()[QStringLiteral("explanation")].toString().startsWith(QLatin1String("ours is wrong")));
+        QVERIFY(fields.first().toObject()[QStringLiteral("explanation")].toString().startsWith(
+            QLatin1String("ours is wrong")));
         // Fixed from the command line the way the owner says: our amount takes the provider's.
-        const Run accepted = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--accept"),
-                                  QStringLiteral("amount"), QStringLiteral("--database"), db});
-        QVERIFY2(accepted.code == 0 && accepted.out.contains(QLatin1String("agrees")), qPrintable(accepted.out + accepted.err));
-        const Run refused = ctl({QStringLiteral("diff"), QStringLiteral("payment"), ids.first(), QStringLiteral("--push"),
-                                 QStringLiteral("amount"), QStringLiteral("--database"), db});
+        const Run accepted = ctl({ QStringLiteral("diff"), QStringLiteral("payment"), ids.first(),
+            QStringLiteral("--accept"), QStringLiteral("amount"), QStringLiteral("--database"), db });
+        QVERIFY2(accepted.code == 0 && accepted.out.contains(QLatin1String("agrees")),
+            qPrintable(accepted.out + accepted.err));
+        const Run refused = ctl({ QStringLiteral("diff"), QStringLiteral("payment"), ids.first(),
+            QStringLiteral("--push"), QStringLiteral("amount"), QStringLiteral("--database"), db });
         QCOMPARE(refused.code, 1);
         QVERIFY2(refused.err.contains(QLatin1String("already agrees")), qPrintable(refused.err));
 
-        const Run again = ctl(QStringList{QStringLiteral("ops"), QStringLiteral("retry"), ids.first(),
-                                          QStringLiteral("--database"), db});
+        const Run again = ctl(QStringList {
+            QStringLiteral("ops"), QStringLiteral("retry"), ids.first(), QStringLiteral("--database"), db });
         QCOMPARE(again.code, 1);
         QVERIFY(again.err.contains(QLatin1String("already succeeded")));
-        QCOMPARE(ctl({QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), db}).code, 0);
+        QCOMPARE(ctl({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), db }).code, 0);
         sandbox.terminate();
         QVERIFY(sandbox.waitForFinished(10000));
         // Each operation charged once: the sandbox reports its count on the way out.
@@ -459,16 +474,16 @@ private Q_SLOTS:
         const QString db = dir.filePath(QStringLiteral("crash.sqlite"));
         QProcess seedSandbox;
         const QString seedUrl = startSandbox(seedSandbox);
-        QCOMPARE(ctl({QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
-                      QStringLiteral("--sandbox-url"), seedUrl, QStringLiteral("--database"), db})
+        QCOMPARE(ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
+                         QStringLiteral("--sandbox-url"), seedUrl, QStringLiteral("--database"), db })
                      .code,
-                 0);
+            0);
         seedSandbox.terminate();
         seedSandbox.waitForFinished(10000);
 
         // A provider that takes 30 s to answer its next request, and a client that waits 1 s.
         QProcess sandbox;
-        const QString url = startSandbox(sandbox, {QStringLiteral("--faults"), QStringLiteral("slow=30000")});
+        const QString url = startSandbox(sandbox, { QStringLiteral("--faults"), QStringLiteral("slow=30000") });
         qint64 id = 0;
         {
             auto opened = Database::open(db);
@@ -479,13 +494,14 @@ private Q_SLOTS:
             p.timeoutMs = 1000;
             QVERIFY(providers.upsert(p));
             QSqlQuery q(opened.value()->connection());
-            QVERIFY(q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'retry_scheduled' LIMIT 1")) && q.next());
+            QVERIFY(q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'retry_scheduled' LIMIT 1"))
+                && q.next());
             id = q.value(0).toLongLong();
         }
 
         QProcess retry;
-        retry.start(QStringLiteral(RECONSOLECTL), {QStringLiteral("ops"), QStringLiteral("retry"), QString::number(id),
-                                                   QStringLiteral("--database"), db});
+        retry.start(QStringLiteral(RECONSOLECTL),
+            { QStringLiteral("ops"), QStringLiteral("retry"), QString::number(id), QStringLiteral("--database"), db });
         QVERIFY(retry.waitForStarted());
         {
             auto opened = Database::open(db);
@@ -496,15 +512,15 @@ private Q_SLOTS:
         QVERIFY(retry.waitForFinished(5000));
 
         QTest::qWait(2 * 1000 + 2100); // the dead process's claim runs out
-        const Run list = ctl({QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
-                              QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db});
+        const Run list = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+            QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db });
         bool listed = false;
         for (const QJsonValue &row : QJsonDocument::fromJson(list.out.toUtf8()).array())
             listed = listed || row.toObject()[QStringLiteral("id")].toInteger() == id;
         QVERIFY2(listed, "the interrupted operation was not settled as unknown_outcome");
 
-        const Run again = ctl({QStringLiteral("ops"), QStringLiteral("retry"), QString::number(id),
-                               QStringLiteral("--database"), db});
+        const Run again = ctl(
+            { QStringLiteral("ops"), QStringLiteral("retry"), QString::number(id), QStringLiteral("--database"), db });
         QVERIFY2(again.code == 0, qPrintable(again.err));
         QVERIFY(again.out.contains(QLatin1String("succeeded")));
         sandbox.terminate();
@@ -520,25 +536,29 @@ private Q_SLOTS:
         REQUIRE_SECRET_SERVICE();
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("agent.sqlite"));
-        const QStringList onDb{QStringLiteral("--database"), db};
+        const QStringList onDb { QStringLiteral("--database"), db };
         QProcess seedSandbox;
         const QString seedUrl = startSandbox(seedSandbox);
-        QCOMPARE(ctl(QStringList{QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("300"),
-                                 QStringLiteral("--sandbox-url"), seedUrl} + onDb).code,
-                 0);
+        QCOMPARE(ctl(QStringList { QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("300"),
+                         QStringLiteral("--sandbox-url"), seedUrl }
+                     + onDb)
+                     .code,
+            0);
         seedSandbox.terminate();
         seedSandbox.waitForFinished(10000);
         const QByteArray secret = "whsec_agentCrashTest_0123456789";
-        const Run added = ctl(QStringList{QStringLiteral("credentials"), QStringLiteral("add"), QStringLiteral("--provider"),
-                                          QStringLiteral("stripe-sandbox"), QStringLiteral("--environment"), QStringLiteral("test"),
-                                          QStringLiteral("--label"), QStringLiteral("hooks"), QStringLiteral("--kind"),
-                                          QStringLiteral("webhook-secret")} + onDb,
-                              secret + '\n');
+        const Run added = ctl(QStringList { QStringLiteral("credentials"), QStringLiteral("add"),
+                                  QStringLiteral("--provider"), QStringLiteral("stripe-sandbox"),
+                                  QStringLiteral("--environment"), QStringLiteral("test"), QStringLiteral("--label"),
+                                  QStringLiteral("hooks"), QStringLiteral("--kind"), QStringLiteral("webhook-secret") }
+                + onDb,
+            secret + '\n');
         QVERIFY2(added.code == 0, qPrintable(added.err));
-        const QJsonArray unknown = QJsonDocument::fromJson(ctl(QStringList{QStringLiteral("ops"), QStringLiteral("list"),
-                                                                           QStringLiteral("--state"), QStringLiteral("unknown_outcome"),
-                                                                           QStringLiteral("--json")} + onDb)
-                                                               .out.toUtf8())
+        const QJsonArray unknown = QJsonDocument::fromJson(
+            ctl(QStringList { QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
+                    QStringLiteral("unknown_outcome"), QStringLiteral("--json") }
+                + onDb)
+                .out.toUtf8())
                                        .array();
         QVERIFY(!unknown.isEmpty());
         const qint64 id = unknown.first().toObject()[QStringLiteral("id")].toInteger();
@@ -549,9 +569,10 @@ private Q_SLOTS:
         }
 
         auto startAgent = [&](QProcess &agent, const QString &window) {
-            agent.start(QStringLiteral(RECONSOLECTL), QStringList{QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
-                                                                  QStringLiteral("--sync-interval"), QStringLiteral("0"),
-                                                                  QStringLiteral("--batch-window"), window} + onDb);
+            agent.start(QStringLiteral(RECONSOLECTL),
+                QStringList { QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"),
+                    QStringLiteral("--sync-interval"), QStringLiteral("0"), QStringLiteral("--batch-window"), window }
+                    + onDb);
             if (!agent.waitForReadyRead(10000))
                 return QString();
             return QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"))
@@ -561,17 +582,18 @@ private Q_SLOTS:
         QProcess agent;
         const QString url = startAgent(agent, QStringLiteral("60000")); // would work the queue only after a minute
         QVERIFY(!url.isEmpty());
-        const QByteArray body = QStringLiteral(R"({"id":"evt_agent_crash","object":"event","type":"payment_intent.succeeded",)"
-                                               R"("created":%1,"data":{"object":{"id":"pi_agent_crash","object":"payment_intent",)"
-                                               R"("metadata":{"reconsole_key":"%2"}}}})")
-                                    .arg(QDateTime::currentSecsSinceEpoch())
-                                    .arg(key)
-                                    .toUtf8();
+        const QByteArray body
+            = QStringLiteral(R"({"id":"evt_agent_crash","object":"event","type":"payment_intent.succeeded",)"
+                             R"("created":%1,"data":{"object":{"id":"pi_agent_crash","object":"payment_intent",)"
+                             R"("metadata":{"reconsole_key":"%2"}}}})")
+                  .arg(QDateTime::currentSecsSinceEpoch())
+                  .arg(key)
+                  .toUtf8();
         QNetworkAccessManager network;
-        QNetworkRequest request{QUrl(url + QStringLiteral("/webhooks/stripe-sandbox"))};
+        QNetworkRequest request { QUrl(url + QStringLiteral("/webhooks/stripe-sandbox")) };
         request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
-        request.setRawHeader("Stripe-Signature", WebhookVerifier::signStripe(body, QString::fromLatin1(secret),
-                                                                             QDateTime::currentSecsSinceEpoch()));
+        request.setRawHeader("Stripe-Signature",
+            WebhookVerifier::signStripe(body, QString::fromLatin1(secret), QDateTime::currentSecsSinceEpoch()));
         QNetworkReply *reply = network.post(request, body);
         QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), 10000);
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
