@@ -2,14 +2,14 @@
 
 #include "Await.h"
 #include "credentials/CredentialService.h"
-#include "store/Database.h"
-#include "transport/HttpTransport.h"
 #include "keychain/SystemKeychain.h"
 #include "operations/OperationRunner.h"
 #include "operations/OperationService.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderRegistry.h"
 #include "records/RecordService.h"
+#include "store/Database.h"
+#include "transport/HttpTransport.h"
 
 #include <QSettings>
 
@@ -17,11 +17,11 @@ AppContext::~AppContext() = default;
 
 void AppContext::addDatabaseOption(QCommandLineParser &parser)
 {
-    parser.addOption({QStringLiteral("database"),
-                      QStringLiteral("Database: sqlite:PATH, a file path, or postgresql://user@host:port/db "
-                                     "(default: %1).")
-                          .arg(DatabaseLocation::defaultSqlitePath()),
-                      QStringLiteral("url")});
+    parser.addOption({ QStringLiteral("database"),
+        QStringLiteral("Database: sqlite:PATH, a file path, or postgresql://user@host:port/db "
+                       "(default: %1).")
+            .arg(DatabaseLocation::defaultSqlitePath()),
+        QStringLiteral("url") });
 }
 
 QString AppContext::actor()
@@ -35,7 +35,8 @@ Result<QSet<Role>> AppContext::localRoles()
     if (qEnvironmentVariableIsSet("RECONSOLE_ROLES"))
         return AccessPolicy::parseRoles(qEnvironmentVariable("RECONSOLE_ROLES"));
     const QSettings settings;
-    return AccessPolicy::parseRoles(settings.value(QStringLiteral("roles"), QStringLiteral("support,finance,admin")).toString());
+    return AccessPolicy::parseRoles(
+        settings.value(QStringLiteral("roles"), QStringLiteral("support,finance,admin")).toString());
 }
 
 Status AppContext::setLocalRoles(const QString &list)
@@ -48,7 +49,8 @@ Status AppContext::setLocalRoles(const QString &list)
     settings.sync();
     return settings.status() == QSettings::NoError
         ? success()
-        : failure(ErrorClass::Storage, QStringLiteral("Cannot write the local settings (%1).").arg(settings.fileName()));
+        : failure(
+            ErrorClass::Storage, QStringLiteral("Cannot write the local settings (%1).").arg(settings.fileName()));
 }
 
 Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &parser, const QString &fallbackPath)
@@ -64,8 +66,9 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     QString password;
     if (location->dialect == QLatin1String("postgresql") && location->password.isEmpty()) {
         // Team mode: the password lives in the keychain; without one, libpq's own ways apply.
-        password = await<Result<QString>>([&](auto done) { ctx->m_credentials->read(location->keychainId(), done); })
-                       .value_or({});
+        password = await<Result<QString>>([&](auto done) {
+            ctx->m_credentials->read(location->keychainId(), done);
+        }).value_or({});
     }
     auto db = Database::open(url, password);
     if (!db)
@@ -95,7 +98,7 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     ctx->m_runner = std::make_unique<OperationRunner>(*ctx->m_db, *ctx->m_registry);
     ctx->m_service = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner, *ctx->m_access);
     ctx->m_records = std::make_unique<RecordService>(*ctx->m_db, *ctx->m_registry, *ctx->m_runner, *ctx->m_access);
-    ctx->m_credentialService = std::make_unique<CredentialService>(*ctx->m_db, *ctx->m_credentials, *ctx->m_registry,
-                                                                   *ctx->m_access);
+    ctx->m_credentialService
+        = std::make_unique<CredentialService>(*ctx->m_db, *ctx->m_credentials, *ctx->m_registry, *ctx->m_access);
     return ctx;
 }

@@ -6,8 +6,7 @@
 
 // Runs one asynchronous call (`call(done)`) to completion on a local event loop: for the
 // command line and for start-up, where nothing else is waiting.
-template <typename T, typename Call>
-T await(Call call)
+template <typename T, typename Call> T await(Call call)
 {
     std::optional<T> result;
     QEventLoop loop;

@@ -25,12 +25,11 @@ QMutex &logLock()
 
 void handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    static const char *levels[] = {"debug", "warning", "critical", "fatal", "info"};
-    const QString line = QStringLiteral("%1 %2 %3: %4\n")
-                             .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs),
-                                  QLatin1String(levels[type]),
-                                  QLatin1String(context.category ? context.category : "default"),
-                                  Redactor::redact(message));
+    static const char *levels[] = { "debug", "warning", "critical", "fatal", "info" };
+    const QString line
+        = QStringLiteral("%1 %2 %3: %4\n")
+              .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs), QLatin1String(levels[type]),
+                  QLatin1String(context.category ? context.category : "default"), Redactor::redact(message));
     const QByteArray bytes = line.toUtf8();
     {
         QMutexLocker locker(&logLock());
@@ -50,7 +49,8 @@ namespace Logging {
 
 QString logFilePath(const QString &program)
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/logs/%1.log").arg(program);
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/logs/%1.log").arg(program);
 }
 
 void install(const QString &program)

@@ -1,21 +1,21 @@
 // reconsole: the desktop console. Solo mode hosts the sandbox in-process for --demo.
-#include "agent/Agent.h"
 #include "AppContext.h"
 #include "Await.h"
+#include "Logging.h"
+#include "agent/Agent.h"
 #include "credentials/CredentialsModel.h"
 #include "events/ActivityMonitor.h"
 #include "keychain/Keychain.h"
-#include "store/Database.h"
-#include "sandbox/DemoSetup.h"
-#include "sandbox/DemoData.h"
-#include "records/DiffWorkspace.h"
-#include "records/DriftScanPanel.h"
-#include "Logging.h"
-#include "shell/MainWindow.h"
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
+#include "records/DiffWorkspace.h"
+#include "records/DriftScanPanel.h"
 #include "records/RecordDiffView.h"
+#include "sandbox/DemoData.h"
+#include "sandbox/DemoSetup.h"
 #include "sandbox/SandboxServer.h"
+#include "shell/MainWindow.h"
+#include "store/Database.h"
 #include "timeline/TimelineModel.h"
 #include "timeline/TimelineWorkspace.h"
 
@@ -70,27 +70,30 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     AppContext::addDatabaseOption(parser);
-    parser.addOption({QStringLiteral("demo"), QStringLiteral("Open on demo data (its own database unless --database is "
-                                                             "given), with the sandbox provider running in-process.")});
-    parser.addOption({QStringLiteral("sandbox-port"), QStringLiteral("Port of the in-process sandbox (default: any)."),
-                      QStringLiteral("n"), QStringLiteral("0")});
-    parser.addOption({QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
-                      QStringLiteral("file")});
-    parser.addOption({QStringLiteral("select"), QStringLiteral("Open with this operation selected."), QStringLiteral("id")});
-    parser.addOption({QStringLiteral("entity"), QStringLiteral("Open the timeline of this entity (order id, pi_…)."),
-                      QStringLiteral("id")});
-    parser.addOption({QStringLiteral("compare"), QStringLiteral("Open the Diff workspace on a record: contact:ID or payment:ID."),
-                      QStringLiteral("type:id")});
-    parser.addOption({QStringLiteral("drift-scan"), QStringLiteral("Open the Diff workspace and scan this record type "
-                                                                   "(contact or payment) for drift."),
-                      QStringLiteral("type")});
-    parser.addOption({QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
-                      QStringLiteral("name")});
+    parser.addOption({ QStringLiteral("demo"),
+        QStringLiteral("Open on demo data (its own database unless --database is "
+                       "given), with the sandbox provider running in-process.") });
+    parser.addOption({ QStringLiteral("sandbox-port"), QStringLiteral("Port of the in-process sandbox (default: any)."),
+        QStringLiteral("n"), QStringLiteral("0") });
+    parser.addOption({ QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
+        QStringLiteral("file") });
+    parser.addOption(
+        { QStringLiteral("select"), QStringLiteral("Open with this operation selected."), QStringLiteral("id") });
+    parser.addOption({ QStringLiteral("entity"), QStringLiteral("Open the timeline of this entity (order id, pi_…)."),
+        QStringLiteral("id") });
+    parser.addOption({ QStringLiteral("compare"),
+        QStringLiteral("Open the Diff workspace on a record: contact:ID or payment:ID."), QStringLiteral("type:id") });
+    parser.addOption({ QStringLiteral("drift-scan"),
+        QStringLiteral("Open the Diff workspace and scan this record type "
+                       "(contact or payment) for drift."),
+        QStringLiteral("type") });
+    parser.addOption({ QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
+        QStringLiteral("name") });
     parser.process(app);
 
     const bool demo = parser.isSet(QStringLiteral("demo"));
-    const QString demoPath =
-        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
+    const QString demoPath
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
     auto ctx = AppContext::open(parser, demo ? demoPath : QString());
     if (!ctx)
         return failAndExplain(ctx.message());
@@ -118,10 +121,12 @@ int main(int argc, char *argv[])
         for (const QString &problem : await<QStringList>([&](auto done) { agent.loadWebhookSecrets(done); }))
             qWarning("%s", qPrintable(problem));
         Agent::Options options;
-        options.port = demo ? 0 : static_cast<quint16>(QSettings().value(QStringLiteral("agent/webhookPort"), 8123).toUInt());
+        options.port
+            = demo ? 0 : static_cast<quint16>(QSettings().value(QStringLiteral("agent/webhookPort"), 8123).toUInt());
         if (!agent.start(options))
-            agentProblem = QObject::tr("Webhook receiver not started: port %1 is taken (is `reconsolectl serve` running?)")
-                               .arg(options.port);
+            agentProblem
+                = QObject::tr("Webhook receiver not started: port %1 is taken (is `reconsolectl serve` running?)")
+                      .arg(options.port);
     }
     if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty()) {
         // The sandbox signs its webhooks with the demo's secret and sends them to our receiver,
@@ -151,17 +156,18 @@ int main(int argc, char *argv[])
     TimelineModel timelineModel(context.database());
     CredentialsModel credentialsModel(context.database());
     ActivityMonitor activity(context.database());
-    MainWindow window({context.database().location().display(), &context.operations(), &context.credentialService(),
-                       &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
-                       &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString()});
+    MainWindow window({ context.database().location().display(), &context.operations(), &context.credentialService(),
+        &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
+        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString() });
     window.show();
     if (!agentProblem.isEmpty())
         window.statusBar()->showMessage(agentProblem);
     if (!keychainProblem.isEmpty())
         QTimer::singleShot(0, &window, [&window, keychainProblem] {
             QMessageBox::warning(&window, QObject::tr("Keychain unavailable"),
-                                 keychainProblem + QObject::tr("\n\nRetries need the key and will say so; "
-                                                               "browsing and resolving work."));
+                keychainProblem
+                    + QObject::tr("\n\nRetries need the key and will say so; "
+                                  "browsing and resolving work."));
         });
     if (parser.isSet(QStringLiteral("workspace")))
         window.showWorkspace(parser.value(QStringLiteral("workspace")));
@@ -182,7 +188,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("compare"))) {
         const QString record = parser.value(QStringLiteral("compare"));
         window.showWorkspace(QStringLiteral("Diff"));
-        window.diffWorkspace()->diffView()->compare(record.section(QLatin1Char(':'), 0, 0), record.section(QLatin1Char(':'), 1));
+        window.diffWorkspace()->diffView()->compare(
+            record.section(QLatin1Char(':'), 0, 0), record.section(QLatin1Char(':'), 1));
         settleMs = qMax(settleMs, 2000);
     }
     if (parser.isSet(QStringLiteral("screenshot")))

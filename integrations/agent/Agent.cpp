@@ -1,13 +1,13 @@
 #include "agent/Agent.h"
 
-#include "events/ActivityMonitor.h"
 #include "credentials/CredentialStore.h"
-#include "keychain/Keychain.h"
-#include "store/Database.h"
+#include "events/ActivityMonitor.h"
 #include "events/EventSync.h"
+#include "keychain/Keychain.h"
 #include "operations/OperationService.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderStore.h"
+#include "store/Database.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -18,7 +18,7 @@
 Q_LOGGING_CATEGORY(lcAgent, "reconsole.agent")
 
 Agent::Agent(const Database &db, Keychain &credentials, ProviderRegistry &providers, OperationService &operations,
-             QObject *parent)
+    QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_credentials(credentials)
@@ -94,10 +94,12 @@ void Agent::retryDue()
 {
     // Claimed, not just listed: agents sharing a database each take their own. The claim
     // lapses after a minute, so one that dies before sending leaves nothing stuck.
-    const QString claimant = QStringLiteral("agent:%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    const QString claimant
+        = QStringLiteral("agent:%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
     auto due = OperationStore(m_db).claimDueForRetry(nowMs(), 50, claimant, nowMs() + 60000);
     if (due && !due->isEmpty())
-        m_operations.retry(due.value(), [](qint64, const Result<Operation> &) {}, [] {});
+        m_operations.retry(
+            due.value(), [](qint64, const Result<Operation> &) {}, [] {});
 }
 
 void Agent::checkActivity()

@@ -25,12 +25,12 @@ public:
         quint16 port = 8123; // 0: any free port
         int batchWindowMs = 25;
         int syncIntervalSeconds = 60; // 0: no scheduled sync
-        int retryIntervalMs = 5000;   // 0: no retry worker
+        int retryIntervalMs = 5000; // 0: no retry worker
         int silenceMinutes = 30;
     };
 
     Agent(const Database &db, Keychain &credentials, ProviderRegistry &providers, OperationService &operations,
-          QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~Agent() override;
 
     // Reads every unrevoked webhook-secret credential (two while one rotates) into the receiver.

@@ -2,14 +2,14 @@
 
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
+#include "core/Redactor.h"
 #include "credentials/CredentialStore.h"
+#include "credentials/SecretRules.h"
 #include "keychain/Keychain.h"
-#include "store/Database.h"
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
 #include "providers/ProviderStore.h"
-#include "core/Redactor.h"
-#include "credentials/SecretRules.h"
+#include "store/Database.h"
 
 #include <QLoggingCategory>
 
@@ -27,18 +27,17 @@ QString describe(const Credential &c)
 }
 } // namespace
 
-CredentialService::CredentialService(const Database &db, Keychain &store, ProviderRegistry &providers,
-                                     const AccessPolicy &access, QObject *parent)
+CredentialService::CredentialService(
+    const Database &db, Keychain &store, ProviderRegistry &providers, const AccessPolicy &access, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_store(store)
     , m_providers(providers)
     , m_access(access)
-{
-}
+{ }
 
-Status CredentialService::audit(const QString &action, const QString &targetId, const QString &reason,
-                              const QString &before, const QString &after)
+Status CredentialService::audit(
+    const QString &action, const QString &targetId, const QString &reason, const QString &before, const QString &after)
 {
     AuditEntry e;
     e.actor = m_access.actor();
@@ -50,8 +49,8 @@ Status CredentialService::audit(const QString &action, const QString &targetId, 
     return AuditLog(m_db).append(e);
 }
 
-void CredentialService::verifySecret(const Credential &credential, const QString &secret,
-                                     Callback<Result<QString>> done)
+void CredentialService::verifySecret(
+    const Credential &credential, const QString &secret, Callback<Result<QString>> done)
 {
     auto provider = ProviderStore(m_db).get(credential.providerId);
     if (!provider) {
@@ -59,8 +58,8 @@ void CredentialService::verifySecret(const Credential &credential, const QString
         return;
     }
     if (credential.environment == QLatin1String("live") && SecretRules::isSandboxUrl(provider->baseUrl)) {
-        done(failure(ErrorClass::Input, QStringLiteral("A live key cannot be used against the sandbox at %1.")
-                                            .arg(provider->baseUrl)));
+        done(failure(ErrorClass::Input,
+            QStringLiteral("A live key cannot be used against the sandbox at %1.").arg(provider->baseUrl)));
         return;
     }
     if (credential.kind != QLatin1String("api-key")) {
@@ -83,7 +82,7 @@ void CredentialService::verifySecret(const Credential &credential, const QString
 void CredentialService::add(const NewCredential &request, const QString &secret, Callback<Result<Credential>> done)
 {
     Status allowed = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.add"),
-                                      QStringLiteral("provider:") + request.providerId);
+        QStringLiteral("provider:") + request.providerId);
     if (!allowed) {
         done(allowed.error());
         return;
@@ -99,8 +98,8 @@ void CredentialService::add(const NewCredential &request, const QString &secret,
         return;
     }
     if (request.environment == QLatin1String("live") && SecretRules::isSandboxUrl(provider->baseUrl)) {
-        done(failure(ErrorClass::Input, QStringLiteral("Provider %1 is a local sandbox; only test keys belong there.")
-                                            .arg(request.providerId)));
+        done(failure(ErrorClass::Input,
+            QStringLiteral("Provider %1 is a local sandbox; only test keys belong there.").arg(request.providerId)));
         return;
     }
     Credential c;
@@ -108,8 +107,9 @@ void CredentialService::add(const NewCredential &request, const QString &secret,
     c.providerId = request.providerId;
     c.environment = request.environment;
     c.kind = request.kind;
-    c.label = request.label.trimmed().isEmpty() ? QStringLiteral("%1 %2 key").arg(request.providerId, request.environment)
-                                                : request.label.trimmed();
+    c.label = request.label.trimmed().isEmpty()
+        ? QStringLiteral("%1 %2 key").arg(request.providerId, request.environment)
+        : request.label.trimmed();
     c.scopes = request.scopes;
     c.expiresAt = request.expiresAt;
     c.fingerprint = Redactor::fingerprint(secret.trimmed());
@@ -136,9 +136,9 @@ void CredentialService::add(const NewCredential &request, const QString &secret,
             p.credentialId = c.id;
             if (Status linked = ProviderStore(m_db).upsert(p); !linked) {
                 done(failure(linked.error().errorClass,
-                             QStringLiteral("Credential %1 was added, but %2 could not be set to use it: %3 Set it "
-                                            "as the provider's credential, or add the key again.")
-                                 .arg(c.id, p.id, linked.message())));
+                    QStringLiteral("Credential %1 was added, but %2 could not be set to use it: %3 Set it "
+                                   "as the provider's credential, or add the key again.")
+                        .arg(c.id, p.id, linked.message())));
                 return;
             }
         }
@@ -198,13 +198,13 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
         return;
     }
     if (!old->replacedBy.isEmpty()) {
-        done(failure(ErrorClass::State, QStringLiteral("Credential %1 was already rotated to %2; rotate that one.")
-                                            .arg(id, old->replacedBy)));
+        done(failure(ErrorClass::State,
+            QStringLiteral("Credential %1 was already rotated to %2; rotate that one.").arg(id, old->replacedBy)));
         return;
     }
     const auto provider = ProviderStore(m_db).get(old->providerId);
-    Status valid = SecretRules::check(newSecret, old->environment, old->kind,
-                                      provider ? provider->kind : QStringLiteral("payments"));
+    Status valid = SecretRules::check(
+        newSecret, old->environment, old->kind, provider ? provider->kind : QStringLiteral("payments"));
     if (!valid) {
         done(valid.error());
         return;
@@ -229,14 +229,17 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
         if (undone)
             undone = audit(QStringLiteral("credential.rotate.rollback"), id, why.message, next.id, id);
         qCInfo(lcCredentials) << "rotation of" << id << "rolled back:" << why.message;
-        const QString trace = undone ? QString() : QStringLiteral(" (The rollback was not fully recorded: %1)").arg(undone.message());
+        const QString trace
+            = undone ? QString() : QStringLiteral(" (The rollback was not fully recorded: %1)").arg(undone.message());
         done(failure(why.errorClass,
-                     QStringLiteral("%1 Nothing changed: everything still uses %2.%3").arg(why.message, id, trace)));
+            QStringLiteral("%1 Nothing changed: everything still uses %2.%3").arg(why.message, id, trace)));
     };
     m_store.write(next.id, newSecret.trimmed(), [this, id, next, newSecret, rollback, done](Status written) {
         if (!written) {
             Status audited = audit(QStringLiteral("credential.rotate.rollback"), id, written.message());
-            done(audited ? written.error() : Error{written.error().errorClass, written.message() + QLatin1Char(' ') + audited.message()});
+            done(audited
+                    ? written.error()
+                    : Error { written.error().errorClass, written.message() + QLatin1Char(' ') + audited.message() });
             return;
         }
         Status stored = CredentialStore(m_db).insert(next);
@@ -246,8 +249,8 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
         }
         verifySecret(next, newSecret.trimmed(), [this, id, next, rollback, done](Result<QString> verdict) {
             if (!verdict) {
-                rollback(Error{verdict.error().errorClass,
-                               QStringLiteral("The provider rejected the new key: %1").arg(verdict.message())});
+                rollback(Error { verdict.error().errorClass,
+                    QStringLiteral("The provider rejected the new key: %1").arg(verdict.message()) });
                 return;
             }
             const qint64 at = nowMs();
@@ -299,7 +302,8 @@ void CredentialService::revoke(const QString &id, const QString &reason, Callbac
 
 void CredentialService::reveal(const QString &id, Callback<Result<QString>> done)
 {
-    Status allowed = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.reveal"), target(id));
+    Status allowed
+        = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.reveal"), target(id));
     if (!allowed) {
         done(allowed.error());
         return;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "credentials/Credential.h"
 #include "core/Result.h"
+#include "credentials/Credential.h"
 
 #include <QObject>
 
@@ -19,8 +19,7 @@ class CredentialService : public QObject
 {
     Q_OBJECT
 public:
-    template <typename T>
-    using Callback = std::function<void(T)>;
+    template <typename T> using Callback = std::function<void(T)>;
 
     struct NewCredential
     {
@@ -32,8 +31,8 @@ public:
         qint64 expiresAt = 0;
     };
 
-    CredentialService(const Database &db, Keychain &store, ProviderRegistry &providers,
-                      const AccessPolicy &access, QObject *parent = nullptr);
+    CredentialService(const Database &db, Keychain &store, ProviderRegistry &providers, const AccessPolicy &access,
+        QObject *parent = nullptr);
 
     void add(const NewCredential &request, const QString &secret, Callback<Result<Credential>> done);
     // Stores the result either way; an error when the provider refused the key.
@@ -49,7 +48,7 @@ private:
     Result<Credential> usable(const QString &id, const QString &action) const;
     void verifySecret(const Credential &credential, const QString &secret, Callback<Result<QString>> done);
     Status audit(const QString &action, const QString &target, const QString &reason, const QString &before = {},
-               const QString &after = {});
+        const QString &after = {});
 
     const Database &m_db;
     Keychain &m_store;

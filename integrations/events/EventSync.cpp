@@ -1,10 +1,10 @@
 #include "events/EventSync.h"
 
-#include "store/Database.h"
 #include "events/EventProcessor.h"
 #include "events/EventStore.h"
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
+#include "store/Database.h"
 
 #include <QJsonDocument>
 #include <memory>
@@ -26,18 +26,18 @@ struct Position
     {
         const QJsonObject o = QJsonDocument::fromJson(cursor.toUtf8()).object();
         if (o.isEmpty())
-            return {cursor, {}, {}};
-        return {o.value(QStringLiteral("top")).toString(), o.value(QStringLiteral("resume")).toString(),
-                o.value(QStringLiteral("until")).toString()};
+            return { cursor, {}, {} };
+        return { o.value(QStringLiteral("top")).toString(), o.value(QStringLiteral("resume")).toString(),
+            o.value(QStringLiteral("until")).toString() };
     }
     QString text() const
     {
         if (resume.isEmpty())
             return top;
-        return QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("top"), top},
-                                                           {QStringLiteral("resume"), resume},
-                                                           {QStringLiteral("until"), until}})
-                                     .toJson(QJsonDocument::Compact));
+        return QString::fromUtf8(QJsonDocument(
+            QJsonObject { { QStringLiteral("top"), top }, { QStringLiteral("resume"), resume },
+                { QStringLiteral("until"),
+                    until } }).toJson(QJsonDocument::Compact));
     }
 };
 } // namespace
@@ -47,8 +47,7 @@ EventSync::EventSync(const Database &db, ProviderRegistry &providers, int maxPag
     , m_db(db)
     , m_providers(providers)
     , m_maxPages(maxPagesPerRound)
-{
-}
+{ }
 
 void EventSync::syncOnce(const QString &providerId, std::function<void(Result<int>)> done)
 {
@@ -68,7 +67,7 @@ void EventSync::syncOnce(const QString &providerId, std::function<void(Result<in
         Position was;
         bool resuming = false; // finishing an earlier round's catch-up
         QString stopAt;
-        QString newest;   // the first event this round saw
+        QString newest; // the first event this round saw
         QString lastSeen; // the oldest event this round stored
         int stored = 0;
         int pages = 0;
@@ -89,11 +88,12 @@ void EventSync::syncOnce(const QString &providerId, std::function<void(Result<in
         const bool firstEver = round->was.top.isEmpty() && !round->resuming;
         if (reached || firstEver) {
             // Caught up. A first sync takes the newest events only: history is not imported.
-            now = {round->resuming ? round->was.top : (round->newest.isEmpty() ? round->was.top : round->newest), {}, {}};
+            now = { round->resuming ? round->was.top : (round->newest.isEmpty() ? round->was.top : round->newest), {},
+                {} };
         } else if (!round->lastSeen.isEmpty()) {
             // Stopped short: the gap from lastSeen back to the old position is next round's first work.
-            now = round->resuming ? Position{round->was.top, round->lastSeen, round->was.until}
-                                  : Position{round->newest, round->lastSeen, round->was.top};
+            now = round->resuming ? Position { round->was.top, round->lastSeen, round->was.until }
+                                  : Position { round->newest, round->lastSeen, round->was.top };
         }
         // A cursor that cannot be kept fails the round: the next one reads the same gap again
         // (events are stored once), rather than trusting a position that was never written.

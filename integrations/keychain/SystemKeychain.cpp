@@ -8,29 +8,28 @@ Error keychainError(QKeychain::Error code, const QString &detail, const QString 
     switch (code) {
     case QKeychain::NoBackendAvailable:
         return failure(ErrorClass::Keychain,
-                       QStringLiteral("No OS keychain is available (%1). Start your desktop's keyring (GNOME Keyring, "
-                                      "KWallet) or unlock it, then try again. Reconsole never stores secrets anywhere "
-                                      "else.")
-                           .arg(detail));
+            QStringLiteral("No OS keychain is available (%1). Start your desktop's keyring (GNOME Keyring, "
+                           "KWallet) or unlock it, then try again. Reconsole never stores secrets anywhere "
+                           "else.")
+                .arg(detail));
     case QKeychain::EntryNotFound:
         return failure(ErrorClass::Keychain,
-                       QStringLiteral("The keychain has no secret for credential '%1'. Add it again in the "
-                                      "Credentials workspace (or `reconsolectl demo` for the sandbox).")
-                           .arg(credentialId));
+            QStringLiteral("The keychain has no secret for credential '%1'. Add it again in the "
+                           "Credentials workspace (or `reconsolectl demo` for the sandbox).")
+                .arg(credentialId));
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
         return failure(ErrorClass::Keychain,
-                       QStringLiteral("The keychain refused access to credential '%1' (%2). Unlock the keychain and "
-                                      "allow Reconsole, then try again.")
-                           .arg(credentialId, detail));
+            QStringLiteral("The keychain refused access to credential '%1' (%2). Unlock the keychain and "
+                           "allow Reconsole, then try again.")
+                .arg(credentialId, detail));
     default:
         return failure(ErrorClass::Keychain,
-                       QStringLiteral("The keychain failed for credential '%1': %2").arg(credentialId, detail));
+            QStringLiteral("The keychain failed for credential '%1': %2").arg(credentialId, detail));
     }
 }
 
-template <typename Job>
-Job *makeJob(const QString &credentialId)
+template <typename Job> Job *makeJob(const QString &credentialId)
 {
     auto *job = new Job(QString::fromLatin1(SystemKeychain::kService));
     job->setAutoDelete(true);

@@ -29,8 +29,7 @@ OperationRunner::OperationRunner(const Database &db, ProviderRegistry &providers
     , m_operations(db)
     , m_providers(providers)
     , m_policy(policy)
-{
-}
+{ }
 
 void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
 {
@@ -45,9 +44,11 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
     r->op = op.value();
     r->startState = op->state;
     if (!OperationStates::canTransition(op->state, OperationState::Sending)) {
-        finish(r, failure(ErrorClass::State, op->state == OperationState::FailedPermanent && !op->lastError.isEmpty()
-                                                 ? op->lastError
-                                                 : OperationStates::refusal(op->state, OperationState::Sending)));
+        finish(r,
+            failure(ErrorClass::State,
+                op->state == OperationState::FailedPermanent && !op->lastError.isEmpty()
+                    ? op->lastError
+                    : OperationStates::refusal(op->state, OperationState::Sending)));
         return;
     }
     auto adapter = m_providers.adapterFor(op->providerId);
@@ -117,11 +118,12 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
         return;
     }
     ++r->triesThisRun;
-    qCInfo(lcOperations).noquote()
-        << QStringLiteral("operation %1: attempt %2 sent (key %3)").arg(before.id).arg(number).arg(before.idempotencyKey);
-    r->adapter->execute(before, [this, r, number, id = attemptId.value()](ProviderOutcome outcome) {
-        answered(r, number, id, outcome);
-    });
+    qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 sent (key %3)")
+                                          .arg(before.id)
+                                          .arg(number)
+                                          .arg(before.idempotencyKey);
+    r->adapter->execute(before,
+        [this, r, number, id = attemptId.value()](ProviderOutcome outcome) { answered(r, number, id, outcome); });
 }
 
 void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemptId, const ProviderOutcome &outcome)
@@ -143,8 +145,10 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemp
     // The answer decides the state even when its journal line cannot be completed; the attempt
     // then stays in flight in the journal, which is what a reader should suspect.
     if (Status journaled = m_operations.finishAttempt(a); !journaled)
-        qCWarning(lcOperations).noquote()
-            << QStringLiteral("operation %1: attempt %2 not journaled: %3").arg(r->op.id).arg(number).arg(journaled.message());
+        qCWarning(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 not journaled: %3")
+                                                 .arg(r->op.id)
+                                                 .arg(number)
+                                                 .arg(journaled.message());
 
     OperationState next = outcome.state;
     const bool retryable = next == OperationState::RetryScheduled;
@@ -164,14 +168,16 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemp
     if (!outcome.externalId.isEmpty())
         u.externalId = outcome.externalId;
     if (next == OperationState::RetryScheduled)
-        u.nextAttemptAt = tryAgainNow ? nowMs() + delay : m_policy.scheduleAt(nowMs(), number, outcome.retryAfterSeconds);
+        u.nextAttemptAt
+            = tryAgainNow ? nowMs() + delay : m_policy.scheduleAt(nowMs(), number, outcome.retryAfterSeconds);
     if (auto moved = moveTo(r, next, u); !moved) {
         finish(r, moved.error());
         return;
     }
     // The answer was lost, but the provider's webhook may already have told us (it came
     // while the request was in flight, when there was nothing to settle).
-    if (next == OperationState::UnknownOutcome && EventProcessor(m_db).settleFromEarlierEvents(r->op.id).value_or(false)) {
+    if (next == OperationState::UnknownOutcome
+        && EventProcessor(m_db).settleFromEarlierEvents(r->op.id).value_or(false)) {
         qCInfo(lcOperations).noquote()
             << QStringLiteral("operation %1: settled by a webhook that came before the answer was lost").arg(r->op.id);
         if (auto settled = m_operations.get(r->op.id)) // the processor moved it, not this run
@@ -187,7 +193,8 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemp
         finish(r, r->op);
 }
 
-Result<Operation> OperationRunner::moveTo(const std::shared_ptr<Run> &r, OperationState to, const OperationUpdate &update)
+Result<Operation> OperationRunner::moveTo(
+    const std::shared_ptr<Run> &r, OperationState to, const OperationUpdate &update)
 {
     auto moved = m_operations.transition(r->op.id, r->op.state, to, update);
     if (moved)
@@ -208,8 +215,8 @@ void OperationRunner::finish(std::shared_ptr<Run> r, Result<Operation> result)
     // A retry the audit log cannot name is reported as failed, whatever the provider said.
     if (Status audited = AuditLog(m_db).append(e); !audited)
         result = failure(ErrorClass::Storage,
-                         QStringLiteral("Operation %1 is %2, but the retry could not be audited: %3")
-                             .arg(r->op.id)
-                             .arg(OperationStates::label(r->op.state).toLower(), audited.message()));
+            QStringLiteral("Operation %1 is %2, but the retry could not be audited: %3")
+                .arg(r->op.id)
+                .arg(OperationStates::label(r->op.state).toLower(), audited.message()));
     r->done(std::move(result));
 }

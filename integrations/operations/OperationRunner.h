@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/Result.h"
 #include "operations/Operation.h"
 #include "operations/OperationStore.h"
-#include "core/Result.h"
 #include "transport/RetryPolicy.h"
 
 #include <QObject>
@@ -24,7 +24,8 @@ class OperationRunner : public QObject
 public:
     using Done = std::function<void(Result<Operation>)>;
 
-    OperationRunner(const Database &db, ProviderRegistry &providers, RetryPolicy policy = {}, QObject *parent = nullptr);
+    OperationRunner(
+        const Database &db, ProviderRegistry &providers, RetryPolicy policy = {}, QObject *parent = nullptr);
 
     void run(qint64 operationId, const QString &actor, Done done);
 

@@ -2,20 +2,19 @@
 
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
-#include "store/Database.h"
 #include "operations/OperationRunner.h"
 #include "operations/OperationStore.h"
+#include "store/Database.h"
 
 #include <memory>
 
-OperationService::OperationService(const Database &db, OperationRunner &runner, const AccessPolicy &access,
-                                   QObject *parent)
+OperationService::OperationService(
+    const Database &db, OperationRunner &runner, const AccessPolicy &access, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_runner(runner)
     , m_access(access)
-{
-}
+{ }
 
 void OperationService::retry(const QList<qint64> &ids, Each each, std::function<void()> finished)
 {
@@ -26,7 +25,7 @@ void OperationService::retry(const QList<qint64> &ids, Each each, std::function<
     auto remaining = std::make_shared<int>(static_cast<int>(ids.size()));
     for (qint64 id : ids) {
         Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("operation.retry"),
-                                          QStringLiteral("operation:%1").arg(id));
+            QStringLiteral("operation:%1").arg(id));
         if (!allowed) {
             each(id, allowed.error());
             if (--*remaining == 0)
@@ -54,12 +53,14 @@ Status OperationService::cancel(qint64 id, const QString &reason)
 Status OperationService::close(qint64 id, OperationState to, const QString &reason, const QString &action)
 {
     const QString &actor = m_access.actor();
-    Status allowed = m_access.require(Permission::HandleOperations, m_db, action, QStringLiteral("operation:%1").arg(id));
+    Status allowed
+        = m_access.require(Permission::HandleOperations, m_db, action, QStringLiteral("operation:%1").arg(id));
     if (!allowed)
         return allowed;
     if (reason.trimmed().isEmpty())
-        return failure(ErrorClass::Input, QStringLiteral("Give a reason: the audit log records why, for whoever looks "
-                                                         "at this operation next."));
+        return failure(ErrorClass::Input,
+            QStringLiteral("Give a reason: the audit log records why, for whoever looks "
+                           "at this operation next."));
     OperationStore store(m_db);
     auto op = store.get(id);
     if (!op)
@@ -76,7 +77,8 @@ Status OperationService::close(qint64 id, OperationState to, const QString &reas
         e.after = e.before;
         const QString refusal = OperationStates::refusal(op->state, to);
         if (Status audited = AuditLog(m_db).append(e); !audited)
-            return failure(ErrorClass::State, refusal + QStringLiteral(" (The refusal could not be audited: %1)").arg(audited.message()));
+            return failure(ErrorClass::State,
+                refusal + QStringLiteral(" (The refusal could not be audited: %1)").arg(audited.message()));
         return failure(ErrorClass::State, refusal);
     }
     OperationUpdate u;

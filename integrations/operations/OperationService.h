@@ -1,7 +1,7 @@
 #pragma once
 
-#include "operations/Operation.h"
 #include "core/Result.h"
+#include "operations/Operation.h"
 
 #include <QList>
 #include <QObject>
@@ -21,7 +21,8 @@ public:
     using Each = std::function<void(qint64 id, const Result<Operation> &result)>;
 
     // Acts as, and within the roles of, whoever `access` names.
-    OperationService(const Database &db, OperationRunner &runner, const AccessPolicy &access, QObject *parent = nullptr);
+    OperationService(
+        const Database &db, OperationRunner &runner, const AccessPolicy &access, QObject *parent = nullptr);
 
     // Retries each operation; `each` reports every one, `finished` once all are done.
     void retry(const QList<qint64> &ids, Each each, std::function<void()> finished);

@@ -1,7 +1,7 @@
 #include "providers/CrmAdapter.h"
 
-#include "transport/HttpTransport.h"
 #include "core/Redactor.h"
+#include "transport/HttpTransport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,7 +10,7 @@ namespace {
 QJsonObject contactProperties(const Operation &op)
 {
     QJsonObject props;
-    for (const char *key : {"email", "firstname", "lastname", "phone"}) {
+    for (const char *key : { "email", "firstname", "lastname", "phone" }) {
         const QString k = QLatin1String(key);
         if (op.payload.contains(k))
             props.insert(k, op.payload.value(k));
@@ -20,11 +20,10 @@ QJsonObject contactProperties(const Operation &op)
 
 QByteArray searchBody(const QString &email)
 {
-    const QJsonObject filter{{QStringLiteral("propertyName"), QStringLiteral("email")},
-                             {QStringLiteral("operator"), QStringLiteral("EQ")},
-                             {QStringLiteral("value"), email}};
-    return QJsonDocument(QJsonObject{{QStringLiteral("filterGroups"),
-                                      QJsonArray{QJsonObject{{QStringLiteral("filters"), QJsonArray{filter}}}}}})
+    const QJsonObject filter { { QStringLiteral("propertyName"), QStringLiteral("email") },
+        { QStringLiteral("operator"), QStringLiteral("EQ") }, { QStringLiteral("value"), email } };
+    return QJsonDocument(QJsonObject { { QStringLiteral("filterGroups"),
+                             QJsonArray { QJsonObject { { QStringLiteral("filters"), QJsonArray { filter } } } } } })
         .toJson(QJsonDocument::Compact);
 }
 } // namespace
@@ -39,14 +38,16 @@ HttpRequest CrmAdapter::request(const QByteArray &method, const QString &path, c
 QString CrmAdapter::describeRequest(const Operation &op) const
 {
     if (op.action == QLatin1String("update_contact"))
-        return Redactor::redact(QStringLiteral("PATCH /crm/v3/objects/contacts/%1\n\n%2")
-                                    .arg(op.payload.value(QStringLiteral("contact_id")).toString(),
-                                         QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("properties"),
-                                                                                      op.payload.value(QStringLiteral("properties"))}})
-                                                               .toJson(QJsonDocument::Compact))));
+        return Redactor::redact(
+            QStringLiteral("PATCH /crm/v3/objects/contacts/%1\n\n%2")
+                .arg(op.payload.value(QStringLiteral("contact_id")).toString(),
+                    QString::fromUtf8(QJsonDocument(QJsonObject { { QStringLiteral("properties"),
+                                                        op.payload.value(QStringLiteral("properties")) } })
+                                          .toJson(QJsonDocument::Compact))));
     return Redactor::redact(QStringLiteral("POST /crm/v3/objects/contacts/search (email), then PATCH or POST "
                                            "/crm/v3/objects/contacts\n\n%1")
-                                .arg(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("properties"), contactProperties(op)}})
+                                .arg(QString::fromUtf8(QJsonDocument(
+                                    QJsonObject { { QStringLiteral("properties"), contactProperties(op) } })
                                                            .toJson(QJsonDocument::Compact))));
 }
 
@@ -63,7 +64,8 @@ ProviderOutcome CrmAdapter::classify(const HttpResponse &r)
         o.errorClass = r.transportError;
         // An update is safe to repeat and a create is found by the search first: resend.
         o.state = OperationState::RetryScheduled;
-        o.message = QStringLiteral("The CRM did not answer (%1); the retry searches before it writes.").arg(r.transportMessage);
+        o.message = QStringLiteral("The CRM did not answer (%1); the retry searches before it writes.")
+                        .arg(r.transportMessage);
     } else if (r.status >= 200 && r.status < 300) {
         o.state = OperationState::Succeeded;
         o.externalId = json.value(QStringLiteral("id")).toString();
@@ -71,7 +73,8 @@ ProviderOutcome CrmAdapter::classify(const HttpResponse &r)
     } else if (r.status == 429) {
         o.state = OperationState::RetryScheduled;
         o.errorClass = ErrorClass::RateLimited;
-        o.message = QStringLiteral("Rate limited by the CRM (%1): safe to retry.").arg(json.value(QStringLiteral("policyName")).toString());
+        o.message = QStringLiteral("Rate limited by the CRM (%1): safe to retry.")
+                        .arg(json.value(QStringLiteral("policyName")).toString());
     } else if (r.status >= 500) {
         o.state = OperationState::RetryScheduled;
         o.errorClass = ErrorClass::Server;
@@ -87,7 +90,8 @@ ProviderOutcome CrmAdapter::classify(const HttpResponse &r)
     } else {
         o.state = OperationState::FailedPermanent;
         o.errorClass = ErrorClass::Client;
-        o.message = QStringLiteral("The CRM refused the contact (%1): %2 Correct it or resolve.").arg(r.status).arg(message);
+        o.message
+            = QStringLiteral("The CRM refused the contact (%1): %2 Correct it or resolve.").arg(r.status).arg(message);
     }
     return o;
 }
@@ -96,33 +100,40 @@ void CrmAdapter::execute(const Operation &op, Callback<ProviderOutcome> done)
 {
     if (op.action == QLatin1String("update_contact")) {
         // "Push our value" from a record diff: a PATCH of named properties, safe to repeat.
-        const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("properties"), op.payload.value(QStringLiteral("properties"))}})
+        const QByteArray body = QJsonDocument(
+            QJsonObject { { QStringLiteral("properties"), op.payload.value(QStringLiteral("properties")) } })
                                     .toJson(QJsonDocument::Compact);
-        m_transport.send(request("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + op.payload.value(QStringLiteral("contact_id")).toString(), body),
-                         [done](const HttpResponse &r) { done(classify(r)); });
+        m_transport.send(
+            request("PATCH",
+                QStringLiteral("/crm/v3/objects/contacts/") + op.payload.value(QStringLiteral("contact_id")).toString(),
+                body),
+            [done](const HttpResponse &r) { done(classify(r)); });
         return;
     }
     const QJsonObject props = contactProperties(op);
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("properties"), props}}).toJson(QJsonDocument::Compact);
+    const QByteArray body
+        = QJsonDocument(QJsonObject { { QStringLiteral("properties"), props } }).toJson(QJsonDocument::Compact);
     const QString email = props.value(QStringLiteral("email")).toString();
     m_transport.send(request("POST", QStringLiteral("/crm/v3/objects/contacts/search"), searchBody(email)),
-                     [this, body, done](const HttpResponse &found) {
-                         if (found.status != 200) {
-                             done(classify(found));
-                             return;
-                         }
-                         const QJsonArray results = QJsonDocument::fromJson(found.body).object().value(QStringLiteral("results")).toArray();
-                         const QString id = results.isEmpty() ? QString() : results.first().toObject().value(QStringLiteral("id")).toString();
-                         const HttpRequest write = id.isEmpty()
-                             ? request("POST", QStringLiteral("/crm/v3/objects/contacts"), body)
-                             : request("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id, body);
-                         m_transport.send(write, [done](const HttpResponse &r) { done(classify(r)); });
-                     });
+        [this, body, done](const HttpResponse &found) {
+            if (found.status != 200) {
+                done(classify(found));
+                return;
+            }
+            const QJsonArray results
+                = QJsonDocument::fromJson(found.body).object().value(QStringLiteral("results")).toArray();
+            const QString id
+                = results.isEmpty() ? QString() : results.first().toObject().value(QStringLiteral("id")).toString();
+            const HttpRequest write = id.isEmpty()
+                ? request("POST", QStringLiteral("/crm/v3/objects/contacts"), body)
+                : request("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id, body);
+            m_transport.send(write, [done](const HttpResponse &r) { done(classify(r)); });
+        });
 }
 
 void CrmAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
 {
-    done(LookupOutcome{}); // execute() searches before it writes, so a resend is always safe
+    done(LookupOutcome {}); // execute() searches before it writes, so a resend is always safe
     Q_UNUSED(op);
 }
 
@@ -134,11 +145,11 @@ void CrmAdapter::verifyCredential(const QString &secret, Callback<Result<QString
 void CrmAdapter::fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done)
 {
     getJson(request("GET", QStringLiteral("/crm/v3/objects/contacts/") + externalId), classify,
-            QStringLiteral("The CRM has no contact %1.").arg(externalId), done);
+        QStringLiteral("The CRM has no contact %1.").arg(externalId), done);
 }
 void CrmAdapter::listEvents(const QString &, int, Callback<Result<EventPage>> done)
 {
-    done(EventPage{}); // HubSpot pushes changes by webhook; it has no event list to page
+    done(EventPage {}); // HubSpot pushes changes by webhook; it has no event list to page
 }
 
 void CrmAdapter::listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done)
@@ -155,8 +166,12 @@ void CrmAdapter::listRecords(const QString &after, int limit, Callback<Result<Re
         RecordPage page;
         for (const QJsonValue &v : list.value(QStringLiteral("results")).toArray())
             page.records << v.toObject();
-        page.nextAfter = list.value(QStringLiteral("paging")).toObject().value(QStringLiteral("next")).toObject()
-                             .value(QStringLiteral("after")).toString();
+        page.nextAfter = list.value(QStringLiteral("paging"))
+                             .toObject()
+                             .value(QStringLiteral("next"))
+                             .toObject()
+                             .value(QStringLiteral("after"))
+                             .toString();
         done(page);
     });
 }

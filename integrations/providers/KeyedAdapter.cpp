@@ -10,14 +10,13 @@ KeyedAdapter::KeyedAdapter(ProviderConfig provider, HttpTransport &transport, Ke
     : m_provider(std::move(provider))
     , m_transport(transport)
     , m_credentials(credentials)
-{
-}
+{ }
 
 void KeyedAdapter::prepare(Callback<Status> done)
 {
     if (m_provider.credentialId.isEmpty()) {
-        done(failure(ErrorClass::Auth, QStringLiteral("Provider %1 has no credential; add one in the Credentials workspace.")
-                                           .arg(m_provider.id)));
+        done(failure(ErrorClass::Auth,
+            QStringLiteral("Provider %1 has no credential; add one in the Credentials workspace.").arg(m_provider.id)));
         return;
     }
     m_credentials.read(m_provider.credentialId, [this, done](Result<QString> secret) {
@@ -38,7 +37,7 @@ HttpRequest KeyedAdapter::authorized(const QByteArray &method, const QString &pa
     req.body = body;
     req.timeoutMs = m_provider.timeoutMs;
     req.bucket = m_provider.id;
-    req.headers = {{"Authorization", "Bearer " + m_secret.toUtf8()}};
+    req.headers = { { "Authorization", "Bearer " + m_secret.toUtf8() } };
     return req;
 }
 
@@ -47,8 +46,8 @@ Error KeyedAdapter::errorOf(const ProviderOutcome &outcome)
     return failure(outcome.errorClass == ErrorClass::None ? ErrorClass::Server : outcome.errorClass, outcome.message);
 }
 
-void KeyedAdapter::getJson(const HttpRequest &request, Classify classify, const QString &notFound,
-                           Callback<Result<QJsonObject>> done)
+void KeyedAdapter::getJson(
+    const HttpRequest &request, Classify classify, const QString &notFound, Callback<Result<QJsonObject>> done)
 {
     m_transport.send(request, [classify, notFound, done](const HttpResponse &r) {
         if (r.status == 404 && !notFound.isEmpty()) {
@@ -68,8 +67,8 @@ void KeyedAdapter::getJson(const HttpRequest &request, Classify classify, const 
     });
 }
 
-void KeyedAdapter::checkSecret(HttpRequest request, const QString &secret, Classify classify,
-                               Callback<Result<QString>> done)
+void KeyedAdapter::checkSecret(
+    HttpRequest request, const QString &secret, Classify classify, Callback<Result<QString>> done)
 {
     for (auto &header : request.headers) {
         if (header.first == "Authorization")

@@ -29,8 +29,8 @@ protected:
     // Sends `request` and hands over the JSON object a 200 carries. Any other answer is the error
     // `classify` makes of it (a 404 says `notFound` when given); a body that is not JSON is the
     // provider's fault, to try again later.
-    void getJson(const HttpRequest &request, Classify classify, const QString &notFound,
-                 Callback<Result<QJsonObject>> done);
+    void getJson(
+        const HttpRequest &request, Classify classify, const QString &notFound, Callback<Result<QJsonObject>> done);
     // Sends `request` with `secret` as its bearer instead of the loaded one: "ok" when accepted.
     void checkSecret(HttpRequest request, const QString &secret, Classify classify, Callback<Result<QString>> done);
     // The error a failed answer means; an answer the adapter found no fault in is the server's.

@@ -1,7 +1,7 @@
 #include "providers/PaymentsAdapter.h"
 
-#include "transport/HttpTransport.h"
 #include "core/Redactor.h"
+#include "transport/HttpTransport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,11 +38,12 @@ LookupOutcome fromPaymentIntent(const QJsonObject &pi)
     } else if (status == QLatin1String("requires_payment_method") || status == QLatin1String("canceled")) {
         const QJsonObject err = pi.value(QStringLiteral("last_payment_error")).toObject();
         l.state = OperationState::FailedPermanent;
-        l.message = PaymentsAdapter::declineMessage(err.value(QStringLiteral("decline_code")).toString(),
-                                                    err.value(QStringLiteral("message")).toString());
+        l.message = PaymentsAdapter::declineMessage(
+            err.value(QStringLiteral("decline_code")).toString(), err.value(QStringLiteral("message")).toString());
     } else {
         l.state = OperationState::UnknownOutcome;
-        l.message = QStringLiteral("The provider is still processing %1 (%2); check again later.").arg(l.externalId, status);
+        l.message
+            = QStringLiteral("The provider is still processing %1 (%2); check again later.").arg(l.externalId, status);
     }
     return l;
 }
@@ -52,7 +53,7 @@ PaymentsAdapter::Call PaymentsAdapter::callFor(const Operation &op) const
 {
     const QJsonObject &p = op.payload;
     QList<QPair<QString, QString>> fields;
-    Call call{"POST", {}, {}};
+    Call call { "POST", {}, {} };
     if (op.action == QLatin1String("update_payment")) {
         // Corrects fields we own on an existing object ("push our value" from a record diff).
         // Its metadata keeps the key of the operation that created it: that is how it is found.
@@ -92,20 +93,20 @@ PaymentsAdapter::Call PaymentsAdapter::callFor(const Operation &op) const
 QString PaymentsAdapter::describeRequest(const Operation &op) const
 {
     const Call call = callFor(op);
-    return Redactor::redact(QStringLiteral("%1 %2\nIdempotency-Key: %3\n\n%4")
-                                .arg(QString::fromLatin1(call.method), call.path, op.idempotencyKey,
-                                     QString::fromUtf8(call.body)));
+    return Redactor::redact(
+        QStringLiteral("%1 %2\nIdempotency-Key: %3\n\n%4")
+            .arg(QString::fromLatin1(call.method), call.path, op.idempotencyKey, QString::fromUtf8(call.body)));
 }
 
 QString PaymentsAdapter::declineMessage(const QString &declineCode, const QString &providerMessage)
 {
-    static const QHash<QString, QString> reasons{
-        {QStringLiteral("insufficient_funds"), QStringLiteral("insufficient funds")},
-        {QStringLiteral("lost_card"), QStringLiteral("card reported lost")},
-        {QStringLiteral("stolen_card"), QStringLiteral("card reported stolen")},
-        {QStringLiteral("expired_card"), QStringLiteral("card expired")},
-        {QStringLiteral("incorrect_cvc"), QStringLiteral("incorrect CVC")},
-        {QStringLiteral("generic_decline"), QStringLiteral("generic_decline")},
+    static const QHash<QString, QString> reasons {
+        { QStringLiteral("insufficient_funds"), QStringLiteral("insufficient funds") },
+        { QStringLiteral("lost_card"), QStringLiteral("card reported lost") },
+        { QStringLiteral("stolen_card"), QStringLiteral("card reported stolen") },
+        { QStringLiteral("expired_card"), QStringLiteral("card expired") },
+        { QStringLiteral("incorrect_cvc"), QStringLiteral("incorrect CVC") },
+        { QStringLiteral("generic_decline"), QStringLiteral("generic_decline") },
     };
     const QString reason = reasons.value(declineCode, declineCode.isEmpty() ? providerMessage : declineCode);
     return QStringLiteral("Card declined (%1): retrying will not help; contact the customer.").arg(reason);
@@ -158,7 +159,8 @@ ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
         } else {
             o.state = OperationState::NeedsAttention;
             o.errorClass = ErrorClass::Client;
-            o.message = QStringLiteral("The provider left %1 in status '%2'; it needs a person.").arg(o.externalId, status);
+            o.message
+                = QStringLiteral("The provider left %1 in status '%2'; it needs a person.").arg(o.externalId, status);
         }
         return o;
     }
@@ -181,17 +183,19 @@ ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
     if (r.status == 401 || r.status == 403) {
         o.state = OperationState::NeedsAttention;
         o.errorClass = ErrorClass::Auth;
-        o.message = QStringLiteral("The provider rejected the credential (%1): %2 Check or rotate it in the Credentials "
-                                   "workspace, then retry.")
-                        .arg(r.status)
-                        .arg(providerMessage);
+        o.message
+            = QStringLiteral("The provider rejected the credential (%1): %2 Check or rotate it in the Credentials "
+                             "workspace, then retry.")
+                  .arg(r.status)
+                  .arg(providerMessage);
         return o;
     }
     if (type == QLatin1String("idempotency_error")) {
         o.state = OperationState::NeedsAttention;
         o.errorClass = ErrorClass::Conflict;
-        o.message = QStringLiteral("The provider saw this idempotency key with other parameters: the operation's payload "
-                                   "changed after it was first sent. Check it, then resolve.");
+        o.message
+            = QStringLiteral("The provider saw this idempotency key with other parameters: the operation's payload "
+                             "changed after it was first sent. Check it, then resolve.");
         return o;
     }
     o.state = OperationState::FailedPermanent;
@@ -228,17 +232,20 @@ void PaymentsAdapter::execute(const Operation &op, Callback<ProviderOutcome> don
 void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
 {
     if (op.action == QLatin1String("update_payment")) {
-        done(LookupOutcome{}); // an update sent again with its idempotency key changes nothing twice
+        done(LookupOutcome {}); // an update sent again with its idempotency key changes nothing twice
         return;
     }
     const bool refund = op.action == QLatin1String("refund");
-    HttpRequest req = authorized("GET", refund ? QStringLiteral("/v1/refunds") : QStringLiteral("/v1/payment_intents/search"));
+    HttpRequest req
+        = authorized("GET", refund ? QStringLiteral("/v1/refunds") : QStringLiteral("/v1/payment_intents/search"));
     QUrlQuery query;
     if (refund) {
-        query.addQueryItem(QStringLiteral("payment_intent"), op.payload.value(QStringLiteral("payment_intent")).toString());
+        query.addQueryItem(
+            QStringLiteral("payment_intent"), op.payload.value(QStringLiteral("payment_intent")).toString());
         query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
     } else {
-        query.addQueryItem(QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
+        query.addQueryItem(
+            QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
     }
     req.url.setQuery(query);
     const QString key = op.idempotencyKey;
@@ -246,21 +253,23 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOu
         if (r.transportError != ErrorClass::None || r.status != 200) {
             const ProviderOutcome o = classify(r);
             done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass,
-                         QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
-                                        "resent; try again later.")
-                             .arg(o.message)));
+                QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
+                               "resent; try again later.")
+                    .arg(o.message)));
             return;
         }
         QJsonParseError parseError;
         const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
         if (parseError.error != QJsonParseError::NoError) {
-            done(failure(ErrorClass::Server, QStringLiteral("The provider's answer to the lookup is not JSON; nothing "
-                                                            "was resent. Try again later.")));
+            done(failure(ErrorClass::Server,
+                QStringLiteral("The provider's answer to the lookup is not JSON; nothing "
+                               "was resent. Try again later.")));
             return;
         }
         for (const QJsonValue &item : list.value(QStringLiteral("data")).toArray()) {
             const QJsonObject obj = item.toObject();
-            if (obj.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString() != key)
+            if (obj.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString()
+                != key)
                 continue;
             if (!refund) {
                 done(fromPaymentIntent(obj));
@@ -275,7 +284,7 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOu
             done(l);
             return;
         }
-        done(LookupOutcome{}); // not found: safe to send, with the same key
+        done(LookupOutcome {}); // not found: safe to send, with the same key
     });
 }
 
@@ -285,8 +294,8 @@ void PaymentsAdapter::verifyCredential(const QString &secret, Callback<Result<QS
     checkSecret(authorized("GET", QStringLiteral("/v1/balance")), secret, classify, done);
 }
 
-void PaymentsAdapter::getList(const QString &path, const QString &startingAfter, int limit,
-                              std::function<void(Result<QJsonObject>)> done)
+void PaymentsAdapter::getList(
+    const QString &path, const QString &startingAfter, int limit, std::function<void(Result<QJsonObject>)> done)
 {
     HttpRequest req = authorized("GET", path);
     QUrlQuery query;
@@ -314,8 +323,8 @@ void PaymentsAdapter::listEvents(const QString &startingAfter, int limit, Callba
 
 void PaymentsAdapter::fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done)
 {
-    const QString collection = externalId.startsWith(QLatin1String("re_")) ? QStringLiteral("refunds")
-                                                                           : QStringLiteral("payment_intents");
+    const QString collection
+        = externalId.startsWith(QLatin1String("re_")) ? QStringLiteral("refunds") : QStringLiteral("payment_intents");
     const HttpRequest req = authorized(
         "GET", QStringLiteral("/v1/%1/%2").arg(collection, QString::fromLatin1(QUrl::toPercentEncoding(externalId))));
     getJson(req, classify, QStringLiteral("The provider has no object %1.").arg(externalId), done);

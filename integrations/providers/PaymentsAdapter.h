@@ -32,6 +32,6 @@ private:
     };
     Call callFor(const Operation &operation) const;
     // GET of a Stripe list (limit, starting_after): the event list and the record list alike.
-    void getList(const QString &path, const QString &startingAfter, int limit,
-                 std::function<void(Result<QJsonObject>)> done);
+    void getList(
+        const QString &path, const QString &startingAfter, int limit, std::function<void(Result<QJsonObject>)> done);
 };

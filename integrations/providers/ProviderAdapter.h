@@ -1,7 +1,7 @@
 #pragma once
 
-#include "operations/Operation.h"
 #include "core/Result.h"
+#include "operations/Operation.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -47,13 +47,12 @@ struct RecordPage
     QString nextAfter;
 };
 
-// One interface for every provider (DESIGN.md, Providers): execute an operation, find what
+// One interface for every provider (docs/architecture.md, adding a provider): execute an operation, find what
 // became of one, and nothing provider-specific leaks past it.
 class ProviderAdapter
 {
 public:
-    template <typename T>
-    using Callback = std::function<void(T)>;
+    template <typename T> using Callback = std::function<void(T)>;
 
     virtual ~ProviderAdapter() = default;
 

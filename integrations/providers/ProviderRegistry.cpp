@@ -2,9 +2,9 @@
 
 #include "credentials/CredentialStore.h"
 #include "providers/CrmAdapter.h"
-#include "transport/HttpTransport.h"
 #include "providers/PaymentsAdapter.h"
 #include "providers/ProviderStore.h"
+#include "transport/HttpTransport.h"
 
 #include <QDateTime>
 
@@ -12,8 +12,7 @@ ProviderRegistry::ProviderRegistry(const Database &db, HttpTransport &transport,
     : m_db(db)
     , m_transport(transport)
     , m_credentials(credentials)
-{
-}
+{ }
 
 Result<std::shared_ptr<ProviderAdapter>> ProviderRegistry::adapterFor(const QString &providerId)
 {
@@ -24,11 +23,10 @@ Result<std::shared_ptr<ProviderAdapter>> ProviderRegistry::adapterFor(const QStr
         auto credential = CredentialStore(m_db).get(config->credentialId);
         if (credential && credential->isRevoked())
             return failure(ErrorClass::Revoked,
-                           QStringLiteral("Credential revoked: %1 (%2) was revoked on %3. Add or rotate in a new key "
-                                          "for %4 in the Credentials workspace, then retry.")
-                               .arg(credential->label, credential->id,
-                                    QDateTime::fromMSecsSinceEpoch(credential->revokedAt).toString(Qt::ISODate),
-                                    providerId));
+                QStringLiteral("Credential revoked: %1 (%2) was revoked on %3. Add or rotate in a new key "
+                               "for %4 in the Credentials workspace, then retry.")
+                    .arg(credential->label, credential->id,
+                        QDateTime::fromMSecsSinceEpoch(credential->revokedAt).toString(Qt::ISODate), providerId));
     }
     std::shared_ptr<ProviderAdapter> adapter;
     if (config->kind == QLatin1String("payments"))
@@ -37,8 +35,8 @@ Result<std::shared_ptr<ProviderAdapter>> ProviderRegistry::adapterFor(const QStr
         adapter = std::make_shared<CrmAdapter>(config.value(), m_transport, m_credentials);
     else
         return failure(ErrorClass::Input,
-                       QStringLiteral("Provider %1 is of kind '%2', which this Reconsole cannot talk to.")
-                           .arg(providerId, config->kind));
+            QStringLiteral("Provider %1 is of kind '%2', which this Reconsole cannot talk to.")
+                .arg(providerId, config->kind));
     m_transport.ensureRateLimit(providerId, config->ratePerSecond, config->burst);
     return adapter;
 }

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "providers/ProviderAdapter.h"
 #include "core/Result.h"
+#include "providers/ProviderAdapter.h"
 #include "providers/ProviderConfig.h"
 
 #include <QHash>

@@ -1,12 +1,12 @@
 #include "records/DriftScanner.h"
 
-#include "store/Database.h"
 #include "events/EventStore.h"
+#include "providers/ProviderAdapter.h"
+#include "providers/ProviderRegistry.h"
 #include "records/FieldMapStore.h"
 #include "records/IgnoreDecisionStore.h"
 #include "records/OurRecords.h"
-#include "providers/ProviderAdapter.h"
-#include "providers/ProviderRegistry.h"
+#include "store/Database.h"
 
 #include <memory>
 
@@ -23,16 +23,15 @@ DriftScanner::DriftScanner(const Database &db, ProviderRegistry &providers, QObj
     : QObject(parent)
     , m_db(db)
     , m_providers(providers)
-{
-}
+{ }
 
 bool DriftScanner::resumable(const QString &entityType, const QString &providerId) const
 {
     return !EventStore(m_db).cursor(cursorKey(providerId, entityType)).value_or({}).isEmpty();
 }
 
-void DriftScanner::scan(const QString &entityType, const QString &providerId, bool restart,
-                        std::function<void(Result<DriftReport>)> done)
+void DriftScanner::scan(
+    const QString &entityType, const QString &providerId, bool restart, std::function<void(Result<DriftReport>)> done)
 {
     auto map = FieldMapStore(m_db).load(entityType);
     if (!map) {
@@ -133,7 +132,7 @@ Result<int> DriftScanner::comparePage(const FieldMap &map, const QString &provid
         const QString externalId = record.value(QStringLiteral("id")).toString();
         // A record we do not have is drift too: every field differs ("not ours").
         const OurRecord our = known->value(externalId);
-        found << DriftedRecord{our.entityId, externalId, {}};
+        found << DriftedRecord { our.entityId, externalId, {} };
         const QList<FieldDiff> compared = RecordDiff::compare(map, our.fields, record, heard.value(our.entityId));
         if (our.entityId.isEmpty())
             found.last().fields = compared;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "records/DriftFindingStore.h"
 #include "core/Result.h"
+#include "records/DriftFindingStore.h"
 
 #include <QObject>
 
@@ -12,8 +12,8 @@ class ProviderRegistry;
 
 struct DriftReport
 {
-    int compared = 0;                // in this run
-    QList<DriftedRecord> drifted;    // found by this scan, resumed runs included
+    int compared = 0; // in this run
+    QList<DriftedRecord> drifted; // found by this scan, resumed runs included
     bool complete = false; // false: cancelled or stopped by an error; scan again to resume
 };
 
@@ -28,7 +28,8 @@ public:
     DriftScanner(const Database &db, ProviderRegistry &providers, QObject *parent = nullptr);
 
     // entityType: "contact" or "payment". `restart` forgets a stored position and its findings.
-    void scan(const QString &entityType, const QString &providerId, bool restart, std::function<void(Result<DriftReport>)> done);
+    void scan(const QString &entityType, const QString &providerId, bool restart,
+        std::function<void(Result<DriftReport>)> done);
     void cancel() { m_cancelled = true; }
     // True when a scan stopped part-way and the next one resumes there.
     bool resumable(const QString &entityType, const QString &providerId) const;

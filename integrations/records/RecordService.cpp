@@ -2,13 +2,13 @@
 
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
-#include "store/Database.h"
+#include "operations/OperationStore.h"
+#include "providers/ProviderRegistry.h"
 #include "records/CustomerStore.h"
 #include "records/DriftFindingStore.h"
 #include "records/DriftScanner.h"
 #include "records/IgnoreDecisionStore.h"
-#include "operations/OperationStore.h"
-#include "providers/ProviderRegistry.h"
+#include "store/Database.h"
 
 #include <QLoggingCategory>
 #include <QUuid>
@@ -43,18 +43,17 @@ int RecordComparison::differing() const
 }
 
 RecordService::RecordService(const Database &db, ProviderRegistry &providers, OperationRunner &runner,
-                             const AccessPolicy &access, QObject *parent)
+    const AccessPolicy &access, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_providers(providers)
     , m_runner(runner)
     , m_access(access)
     , m_scanner(new DriftScanner(db, providers, this))
-{
-}
+{ }
 
 void RecordService::compare(const QString &entityType, const QString &id, const QString &providerId,
-                            std::function<void(Result<RecordComparison>)> done)
+    std::function<void(Result<RecordComparison>)> done)
 {
     auto map = FieldMapStore(m_db).load(entityType);
     if (!map) {
@@ -80,40 +79,44 @@ void RecordService::compare(const QString &entityType, const QString &id, const 
             done(prepared.error());
             return;
         }
-        provider->fetchRecord(comparison->ours.externalId, [this, provider, comparison, done](Result<QJsonObject> live) {
-            if (!live) {
-                done(failure(live.error().errorClass, live.message() + QStringLiteral(" Nothing was compared; try again.")));
-                return;
-            }
-            RecordComparison &c = *comparison;
-            c.provider = live.value();
-            c.fetchedAt = nowMs();
-            c.lastWebhook = OurRecords(m_db).lastWebhookCopy(c.ours);
-            c.fields = RecordDiff::compare(c.map, c.ours.fields, c.provider, c.lastWebhook);
-            Status applied = IgnoreDecisionStore(m_db).apply(c.ours.entityType, c.ours.entityId, c.fields);
-            if (!applied) {
-                done(applied.error());
-                return;
-            }
-            // What a drift scan found about this record is now known better.
-            DriftedRecord found{c.ours.entityId, c.ours.externalId, {}};
-            for (const FieldDiff &d : c.fields) {
-                if (d.needsAction())
-                    found.fields << d;
-            }
-            // The comparison stands either way; the scan's list catches up at the next scan.
-            if (Status kept = DriftFindingStore(m_db).record(c.ours.providerId, c.ours.entityType, found); !kept)
-                qCWarning(lcRecords).noquote() << "drift list not updated:" << kept.message();
-            done(c);
-        });
+        provider->fetchRecord(
+            comparison->ours.externalId, [this, provider, comparison, done](Result<QJsonObject> live) {
+                if (!live) {
+                    done(failure(
+                        live.error().errorClass, live.message() + QStringLiteral(" Nothing was compared; try again.")));
+                    return;
+                }
+                RecordComparison &c = *comparison;
+                c.provider = live.value();
+                c.fetchedAt = nowMs();
+                c.lastWebhook = OurRecords(m_db).lastWebhookCopy(c.ours);
+                c.fields = RecordDiff::compare(c.map, c.ours.fields, c.provider, c.lastWebhook);
+                Status applied = IgnoreDecisionStore(m_db).apply(c.ours.entityType, c.ours.entityId, c.fields);
+                if (!applied) {
+                    done(applied.error());
+                    return;
+                }
+                // What a drift scan found about this record is now known better.
+                DriftedRecord found { c.ours.entityId, c.ours.externalId, {} };
+                for (const FieldDiff &d : c.fields) {
+                    if (d.needsAction())
+                        found.fields << d;
+                }
+                // The comparison stands either way; the scan's list catches up at the next scan.
+                if (Status kept = DriftFindingStore(m_db).record(c.ours.providerId, c.ours.entityType, found); !kept)
+                    qCWarning(lcRecords).noquote() << "drift list not updated:" << kept.message();
+                done(c);
+            });
     });
 }
 
-Status RecordService::acceptValue(const OurRecord &record, const FieldMap &map, const FieldDiff &diff, const QString &reason)
+Status RecordService::acceptValue(
+    const OurRecord &record, const FieldMap &map, const FieldDiff &diff, const QString &reason)
 {
     const FieldRule *rule = map.rule(diff.field);
     if (!rule)
-        return failure(ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(diff.field, map.entityType));
+        return failure(
+            ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(diff.field, map.entityType));
     AuditEntry e;
     e.actor = m_access.actor();
     e.action = QStringLiteral("record.accept");
@@ -128,29 +131,35 @@ Status RecordService::acceptValue(const OurRecord &record, const FieldMap &map, 
 
 Status RecordService::accept(const RecordComparison &c, const QString &field, const QString &reason)
 {
-    Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("record.accept"), targetOf(c.ours));
+    Status allowed
+        = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("record.accept"), targetOf(c.ours));
     if (!allowed)
         return allowed;
     const FieldDiff *d = c.field(field);
     if (!d)
-        return failure(ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType));
+        return failure(
+            ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType));
     if (!d->differs())
         return failure(ErrorClass::Input, QStringLiteral("'%1' already agrees on both sides.").arg(field));
     if (d->verdict == FieldDiff::Verdict::ProviderIsWrong)
-        return failure(ErrorClass::Input, QStringLiteral("We own '%1': push our value to %2 instead, or ignore the difference "
-                                                         "with a reason.")
-                                              .arg(field, c.ours.providerId));
+        return failure(ErrorClass::Input,
+            QStringLiteral("We own '%1': push our value to %2 instead, or ignore the difference "
+                           "with a reason.")
+                .arg(field, c.ours.providerId));
     if (d->verdict == FieldDiff::Verdict::Conflict && reason.trimmed().isEmpty())
-        return failure(ErrorClass::Input, QStringLiteral("'%1' is a conflict: both sides changed it. Say why the provider's "
-                                                         "value wins; the audit log keeps your reason.")
-                                              .arg(field));
+        return failure(ErrorClass::Input,
+            QStringLiteral("'%1' is a conflict: both sides changed it. Say why the provider's "
+                           "value wins; the audit log keeps your reason.")
+                .arg(field));
     Status written = acceptValue(c.ours, c.map, *d, reason);
     return written ? forgetFinding(c, field) : written;
 }
 
-void RecordService::push(const RecordComparison &c, const QString &field, OperationRunner::Done done, const QString &reason)
+void RecordService::push(
+    const RecordComparison &c, const QString &field, OperationRunner::Done done, const QString &reason)
 {
-    Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("record.push"), targetOf(c.ours));
+    Status allowed
+        = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("record.push"), targetOf(c.ours));
     if (!allowed) {
         done(allowed.error());
         return;
@@ -158,7 +167,8 @@ void RecordService::push(const RecordComparison &c, const QString &field, Operat
     const FieldDiff *d = c.field(field);
     const FieldRule *rule = c.map.rule(field);
     if (!d || !rule) {
-        done(failure(ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType)));
+        done(failure(
+            ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType)));
         return;
     }
     if (!d->differs()) {
@@ -166,15 +176,17 @@ void RecordService::push(const RecordComparison &c, const QString &field, Operat
         return;
     }
     if (d->verdict == FieldDiff::Verdict::OursIsWrong) {
-        done(failure(ErrorClass::Input, QStringLiteral("%1 owns '%2': accept its value instead, or ignore the difference with "
-                                                       "a reason.")
-                                            .arg(c.ours.providerId, field)));
+        done(failure(ErrorClass::Input,
+            QStringLiteral("%1 owns '%2': accept its value instead, or ignore the difference with "
+                           "a reason.")
+                .arg(c.ours.providerId, field)));
         return;
     }
     if (d->verdict == FieldDiff::Verdict::Conflict && reason.trimmed().isEmpty()) {
-        done(failure(ErrorClass::Input, QStringLiteral("'%1' is a conflict: both sides changed it. Say why our value wins; "
-                                                       "the audit log keeps your reason.")
-                                            .arg(field)));
+        done(failure(ErrorClass::Input,
+            QStringLiteral("'%1' is a conflict: both sides changed it. Say why our value wins; "
+                           "the audit log keeps your reason.")
+                .arg(field)));
         return;
     }
 
@@ -184,15 +196,16 @@ void RecordService::push(const RecordComparison &c, const QString &field, Operat
     const QString value = RecordDiff::normalized(d->ours);
     if (c.ours.entityType == QLatin1String("contact")) {
         if (!rule->providerPath.startsWith(QLatin1String("properties."))) {
-            done(failure(ErrorClass::Input, QStringLiteral("The CRM takes changes to properties only; '%1' maps to %2.")
-                                                .arg(field, rule->providerPath)));
+            done(failure(ErrorClass::Input,
+                QStringLiteral("The CRM takes changes to properties only; '%1' maps to %2.")
+                    .arg(field, rule->providerPath)));
             return;
         }
         op.action = QStringLiteral("update_contact");
         op.entityType = QStringLiteral("customer");
         op.entityId = c.ours.entityId;
-        op.payload = QJsonObject{{QStringLiteral("contact_id"), c.ours.externalId},
-                                 {QStringLiteral("properties"), QJsonObject{{rule->providerPath.mid(11), value}}}};
+        op.payload = QJsonObject { { QStringLiteral("contact_id"), c.ours.externalId },
+            { QStringLiteral("properties"), QJsonObject { { rule->providerPath.mid(11), value } } } };
     } else {
         auto original = OperationStore(m_db).get(c.ours.entityId.toLongLong());
         if (!original) {
@@ -202,8 +215,8 @@ void RecordService::push(const RecordComparison &c, const QString &field, Operat
         op.action = QStringLiteral("update_payment");
         op.entityType = original->entityType; // so the change sits on the order's timeline
         op.entityId = original->entityId;
-        op.payload = QJsonObject{{QStringLiteral("payment_intent"), c.ours.externalId},
-                                 {QStringLiteral("fields"), QJsonObject{{rule->providerPath, value}}}};
+        op.payload = QJsonObject { { QStringLiteral("payment_intent"), c.ours.externalId },
+            { QStringLiteral("fields"), QJsonObject { { rule->providerPath, value } } } };
     }
 
     AuditEntry e;
@@ -241,14 +254,15 @@ Status RecordService::ignore(const RecordComparison &c, const QString &field, co
 {
     const FieldDiff *d = c.field(field);
     if (!d)
-        return failure(ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType));
+        return failure(
+            ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType));
     Status ignored = IgnoreDecisionStore(m_db).ignore(c.ours.entityType, c.ours.entityId, *d, reason, m_access);
     return ignored ? forgetFinding(c, field) : ignored;
 }
 
 Status RecordService::forgetFinding(const RecordComparison &c, const QString &field)
 {
-    DriftedRecord left{c.ours.entityId, c.ours.externalId, {}};
+    DriftedRecord left { c.ours.entityId, c.ours.externalId, {} };
     for (const FieldDiff &d : c.fields) {
         if (d.needsAction() && d.field != field)
             left.fields << d;
@@ -257,17 +271,18 @@ Status RecordService::forgetFinding(const RecordComparison &c, const QString &fi
     if (kept)
         return kept;
     // The fix itself is done and audited; only the scan's list is behind.
-    return failure(kept.error().errorClass, QStringLiteral("Done, but the drift list still shows '%1': %2 Scan again to "
-                                                           "refresh it.")
-                                                .arg(field, kept.message()));
+    return failure(kept.error().errorClass,
+        QStringLiteral("Done, but the drift list still shows '%1': %2 Scan again to "
+                       "refresh it.")
+            .arg(field, kept.message()));
 }
 
-RecordService::BulkResult RecordService::acceptFound(const QString &providerId, const QString &entityType, const QString &field,
-                                                     const QStringList &externalIds, const QString &reason)
+RecordService::BulkResult RecordService::acceptFound(const QString &providerId, const QString &entityType,
+    const QString &field, const QStringList &externalIds, const QString &reason)
 {
     BulkResult result;
     Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("record.accept"),
-                                      QStringLiteral("%1:%2 records").arg(entityType).arg(externalIds.size()));
+        QStringLiteral("%1:%2 records").arg(entityType).arg(externalIds.size()));
     if (!allowed) {
         result.skipped = static_cast<int>(externalIds.size());
         result.problems << allowed.message();

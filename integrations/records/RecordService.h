@@ -1,10 +1,10 @@
 #pragma once
 
-#include "records/FieldMapStore.h"
+#include "core/Result.h"
 #include "operations/OperationRunner.h"
+#include "records/FieldMapStore.h"
 #include "records/OurRecords.h"
 #include "records/RecordDiff.h"
-#include "core/Result.h"
 
 #include <QObject>
 
@@ -20,7 +20,7 @@ struct RecordComparison
 {
     OurRecord ours;
     QJsonObject provider;
-    qint64 fetchedAt = 0;    // when the provider's copy was fetched, epoch ms
+    qint64 fetchedAt = 0; // when the provider's copy was fetched, epoch ms
     QJsonObject lastWebhook; // empty when no webhook carried the object
     FieldMap map;
     QList<FieldDiff> fields; // every mapped field; standing "ignore" decisions marked
@@ -39,17 +39,17 @@ class RecordService : public QObject
     Q_OBJECT
 public:
     RecordService(const Database &db, ProviderRegistry &providers, OperationRunner &runner, const AccessPolicy &access,
-                  QObject *parent = nullptr);
+        QObject *parent = nullptr);
 
     // `id`: any id the record goes by (see OurRecords::find). Fetches the provider's copy now.
     void compare(const QString &entityType, const QString &id, const QString &providerId,
-                 std::function<void(Result<RecordComparison>)> done);
+        std::function<void(Result<RecordComparison>)> done);
 
     Status accept(const RecordComparison &comparison, const QString &field, const QString &reason = {});
     // `done` once the first attempt is over; a failed attempt leaves the operation in the
     // workbench to be retried. A conflict needs `reason` (so does accepting one).
     void push(const RecordComparison &comparison, const QString &field, OperationRunner::Done done,
-              const QString &reason = {});
+        const QString &reason = {});
     Status ignore(const RecordComparison &comparison, const QString &field, const QString &reason);
     // Accepts the provider's value of `field` for each listed drift finding where ours is wrong
     // by the rules; conflicts and anything else are skipped and counted, never overwritten.
@@ -60,7 +60,7 @@ public:
         QStringList problems;
     };
     BulkResult acceptFound(const QString &providerId, const QString &entityType, const QString &field,
-                           const QStringList &externalIds, const QString &reason = {});
+        const QStringList &externalIds, const QString &reason = {});
 
     // Drift scans of this service's database; one scanner, so a panel can cancel what it started.
     DriftScanner &scanner() { return *m_scanner; }

@@ -2,13 +2,13 @@
 
 #include "sandbox/SandboxAnswer.h"
 
-#include <deque>
-#include <functional>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMap>
 #include <QString>
+#include <deque>
+#include <functional>
 
 class QHttpServerRequest;
 

@@ -7,13 +7,13 @@ struct KindName
     const char *name;
 };
 const KindName kKinds[] = {
-    {SandboxFault::Kind::RateLimit, "rate_limit"},
-    {SandboxFault::Kind::ServerError, "server_error"},
-    {SandboxFault::Kind::Unavailable, "unavailable"},
-    {SandboxFault::Kind::Slow, "slow"},
-    {SandboxFault::Kind::TimeoutAfterCharge, "timeout_after_charge"},
-    {SandboxFault::Kind::Reset, "reset"},
-    {SandboxFault::Kind::Malformed, "malformed"},
+    { SandboxFault::Kind::RateLimit, "rate_limit" },
+    { SandboxFault::Kind::ServerError, "server_error" },
+    { SandboxFault::Kind::Unavailable, "unavailable" },
+    { SandboxFault::Kind::Slow, "slow" },
+    { SandboxFault::Kind::TimeoutAfterCharge, "timeout_after_charge" },
+    { SandboxFault::Kind::Reset, "reset" },
+    { SandboxFault::Kind::Malformed, "malformed" },
 };
 } // namespace
 
@@ -36,8 +36,10 @@ Result<QList<SandboxFault>> SandboxFault::parse(const QString &spec)
             bool ok = false;
             count = item.mid(star + 1).toInt(&ok);
             if (!ok || count < 1 || count > 100000)
-                return failure(ErrorClass::Input, QStringLiteral("Fault '%1': the count after * must be a number from 1 "
-                                                                 "to 100000.").arg(raw));
+                return failure(ErrorClass::Input,
+                    QStringLiteral("Fault '%1': the count after * must be a number from 1 "
+                                   "to 100000.")
+                        .arg(raw));
             item.truncate(star);
         }
         SandboxFault fault;
@@ -45,8 +47,8 @@ Result<QList<SandboxFault>> SandboxFault::parse(const QString &spec)
             bool ok = false;
             fault.arg = item.mid(eq + 1).toInt(&ok);
             if (!ok || fault.arg < 0)
-                return failure(ErrorClass::Input, QStringLiteral("Fault '%1': the value after = must be a whole number.")
-                                                      .arg(raw));
+                return failure(ErrorClass::Input,
+                    QStringLiteral("Fault '%1': the value after = must be a whole number.").arg(raw));
             item.truncate(eq);
         }
         bool known = false;
@@ -60,8 +62,8 @@ Result<QList<SandboxFault>> SandboxFault::parse(const QString &spec)
             QStringList names;
             for (const KindName &k : kKinds)
                 names << QString::fromLatin1(k.name);
-            return failure(ErrorClass::Input, QStringLiteral("Unknown fault '%1'; known faults: %2.")
-                                                  .arg(item, names.join(QStringLiteral(", "))));
+            return failure(ErrorClass::Input,
+                QStringLiteral("Unknown fault '%1'; known faults: %2.").arg(item, names.join(QStringLiteral(", "))));
         }
         for (int i = 0; i < count; ++i)
             faults << fault;

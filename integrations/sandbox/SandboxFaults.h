@@ -9,14 +9,15 @@
 // comma-separated `kind[=arg][*count]`, e.g. `rate_limit=2*3,server_error,timeout_after_charge`.
 struct SandboxFault
 {
-    enum class Kind {
-        RateLimit,          // 429, arg = Retry-After seconds (default 1)
-        ServerError,        // 500
-        Unavailable,        // 503
-        Slow,               // answer after arg ms (default 3000); the request is processed
+    enum class Kind
+    {
+        RateLimit, // 429, arg = Retry-After seconds (default 1)
+        ServerError, // 500
+        Unavailable, // 503
+        Slow, // answer after arg ms (default 3000); the request is processed
         TimeoutAfterCharge, // the request is processed (the card charged), the answer never comes
-        Reset,              // the connection drops mid-answer; nothing was processed
-        Malformed,          // 200 with a body that is not JSON; nothing processed
+        Reset, // the connection drops mid-answer; nothing was processed
+        Malformed, // 200 with a body that is not JSON; nothing processed
     };
     Kind kind = Kind::ServerError;
     int arg = -1;

@@ -18,8 +18,7 @@ int parseRetryAfter(const QByteArray &value)
 HttpTransport::HttpTransport(QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_network(network)
-{
-}
+{ }
 
 void HttpTransport::setRateLimit(const QString &bucket, double ratePerSecond, int burst)
 {
@@ -60,7 +59,7 @@ void HttpTransport::send(const HttpRequest &request, Callback done)
         return;
     }
     QTimer::singleShot(wait, Qt::PreciseTimer, this,
-                       [this, request, done = std::move(done)]() mutable { dispatch(request, std::move(done)); });
+        [this, request, done = std::move(done)]() mutable { dispatch(request, std::move(done)); });
 }
 
 void HttpTransport::dispatch(const HttpRequest &request, Callback done)

@@ -8,8 +8,8 @@
 // Retry-After. A few tries happen at once; after that the operation is scheduled for later.
 struct RetryPolicy
 {
-    int immediateAttempts = 3;   // tries within one retry request
-    int automaticAttempts = 5;   // after this many the operation needs a person
+    int immediateAttempts = 3; // tries within one retry request
+    int automaticAttempts = 5; // after this many the operation needs a person
     qint64 baseDelayMs = 200;
     qint64 maxDelayMs = 5000;
     qint64 maxWaitInPlaceMs = 10000; // a longer Retry-After schedules instead of waiting

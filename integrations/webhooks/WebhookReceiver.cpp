@@ -1,7 +1,7 @@
 #include "webhooks/WebhookReceiver.h"
 
-#include "store/Database.h"
 #include "events/EventProcessor.h"
+#include "store/Database.h"
 #include "webhooks/WebhookVerifier.h"
 
 #include <QDateTime>
@@ -27,9 +27,14 @@ QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
 
 void answer(QTcpSocket *socket, int status, const QByteArray &body)
 {
-    const QByteArray reason = status == 200 ? "OK" : status == 400 ? "Bad Request" : status == 401 ? "Unauthorized" : "Not Found";
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason + "\r\nContent-Type: application/json\r\n"
-                  "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    const QByteArray reason = status == 200 ? "OK"
+        : status == 400                     ? "Bad Request"
+        : status == 401                     ? "Unauthorized"
+                                            : "Not Found";
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+        + "\r\nContent-Type: application/json\r\n"
+          "Content-Length: "
+        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
 }
 } // namespace
 
@@ -71,7 +76,8 @@ void WebhookReceiver::reject(QTcpSocket *socket, const QString &providerId, int 
     if (Status counted = EventStore(m_db).countWebhook(providerId, QStringLiteral("rejected")); !counted)
         qCWarning(lcWebhooks).noquote() << "rejection not counted:" << counted.message();
     qCInfo(lcWebhooks).noquote() << QStringLiteral("rejected a delivery for %1: %2").arg(providerId, why);
-    answer(socket, status, QJsonDocument(QJsonObject{{QStringLiteral("error"), why}}).toJson(QJsonDocument::Compact));
+    answer(
+        socket, status, QJsonDocument(QJsonObject { { QStringLiteral("error"), why } }).toJson(QJsonDocument::Compact));
 }
 
 bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -109,7 +115,8 @@ bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocke
     } else {
         const QByteArray id = header(request, "webhook-id");
         const QByteArray timestamp = header(request, "webhook-timestamp");
-        verified = WebhookVerifier::verifyStandard(body, id, timestamp, header(request, "webhook-signature"), secrets, now);
+        verified
+            = WebhookVerifier::verifyStandard(body, id, timestamp, header(request, "webhook-signature"), secrets, now);
         e.externalId = QString::fromUtf8(id);
         e.type = json.value(QStringLiteral("type")).toString();
         e.occurredAt = timestamp.toLongLong() * 1000;
@@ -124,7 +131,7 @@ bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocke
     }
     if (e.occurredAt <= 0)
         e.occurredAt = nowMs();
-    store(socket, {e});
+    store(socket, { e });
     return true;
 }
 
@@ -146,13 +153,15 @@ void WebhookReceiver::store(QTcpSocket *socket, const QList<Event> &events)
             ++m_duplicates;
         anyNew = anyNew || inserted.value();
     }
-    answer(socket, 200, anyNew ? QByteArrayLiteral(R"({"received":true})") : QByteArrayLiteral(R"({"received":true,"duplicate":true})"));
+    answer(socket, 200,
+        anyNew ? QByteArrayLiteral(R"({"received":true})")
+               : QByteArrayLiteral(R"({"received":true,"duplicate":true})"));
     if (m_processing && !m_processTimer.isActive())
         m_processTimer.start();
 }
 
-void WebhookReceiver::receiveHubSpot(const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId,
-                                     const QStringList &secrets)
+void WebhookReceiver::receiveHubSpot(
+    const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId, const QStringList &secrets)
 {
     const QByteArray body = request.body();
     const QByteArray v3 = header(request, "X-HubSpot-Signature-v3");
@@ -160,7 +169,7 @@ void WebhookReceiver::receiveHubSpot(const QHttpServerRequest &request, QTcpSock
     // header the proxy forwards still names.
     const Status verified = !v3.isEmpty()
         ? WebhookVerifier::verifyHubSpotV3("POST", request.url().toString(QUrl::FullyDecoded).toUtf8(), body,
-                                           header(request, "X-HubSpot-Request-Timestamp"), v3, secrets, nowMs())
+            header(request, "X-HubSpot-Request-Timestamp"), v3, secrets, nowMs())
         : WebhookVerifier::verifyHubSpotV1(body, header(request, "X-HubSpot-Signature"), secrets);
     if (!verified) {
         reject(socket, providerId, verified.error().errorClass == ErrorClass::Input ? 400 : 401, verified.message());
@@ -188,7 +197,8 @@ void WebhookReceiver::receiveHubSpot(const QHttpServerRequest &request, QTcpSock
         events << e;
     }
     if (parseError.error != QJsonParseError::NoError || events.isEmpty()) {
-        reject(socket, providerId, 400, QStringLiteral("the body is not a batch of HubSpot events (eventId, subscriptionType)"));
+        reject(socket, providerId, 400,
+            QStringLiteral("the body is not a batch of HubSpot events (eventId, subscriptionType)"));
         return;
     }
     store(socket, events);

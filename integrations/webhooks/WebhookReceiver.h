@@ -41,8 +41,8 @@ protected:
 private:
     void reject(QTcpSocket *socket, const QString &providerId, int status, const QString &why);
     // HubSpot's signed batches of CRM changes (v3 signature, or v1 for CRM object subscriptions).
-    void receiveHubSpot(const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId,
-                        const QStringList &secrets);
+    void receiveHubSpot(
+        const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId, const QStringList &secrets);
     // Stores the events, then answers: 200 once all are stored, 503 (deliver again) otherwise.
     void store(QTcpSocket *socket, const QList<Event> &events);
     void processQueue();

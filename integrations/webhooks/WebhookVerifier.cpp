@@ -36,8 +36,8 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
     return diff == 0;
 }
 
-Status verifyStripe(const QByteArray &payload, const QByteArray &header, const QStringList &secrets, qint64 now,
-                    int toleranceSeconds)
+Status verifyStripe(
+    const QByteArray &payload, const QByteArray &header, const QStringList &secrets, qint64 now, int toleranceSeconds)
 {
     qint64 timestamp = -1;
     QList<QByteArray> signatures;
@@ -68,12 +68,13 @@ Status verifyStripe(const QByteArray &payload, const QByteArray &header, const Q
             matched = constantTimeEquals(expected, signature.toLower()) || matched; // no early exit
     }
     if (!matched)
-        return failure(ErrorClass::Auth, QStringLiteral("No signatures found matching the expected signature for payload"));
+        return failure(
+            ErrorClass::Auth, QStringLiteral("No signatures found matching the expected signature for payload"));
     return checkTime(timestamp, now, toleranceSeconds);
 }
 
 Status verifyStandard(const QByteArray &payload, const QByteArray &id, const QByteArray &timestamp,
-                      const QByteArray &signatures, const QStringList &secrets, qint64 now, int toleranceSeconds)
+    const QByteArray &signatures, const QStringList &secrets, qint64 now, int toleranceSeconds)
 {
     if (id.isEmpty() || timestamp.isEmpty() || signatures.isEmpty())
         return failure(ErrorClass::Input, QStringLiteral("Missing webhook-id, webhook-timestamp or webhook-signature"));
@@ -100,13 +101,15 @@ Status verifyStandard(const QByteArray &payload, const QByteArray &id, const QBy
     return success();
 }
 
-Status verifyHubSpotV3(const QByteArray &method, const QByteArray &uri, const QByteArray &body, const QByteArray &timestampMs,
-                       const QByteArray &signature, const QStringList &secrets, qint64 nowMs, int toleranceSeconds)
+Status verifyHubSpotV3(const QByteArray &method, const QByteArray &uri, const QByteArray &body,
+    const QByteArray &timestampMs, const QByteArray &signature, const QStringList &secrets, qint64 nowMs,
+    int toleranceSeconds)
 {
     bool ok = false;
     const qint64 t = timestampMs.toLongLong(&ok);
     if (!ok || signature.isEmpty())
-        return failure(ErrorClass::Input, QStringLiteral("Missing X-HubSpot-Request-Timestamp or X-HubSpot-Signature-v3"));
+        return failure(
+            ErrorClass::Input, QStringLiteral("Missing X-HubSpot-Request-Timestamp or X-HubSpot-Signature-v3"));
     if (t < nowMs - qint64(toleranceSeconds) * 1000)
         return failure(ErrorClass::Auth, QStringLiteral("timestamp older than %1 seconds").arg(toleranceSeconds));
     bool matched = false;
@@ -123,7 +126,8 @@ Status verifyHubSpotV1(const QByteArray &body, const QByteArray &signature, cons
         return failure(ErrorClass::Input, QStringLiteral("Missing X-HubSpot-Signature"));
     bool matched = false;
     for (const QString &secret : secrets) {
-        const QByteArray expected = QCryptographicHash::hash(secret.toUtf8() + body, QCryptographicHash::Sha256).toHex();
+        const QByteArray expected
+            = QCryptographicHash::hash(secret.toUtf8() + body, QCryptographicHash::Sha256).toHex();
         matched = constantTimeEquals(expected, signature.toLower()) || matched;
     }
     if (!matched)
@@ -131,8 +135,8 @@ Status verifyHubSpotV1(const QByteArray &body, const QByteArray &signature, cons
     return success();
 }
 
-QByteArray signHubSpotV3(const QByteArray &method, const QByteArray &uri, const QByteArray &body, qint64 timestampMs,
-                         const QString &secret)
+QByteArray signHubSpotV3(
+    const QByteArray &method, const QByteArray &uri, const QByteArray &body, qint64 timestampMs, const QString &secret)
 {
     return hmac(secret.toUtf8(), method + uri + body + QByteArray::number(timestampMs)).toBase64();
 }

@@ -8,16 +8,14 @@
 #include <QStringList>
 
 namespace {
-const QList<QPair<Role, QString>> kNames{{Role::Support, QStringLiteral("support")},
-                                         {Role::Finance, QStringLiteral("finance")},
-                                         {Role::Admin, QStringLiteral("admin")}};
+const QList<QPair<Role, QString>> kNames { { Role::Support, QStringLiteral("support") },
+    { Role::Finance, QStringLiteral("finance") }, { Role::Admin, QStringLiteral("admin") } };
 }
 
 AccessPolicy::AccessPolicy(QSet<Role> roles, QString actor)
     : m_roles(std::move(roles))
     , m_actor(std::move(actor))
-{
-}
+{ }
 
 QString AccessPolicy::roleName(Role role)
 {
@@ -42,7 +40,7 @@ Result<QSet<Role>> AccessPolicy::parseRoles(const QString &list)
         }
         if (!known)
             return failure(ErrorClass::Input,
-                           QStringLiteral("Unknown role '%1'; the roles are support, finance and admin.").arg(raw));
+                QStringLiteral("Unknown role '%1'; the roles are support, finance and admin.").arg(raw));
     }
     return roles;
 }
@@ -52,12 +50,14 @@ Result<QSet<Role>> AccessPolicy::rolesOfConnection(const Database &db)
     QSqlQuery q(db.connection());
     // The cluster's superuser (who installs and migrates) holds every role.
     if (!q.exec(QStringLiteral("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")))
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot read your database roles: %1").arg(q.lastError().text()));
+        return failure(
+            ErrorClass::Storage, QStringLiteral("Cannot read your database roles: %1").arg(q.lastError().text()));
     if (q.next() && q.value(0).toBool())
         return allRoles();
     if (!q.exec(QStringLiteral("SELECT rolname FROM pg_roles WHERE rolname IN ('reconsole_support', "
                                "'reconsole_finance', 'reconsole_admin') AND pg_has_role(current_user, oid, 'MEMBER')")))
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot read your database roles: %1").arg(q.lastError().text()));
+        return failure(
+            ErrorClass::Storage, QStringLiteral("Cannot read your database roles: %1").arg(q.lastError().text()));
     QSet<Role> roles;
     while (q.next()) {
         auto parsed = parseRoles(q.value(0).toString().mid(10));
@@ -90,8 +90,8 @@ QString AccessPolicy::describe() const
     return names.isEmpty() ? QStringLiteral("no role") : names.join(QStringLiteral(", "));
 }
 
-Status AccessPolicy::require(Permission permission, const Database &db, const QString &action,
-                             const QString &target) const
+Status AccessPolicy::require(
+    Permission permission, const Database &db, const QString &action, const QString &target) const
 {
     if (allows(permission))
         return success();
@@ -105,6 +105,7 @@ Status AccessPolicy::require(Permission permission, const Database &db, const QS
     e.reason = why;
     // Refused either way; an unrecorded refusal says so, so the gap in the log is known.
     if (Status audited = AuditLog(db).append(e); !audited)
-        return failure(ErrorClass::Auth, why + QStringLiteral(" (The refusal could not be audited: %1)").arg(audited.message()));
+        return failure(
+            ErrorClass::Auth, why + QStringLiteral(" (The refusal could not be audited: %1)").arg(audited.message()));
     return failure(ErrorClass::Auth, why);
 }

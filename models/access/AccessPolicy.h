@@ -7,10 +7,16 @@
 
 class Database;
 
-enum class Role { Support, Finance, Admin };
-enum class Permission {
+enum class Role
+{
+    Support,
+    Finance,
+    Admin
+};
+enum class Permission
+{
     HandleOperations, // retry, resolve, cancel (support)
-    Reconcile,        // reconciliation, period sign-off (finance)
+    Reconcile, // reconciliation, period sign-off (finance)
     ManageCredentials // credentials, providers, rules, users (admin)
 };
 
@@ -21,7 +27,7 @@ class AccessPolicy
 public:
     AccessPolicy(QSet<Role> roles, QString actor);
 
-    static QSet<Role> allRoles() { return {Role::Support, Role::Finance, Role::Admin}; }
+    static QSet<Role> allRoles() { return { Role::Support, Role::Finance, Role::Admin }; }
     static QString roleName(Role role);
     static Result<QSet<Role>> parseRoles(const QString &list); // "support,admin"
     // PostgreSQL: the reconsole_support / _finance / _admin roles the connection's user holds

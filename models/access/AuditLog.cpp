@@ -1,7 +1,7 @@
 #include "access/AuditLog.h"
 
-#include "store/Database.h"
 #include "core/Redactor.h"
+#include "store/Database.h"
 
 #include <QCryptographicHash>
 #include <QSqlError>
@@ -31,14 +31,14 @@ const char *kColumns = "id, at, actor, action, target, reason, before_state, aft
 
 AuditLog::AuditLog(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 QString AuditLog::hashOf(const AuditEntry &e)
 {
     // Length-prefixed fields, so moving text from one field into the next changes the hash.
     QCryptographicHash h(QCryptographicHash::Sha256);
-    const QStringList fields{e.prevHash, QString::number(e.at), e.actor, e.action, e.target, e.reason, e.before, e.after};
+    const QStringList fields { e.prevHash, QString::number(e.at), e.actor, e.action, e.target, e.reason, e.before,
+        e.after };
     for (const QString &f : fields) {
         const QByteArray bytes = f.toUtf8();
         h.addData(QByteArray::number(bytes.size()) + ':');
@@ -54,8 +54,8 @@ Status AuditLog::append(const AuditEntry &entry)
     if (!appended)
         return appended;
     if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the audit entry: %1")
-                                                .arg(m_db.connection().lastError().text()));
+        return failure(ErrorClass::Storage,
+            QStringLiteral("Cannot commit the audit entry: %1").arg(m_db.connection().lastError().text()));
     return success();
 }
 
@@ -65,7 +65,8 @@ Status AuditLog::commitWith(Transaction &tx, const AuditEntry &entry, const QStr
     if (!appended)
         return appended;
     if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit %1: %2").arg(what, m_db.connection().lastError().text()));
+        return failure(ErrorClass::Storage,
+            QStringLiteral("Cannot commit %1: %2").arg(what, m_db.connection().lastError().text()));
     return success();
 }
 
@@ -86,9 +87,9 @@ Status AuditLog::write(AuditEntry entry)
     entry.hash = hashOf(entry);
     q.prepare(QStringLiteral("INSERT INTO audit_log (at, actor, action, target, reason, before_state, after_state, "
                              "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {QVariant(entry.at), sqlText(entry.actor), sqlText(entry.action), sqlText(entry.target),
-                              sqlText(entry.reason), sqlText(entry.before), sqlText(entry.after),
-                              sqlText(entry.prevHash), sqlText(entry.hash)})
+    for (const QVariant &v :
+        { QVariant(entry.at), sqlText(entry.actor), sqlText(entry.action), sqlText(entry.target), sqlText(entry.reason),
+            sqlText(entry.before), sqlText(entry.after), sqlText(entry.prevHash), sqlText(entry.hash) })
         q.addBindValue(v);
     if (!q.exec())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot write the audit log: %1").arg(q.lastError().text()));
@@ -134,7 +135,8 @@ Result<AuditVerification> AuditLog::verify() const
         if (e.prevHash != expectedPrev) {
             v.firstBrokenId = e.id;
             v.problem = QStringLiteral("entry %1 does not follow the entry before it (an entry was removed or "
-                                       "reordered)").arg(e.id);
+                                       "reordered)")
+                            .arg(e.id);
             break;
         }
         if (hashOf(e) != e.hash) {

@@ -17,7 +17,8 @@ Status run(const Database &db, const QStringList &statements)
     QSqlQuery q(db.connection());
     for (const QString &statement : statements) {
         if (!q.exec(statement))
-            return failure(ErrorClass::Storage, QStringLiteral("%1 (in: %2)").arg(q.lastError().text(), statement.left(100)));
+            return failure(
+                ErrorClass::Storage, QStringLiteral("%1 (in: %2)").arg(q.lastError().text(), statement.left(100)));
     }
     return success();
 }
@@ -25,8 +26,9 @@ Status run(const Database &db, const QStringList &statements)
 Status requirePostgres(const Database &db)
 {
     if (db.location().dialect != QLatin1String("postgresql"))
-        return failure(ErrorClass::Input, QStringLiteral("Team roles are database roles on PostgreSQL; a SQLite file has one "
-                                                         "user, whose roles come from `reconsolectl roles`."));
+        return failure(ErrorClass::Input,
+            QStringLiteral("Team roles are database roles on PostgreSQL; a SQLite file has one "
+                           "user, whose roles come from `reconsolectl roles`."));
     return success();
 }
 } // namespace
@@ -45,29 +47,35 @@ Status setUp(const Database &db)
                                      "CREATE ROLE %1 NOLOGIN; END IF; END $$")
                           .arg(roleName(role));
     }
-    const QString everyone = QStringList{roleName(Role::Support), roleName(Role::Finance), roleName(Role::Admin)}.join(QStringLiteral(", "));
+    const QString everyone
+        = QStringList { roleName(Role::Support), roleName(Role::Finance), roleName(Role::Admin) }.join(
+            QStringLiteral(", "));
     statements << QStringLiteral("GRANT USAGE ON SCHEMA public TO %1").arg(everyone)
                << QStringLiteral("GRANT SELECT ON ALL TABLES IN SCHEMA public TO %1").arg(everyone)
                << QStringLiteral("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %1").arg(everyone)
                // Tables later migrations add (made by whoever runs this, the owner) are readable too;
                // what may be written in them is granted when this runs again.
                << QStringLiteral("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO %1").arg(everyone)
-               << QStringLiteral("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO %1").arg(everyone)
+               << QStringLiteral("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO %1")
+                      .arg(everyone)
                // A refusal is audited whoever is refused; nobody may change what is written.
                << QStringLiteral("GRANT INSERT ON audit_log TO %1").arg(everyone)
                << QStringLiteral("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM %1").arg(everyone)
-               << QStringLiteral("GRANT INSERT, UPDATE ON operations, attempts, events, sync_cursors, webhook_counters, "
-                                 "customers, external_ids, diff_ignores, drift_findings TO %1")
+               << QStringLiteral(
+                      "GRANT INSERT, UPDATE ON operations, attempts, events, sync_cursors, webhook_counters, "
+                      "customers, external_ids, diff_ignores, drift_findings TO %1")
                       .arg(roleName(Role::Support))
                << QStringLiteral("GRANT DELETE ON drift_findings TO %1").arg(roleName(Role::Support))
-               << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1").arg(roleName(Role::Admin))
+               << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1")
+                      .arg(roleName(Role::Admin))
                << QStringLiteral("GRANT DELETE ON field_rules TO %1").arg(roleName(Role::Admin));
     Transaction tx(db.connection());
     Status done = run(db, statements);
     if (!done)
-        return failure(ErrorClass::Auth, QStringLiteral("Cannot set up the team roles: %1 Run this as the cluster's superuser "
-                                                        "or a database owner with CREATEROLE.")
-                                             .arg(done.message()));
+        return failure(ErrorClass::Auth,
+            QStringLiteral("Cannot set up the team roles: %1 Run this as the cluster's superuser "
+                           "or a database owner with CREATEROLE.")
+                .arg(done.message()));
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the team roles."));
     return success();
@@ -84,9 +92,10 @@ Status assign(const Database &db, const QString &user, const QSet<Role> &roles)
     if (!q.exec())
         return failure(ErrorClass::Storage, q.lastError().text());
     if (!q.next())
-        return failure(ErrorClass::Input, QStringLiteral("There is no database user '%1'. Create it first (CREATE ROLE %1 "
-                                                         "LOGIN …), then give it its Reconsole roles.")
-                                              .arg(user));
+        return failure(ErrorClass::Input,
+            QStringLiteral("There is no database user '%1'. Create it first (CREATE ROLE %1 "
+                           "LOGIN …), then give it its Reconsole roles.")
+                .arg(user));
     const QString who = db.connection().driver()->escapeIdentifier(user, QSqlDriver::FieldName);
     QStringList statements;
     for (Role role : AccessPolicy::allRoles()) {
@@ -96,9 +105,10 @@ Status assign(const Database &db, const QString &user, const QSet<Role> &roles)
     Transaction tx(db.connection());
     Status done = run(db, statements);
     if (!done)
-        return failure(ErrorClass::Auth, QStringLiteral("Cannot change %1's roles: %2 Run `team setup` first, as a user who "
-                                                        "may grant them.")
-                                             .arg(user, done.message()));
+        return failure(ErrorClass::Auth,
+            QStringLiteral("Cannot change %1's roles: %2 Run `team setup` first, as a user who "
+                           "may grant them.")
+                .arg(user, done.message()));
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit %1's roles.").arg(user));
     return success();

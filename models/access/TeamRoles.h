@@ -5,7 +5,7 @@
 
 class Database;
 
-// Team mode on PostgreSQL (DESIGN.md, Roles): support, finance and admin as database roles
+// Team mode on PostgreSQL (docs/architecture.md, team mode): support, finance and admin as database roles
 // (reconsole_support, …), each granted what its work needs and no more — everyone reads and
 // appends to the audit log; support changes operations, events and customers; admin changes
 // credentials, providers and field maps. The engines check the same roles, so the database

@@ -7,19 +7,19 @@ struct ClassName
     const char *name;
 };
 const ClassName kNames[] = {
-    {ErrorClass::None, ""},
-    {ErrorClass::Network, "network"},
-    {ErrorClass::Timeout, "timeout"},
-    {ErrorClass::RateLimited, "rate_limited"},
-    {ErrorClass::Server, "server"},
-    {ErrorClass::Client, "client"},
-    {ErrorClass::Auth, "auth"},
-    {ErrorClass::Conflict, "conflict"},
-    {ErrorClass::Storage, "storage"},
-    {ErrorClass::Keychain, "keychain"},
-    {ErrorClass::Input, "input"},
-    {ErrorClass::State, "state"},
-    {ErrorClass::Revoked, "credential_revoked"},
+    { ErrorClass::None, "" },
+    { ErrorClass::Network, "network" },
+    { ErrorClass::Timeout, "timeout" },
+    { ErrorClass::RateLimited, "rate_limited" },
+    { ErrorClass::Server, "server" },
+    { ErrorClass::Client, "client" },
+    { ErrorClass::Auth, "auth" },
+    { ErrorClass::Conflict, "conflict" },
+    { ErrorClass::Storage, "storage" },
+    { ErrorClass::Keychain, "keychain" },
+    { ErrorClass::Input, "input" },
+    { ErrorClass::State, "state" },
+    { ErrorClass::Revoked, "credential_revoked" },
 };
 } // namespace
 

@@ -7,20 +7,21 @@
 
 // The one way failure is reported across Reconsole: an error class that decides what
 // happens next (retry, stop, ask a person) and a message a person can act on.
-enum class ErrorClass {
+enum class ErrorClass
+{
     None,
-    Network,     // the request never reached the provider
-    Timeout,     // no answer in time; the provider may have acted
+    Network, // the request never reached the provider
+    Timeout, // no answer in time; the provider may have acted
     RateLimited, // 429; honour Retry-After
-    Server,      // 5xx
-    Client,      // 4xx validation or a decline; retrying will not help
-    Auth,        // credential problem
-    Conflict,    // idempotency key reused with other parameters
-    Storage,     // our own database
-    Keychain,    // the OS keychain
-    Input,       // bad input from a person or a file
-    State,       // an illegal transition
-    Revoked,     // the credential an operation needs was revoked
+    Server, // 5xx
+    Client, // 4xx validation or a decline; retrying will not help
+    Auth, // credential problem
+    Conflict, // idempotency key reused with other parameters
+    Storage, // our own database
+    Keychain, // the OS keychain
+    Input, // bad input from a person or a file
+    State, // an illegal transition
+    Revoked, // the credential an operation needs was revoked
 };
 
 QString errorClassName(ErrorClass errorClass);
@@ -37,14 +38,17 @@ struct Done
 };
 
 // [[nodiscard]]: a result nobody looked at is a failure nobody saw (the build makes it an error).
-template <typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Error error) : m_error(std::move(error)) {}
+    Result(T value)
+        : m_value(std::move(value))
+    { }
+    Result(Error error)
+        : m_error(std::move(error))
+    { }
 
-    static Result failure(ErrorClass errorClass, const QString &message) { return Error{errorClass, message}; }
+    static Result failure(ErrorClass errorClass, const QString &message) { return Error { errorClass, message }; }
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -58,7 +62,7 @@ public:
     const Error &error() const { return m_error; }
     QString message() const { return m_error.message; }
     // Whether it worked, and why not, without the value.
-    Result<Done> status() const { return ok() ? Result<Done>(Done{}) : Result<Done>(m_error); }
+    Result<Done> status() const { return ok() ? Result<Done>(Done {}) : Result<Done>(m_error); }
 
 private:
     std::optional<T> m_value;
@@ -66,5 +70,11 @@ private:
 };
 
 using Status = Result<Done>;
-inline Status success() { return Done{}; }
-inline Error failure(ErrorClass errorClass, const QString &message) { return Error{errorClass, message}; }
+inline Status success()
+{
+    return Done {};
+}
+inline Error failure(ErrorClass errorClass, const QString &message)
+{
+    return Error { errorClass, message };
+}

@@ -8,7 +8,7 @@ struct Credential
     QString id;
     QString providerId;
     QString environment; // "test" or "live"
-    QString kind;        // "api-key" or "webhook-secret"
+    QString kind; // "api-key" or "webhook-secret"
     QString label;
     QString fingerprint; // last four characters, "…4242"
     QString scopes;
@@ -18,7 +18,7 @@ struct Credential
     qint64 verifiedAt = 0;
     QString verifyResult; // "ok" or why not
     qint64 revokedAt = 0;
-    QString replacedBy;  // the credential that took over in a rotation
+    QString replacedBy; // the credential that took over in a rotation
     QString rotatedFrom; // the credential this one replaced
 
     bool isRevoked() const { return revokedAt != 0; }

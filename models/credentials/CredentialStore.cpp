@@ -40,19 +40,19 @@ QVariant optionalTime(qint64 ms)
 
 CredentialStore::CredentialStore(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 QString CredentialStore::newId()
 {
-    return QStringLiteral("cred_%1").arg(QRandomGenerator::system()->generate64() & 0xffffffffffffULL, 12, 16,
-                                         QLatin1Char('0'));
+    return QStringLiteral("cred_%1").arg(
+        QRandomGenerator::system()->generate64() & 0xffffffffffffULL, 12, 16, QLatin1Char('0'));
 }
 
 Result<QList<Credential>> CredentialStore::all() const
 {
     QSqlQuery q(m_db.connection());
-    if (!q.exec(QStringLiteral("SELECT %1 FROM credentials ORDER BY provider_id, created_at").arg(QLatin1String(kColumns))))
+    if (!q.exec(
+            QStringLiteral("SELECT %1 FROM credentials ORDER BY provider_id, created_at").arg(QLatin1String(kColumns))))
         return storageError(QStringLiteral("Cannot list credentials"), q);
     QList<Credential> list;
     while (q.next())
@@ -69,7 +69,7 @@ Result<Credential> CredentialStore::get(const QString &id) const
         return storageError(QStringLiteral("Cannot read credential %1").arg(id), q);
     if (!q.next())
         return failure(ErrorClass::Input,
-                       QStringLiteral("There is no credential '%1'; `reconsolectl credentials list` shows them.").arg(id));
+            QStringLiteral("There is no credential '%1'; `reconsolectl credentials list` shows them.").arg(id));
     return credentialFrom(q);
 }
 
@@ -79,11 +79,10 @@ Status CredentialStore::insert(const Credential &c, const std::optional<AuditEnt
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral("INSERT INTO credentials (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                   .arg(QLatin1String(kColumns)));
-    for (const QVariant &v :
-         {sqlText(c.id), sqlText(c.providerId), sqlText(c.environment), sqlText(c.kind), sqlText(c.label),
-          sqlText(c.fingerprint), sqlText(c.scopes), QVariant(c.createdAt ? c.createdAt : nowMs()),
-          optionalTime(c.rotatedAt), optionalTime(c.expiresAt), optionalTime(c.verifiedAt), sqlText(c.verifyResult),
-          optionalTime(c.revokedAt), sqlText(c.replacedBy), sqlText(c.rotatedFrom)})
+    for (const QVariant &v : { sqlText(c.id), sqlText(c.providerId), sqlText(c.environment), sqlText(c.kind),
+             sqlText(c.label), sqlText(c.fingerprint), sqlText(c.scopes), QVariant(c.createdAt ? c.createdAt : nowMs()),
+             optionalTime(c.rotatedAt), optionalTime(c.expiresAt), optionalTime(c.verifiedAt), sqlText(c.verifyResult),
+             optionalTime(c.revokedAt), sqlText(c.replacedBy), sqlText(c.rotatedFrom) })
         q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot store credential %1").arg(c.id), q);

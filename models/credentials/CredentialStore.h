@@ -1,8 +1,8 @@
 #pragma once
 
 #include "access/AuditLog.h"
-#include "credentials/Credential.h"
 #include "core/Result.h"
+#include "credentials/Credential.h"
 
 #include <QList>
 #include <QStringList>

@@ -28,7 +28,7 @@ void CredentialsModel::reload()
     m_error = all ? QString() : all.message();
     if (all) {
         for (const Credential &c : all.value()) {
-            Row row{c, directory.providersUsing(c.id).value_or({}), directory.operationsUsing(c.id).value_or(0)};
+            Row row { c, directory.providersUsing(c.id).value_or({}), directory.operationsUsing(c.id).value_or(0) };
             m_rows << row;
         }
     }
@@ -74,9 +74,8 @@ QVariant CredentialsModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles{tr("Provider"), tr("Env"),      tr("Label"),    tr("Key"),
-                                    tr("Scopes"),   tr("Created"),  tr("Rotated"),  tr("Expires"),
-                                    tr("Verified"), tr("Used by"), tr("Status")};
+    static const QStringList titles { tr("Provider"), tr("Env"), tr("Label"), tr("Key"), tr("Scopes"), tr("Created"),
+        tr("Rotated"), tr("Expires"), tr("Verified"), tr("Used by"), tr("Status") };
     return titles.value(section);
 }
 
@@ -124,9 +123,9 @@ QVariant CredentialsModel::data(const QModelIndex &index, int role) const
         case Verified:
             return c.verifiedAt ? QStringLiteral("%1 — %2").arg(dateText(c.verifiedAt), c.verifyResult) : QString();
         case UsedBy:
-            return row.providers.isEmpty()
-                ? QString()
-                : tr("%1 (%Ln operations)", nullptr, static_cast<int>(row.operations)).arg(row.providers.join(QStringLiteral(", ")));
+            return row.providers.isEmpty() ? QString()
+                                           : tr("%1 (%Ln operations)", nullptr, static_cast<int>(row.operations))
+                                                 .arg(row.providers.join(QStringLiteral(", ")));
         case Status:
             return statusText(c);
         }

@@ -13,8 +13,23 @@ class CredentialsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Provider, Environment, Label, Fingerprint, Scopes, Created, Rotated, Expires, Verified, UsedBy, Status, ColumnCount };
-    enum Role {
+    enum Column
+    {
+        Provider,
+        Environment,
+        Label,
+        Fingerprint,
+        Scopes,
+        Created,
+        Rotated,
+        Expires,
+        Verified,
+        UsedBy,
+        Status,
+        ColumnCount
+    };
+    enum Role
+    {
         CredentialIdRole = Qt::UserRole + 1,
         SortValueRole,
         ExpiringRole, // true when it expires within the warning window

@@ -12,15 +12,17 @@ Status check(const QString &secret, const QString &environment, const QString &k
         return failure(ErrorClass::Input, QStringLiteral("The kind must be api-key or webhook-secret."));
     const QString s = secret.trimmed();
     if (s.size() < 12 || s.contains(QLatin1Char(' ')))
-        return failure(ErrorClass::Input, QStringLiteral("That does not look like a secret (too short or with spaces); "
-                                                         "paste the whole key."));
+        return failure(ErrorClass::Input,
+            QStringLiteral("That does not look like a secret (too short or with spaces); "
+                           "paste the whole key."));
     const bool stripeShaped = s.startsWith(QLatin1String("sk_")) || s.startsWith(QLatin1String("rk_"))
         || s.startsWith(QLatin1String("pk_")) || s.startsWith(QLatin1String("whsec_"));
     if (providerKind == QLatin1String("crm")) {
         // HubSpot: the token and the client secret carry no environment of their own.
         if (stripeShaped)
-            return failure(ErrorClass::Input, QStringLiteral("That is a Stripe secret; a CRM provider takes a HubSpot "
-                                                             "private app token (pat-…) or its app's client secret."));
+            return failure(ErrorClass::Input,
+                QStringLiteral("That is a Stripe secret; a CRM provider takes a HubSpot "
+                               "private app token (pat-…) or its app's client secret."));
         return success();
     }
     if (kind == QLatin1String("webhook-secret")) {
@@ -29,14 +31,17 @@ Status check(const QString &secret, const QString &environment, const QString &k
         return success();
     }
     if (s.startsWith(QLatin1String("pk_")))
-        return failure(ErrorClass::Input, QStringLiteral("That is a publishable key (pk_…); Reconsole needs the secret "
-                                                         "key (sk_…) or a restricted key (rk_…)."));
+        return failure(ErrorClass::Input,
+            QStringLiteral("That is a publishable key (pk_…); Reconsole needs the secret "
+                           "key (sk_…) or a restricted key (rk_…)."));
     const bool live = s.startsWith(QLatin1String("sk_live_")) || s.startsWith(QLatin1String("rk_live_"));
     const bool test = s.startsWith(QLatin1String("sk_test_")) || s.startsWith(QLatin1String("rk_test_"));
     if (live && environment == QLatin1String("test"))
-        return failure(ErrorClass::Input, QStringLiteral("That is a live key; it cannot be saved as a test credential."));
+        return failure(
+            ErrorClass::Input, QStringLiteral("That is a live key; it cannot be saved as a test credential."));
     if (test && environment == QLatin1String("live"))
-        return failure(ErrorClass::Input, QStringLiteral("That is a test key; it cannot be saved as a live credential."));
+        return failure(
+            ErrorClass::Input, QStringLiteral("That is a test key; it cannot be saved as a live credential."));
     return success();
 }
 

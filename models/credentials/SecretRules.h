@@ -11,7 +11,7 @@ namespace SecretRules {
 // `environment` is "test" or "live"; `kind` is "api-key" or "webhook-secret"; `providerKind`
 // is the provider's kind ("payments", "crm").
 Status check(const QString &secret, const QString &environment, const QString &kind,
-             const QString &providerKind = QStringLiteral("payments"));
+    const QString &providerKind = QStringLiteral("payments"));
 // Whether a provider at `baseUrl` is a local sandbox (loopback), where only test keys belong.
 bool isSandboxUrl(const QString &baseUrl);
 } // namespace SecretRules

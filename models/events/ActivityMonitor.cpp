@@ -1,8 +1,8 @@
 #include "events/ActivityMonitor.h"
 
-#include "store/Database.h"
 #include "events/EventStore.h"
 #include "providers/ProviderStore.h"
+#include "store/Database.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -10,8 +10,7 @@
 
 ActivityMonitor::ActivityMonitor(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Result<QList<ActivityAlert>> ActivityMonitor::check(qint64 now, int silenceMinutes) const
 {
@@ -44,20 +43,22 @@ Result<QList<ActivityAlert>> ActivityMonitor::check(qint64 now, int silenceMinut
         first.addBindValue(p.id);
         first.addBindValue(qMax(lastWebhook.value(), now - 24 * 3600000LL));
         if (!first.exec() || !first.next())
-            return failure(ErrorClass::Storage, QStringLiteral("Cannot check activity: %1").arg(first.lastError().text()));
+            return failure(
+                ErrorClass::Storage, QStringLiteral("Cannot check activity: %1").arg(first.lastError().text()));
         if (first.value(0).toLongLong() > now - silence)
             continue; // traffic started too recently to expect a webhook yet
         ActivityAlert a;
         a.providerId = p.id;
         a.lastWebhookAt = lastWebhook.value();
         a.lastOperationAt = lastOperation;
-        a.message = QStringLiteral("No webhooks from %1 for %2 minutes while operations to it are flowing (last webhook: "
-                                   "%3). Check the endpoint URL and signing secret at the provider; the event sync "
-                                   "catches up meanwhile.")
-                        .arg(p.id)
-                        .arg(silenceMinutes)
-                        .arg(a.lastWebhookAt ? QDateTime::fromMSecsSinceEpoch(a.lastWebhookAt).toString(Qt::ISODate)
-                                             : QStringLiteral("never"));
+        a.message
+            = QStringLiteral("No webhooks from %1 for %2 minutes while operations to it are flowing (last webhook: "
+                             "%3). Check the endpoint URL and signing secret at the provider; the event sync "
+                             "catches up meanwhile.")
+                  .arg(p.id)
+                  .arg(silenceMinutes)
+                  .arg(a.lastWebhookAt ? QDateTime::fromMSecsSinceEpoch(a.lastWebhookAt).toString(Qt::ISODate)
+                                       : QStringLiteral("never"));
         alerts << a;
     }
     return alerts;

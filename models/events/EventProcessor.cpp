@@ -2,8 +2,8 @@
 
 #include "records/CustomerStore.h"
 
-#include "store/Database.h"
 #include "operations/OperationStore.h"
+#include "store/Database.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,9 +58,8 @@ struct EventProcessor::Statements
         markProcessed.bindValue(4, sqlText(e.note));
         markProcessed.bindValue(5, e.id);
         if (!markProcessed.exec())
-            return failure(ErrorClass::Storage, QStringLiteral("Cannot mark event %1 processed: %2")
-                                                    .arg(e.id)
-                                                    .arg(markProcessed.lastError().text()));
+            return failure(ErrorClass::Storage,
+                QStringLiteral("Cannot mark event %1 processed: %2").arg(e.id).arg(markProcessed.lastError().text()));
         return success();
     }
 
@@ -72,8 +71,7 @@ struct EventProcessor::Statements
 
 EventProcessor::EventProcessor(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Result<int> EventProcessor::processPending(int limit)
 {
@@ -128,7 +126,7 @@ Result<bool> EventProcessor::settleFromEarlierEvents(qint64 operationId)
         return op.error();
     if (op->state != OperationState::UnknownOutcome)
         return false;
-    auto events = EventStore(m_db).forOperations({operationId}, {});
+    auto events = EventStore(m_db).forOperations({ operationId }, {});
     if (!events)
         return events.error();
     // The provider's last word on it, by the event's own time (the list is oldest first).
@@ -138,8 +136,12 @@ Result<bool> EventProcessor::settleFromEarlierEvents(qint64 operationId)
         const std::optional<OperationState> says = settles(e->type);
         if (!says)
             continue;
-        const QJsonObject object = QJsonDocument::fromJson(e->payload.toUtf8()).object().value(QStringLiteral("data"))
-                                       .toObject().value(QStringLiteral("object")).toObject();
+        const QJsonObject object = QJsonDocument::fromJson(e->payload.toUtf8())
+                                       .object()
+                                       .value(QStringLiteral("data"))
+                                       .toObject()
+                                       .value(QStringLiteral("object"))
+                                       .toObject();
         return settleUnknown(operationId, *says, object).startsWith(QLatin1String("settled"));
     }
     return false;
@@ -151,7 +153,8 @@ Status EventProcessor::process(Event e, Statements &statements)
     if (payload.contains(QStringLiteral("objectId")) && payload.contains(QStringLiteral("subscriptionType"))) {
         // A CRM change (HubSpot's shape): it belongs on our customer's timeline.
         const QString contactId = payload.value(QStringLiteral("objectId")).toVariant().toString();
-        const QString customer = CustomerStore(m_db).byExternalId(QStringLiteral("customer"), e.source, contactId).value_or({});
+        const QString customer
+            = CustomerStore(m_db).byExternalId(QStringLiteral("customer"), e.source, contactId).value_or({});
         e.entityType = QStringLiteral("customer");
         e.entityId = customer.isEmpty() ? contactId : customer;
         const QString property = payload.value(QStringLiteral("propertyName")).toString();
@@ -160,9 +163,11 @@ Status EventProcessor::process(Event e, Statements &statements)
                                     : QStringLiteral("%1 changed in the CRM").arg(property);
         return statements.done(e);
     }
-    const QJsonObject object = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
+    const QJsonObject object
+        = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
     const QString objectId = object.value(QStringLiteral("id")).toString();
-    const QString key = object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString();
+    const QString key
+        = object.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString();
     OperationStore operations(m_db);
     e.operationId = statements.findOperation(objectId, key);
     if (e.operationId == 0) {
@@ -185,7 +190,8 @@ Status EventProcessor::process(Event e, Statements &statements)
         e.note = QStringLiteral("out of order: older than an event already applied; ignored");
     } else if (op->state == OperationState::UnknownOutcome && says) {
         e.note = settleUnknown(e.operationId, *says, object);
-    } else if ((failed && op->state == OperationState::Succeeded) || (succeeded && op->state == OperationState::FailedPermanent)) {
+    } else if ((failed && op->state == OperationState::Succeeded)
+        || (succeeded && op->state == OperationState::FailedPermanent)) {
         e.note = QStringLiteral("contradicts the operation's state (%1)").arg(OperationStates::name(op->state));
     } else {
         e.note = QStringLiteral("recorded");

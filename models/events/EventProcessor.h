@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/Result.h"
 #include "events/EventStore.h"
 #include "operations/OperationState.h"
-#include "core/Result.h"
 
 #include <QJsonObject>
 

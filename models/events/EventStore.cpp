@@ -1,7 +1,7 @@
 #include "events/EventStore.h"
 
-#include "store/Database.h"
 #include "core/Redactor.h"
+#include "store/Database.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -41,8 +41,7 @@ QList<Event> collect(QSqlQuery &q)
 
 EventStore::EventStore(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 namespace {
 const char *kInsertEvent = "INSERT INTO events (source, external_id, type, entity_type, entity_id, operation_id, "
@@ -64,13 +63,11 @@ Result<bool> countAgain(QSqlQuery &q, const Event &e)
 
 Result<bool> runInsert(QSqlQuery &q, const Event &e)
 {
-    const QVariantList values{sqlText(e.source), sqlText(e.externalId), sqlText(e.type), sqlText(e.entityType),
-                              sqlText(e.entityId),
-                              e.operationId ? QVariant(e.operationId) : QVariant(QMetaType::fromType<qint64>()),
-                              QVariant(e.occurredAt), QVariant(e.receivedAt ? e.receivedAt : nowMs()),
-                              sqlText(Redactor::redact(e.payload)), sqlText(e.channel),
-                              e.processedAt ? QVariant(e.processedAt) : QVariant(QMetaType::fromType<qint64>()),
-                              sqlText(e.note)};
+    const QVariantList values { sqlText(e.source), sqlText(e.externalId), sqlText(e.type), sqlText(e.entityType),
+        sqlText(e.entityId), e.operationId ? QVariant(e.operationId) : QVariant(QMetaType::fromType<qint64>()),
+        QVariant(e.occurredAt), QVariant(e.receivedAt ? e.receivedAt : nowMs()), sqlText(Redactor::redact(e.payload)),
+        sqlText(e.channel), e.processedAt ? QVariant(e.processedAt) : QVariant(QMetaType::fromType<qint64>()),
+        sqlText(e.note) };
     for (int i = 0; i < values.size(); ++i)
         q.bindValue(i, values.at(i));
     if (!q.exec())
@@ -111,7 +108,8 @@ Result<bool> EventStore::Inserter::insertIfNew(const Event &e)
 Result<QList<Event>> EventStore::pending(int limit) const
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT %1 FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?").arg(QLatin1String(kColumns)));
+    q.prepare(QStringLiteral("SELECT %1 FROM events WHERE processed_at IS NULL ORDER BY id LIMIT ?")
+                  .arg(QLatin1String(kColumns)));
     q.addBindValue(limit);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot read the event queue"), q);
@@ -149,7 +147,7 @@ Result<QList<Event>> EventStore::list(const QString &source, const QString &enti
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral("SELECT %1 FROM events%2 ORDER BY occurred_at DESC, id DESC LIMIT ?")
                   .arg(QLatin1String(kColumns),
-                       where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))));
+                      where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "))));
     for (const QVariant &v : values)
         q.addBindValue(v);
     q.addBindValue(limit);
@@ -163,12 +161,14 @@ Result<QList<Event>> EventStore::forOperations(const QList<qint64> &operationIds
     QStringList clauses;
     QVariantList values;
     if (!operationIds.isEmpty()) {
-        clauses << QStringLiteral("operation_id IN (%1)").arg(QStringList(operationIds.size(), QStringLiteral("?")).join(QLatin1Char(',')));
+        clauses << QStringLiteral("operation_id IN (%1)")
+                       .arg(QStringList(operationIds.size(), QStringLiteral("?")).join(QLatin1Char(',')));
         for (qint64 id : operationIds)
             values << id;
     }
     if (!entityIds.isEmpty()) {
-        clauses << QStringLiteral("entity_id IN (%1)").arg(QStringList(entityIds.size(), QStringLiteral("?")).join(QLatin1Char(',')));
+        clauses << QStringLiteral("entity_id IN (%1)")
+                       .arg(QStringList(entityIds.size(), QStringLiteral("?")).join(QLatin1Char(',')));
         for (const QString &id : entityIds)
             values << id;
     }
@@ -208,8 +208,9 @@ Result<QString> EventStore::cursor(const QString &providerId) const
 Status EventStore::setCursor(const QString &providerId, const QString &cursor)
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("INSERT INTO sync_cursors (provider_id, cursor, synced_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT (provider_id) DO UPDATE SET cursor = excluded.cursor, synced_at = excluded.synced_at"));
+    q.prepare(QStringLiteral(
+        "INSERT INTO sync_cursors (provider_id, cursor, synced_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (provider_id) DO UPDATE SET cursor = excluded.cursor, synced_at = excluded.synced_at"));
     q.addBindValue(providerId);
     q.addBindValue(sqlText(cursor));
     q.addBindValue(nowMs());

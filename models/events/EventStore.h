@@ -8,23 +8,23 @@
 
 class Database;
 
-// Something that happened to an entity, from any system (DESIGN.md, Domain).
+// Something that happened to an entity, from any system (docs/architecture.md).
 struct Event
 {
     qint64 id = 0;
-    QString source;     // the provider id, or "reconsole" for our own changes
+    QString source; // the provider id, or "reconsole" for our own changes
     QString externalId; // the source's event id; (source, externalId) is unique
-    QString type;       // payment_intent.succeeded, operation.state, ...
+    QString type; // payment_intent.succeeded, operation.state, ...
     QString entityType;
     QString entityId;
     qint64 operationId = 0;
     qint64 occurredAt = 0; // the source's own time, epoch ms: the timeline's order
     qint64 receivedAt = 0;
-    QString payload;       // redacted JSON
-    QString channel;       // webhook, sync, internal
+    QString payload; // redacted JSON
+    QString channel; // webhook, sync, internal
     qint64 processedAt = 0; // 0 while waiting in the queue
-    QString note;           // what processing concluded (settled, ignored as stale, ...)
-    int deliveries = 1;     // more than one: the provider delivered it again
+    QString note; // what processing concluded (settled, ignored as stale, ...)
+    int deliveries = 1; // more than one: the provider delivered it again
 };
 
 // Events, stored once each. Webhooks are stored before they are answered and processed

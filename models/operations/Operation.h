@@ -1,22 +1,22 @@
 #pragma once
 
-#include "operations/OperationState.h"
 #include "core/Result.h"
+#include "operations/OperationState.h"
 
 #include <QJsonObject>
 #include <QString>
 
-// One business action sent to one provider (DESIGN.md, Domain).
+// One business action sent to one provider (docs/architecture.md).
 struct Operation
 {
     qint64 id = 0;
-    QString action;     // capture_payment, refund, ...
+    QString action; // capture_payment, refund, ...
     QString entityType; // order, customer, ...
     QString entityId;
     QString providerId;
     QJsonObject payload;
     QString idempotencyKey; // one key for every attempt of this operation
-    QString externalId;     // the provider's id once known
+    QString externalId; // the provider's id once known
     OperationState state = OperationState::Pending;
     int attempts = 0;
     qint64 nextAttemptAt = 0; // epoch ms, 0 = not scheduled
@@ -33,7 +33,12 @@ struct Operation
 // One request of an operation: journaled before it leaves, completed after.
 struct Attempt
 {
-    enum class Status { InFlight, Succeeded, Failed };
+    enum class Status
+    {
+        InFlight,
+        Succeeded,
+        Failed
+    };
 
     qint64 id = 0;
     qint64 operationId = 0;
@@ -45,7 +50,7 @@ struct Attempt
     qint64 latencyMs = 0;
     ErrorClass errorClass = ErrorClass::None;
     QString errorMessage;
-    QString request;  // redacted
+    QString request; // redacted
     QString response; // redacted
 
     static QString statusName(Status status);

@@ -13,15 +13,15 @@ struct StateInfo
 };
 
 const StateInfo kStates[] = {
-    {S::Pending, "pending", "Pending"},
-    {S::Sending, "sending", "Sending"},
-    {S::Succeeded, "succeeded", "Succeeded"},
-    {S::RetryScheduled, "retry_scheduled", "Retry scheduled"},
-    {S::FailedPermanent, "failed_permanent", "Failed"},
-    {S::UnknownOutcome, "unknown_outcome", "Unknown outcome"},
-    {S::NeedsAttention, "needs_attention", "Needs attention"},
-    {S::Resolved, "resolved", "Resolved"},
-    {S::Cancelled, "cancelled", "Cancelled"},
+    { S::Pending, "pending", "Pending" },
+    { S::Sending, "sending", "Sending" },
+    { S::Succeeded, "succeeded", "Succeeded" },
+    { S::RetryScheduled, "retry_scheduled", "Retry scheduled" },
+    { S::FailedPermanent, "failed_permanent", "Failed" },
+    { S::UnknownOutcome, "unknown_outcome", "Unknown outcome" },
+    { S::NeedsAttention, "needs_attention", "Needs attention" },
+    { S::Resolved, "resolved", "Resolved" },
+    { S::Cancelled, "cancelled", "Cancelled" },
 };
 
 const StateInfo &info(S state)
@@ -91,7 +91,7 @@ QList<OperationState> all()
 
 QList<OperationState> needingAction()
 {
-    return {S::RetryScheduled, S::FailedPermanent, S::UnknownOutcome, S::NeedsAttention};
+    return { S::RetryScheduled, S::FailedPermanent, S::UnknownOutcome, S::NeedsAttention };
 }
 
 bool canTransition(OperationState from, OperationState to)
@@ -102,7 +102,8 @@ bool canTransition(OperationState from, OperationState to)
 QString refusal(OperationState from, OperationState to)
 {
     if (isTerminal(from))
-        return QStringLiteral("The operation is already %1; nothing more can be done to it.").arg(label(from).toLower());
+        return QStringLiteral("The operation is already %1; nothing more can be done to it.")
+            .arg(label(from).toLower());
     if (from == S::UnknownOutcome && to == S::Cancelled)
         return QStringLiteral("The provider may already have acted on this operation. Retry it (Reconsole asks the "
                               "provider first) or resolve it with a reason instead of cancelling.");

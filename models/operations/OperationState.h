@@ -3,9 +3,10 @@
 #include <QList>
 #include <QString>
 
-// The operation life cycle of DESIGN.md. `UnknownOutcome` means the request left and no answer
+// The operation life cycle (docs/architecture.md). `UnknownOutcome` means the request left and no answer
 // came back: the provider may have acted, so it is asked before anything is sent again.
-enum class OperationState {
+enum class OperationState
+{
     Pending,
     Sending,
     Succeeded,

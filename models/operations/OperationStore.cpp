@@ -1,9 +1,9 @@
 #include "operations/OperationStore.h"
 
-#include "store/Database.h"
-#include "events/EventStore.h"
-#include "store/SqlDialect.h"
 #include "core/Redactor.h"
+#include "events/EventStore.h"
+#include "store/Database.h"
+#include "store/SqlDialect.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -42,12 +42,12 @@ Operation operationFrom(const QSqlQuery &q)
 void bindOperation(QSqlQuery &q, const Operation &op)
 {
     const qint64 created = op.createdAt ? op.createdAt : nowMs();
-    for (const QVariant &v :
-         {sqlText(op.action), sqlText(op.entityType), sqlText(op.entityId), sqlText(op.providerId),
-          sqlText(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
-          sqlText(op.idempotencyKey), sqlText(op.externalId), sqlText(OperationStates::name(op.state)),
-          QVariant(op.attempts), QVariant(op.nextAttemptAt), sqlText(errorClassName(op.lastErrorClass)),
-          sqlText(Redactor::redact(op.lastError)), QVariant(created), QVariant(op.updatedAt ? op.updatedAt : created)})
+    for (const QVariant &v : { sqlText(op.action), sqlText(op.entityType), sqlText(op.entityId), sqlText(op.providerId),
+             sqlText(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
+             sqlText(op.idempotencyKey), sqlText(op.externalId), sqlText(OperationStates::name(op.state)),
+             QVariant(op.attempts), QVariant(op.nextAttemptAt), sqlText(errorClassName(op.lastErrorClass)),
+             sqlText(Redactor::redact(op.lastError)), QVariant(created),
+             QVariant(op.updatedAt ? op.updatedAt : created) })
         q.addBindValue(v);
 }
 
@@ -58,8 +58,7 @@ const char *kInsert = "INSERT INTO operations (action, entity_type, entity_id, p
 
 OperationStore::OperationStore(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Result<qint64> OperationStore::insert(Operation operation)
 {
@@ -141,8 +140,9 @@ Result<QList<Operation>> OperationStore::byExternalIds(const QString &providerId
     if (externalIds.isEmpty())
         return found;
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT %1 FROM operations WHERE provider_id = ? AND external_id IN (%2) ORDER BY id")
-                  .arg(QLatin1String(kColumns), QStringList(externalIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM operations WHERE provider_id = ? AND external_id IN (%2) ORDER BY id")
+            .arg(QLatin1String(kColumns), QStringList(externalIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
     q.addBindValue(providerId);
     for (const QString &id : externalIds)
         q.addBindValue(id);
@@ -153,8 +153,8 @@ Result<QList<Operation>> OperationStore::byExternalIds(const QString &providerId
     return found;
 }
 
-Status OperationStore::amend(const Operation &expected, const QJsonObject &payload, const QString &externalId,
-                             const AuditEntry &audit)
+Status OperationStore::amend(
+    const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit)
 {
     Transaction tx(m_db.connection());
     QSqlQuery q(m_db.connection());
@@ -169,7 +169,8 @@ Status OperationStore::amend(const Operation &expected, const QJsonObject &paylo
     if (!q.exec())
         return storageError(QStringLiteral("Cannot correct operation %1").arg(expected.id), q);
     if (q.numRowsAffected() != 1)
-        return failure(ErrorClass::State, QStringLiteral("Operation %1 changed while you looked at it; compare again.").arg(expected.id));
+        return failure(ErrorClass::State,
+            QStringLiteral("Operation %1 changed while you looked at it; compare again.").arg(expected.id));
     return AuditLog(m_db).commitWith(tx, audit, QStringLiteral("the correction of operation %1").arg(expected.id));
 }
 
@@ -182,13 +183,13 @@ Result<qint64> OperationStore::count() const
 }
 
 Result<Operation> OperationStore::transition(qint64 id, OperationState from, OperationState to,
-                                             const OperationUpdate &update, const std::optional<AuditEntry> &audit)
+    const OperationUpdate &update, const std::optional<AuditEntry> &audit)
 {
     if (!OperationStates::canTransition(from, to))
         return failure(ErrorClass::State, OperationStates::refusal(from, to));
 
-    QStringList sets{QStringLiteral("state = ?"), QStringLiteral("updated_at = ?")};
-    QVariantList values{OperationStates::name(to), nowMs()};
+    QStringList sets { QStringLiteral("state = ?"), QStringLiteral("updated_at = ?") };
+    QVariantList values { OperationStates::name(to), nowMs() };
     auto set = [&](const char *column, const QVariant &value) {
         sets << QStringLiteral("%1 = ?").arg(QLatin1String(column));
         values << (value.typeId() == QMetaType::QString ? sqlText(value.toString()) : value);
@@ -214,7 +215,8 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
 
     Transaction tx(m_db.connection());
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("UPDATE operations SET %1 WHERE id = ? AND state = ?").arg(sets.join(QStringLiteral(", "))));
+    q.prepare(
+        QStringLiteral("UPDATE operations SET %1 WHERE id = ? AND state = ?").arg(sets.join(QStringLiteral(", "))));
     for (const QVariant &v : values)
         q.addBindValue(v);
     q.addBindValue(id);
@@ -226,9 +228,9 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
         if (!current)
             return current.error();
         return failure(ErrorClass::State,
-                       QStringLiteral("Operation %1 is now %2 (someone else changed it); refresh and try again.")
-                           .arg(id)
-                           .arg(OperationStates::label(current->state).toLower()));
+            QStringLiteral("Operation %1 is now %2 (someone else changed it); refresh and try again.")
+                .arg(id)
+                .arg(OperationStates::label(current->state).toLower()));
     }
     if (audit) {
         Status audited = AuditLog(m_db).append(*audit);
@@ -242,8 +244,8 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
     {
         Event change;
         change.source = QStringLiteral("reconsole");
-        change.externalId = QStringLiteral("op-%1-%2-%3").arg(id).arg(op->updatedAt).arg(op->attempts) + QLatin1Char('-')
-            + OperationStates::name(to);
+        change.externalId = QStringLiteral("op-%1-%2-%3").arg(id).arg(op->updatedAt).arg(op->attempts)
+            + QLatin1Char('-') + OperationStates::name(to);
         change.type = QStringLiteral("operation.") + OperationStates::name(to);
         change.entityType = op->entityType;
         change.entityId = op->entityId;
@@ -251,8 +253,9 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
         change.occurredAt = op->updatedAt;
         change.channel = QStringLiteral("internal");
         change.processedAt = op->updatedAt;
-        change.note = QStringLiteral("%1 → %2%3").arg(OperationStates::name(from), OperationStates::name(to),
-                                                      op->lastError.isEmpty() ? QString() : QStringLiteral(": ") + op->lastError);
+        change.note = QStringLiteral("%1 → %2%3")
+                          .arg(OperationStates::name(from), OperationStates::name(to),
+                              op->lastError.isEmpty() ? QString() : QStringLiteral(": ") + op->lastError);
         auto recorded = EventStore(m_db).insertIfNew(change);
         if (!recorded)
             return recorded.error();
@@ -262,8 +265,8 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
     return op;
 }
 
-Result<qint64> OperationStore::beginAttempt(qint64 operationId, int number, const QString &redactedRequest,
-                                            qint64 startedAt)
+Result<qint64> OperationStore::beginAttempt(
+    qint64 operationId, int number, const QString &redactedRequest, qint64 startedAt)
 {
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral("INSERT INTO attempts (operation_id, number, started_at, status, request) "
@@ -289,10 +292,9 @@ Status OperationStore::finishAttempt(const Attempt &a)
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral("UPDATE attempts SET finished_at = ?, status = ?, http_status = ?, latency_ms = ?, "
                              "error_class = ?, error_message = ?, response = ? WHERE id = ?"));
-    for (const QVariant &v : {QVariant(a.finishedAt ? a.finishedAt : nowMs()), QVariant(Attempt::statusName(a.status)),
-                              QVariant(a.httpStatus), QVariant(a.latencyMs), sqlText(errorClassName(a.errorClass)),
-                              sqlText(Redactor::redact(a.errorMessage)), sqlText(Redactor::redact(a.response)),
-                              QVariant(a.id)})
+    for (const QVariant &v : { QVariant(a.finishedAt ? a.finishedAt : nowMs()), QVariant(Attempt::statusName(a.status)),
+             QVariant(a.httpStatus), QVariant(a.latencyMs), sqlText(errorClassName(a.errorClass)),
+             sqlText(Redactor::redact(a.errorMessage)), sqlText(Redactor::redact(a.response)), QVariant(a.id) })
         q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot complete the attempt journal"), q);
@@ -302,9 +304,10 @@ Status OperationStore::finishAttempt(const Attempt &a)
 Result<QList<Attempt>> OperationStore::attempts(qint64 operationId) const
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT id, operation_id, number, started_at, finished_at, status, http_status, latency_ms, "
-                             "error_class, error_message, request, response FROM attempts WHERE operation_id = ? "
-                             "ORDER BY number"));
+    q.prepare(
+        QStringLiteral("SELECT id, operation_id, number, started_at, finished_at, status, http_status, latency_ms, "
+                       "error_class, error_message, request, response FROM attempts WHERE operation_id = ? "
+                       "ORDER BY number"));
     q.addBindValue(operationId);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot read the attempts"), q);
@@ -361,13 +364,15 @@ Result<int> OperationStore::recoverInterrupted(qint64 now)
     return static_cast<int>(ids.size());
 }
 
-Result<QList<qint64>> OperationStore::claimDueForRetry(qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
+Result<QList<qint64>> OperationStore::claimDueForRetry(
+    qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
-                             "WHERE state = 'retry_scheduled' AND next_attempt_at <= ? AND claimed_until < ? "
-                             "ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
-                  .arg(m_db.dialect().skipLocked()));
+    q.prepare(
+        QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
+                       "WHERE state = 'retry_scheduled' AND next_attempt_at <= ? AND claimed_until < ? "
+                       "ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
+            .arg(m_db.dialect().skipLocked()));
     q.addBindValue(claimant);
     q.addBindValue(claimedUntil);
     q.addBindValue(now);
@@ -398,7 +403,7 @@ Result<QList<qint64>> OperationStore::dueForRetry(qint64 now, int limit) const
 
 Result<QStringList> OperationStore::distinctValues(const QString &column) const
 {
-    static const QStringList allowed{QStringLiteral("provider_id"), QStringLiteral("action")};
+    static const QStringList allowed { QStringLiteral("provider_id"), QStringLiteral("action") };
     if (!allowed.contains(column))
         return failure(ErrorClass::Input, QStringLiteral("Unknown column %1").arg(column));
     QSqlQuery q(m_db.connection());

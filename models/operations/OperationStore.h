@@ -1,8 +1,8 @@
 #pragma once
 
 #include "access/AuditLog.h"
-#include "operations/Operation.h"
 #include "core/Result.h"
+#include "operations/Operation.h"
 
 #include <QList>
 #include <QStringList>
@@ -47,13 +47,14 @@ public:
     // Moves the operation from `from` to `to` (refused off the state machine's edges, or when
     // someone else moved it first) and returns the row as it now is.
     Result<Operation> transition(qint64 id, OperationState from, OperationState to, const OperationUpdate &update = {},
-                                 const std::optional<AuditEntry> &audit = std::nullopt);
+        const std::optional<AuditEntry> &audit = std::nullopt);
 
     // The operations that created these provider objects, oldest first.
     Result<QList<Operation>> byExternalIds(const QString &providerId, const QStringList &externalIds) const;
     // Corrects what we recorded (payload, external id) without touching the state, with `audit`
     // in the same transaction; refused if the row changed since `expected` was read.
-    Status amend(const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit);
+    Status amend(
+        const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit);
 
     // Write-ahead journal: the attempt row exists before the request leaves.
     Result<qint64> beginAttempt(qint64 operationId, int number, const QString &redactedRequest, qint64 startedAt = 0);

@@ -1,7 +1,7 @@
 #include "operations/OperationsModel.h"
 
-#include "store/Database.h"
 #include "operations/OperationsPageLoader.h"
+#include "store/Database.h"
 
 #include <QDateTime>
 
@@ -50,7 +50,8 @@ OperationsModel::OperationsModel(std::shared_ptr<const Database> db, QObject *pa
 OperationsModel::~OperationsModel()
 {
     OperationsPageLoader *loader = m_loader;
-    QMetaObject::invokeMethod(loader, [loader] { loader->shutdown(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        loader, [loader] { loader->shutdown(); }, Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -69,9 +70,8 @@ QVariant OperationsModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles{tr("Business action"), tr("Entity"),      tr("Provider"),
-                                    tr("State"),           tr("Attempts"),    tr("Last error"),
-                                    tr("External id"),     tr("Age")};
+    static const QStringList titles { tr("Business action"), tr("Entity"), tr("Provider"), tr("State"), tr("Attempts"),
+        tr("Last error"), tr("External id"), tr("Age") };
     return titles.value(section);
 }
 
@@ -157,7 +157,7 @@ void OperationsModel::sort(int column, Qt::SortOrder order)
 {
     if (column < 0 || column >= static_cast<int>(OperationsColumn::Count))
         return;
-    m_sort = OperationsSort{static_cast<OperationsColumn>(column), order};
+    m_sort = OperationsSort { static_cast<OperationsColumn>(column), order };
     reload();
 }
 
@@ -180,7 +180,8 @@ void OperationsModel::reload()
     const OperationsSort sort = m_sort;
     OperationsPageLoader *loader = m_loader;
     loader->interruptStale(); // thread-safe: a scan for the old filter stops now
-    QMetaObject::invokeMethod(loader, [=] { loader->reset(generation, filter, sort); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        loader, [=] { loader->reset(generation, filter, sort); }, Qt::QueuedConnection);
 }
 
 void OperationsModel::onResetReady(quint64 generation, qint64 count, const QVector<OperationRow> &firstPage)

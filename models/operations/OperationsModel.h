@@ -21,11 +21,12 @@ class OperationsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Role {
+    enum Role
+    {
         OperationIdRole = Qt::UserRole + 1,
         SortValueRole, // the raw value the column sorts by
-        StateRole,     // OperationState as int
-        LoadedRole,    // false while the row's page is on its way
+        StateRole, // OperationState as int
+        LoadedRole, // false while the row's page is on its way
     };
 
     explicit OperationsModel(std::shared_ptr<const Database> db, QObject *parent = nullptr);
@@ -51,7 +52,7 @@ public:
     static int kPageSize();
 
 Q_SIGNALS:
-    void ready();            // first page and count of the current filter are in
+    void ready(); // first page and count of the current filter are in
     void pageLoaded(int page);
     void anchorsLoaded(); // the page index is complete
     void loadFailed(const QString &message);
@@ -71,7 +72,7 @@ private:
     OperationsFilter m_filter;
     OperationsSort m_sort;
     quint64 m_generation = 0;
-    std::atomic<quint64> m_latestGeneration{0}; // read by the loader to abandon stale scans
+    std::atomic<quint64> m_latestGeneration { 0 }; // read by the loader to abandon stale scans
     bool m_ready = false;
     qint64 m_count = 0;
     QHash<int, QVector<OperationRow>> m_pages;

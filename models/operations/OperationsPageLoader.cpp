@@ -36,12 +36,11 @@ private:
     quint64 &m_running;
 };
 
-OperationsPageLoader::OperationsPageLoader(std::shared_ptr<const Database> db,
-                                           const std::atomic<quint64> &latestGeneration)
+OperationsPageLoader::OperationsPageLoader(
+    std::shared_ptr<const Database> db, const std::atomic<quint64> &latestGeneration)
     : m_db(std::move(db))
     , m_latestGeneration(latestGeneration)
-{
-}
+{ }
 
 OperationsPageLoader::~OperationsPageLoader() = default;
 
@@ -89,8 +88,8 @@ Result<qint64> OperationsPageLoader::count(const OperationsQuery &query, quint64
     return q.value(0).toLongLong();
 }
 
-bool OperationsPageLoader::runPage(const RowKey &from, bool fromKey, bool inclusive, QVector<OperationRow> *rows,
-                                   QString *error)
+bool OperationsPageLoader::runPage(
+    const RowKey &from, bool fromKey, bool inclusive, QVector<OperationRow> *rows, QString *error)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
@@ -171,7 +170,7 @@ void OperationsPageLoader::indexPages(quint64 generation)
             }
             anchors.reserve(kPagesPerChunk + 1);
             while (a.next())
-                anchors.append(RowKey{a.value(0), a.value(1).toLongLong()});
+                anchors.append(RowKey { a.value(0), a.value(1).toLongLong() });
         }
         if (m_latestGeneration.load() != generation)
             return; // possibly cut short by interruptStale()

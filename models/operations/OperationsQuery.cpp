@@ -22,7 +22,8 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
             m_values << OperationStates::name(s);
         }
         clauses << QStringLiteral("state IN (%1)").arg(marks.join(QStringLiteral(", ")));
-        unindexed << QStringLiteral("%1 IN (%2)").arg(dialect.unindexed(QStringLiteral("state")), marks.join(QStringLiteral(", ")));
+        unindexed << QStringLiteral("%1 IN (%2)")
+                         .arg(dialect.unindexed(QStringLiteral("state")), marks.join(QStringLiteral(", ")));
     }
     if (!filter.providerId.isEmpty()) {
         clauses << QStringLiteral("provider_id = ?");
@@ -44,7 +45,8 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
         m_values << pattern << pattern << pattern;
     }
     m_where = clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));
-    m_whereUnindexed = unindexed.isEmpty() ? QString() : QStringLiteral(" WHERE ") + unindexed.join(QStringLiteral(" AND "));
+    m_whereUnindexed
+        = unindexed.isEmpty() ? QString() : QStringLiteral(" WHERE ") + unindexed.join(QStringLiteral(" AND "));
 }
 
 bool OperationsQuery::sortIndexIsCheaper(qint64 matches, qint64 total)
@@ -137,7 +139,7 @@ OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)
     r.lastError = q.value(8).toString();
     r.externalId = q.value(9).toString();
     r.createdAt = q.value(10).toLongLong();
-    r.key = RowKey{q.value(11), r.id};
+    r.key = RowKey { q.value(11), r.id };
     return r;
 }
 

@@ -15,7 +15,18 @@ class Database;
 class SqlDialect;
 
 // Columns of the operations table, in display order.
-enum class OperationsColumn { Action, Entity, Provider, State, Attempts, LastError, ExternalId, Age, Count };
+enum class OperationsColumn
+{
+    Action,
+    Entity,
+    Provider,
+    State,
+    Attempts,
+    LastError,
+    ExternalId,
+    Age,
+    Count
+};
 
 struct OperationsFilter
 {

@@ -5,7 +5,7 @@
 // How to reach one provider. The secret is not here: credentialId names its keychain entry.
 struct ProviderConfig
 {
-    QString id;   // "stripe-sandbox"
+    QString id; // "stripe-sandbox"
     QString kind; // "payments"
     QString displayName;
     QString baseUrl;

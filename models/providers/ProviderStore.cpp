@@ -26,8 +26,7 @@ ProviderConfig providerFrom(const QSqlQuery &q)
 
 ProviderStore::ProviderStore(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Status ProviderStore::upsert(const ProviderConfig &p)
 {
@@ -36,15 +35,16 @@ Status ProviderStore::upsert(const ProviderConfig &p)
     q.prepare(QStringLiteral("DELETE FROM providers WHERE id = ?"));
     q.addBindValue(p.id);
     if (!q.exec())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot update provider %1: %2").arg(p.id, q.lastError().text()));
+        return failure(
+            ErrorClass::Storage, QStringLiteral("Cannot update provider %1: %2").arg(p.id, q.lastError().text()));
     q.prepare(QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
                              "burst, timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl),
-                              sqlText(p.credentialId), QVariant(p.ratePerSecond), QVariant(p.burst),
-                              QVariant(p.timeoutMs)})
+    for (const QVariant &v : { sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl),
+             sqlText(p.credentialId), QVariant(p.ratePerSecond), QVariant(p.burst), QVariant(p.timeoutMs) })
         q.addBindValue(v);
     if (!q.exec() || !tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot store provider %1: %2").arg(p.id, q.lastError().text()));
+        return failure(
+            ErrorClass::Storage, QStringLiteral("Cannot store provider %1: %2").arg(p.id, q.lastError().text()));
     return success();
 }
 
@@ -54,10 +54,11 @@ Result<ProviderConfig> ProviderStore::get(const QString &id) const
     q.prepare(QLatin1String(kSelect) + QStringLiteral(" WHERE id = ?"));
     q.addBindValue(id);
     if (!q.exec())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot read provider %1: %2").arg(id, q.lastError().text()));
+        return failure(
+            ErrorClass::Storage, QStringLiteral("Cannot read provider %1: %2").arg(id, q.lastError().text()));
     if (!q.next())
         return failure(ErrorClass::Input,
-                       QStringLiteral("No provider '%1' is configured; add it or run `reconsolectl demo`.").arg(id));
+            QStringLiteral("No provider '%1' is configured; add it or run `reconsolectl demo`.").arg(id));
     return providerFrom(q);
 }
 

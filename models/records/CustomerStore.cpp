@@ -11,30 +11,30 @@ const char *kFields = "c.id, c.email, c.first_name, c.last_name, c.phone, c.acce
 
 QJsonObject recordAt(const QSqlQuery &q, int column)
 {
-    return QJsonObject{{QStringLiteral("id"), q.value(column).toString()},
-                       {QStringLiteral("email"), q.value(column + 1).toString()},
-                       {QStringLiteral("first_name"), q.value(column + 2).toString()},
-                       {QStringLiteral("last_name"), q.value(column + 3).toString()},
-                       {QStringLiteral("phone"), q.value(column + 4).toString()},
-                       {QStringLiteral("access"), q.value(column + 5).toString()}};
+    return QJsonObject { { QStringLiteral("id"), q.value(column).toString() },
+        { QStringLiteral("email"), q.value(column + 1).toString() },
+        { QStringLiteral("first_name"), q.value(column + 2).toString() },
+        { QStringLiteral("last_name"), q.value(column + 3).toString() },
+        { QStringLiteral("phone"), q.value(column + 4).toString() },
+        { QStringLiteral("access"), q.value(column + 5).toString() } };
 }
 
 } // namespace
 
 CustomerStore::CustomerStore(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Status CustomerStore::upsert(const QString &id, const QJsonObject &r)
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("INSERT INTO customers (id, email, first_name, last_name, phone, access, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET email = excluded.email, "
-                             "first_name = excluded.first_name, last_name = excluded.last_name, phone = excluded.phone, "
-                             "access = excluded.access, updated_at = excluded.updated_at"));
+    q.prepare(
+        QStringLiteral("INSERT INTO customers (id, email, first_name, last_name, phone, access, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET email = excluded.email, "
+                       "first_name = excluded.first_name, last_name = excluded.last_name, phone = excluded.phone, "
+                       "access = excluded.access, updated_at = excluded.updated_at"));
     q.addBindValue(id);
-    for (const char *field : {"email", "first_name", "last_name", "phone"})
+    for (const char *field : { "email", "first_name", "last_name", "phone" })
         q.addBindValue(sqlText(r.value(QLatin1String(field)).toString()));
     q.addBindValue(sqlText(r.value(QStringLiteral("access")).toString(QStringLiteral("basic"))));
     q.addBindValue(nowMs());
@@ -82,24 +82,26 @@ Result<QStringList> CustomerStore::suggestions(const QString &text, int limit) c
     return found;
 }
 
-Status CustomerStore::linkExternal(const QString &entityType, const QString &entityId, const QString &system,
-                                   const QString &externalId)
+Status CustomerStore::linkExternal(
+    const QString &entityType, const QString &entityId, const QString &system, const QString &externalId)
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("INSERT INTO external_ids (entity_type, entity_id, system, external_id) VALUES (?, ?, ?, ?) "
-                             "ON CONFLICT (entity_type, entity_id, system) DO UPDATE SET external_id = excluded.external_id"));
-    for (const QString &v : {entityType, entityId, system, externalId})
+    q.prepare(QStringLiteral(
+        "INSERT INTO external_ids (entity_type, entity_id, system, external_id) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (entity_type, entity_id, system) DO UPDATE SET external_id = excluded.external_id"));
+    for (const QString &v : { entityType, entityId, system, externalId })
         q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot link %1 to %2").arg(entityId, externalId), q);
     return success();
 }
 
-Result<QString> CustomerStore::byExternalId(const QString &entityType, const QString &system,
-                                            const QString &externalId) const
+Result<QString> CustomerStore::byExternalId(
+    const QString &entityType, const QString &system, const QString &externalId) const
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT entity_id FROM external_ids WHERE system = ? AND entity_type = ? AND external_id = ?"));
+    q.prepare(
+        QStringLiteral("SELECT entity_id FROM external_ids WHERE system = ? AND entity_type = ? AND external_id = ?"));
     q.addBindValue(system);
     q.addBindValue(entityType);
     q.addBindValue(externalId);
@@ -108,15 +110,17 @@ Result<QString> CustomerStore::byExternalId(const QString &entityType, const QSt
     return q.next() ? q.value(0).toString() : QString();
 }
 
-Result<QHash<QString, QJsonObject>> CustomerStore::byExternalIds(const QString &system, const QStringList &externalIds) const
+Result<QHash<QString, QJsonObject>> CustomerStore::byExternalIds(
+    const QString &system, const QStringList &externalIds) const
 {
     QHash<QString, QJsonObject> found;
     if (externalIds.isEmpty())
         return found;
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT x.external_id, %1 FROM external_ids x JOIN customers c ON c.id = x.entity_id "
-                             "WHERE x.entity_type = 'customer' AND x.system = ? AND x.external_id IN (%2)")
-                  .arg(QLatin1String(kFields), QStringList(externalIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    q.prepare(
+        QStringLiteral("SELECT x.external_id, %1 FROM external_ids x JOIN customers c ON c.id = x.entity_id "
+                       "WHERE x.entity_type = 'customer' AND x.system = ? AND x.external_id IN (%2)")
+            .arg(QLatin1String(kFields), QStringList(externalIds.size(), QStringLiteral("?")).join(QLatin1Char(','))));
     q.addBindValue(system);
     for (const QString &id : externalIds)
         q.addBindValue(id);
@@ -127,10 +131,12 @@ Result<QHash<QString, QJsonObject>> CustomerStore::byExternalIds(const QString &
     return found;
 }
 
-Result<QString> CustomerStore::externalId(const QString &entityType, const QString &entityId, const QString &system) const
+Result<QString> CustomerStore::externalId(
+    const QString &entityType, const QString &entityId, const QString &system) const
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT external_id FROM external_ids WHERE entity_type = ? AND entity_id = ? AND system = ?"));
+    q.prepare(
+        QStringLiteral("SELECT external_id FROM external_ids WHERE entity_type = ? AND entity_id = ? AND system = ?"));
     q.addBindValue(entityType);
     q.addBindValue(entityId);
     q.addBindValue(system);

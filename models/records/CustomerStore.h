@@ -22,8 +22,8 @@ public:
     Result<int> count() const;
     // Ids and e-mails of customers whose id or e-mail contains `text`, for a record picker.
     Result<QStringList> suggestions(const QString &text, int limit) const;
-    Status linkExternal(const QString &entityType, const QString &entityId, const QString &system,
-                        const QString &externalId);
+    Status linkExternal(
+        const QString &entityType, const QString &entityId, const QString &system, const QString &externalId);
     // Our entity id for a system's external id; empty when unknown.
     Result<QString> byExternalId(const QString &entityType, const QString &system, const QString &externalId) const;
     // Our customers a system knows by these ids: its id → our record (with "id").

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "records/RecordDiff.h"
 #include "core/Result.h"
+#include "records/RecordDiff.h"
 
 class Database;
 

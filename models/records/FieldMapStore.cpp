@@ -18,14 +18,14 @@ QString compact(const FieldMap &map)
 
 FieldMapStore::FieldMapStore(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Result<FieldMap> FieldMapStore::load(const QString &entityType) const
 {
     if (!FieldMap::entityTypes().contains(entityType))
-        return failure(ErrorClass::Input, QStringLiteral("There is no field map for '%1'; the record types are %2.")
-                                              .arg(entityType, FieldMap::entityTypes().join(QStringLiteral(", "))));
+        return failure(ErrorClass::Input,
+            QStringLiteral("There is no field map for '%1'; the record types are %2.")
+                .arg(entityType, FieldMap::entityTypes().join(QStringLiteral(", "))));
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral("SELECT field, our_path, provider_path, owner FROM field_rules WHERE entity_type = ? "
                              "ORDER BY position"));
@@ -35,8 +35,8 @@ Result<FieldMap> FieldMapStore::load(const QString &entityType) const
     FieldMap map;
     map.entityType = entityType;
     while (q.next())
-        map.rules << FieldRule{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                               RecordDiff::ownerFromName(q.value(3).toString()).value_or(FieldOwner::Provider)};
+        map.rules << FieldRule { q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+            RecordDiff::ownerFromName(q.value(3).toString()).value_or(FieldOwner::Provider) };
     return map.rules.isEmpty() ? FieldMap::defaults(entityType) : map;
 }
 

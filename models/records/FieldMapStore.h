@@ -1,7 +1,7 @@
 #pragma once
 
-#include "records/RecordDiff.h"
 #include "core/Result.h"
+#include "records/RecordDiff.h"
 
 class AccessPolicy;
 class Database;
@@ -17,7 +17,6 @@ public:
     Result<FieldMap> load(const QString &entityType) const;
     Status save(const FieldMap &map, const AccessPolicy &access, const QString &reason = {});
     Status restoreDefaults(const QString &entityType, const AccessPolicy &access);
-
 
 private:
     const Database &m_db;

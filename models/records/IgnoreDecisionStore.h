@@ -1,7 +1,7 @@
 #pragma once
 
-#include "records/RecordDiff.h"
 #include "core/Result.h"
+#include "records/RecordDiff.h"
 
 #include <QHash>
 
@@ -18,7 +18,7 @@ public:
 
     // Audited; needs the support role and a reason.
     Status ignore(const QString &entityType, const QString &entityId, const FieldDiff &diff, const QString &reason,
-                  const AccessPolicy &access);
+        const AccessPolicy &access);
     // Marks the differences in `diffs` that a standing decision covers (FieldDiff::ignoredBecause).
     Status apply(const QString &entityType, const QString &entityId, QList<FieldDiff> &diffs) const;
     // The same for many records (entity id → its differences), in one query.

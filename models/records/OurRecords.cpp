@@ -1,11 +1,11 @@
 #include "records/OurRecords.h"
 
-#include "records/CustomerStore.h"
-#include "store/Database.h"
 #include "events/EventStore.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderStore.h"
+#include "records/CustomerStore.h"
 #include "records/RecordDiff.h"
+#include "store/Database.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -27,8 +27,7 @@ std::optional<OperationState> stateForProviderStatus(const QString &status)
 
 OurRecords::OurRecords(const Database &db)
     : m_db(db)
-{
-}
+{ }
 
 Result<OurRecord> OurRecords::find(const QString &entityType, const QString &id, const QString &providerId) const
 {
@@ -38,8 +37,9 @@ Result<OurRecord> OurRecords::find(const QString &entityType, const QString &id,
         return findContact(id.trimmed(), providerId);
     if (entityType == QLatin1String("payment"))
         return findPayment(id.trimmed());
-    return failure(ErrorClass::Input, QStringLiteral("There is no record type '%1'; the types are %2.")
-                                          .arg(entityType, FieldMap::entityTypes().join(QStringLiteral(", "))));
+    return failure(ErrorClass::Input,
+        QStringLiteral("There is no record type '%1'; the types are %2.")
+            .arg(entityType, FieldMap::entityTypes().join(QStringLiteral(", "))));
 }
 
 Result<OurRecord> OurRecords::findContact(const QString &id, const QString &providerId) const
@@ -60,7 +60,8 @@ Result<OurRecord> OurRecords::findContact(const QString &id, const QString &prov
     if (!q.exec())
         return storageError(QStringLiteral("Cannot look up %1").arg(id), q);
     if (!q.next())
-        return failure(ErrorClass::Input, QStringLiteral("We have no customer known as %1 (our id, e-mail or a system's id).").arg(id));
+        return failure(ErrorClass::Input,
+            QStringLiteral("We have no customer known as %1 (our id, e-mail or a system's id).").arg(id));
     customerId = q.value(0).toString();
 
     OurRecord r;
@@ -70,7 +71,8 @@ Result<OurRecord> OurRecords::findContact(const QString &id, const QString &prov
     if (!fields)
         return fields.error();
     r.fields = fields.value();
-    q.prepare(QStringLiteral("SELECT system, external_id FROM external_ids WHERE entity_type = ? AND entity_id = ? ORDER BY system"));
+    q.prepare(QStringLiteral(
+        "SELECT system, external_id FROM external_ids WHERE entity_type = ? AND entity_id = ? ORDER BY system"));
     q.addBindValue(kCustomer);
     q.addBindValue(customerId);
     if (!q.exec())
@@ -83,8 +85,9 @@ Result<OurRecord> OurRecords::findContact(const QString &id, const QString &prov
         }
     }
     if (r.externalId.isEmpty())
-        return failure(ErrorClass::Input, QStringLiteral("Customer %1 is not linked to %2: there is nothing to compare it with.")
-                                              .arg(customerId, providerId.isEmpty() ? QStringLiteral("any system") : providerId));
+        return failure(ErrorClass::Input,
+            QStringLiteral("Customer %1 is not linked to %2: there is nothing to compare it with.")
+                .arg(customerId, providerId.isEmpty() ? QStringLiteral("any system") : providerId));
     return r;
 }
 
@@ -107,12 +110,13 @@ Result<OurRecord> OurRecords::findPayment(const QString &id) const
     if (!op)
         return op.error();
     if (op->externalId.isEmpty())
-        return failure(ErrorClass::Input, QStringLiteral("Operation %1 has no provider object yet (it is %2): there is nothing "
-                                                         "to compare it with.")
-                                              .arg(op->id)
-                                              .arg(OperationStates::label(op->state).toLower()));
-    return OurRecord{QStringLiteral("payment"), QString::number(op->id), op->providerId, op->externalId,
-                     RecordDiff::paymentRecordOf(op.value())};
+        return failure(ErrorClass::Input,
+            QStringLiteral("Operation %1 has no provider object yet (it is %2): there is nothing "
+                           "to compare it with.")
+                .arg(op->id)
+                .arg(OperationStates::label(op->state).toLower()));
+    return OurRecord { QStringLiteral("payment"), QString::number(op->id), op->providerId, op->externalId,
+        RecordDiff::paymentRecordOf(op.value()) };
 }
 
 Result<QPair<QString, QString>> OurRecords::recordOfOperation(qint64 operationId) const
@@ -130,8 +134,8 @@ Result<QPair<QString, QString>> OurRecords::recordOfOperation(qint64 operationId
     return qMakePair(QStringLiteral("payment"), QString::number(op->id));
 }
 
-Result<QHash<QString, OurRecord>> OurRecords::findByExternalIds(const QString &entityType, const QString &providerId,
-                                                                const QStringList &externalIds) const
+Result<QHash<QString, OurRecord>> OurRecords::findByExternalIds(
+    const QString &entityType, const QString &providerId, const QStringList &externalIds) const
 {
     QHash<QString, OurRecord> found;
     if (entityType == QLatin1String("contact")) {
@@ -139,7 +143,8 @@ Result<QHash<QString, OurRecord>> OurRecords::findByExternalIds(const QString &e
         if (!customers)
             return customers.error();
         for (auto it = customers->cbegin(); it != customers->cend(); ++it)
-            found.insert(it.key(), OurRecord{entityType, it->value(QStringLiteral("id")).toString(), providerId, it.key(), it.value()});
+            found.insert(it.key(),
+                OurRecord { entityType, it->value(QStringLiteral("id")).toString(), providerId, it.key(), it.value() });
         return found;
     }
     auto operations = OperationStore(m_db).byExternalIds(providerId, externalIds);
@@ -147,15 +152,16 @@ Result<QHash<QString, OurRecord>> OurRecords::findByExternalIds(const QString &e
         return operations.error();
     for (const Operation &op : operations.value()) {
         if (!found.contains(op.externalId)) // the operation that created it, not a later correction
-            found.insert(op.externalId, OurRecord{entityType, QString::number(op.id), providerId, op.externalId,
-                                                  RecordDiff::paymentRecordOf(op)});
+            found.insert(op.externalId,
+                OurRecord {
+                    entityType, QString::number(op.id), providerId, op.externalId, RecordDiff::paymentRecordOf(op) });
     }
     return found;
 }
 
 QJsonObject OurRecords::lastWebhookCopy(const OurRecord &record) const
 {
-    return lastWebhookCopies({record}).value(record.entityId);
+    return lastWebhookCopies({ record }).value(record.entityId);
 }
 
 QHash<QString, QJsonObject> OurRecords::lastWebhookCopies(const QList<OurRecord> &records) const
@@ -185,15 +191,17 @@ QHash<QString, QJsonObject> OurRecords::lastWebhookCopies(const QList<OurRecord>
             // HubSpot sends one changed property per event: what we heard last is their sum.
             if (payload.value(QStringLiteral("objectId")).toVariant().toString() != externalId)
                 continue;
-            QJsonObject object = copies.value(entityId, QJsonObject{{QStringLiteral("id"), externalId}});
+            QJsonObject object = copies.value(entityId, QJsonObject { { QStringLiteral("id"), externalId } });
             QJsonObject properties = object.value(QStringLiteral("properties")).toObject();
-            properties.insert(payload.value(QStringLiteral("propertyName")).toString(), payload.value(QStringLiteral("propertyValue")));
+            properties.insert(payload.value(QStringLiteral("propertyName")).toString(),
+                payload.value(QStringLiteral("propertyValue")));
             object.insert(QStringLiteral("properties"), properties);
             copies.insert(entityId, object);
             continue;
         }
         // Stripe's events carry the whole object under data.object.
-        const QJsonObject o = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
+        const QJsonObject o
+            = payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("object")).toObject();
         if (!externalId.isEmpty() && o.value(QStringLiteral("id")).toString() == externalId)
             copies.insert(entityId, o);
     }
@@ -213,17 +221,19 @@ Result<int> OurRecords::countLinked(const QString &entityType, const QString &pr
     return q.value(0).toInt();
 }
 
-Status OurRecords::write(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
+Status OurRecords::write(
+    const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
 {
     if (record.entityType == QLatin1String("contact"))
         return writeContact(record, ourPath, value, audit);
     return writePayment(record, ourPath, value, audit);
 }
 
-Status OurRecords::writeContact(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
+Status OurRecords::writeContact(
+    const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
 {
-    static const QStringList columns{QStringLiteral("email"), QStringLiteral("first_name"), QStringLiteral("last_name"),
-                                     QStringLiteral("phone"), QStringLiteral("access")};
+    static const QStringList columns { QStringLiteral("email"), QStringLiteral("first_name"),
+        QStringLiteral("last_name"), QStringLiteral("phone"), QStringLiteral("access") };
     if (!columns.contains(ourPath))
         return failure(ErrorClass::Input, QStringLiteral("Our customers have no field '%1'.").arg(ourPath));
     Transaction tx(m_db.connection());
@@ -237,11 +247,13 @@ Status OurRecords::writeContact(const OurRecord &record, const QString &ourPath,
     if (!q.exec())
         return storageError(QStringLiteral("Cannot change customer %1").arg(record.entityId), q);
     if (q.numRowsAffected() != 1)
-        return failure(ErrorClass::State, QStringLiteral("Customer %1 changed while you looked at it; compare again.").arg(record.entityId));
+        return failure(ErrorClass::State,
+            QStringLiteral("Customer %1 changed while you looked at it; compare again.").arg(record.entityId));
     return AuditLog(m_db).commitWith(tx, audit, QStringLiteral("the change to customer %1").arg(record.entityId));
 }
 
-Status OurRecords::writePayment(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
+Status OurRecords::writePayment(
+    const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit)
 {
     OperationStore store(m_db);
     auto op = store.get(record.entityId.toLongLong());
@@ -250,22 +262,25 @@ Status OurRecords::writePayment(const OurRecord &record, const QString &ourPath,
     if (ourPath == QLatin1String("status")) {
         const auto to = stateForProviderStatus(value.toString());
         if (!to)
-            return failure(ErrorClass::Input, QStringLiteral("The provider's status '%1' is not final; nothing to accept until "
-                                                             "it settles.")
-                                                  .arg(value.toString()));
+            return failure(ErrorClass::Input,
+                QStringLiteral("The provider's status '%1' is not final; nothing to accept until "
+                               "it settles.")
+                    .arg(value.toString()));
         OperationUpdate u;
         u.resolvedBy = audit.actor;
         u.resolution = audit.reason;
         return store.transition(op->id, op->state, *to, u, audit).status();
     }
     if (ourPath == QLatin1String("idempotency_key"))
-        return failure(ErrorClass::Input, QStringLiteral("An operation keeps its idempotency key for life; it is never "
-                                                         "taken from elsewhere."));
+        return failure(ErrorClass::Input,
+            QStringLiteral("An operation keeps its idempotency key for life; it is never "
+                           "taken from elsewhere."));
     QJsonObject payload = op->payload;
     QString externalId = op->externalId;
     if (ourPath == QLatin1String("external_id"))
         externalId = value.toString();
-    else if (QStringList{QStringLiteral("amount"), QStringLiteral("currency"), QStringLiteral("description")}.contains(ourPath))
+    else if (QStringList { QStringLiteral("amount"), QStringLiteral("currency"), QStringLiteral("description") }
+                 .contains(ourPath))
         payload.insert(ourPath, value);
     else
         return failure(ErrorClass::Input, QStringLiteral("Our payments have no field '%1'.").arg(ourPath));

@@ -5,8 +5,8 @@
 
 #include <QHash>
 #include <QJsonObject>
-#include <QList>
 #include <QJsonValue>
+#include <QList>
 #include <QPair>
 #include <QString>
 
@@ -16,7 +16,7 @@ class Database;
 struct OurRecord
 {
     QString entityType; // contact, payment
-    QString entityId;   // a customer id; an operation id for payments
+    QString entityId; // a customer id; an operation id for payments
     QString providerId; // the system the record is compared with
     QString externalId; // that system's id for it
     QJsonObject fields;
@@ -37,8 +37,8 @@ public:
     // contact, any other operation's payment.
     Result<QPair<QString, QString>> recordOfOperation(qint64 operationId) const;
     // Our records a provider knows by these ids (its id → ours): a drift scan's page at once.
-    Result<QHash<QString, OurRecord>> findByExternalIds(const QString &entityType, const QString &providerId,
-                                                        const QStringList &externalIds) const;
+    Result<QHash<QString, OurRecord>> findByExternalIds(
+        const QString &entityType, const QString &providerId, const QStringList &externalIds) const;
     // The provider's object as the last webhook (or synced event) about the record carried it;
     // empty when none did. The diff's third column, and what tells a conflict from drift.
     QJsonObject lastWebhookCopy(const OurRecord &record) const;
@@ -52,8 +52,10 @@ public:
 private:
     Result<OurRecord> findContact(const QString &id, const QString &providerId) const;
     Result<OurRecord> findPayment(const QString &id) const;
-    Status writeContact(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
-    Status writePayment(const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
+    Status writeContact(
+        const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
+    Status writePayment(
+        const OurRecord &record, const QString &ourPath, const QJsonValue &value, const AuditEntry &audit);
 
     const Database &m_db;
 };

@@ -11,7 +11,7 @@ void insertDefined(QJsonObject &object, const QString &key, const QJsonValue &va
         object.insert(key, value);
 }
 
-const char *const kVerdictNames[] = {"in_sync", "ours_is_wrong", "provider_is_wrong", "conflict"};
+const char *const kVerdictNames[] = { "in_sync", "ours_is_wrong", "provider_is_wrong", "conflict" };
 } // namespace
 
 FieldMap FieldMap::defaults(const QString &entityType)
@@ -21,25 +21,30 @@ FieldMap FieldMap::defaults(const QString &entityType)
     if (entityType == QLatin1String("payment")) {
         // Money and status belong to the payments provider; what we asked for is ours.
         map.rules = {
-            {QStringLiteral("amount"), QStringLiteral("amount"), QStringLiteral("amount"), FieldOwner::Provider},
-            {QStringLiteral("currency"), QStringLiteral("currency"), QStringLiteral("currency"), FieldOwner::Provider},
-            {QStringLiteral("status"), QStringLiteral("status"), QStringLiteral("status"), FieldOwner::Provider},
-            {QStringLiteral("external id"), QStringLiteral("external_id"), QStringLiteral("id"), FieldOwner::Provider},
-            {QStringLiteral("description"), QStringLiteral("description"), QStringLiteral("description"), FieldOwner::Ours},
-            {QStringLiteral("idempotency key"), QStringLiteral("idempotency_key"), QStringLiteral("metadata.reconsole_key"),
-             FieldOwner::Ours},
+            { QStringLiteral("amount"), QStringLiteral("amount"), QStringLiteral("amount"), FieldOwner::Provider },
+            { QStringLiteral("currency"), QStringLiteral("currency"), QStringLiteral("currency"),
+                FieldOwner::Provider },
+            { QStringLiteral("status"), QStringLiteral("status"), QStringLiteral("status"), FieldOwner::Provider },
+            { QStringLiteral("external id"), QStringLiteral("external_id"), QStringLiteral("id"),
+                FieldOwner::Provider },
+            { QStringLiteral("description"), QStringLiteral("description"), QStringLiteral("description"),
+                FieldOwner::Ours },
+            { QStringLiteral("idempotency key"), QStringLiteral("idempotency_key"),
+                QStringLiteral("metadata.reconsole_key"), FieldOwner::Ours },
         };
     } else if (entityType == QLatin1String("contact")) {
         // Contact details belong to the CRM; subscription access to our database.
         map.rules = {
-            {QStringLiteral("email"), QStringLiteral("email"), QStringLiteral("properties.email"), FieldOwner::Provider},
-            {QStringLiteral("first name"), QStringLiteral("first_name"), QStringLiteral("properties.firstname"),
-             FieldOwner::Provider},
-            {QStringLiteral("last name"), QStringLiteral("last_name"), QStringLiteral("properties.lastname"),
-             FieldOwner::Provider},
-            {QStringLiteral("phone"), QStringLiteral("phone"), QStringLiteral("properties.phone"), FieldOwner::Provider},
-            {QStringLiteral("subscription access"), QStringLiteral("access"), QStringLiteral("properties.reconsole_access"),
-             FieldOwner::Ours},
+            { QStringLiteral("email"), QStringLiteral("email"), QStringLiteral("properties.email"),
+                FieldOwner::Provider },
+            { QStringLiteral("first name"), QStringLiteral("first_name"), QStringLiteral("properties.firstname"),
+                FieldOwner::Provider },
+            { QStringLiteral("last name"), QStringLiteral("last_name"), QStringLiteral("properties.lastname"),
+                FieldOwner::Provider },
+            { QStringLiteral("phone"), QStringLiteral("phone"), QStringLiteral("properties.phone"),
+                FieldOwner::Provider },
+            { QStringLiteral("subscription access"), QStringLiteral("access"),
+                QStringLiteral("properties.reconsole_access"), FieldOwner::Ours },
         };
     }
     return map;
@@ -47,7 +52,7 @@ FieldMap FieldMap::defaults(const QString &entityType)
 
 QStringList FieldMap::entityTypes()
 {
-    return {QStringLiteral("contact"), QStringLiteral("payment")};
+    return { QStringLiteral("contact"), QStringLiteral("payment") };
 }
 
 const FieldRule *FieldMap::rule(const QString &field) const
@@ -63,10 +68,9 @@ QJsonArray FieldMap::toJson() const
 {
     QJsonArray array;
     for (const FieldRule &r : rules)
-        array.append(QJsonObject{{QStringLiteral("field"), r.field},
-                                 {QStringLiteral("ours"), r.ourPath},
-                                 {QStringLiteral("provider"), r.providerPath},
-                                 {QStringLiteral("owner"), RecordDiff::ownerName(r.owner)}});
+        array.append(QJsonObject { { QStringLiteral("field"), r.field }, { QStringLiteral("ours"), r.ourPath },
+            { QStringLiteral("provider"), r.providerPath },
+            { QStringLiteral("owner"), RecordDiff::ownerName(r.owner) } });
     return array;
 }
 
@@ -76,9 +80,9 @@ FieldMap FieldMap::fromJson(const QString &entityType, const QJsonArray &rules)
     map.entityType = entityType;
     for (const QJsonValue &v : rules) {
         const QJsonObject o = v.toObject();
-        map.rules << FieldRule{o.value(QStringLiteral("field")).toString(), o.value(QStringLiteral("ours")).toString(),
-                               o.value(QStringLiteral("provider")).toString(),
-                               RecordDiff::ownerFromName(o.value(QStringLiteral("owner")).toString()).value_or(FieldOwner::Provider)};
+        map.rules << FieldRule { o.value(QStringLiteral("field")).toString(),
+            o.value(QStringLiteral("ours")).toString(), o.value(QStringLiteral("provider")).toString(),
+            RecordDiff::ownerFromName(o.value(QStringLiteral("owner")).toString()).value_or(FieldOwner::Provider) };
     }
     return map;
 }
@@ -90,9 +94,8 @@ QString FieldDiff::verdictName() const
 
 QJsonObject FieldDiff::toJson() const
 {
-    QJsonObject o{{QStringLiteral("field"), field},
-                  {QStringLiteral("owner"), RecordDiff::ownerName(owner)},
-                  {QStringLiteral("verdict"), verdictName()}};
+    QJsonObject o { { QStringLiteral("field"), field }, { QStringLiteral("owner"), RecordDiff::ownerName(owner) },
+        { QStringLiteral("verdict"), verdictName() } };
     insertDefined(o, QStringLiteral("ours"), ours);
     insertDefined(o, QStringLiteral("provider"), provider);
     insertDefined(o, QStringLiteral("last_webhook"), lastWebhook);
@@ -188,11 +191,10 @@ QJsonObject paymentRecordOf(const Operation &op)
     default:
         status = OperationStates::name(op.state); // no provider status means the same
     }
-    QJsonObject record{{QStringLiteral("amount"), op.payload.value(QStringLiteral("amount"))},
-                       {QStringLiteral("currency"), op.payload.value(QStringLiteral("currency"))},
-                       {QStringLiteral("status"), status},
-                       {QStringLiteral("external_id"), op.externalId},
-                       {QStringLiteral("idempotency_key"), op.idempotencyKey}};
+    QJsonObject record { { QStringLiteral("amount"), op.payload.value(QStringLiteral("amount")) },
+        { QStringLiteral("currency"), op.payload.value(QStringLiteral("currency")) },
+        { QStringLiteral("status"), status }, { QStringLiteral("external_id"), op.externalId },
+        { QStringLiteral("idempotency_key"), op.idempotencyKey } };
     if (op.payload.contains(QStringLiteral("description")))
         record.insert(QStringLiteral("description"), op.payload.value(QStringLiteral("description")));
     return record;
@@ -209,8 +211,8 @@ QJsonValue valueAt(const QJsonObject &object, const QString &dottedPath)
     return v;
 }
 
-QList<FieldDiff> compare(const FieldMap &map, const QJsonObject &ours, const QJsonObject &provider,
-                         const QJsonObject &lastWebhook)
+QList<FieldDiff> compare(
+    const FieldMap &map, const QJsonObject &ours, const QJsonObject &provider, const QJsonObject &lastWebhook)
 {
     QList<FieldDiff> diffs;
     for (const FieldRule &rule : map.rules) {
@@ -219,7 +221,8 @@ QList<FieldDiff> compare(const FieldMap &map, const QJsonObject &ours, const QJs
         d.owner = rule.owner;
         d.ours = valueAt(ours, rule.ourPath);
         d.provider = valueAt(provider, rule.providerPath);
-        d.lastWebhook = lastWebhook.isEmpty() ? QJsonValue(QJsonValue::Undefined) : valueAt(lastWebhook, rule.providerPath);
+        d.lastWebhook
+            = lastWebhook.isEmpty() ? QJsonValue(QJsonValue::Undefined) : valueAt(lastWebhook, rule.providerPath);
         if (same(d.ours, d.provider)) {
             d.verdict = FieldDiff::Verdict::InSync;
         } else if (!d.lastWebhook.isUndefined() && !same(d.lastWebhook, d.ours) && !same(d.lastWebhook, d.provider)) {
@@ -253,8 +256,8 @@ QString FieldMap::problem() const
             return QStringLiteral("Field '%1': our records have no '%2'; ours are %3.")
                 .arg(r.field, r.ourPath, QStringList(ourPaths.values()).join(QStringLiteral(", ")));
         const QString path = r.providerPath.trimmed();
-        if (path.isEmpty() || path.startsWith(QLatin1Char('.')) || path.endsWith(QLatin1Char('.')) || path.contains(QLatin1String(".."))
-            || path.contains(QLatin1Char(' ')))
+        if (path.isEmpty() || path.startsWith(QLatin1Char('.')) || path.endsWith(QLatin1Char('.'))
+            || path.contains(QLatin1String("..")) || path.contains(QLatin1Char(' ')))
             return QStringLiteral("Field '%1': '%2' is not a JSON path; write it dotted, like properties.email.")
                 .arg(r.field, r.providerPath);
     }

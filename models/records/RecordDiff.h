@@ -12,13 +12,17 @@
 #include <optional>
 
 // Which system is trusted for a field (the seed's "source of truth").
-enum class FieldOwner { Ours, Provider };
+enum class FieldOwner
+{
+    Ours,
+    Provider
+};
 
 // One field as each system names it, and who owns it.
 struct FieldRule
 {
-    QString field;        // the name people see
-    QString ourPath;      // dotted path in our record
+    QString field; // the name people see
+    QString ourPath; // dotted path in our record
     QString providerPath; // dotted path in the provider's object (and webhook payloads)
     FieldOwner owner = FieldOwner::Provider;
 };
@@ -30,8 +34,8 @@ struct FieldMap
     QList<FieldRule> rules;
 
     static FieldMap defaults(const QString &entityType); // empty rules for an unknown type
-    static QStringList entityTypes();                     // the types with shipped defaults
-    const FieldRule *rule(const QString &field) const;    // nullptr when unmapped
+    static QStringList entityTypes(); // the types with shipped defaults
+    const FieldRule *rule(const QString &field) const; // nullptr when unmapped
 
     QJsonArray toJson() const;
     static FieldMap fromJson(const QString &entityType, const QJsonArray &rules);
@@ -41,11 +45,12 @@ struct FieldMap
 
 struct FieldDiff
 {
-    enum class Verdict {
+    enum class Verdict
+    {
         InSync,
-        OursIsWrong,     // the provider owns the field and we differ: accept its value
+        OursIsWrong, // the provider owns the field and we differ: accept its value
         ProviderIsWrong, // we own it and the provider differs: push ours
-        Conflict,        // both moved away from what we last heard; no rule may settle it silently
+        Conflict, // both moved away from what we last heard; no rule may settle it silently
     };
 
     QString field;
@@ -68,8 +73,8 @@ struct FieldDiff
 // One record whose fields disagree between us and a provider.
 struct DriftedRecord
 {
-    QString entityId;        // ours; empty when we have no such record
-    QString externalId;      // the provider's
+    QString entityId; // ours; empty when we have no such record
+    QString externalId; // the provider's
     QList<FieldDiff> fields; // only the ones that differ
     bool hasConflict() const;
 };
@@ -77,8 +82,8 @@ struct DriftedRecord
 // Our record beside the provider's live object and the last webhook's copy, field by field.
 namespace RecordDiff {
 QJsonValue valueAt(const QJsonObject &object, const QString &dottedPath);
-QList<FieldDiff> compare(const FieldMap &map, const QJsonObject &ours, const QJsonObject &provider,
-                         const QJsonObject &lastWebhook = {});
+QList<FieldDiff> compare(
+    const FieldMap &map, const QJsonObject &ours, const QJsonObject &provider, const QJsonObject &lastWebhook = {});
 QString ownerName(FieldOwner owner);
 std::optional<FieldOwner> ownerFromName(const QString &name);
 // Values as the diff compares them: numbers and strings by value, case and padding ignored.

@@ -5,8 +5,8 @@
 #include <QAtomicInteger>
 #include <QDateTime>
 #include <QDir>
-#include <QHash>
 #include <QFileInfo>
+#include <QHash>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStandardPaths>
@@ -37,8 +37,7 @@ Result<DatabaseLocation> DatabaseLocation::parse(const QString &url)
         const QUrl u(url);
         if (!u.isValid() || u.host().isEmpty())
             return failure(ErrorClass::Input,
-                           QStringLiteral("'%1' is not a PostgreSQL URL; write postgresql://user@host:port/database")
-                               .arg(url));
+                QStringLiteral("'%1' is not a PostgreSQL URL; write postgresql://user@host:port/database").arg(url));
         loc.dialect = QStringLiteral("postgresql");
         loc.host = u.host();
         loc.port = u.port(5432);
@@ -53,7 +52,8 @@ Result<DatabaseLocation> DatabaseLocation::parse(const QString &url)
     if (path.startsWith(QLatin1String("sqlite:")))
         path = path.mid(7);
     if (path.isEmpty())
-        return failure(ErrorClass::Input, QStringLiteral("The database path is empty; give sqlite:PATH or a file path."));
+        return failure(
+            ErrorClass::Input, QStringLiteral("The database path is empty; give sqlite:PATH or a file path."));
     loc.dialect = QStringLiteral("sqlite");
     loc.path = QFileInfo(path).absoluteFilePath();
     return loc;
@@ -79,8 +79,7 @@ QString DatabaseLocation::keychainId() const
 Database::Database(DatabaseLocation location, std::unique_ptr<SqlDialect> dialect)
     : m_location(std::move(location))
     , m_dialect(std::move(dialect))
-{
-}
+{ }
 
 Database::~Database()
 {
@@ -101,7 +100,7 @@ Result<std::shared_ptr<Database>> Database::open(const QString &url, const QStri
         dialect = std::make_unique<SqliteDialect>();
         if (!QDir().mkpath(QFileInfo(location.path).absolutePath()))
             return failure(ErrorClass::Storage,
-                           QStringLiteral("Cannot create the folder for %1; check its permissions.").arg(location.path));
+                QStringLiteral("Cannot create the folder for %1; check its permissions.").arg(location.path));
     } else {
         dialect = std::make_unique<PostgresDialect>();
     }
@@ -131,10 +130,9 @@ Result<QString> Database::openConnection(const QString &purpose) const
     if (!db.isValid()) {
         QSqlDatabase::removeDatabase(name);
         return failure(ErrorClass::Storage,
-                       QStringLiteral("The Qt SQL driver %1 is not installed (Debian: libqt6sql6-%2).")
-                           .arg(m_dialect->driver(), m_location.dialect == QLatin1String("sqlite")
-                                                         ? QStringLiteral("sqlite")
-                                                         : QStringLiteral("psql")));
+            QStringLiteral("The Qt SQL driver %1 is not installed (Debian: libqt6sql6-%2).")
+                .arg(m_dialect->driver(),
+                    m_location.dialect == QLatin1String("sqlite") ? QStringLiteral("sqlite") : QStringLiteral("psql")));
     }
     if (m_location.dialect == QLatin1String("sqlite")) {
         db.setDatabaseName(m_location.path);
@@ -151,13 +149,15 @@ Result<QString> Database::openConnection(const QString &purpose) const
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
         if (why.contains(QLatin1String("password"), Qt::CaseInsensitive))
-            return failure(ErrorClass::Auth, QStringLiteral("PostgreSQL refused %1 (%2). Store the password in the keychain "
-                                                            "with `reconsolectl database password --database %1` (read "
-                                                            "from standard input), never in the URL.")
-                                                 .arg(m_location.display(), why.trimmed()));
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot open the database %1: %2. Check that it is reachable "
-                                                           "and that you may open it.")
-                                                .arg(m_location.display(), why));
+            return failure(ErrorClass::Auth,
+                QStringLiteral("PostgreSQL refused %1 (%2). Store the password in the keychain "
+                               "with `reconsolectl database password --database %1` (read "
+                               "from standard input), never in the URL.")
+                    .arg(m_location.display(), why.trimmed()));
+        return failure(ErrorClass::Storage,
+            QStringLiteral("Cannot open the database %1: %2. Check that it is reachable "
+                           "and that you may open it.")
+                .arg(m_location.display(), why));
     }
     QString error;
     if (!m_dialect->prepareConnection(db, &error)) {

@@ -4,19 +4,19 @@
 #include "store/SqlDialect.h"
 
 #include <QDir>
-#include <algorithm>
 #include <QFile>
 #include <QMap>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <algorithm>
 
 namespace {
 QMap<int, QString> migrationFiles()
 {
     QMap<int, QString> files;
     const QDir dir(QStringLiteral(":/migrations"));
-    for (const QString &name : dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name))
+    for (const QString &name : dir.entryList({ QStringLiteral("*.sql") }, QDir::Files, QDir::Name))
         files.insert(name.section(QLatin1Char('_'), 0, 0).toInt(), dir.filePath(name));
     return files;
 }
@@ -25,8 +25,7 @@ QMap<int, QString> migrationFiles()
 Migrator::Migrator(QSqlDatabase db, const SqlDialect &dialect)
     : m_db(std::move(db))
     , m_dialect(dialect)
-{
-}
+{ }
 
 int Migrator::latestVersion()
 {
@@ -42,8 +41,8 @@ Result<int> Migrator::currentVersion()
         return q.value(0).toInt();
     if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                                "applied_at BIGINT NOT NULL)")))
-        return failure(ErrorClass::Storage,
-                       QStringLiteral("Cannot read the schema version: %1").arg(q.lastError().text()));
+        return failure(
+            ErrorClass::Storage, QStringLiteral("Cannot read the schema version: %1").arg(q.lastError().text()));
     return 0;
 }
 
@@ -55,11 +54,11 @@ Result<int> Migrator::migrate()
     const int latest = latestVersion();
     if (current.value() > latest)
         return failure(ErrorClass::Storage,
-                       QStringLiteral("This database has schema version %1, but this Reconsole knows only up to %2. "
-                                      "It was written by a newer Reconsole; upgrade Reconsole to open it. "
-                                      "Nothing was changed.")
-                           .arg(current.value())
-                           .arg(latest));
+            QStringLiteral("This database has schema version %1, but this Reconsole knows only up to %2. "
+                           "It was written by a newer Reconsole; upgrade Reconsole to open it. "
+                           "Nothing was changed.")
+                .arg(current.value())
+                .arg(latest));
     const auto files = migrationFiles();
     for (auto it = files.begin(); it != files.end(); ++it) {
         if (it.key() <= current.value())
@@ -81,8 +80,8 @@ Status Migrator::apply(int version, const QString &path)
     // Comments go first, so a ';' inside one never splits a statement.
     QStringList lines = sql.split(QLatin1Char('\n'));
     lines.erase(std::remove_if(lines.begin(), lines.end(),
-                               [](const QString &l) { return l.trimmed().startsWith(QLatin1String("--")); }),
-                lines.end());
+                    [](const QString &l) { return l.trimmed().startsWith(QLatin1String("--")); }),
+        lines.end());
 
     Transaction tx(m_db);
     // A statement ends with ';' at the end of a line, so trigger and function bodies (one line
@@ -94,9 +93,10 @@ Status Migrator::apply(int version, const QString &path)
             continue;
         QSqlQuery q(m_db);
         if (!q.exec(statement))
-            return failure(ErrorClass::Storage, QStringLiteral("Migration %1 failed: %2 (in: %3)")
-                                                    .arg(version)
-                                                    .arg(q.lastError().text(), statement.left(120)));
+            return failure(ErrorClass::Storage,
+                QStringLiteral("Migration %1 failed: %2 (in: %3)")
+                    .arg(version)
+                    .arg(q.lastError().text(), statement.left(120)));
     }
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)"));
@@ -104,6 +104,6 @@ Status Migrator::apply(int version, const QString &path)
     q.addBindValue(nowMs());
     if (!q.exec() || !tx.commit())
         return failure(ErrorClass::Storage,
-                       QStringLiteral("Cannot record migration %1: %2").arg(version).arg(q.lastError().text()));
+            QStringLiteral("Cannot record migration %1: %2").arg(version).arg(q.lastError().text()));
     return success();
 }

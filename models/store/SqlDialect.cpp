@@ -6,10 +6,10 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
-#include <memory>
-#include <QSqlError>
 #include <QRegularExpression>
+#include <QSqlError>
 #include <QSqlQuery>
+#include <memory>
 
 namespace {
 bool runAll(QSqlDatabase &db, const QStringList &statements, QString *error)
@@ -46,12 +46,13 @@ QString SqliteDialect::appendOnly(const QString &table) const
 
 QString PostgresDialect::appendOnly(const QString &table) const
 {
-    return QStringLiteral("CREATE OR REPLACE FUNCTION reconsole_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                          "RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME; END $$;\n"
-                          "CREATE TRIGGER %1_append_only BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW EXECUTE FUNCTION "
-                          "reconsole_append_only();\n"
-                          "CREATE TRIGGER %1_no_truncate BEFORE TRUNCATE ON %1 FOR EACH STATEMENT EXECUTE FUNCTION "
-                          "reconsole_append_only();\n")
+    return QStringLiteral(
+        "CREATE OR REPLACE FUNCTION reconsole_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "RAISE EXCEPTION 'the % table is append-only', TG_TABLE_NAME; END $$;\n"
+        "CREATE TRIGGER %1_append_only BEFORE UPDATE OR DELETE ON %1 FOR EACH ROW EXECUTE FUNCTION "
+        "reconsole_append_only();\n"
+        "CREATE TRIGGER %1_no_truncate BEFORE TRUNCATE ON %1 FOR EACH STATEMENT EXECUTE FUNCTION "
+        "reconsole_append_only();\n")
         .arg(table);
 }
 
@@ -60,14 +61,14 @@ bool SqliteDialect::prepareConnection(QSqlDatabase &db, QString *error) const
     // WAL lets the page loader read while the console writes; busy_timeout rides out short
     // write locks held by another process (the agent) instead of failing at once.
     return runAll(db,
-                  {QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
-                   QStringLiteral("PRAGMA busy_timeout=5000"), QStringLiteral("PRAGMA foreign_keys=ON")},
-                  error);
+        { QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
+            QStringLiteral("PRAGMA busy_timeout=5000"), QStringLiteral("PRAGMA foreign_keys=ON") },
+        error);
 }
 
 bool PostgresDialect::prepareConnection(QSqlDatabase &db, QString *error) const
 {
-    return runAll(db, {QStringLiteral("SET client_min_messages TO WARNING")}, error);
+    return runAll(db, { QStringLiteral("SET client_min_messages TO WARNING") }, error);
 }
 
 std::function<void()> SqliteDialect::interrupter(const QSqlDatabase &db) const

@@ -45,7 +45,7 @@ public:
     QString caseInsensitiveLike() const override { return QStringLiteral("LIKE"); }
     bool prepareConnection(QSqlDatabase &db, QString *error) const override;
     QString lockAuditForAppend() const override { return {}; } // one writer at a time already
-    QString skipLocked() const override { return {}; }         // likewise
+    QString skipLocked() const override { return {}; } // likewise
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
     std::function<void()> interrupter(const QSqlDatabase &db) const override;

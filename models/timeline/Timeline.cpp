@@ -2,9 +2,9 @@
 
 #include "access/AuditLog.h"
 #include "core/Csv.h"
-#include "store/Database.h"
 #include "events/EventStore.h"
 #include "operations/OperationStore.h"
+#include "store/Database.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -19,20 +19,21 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
     QSqlQuery q(db.connection());
     // An order, a provider object, one operation's key — or a customer, through the orders'
     // payloads (payload is compact JSON, so the match is exact).
-    q.prepare(QStringLiteral("SELECT id, entity_id, external_id FROM operations WHERE entity_id = ? OR "
-                             "(external_id = ? AND external_id <> '') OR idempotency_key = ? OR payload LIKE ? ORDER BY id"));
+    q.prepare(
+        QStringLiteral("SELECT id, entity_id, external_id FROM operations WHERE entity_id = ? OR "
+                       "(external_id = ? AND external_id <> '') OR idempotency_key = ? OR payload LIKE ? ORDER BY id"));
     q.addBindValue(entityId);
     q.addBindValue(entityId);
     q.addBindValue(entityId);
     q.addBindValue(entityId.contains(QLatin1Char('"')) ? QStringLiteral("\x01")
-                                                        : QStringLiteral("%\"customer_email\":\"%1\"%").arg(entityId));
+                                                       : QStringLiteral("%\"customer_email\":\"%1\"%").arg(entityId));
     if (!q.exec())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot find the entity: %1").arg(q.lastError().text()));
     QList<qint64> operationIds;
-    QStringList entityIds{entityId};
+    QStringList entityIds { entityId };
     while (q.next()) {
         operationIds << q.value(0).toLongLong();
-        for (int c : {1, 2}) {
+        for (int c : { 1, 2 }) {
             const QString id = q.value(c).toString();
             if (!id.isEmpty() && !entityIds.contains(id))
                 entityIds << id;
@@ -44,7 +45,7 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
     if (!events)
         return events.error();
     for (const Event &e : events.value()) {
-        TimelineEntry t{e.occurredAt, e.source, e.channel, e.type, e.note, e.source, e.operationId, e.payload, {}};
+        TimelineEntry t { e.occurredAt, e.source, e.channel, e.type, e.note, e.source, e.operationId, e.payload, {} };
         if (e.note.contains(QLatin1String("out of order")) || e.note.contains(QLatin1String("contradicts")))
             t.anomaly = e.note;
         else if (e.deliveries > 1)
@@ -57,20 +58,23 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
         auto op = operations.get(id);
         if (!op)
             return op.error();
-        entries << TimelineEntry{op->createdAt, QStringLiteral("reconsole"), QStringLiteral("internal"),
-                                 QStringLiteral("operation.created"),
-                                 QStringLiteral("%1 %2 %3").arg(op->action, op->entityType, op->entityId),
-                                 QStringLiteral("reconsole"), id, {}, {}};
+        entries << TimelineEntry { op->createdAt, QStringLiteral("reconsole"), QStringLiteral("internal"),
+            QStringLiteral("operation.created"),
+            QStringLiteral("%1 %2 %3").arg(op->action, op->entityType, op->entityId), QStringLiteral("reconsole"), id,
+            {}, {} };
         auto attempts = operations.attempts(id);
         if (!attempts)
             return attempts.error();
         for (const Attempt &a : attempts.value()) {
             const QString summary = a.status == Attempt::Status::Succeeded
-                ? QStringLiteral("attempt %1 succeeded (HTTP %2, %3 ms)").arg(a.number).arg(a.httpStatus).arg(a.latencyMs)
+                ? QStringLiteral("attempt %1 succeeded (HTTP %2, %3 ms)")
+                      .arg(a.number)
+                      .arg(a.httpStatus)
+                      .arg(a.latencyMs)
                 : QStringLiteral("attempt %1 %2: %3").arg(a.number).arg(Attempt::statusName(a.status), a.errorMessage);
-            entries << TimelineEntry{a.startedAt, QStringLiteral("reconsole"), QStringLiteral("attempt"),
-                                     QStringLiteral("attempt.%1").arg(Attempt::statusName(a.status)), summary,
-                                     QStringLiteral("reconsole"), id, a.request + QStringLiteral("\n\n") + a.response, {}};
+            entries << TimelineEntry { a.startedAt, QStringLiteral("reconsole"), QStringLiteral("attempt"),
+                QStringLiteral("attempt.%1").arg(Attempt::statusName(a.status)), summary, QStringLiteral("reconsole"),
+                id, a.request + QStringLiteral("\n\n") + a.response, {} };
         }
         auto actions = audit.entriesFor(QStringLiteral("operation:%1").arg(id));
         if (!actions)
@@ -79,18 +83,21 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
             QString summary = a.before.isEmpty() ? a.reason : QStringLiteral("%1 → %2").arg(a.before, a.after);
             if (!a.reason.isEmpty() && !a.before.isEmpty())
                 summary += QStringLiteral(": ") + a.reason;
-            entries << TimelineEntry{a.at, QStringLiteral("people"), QStringLiteral("audit"), a.action, summary, a.actor,
-                                     id, {}, {}};
+            entries << TimelineEntry { a.at, QStringLiteral("people"), QStringLiteral("audit"), a.action, summary,
+                a.actor, id, {}, {} };
         }
         // The provider says one thing, we another: worth a look.
         for (TimelineEntry &t : entries) {
             if (t.operationId == id && t.anomaly.isEmpty() && t.channel == QLatin1String("webhook")
                 && ((t.type == QLatin1String("payment_intent.payment_failed") && op->state == OperationState::Succeeded)
-                    || (t.type == QLatin1String("payment_intent.succeeded") && op->state == OperationState::FailedPermanent)))
-                t.anomaly = QStringLiteral("contradicts the operation's state (%1)").arg(OperationStates::name(op->state));
+                    || (t.type == QLatin1String("payment_intent.succeeded")
+                        && op->state == OperationState::FailedPermanent)))
+                t.anomaly
+                    = QStringLiteral("contradicts the operation's state (%1)").arg(OperationStates::name(op->state));
         }
     }
-    std::stable_sort(entries.begin(), entries.end(), [](const TimelineEntry &a, const TimelineEntry &b) { return a.at < b.at; });
+    std::stable_sort(
+        entries.begin(), entries.end(), [](const TimelineEntry &a, const TimelineEntry &b) { return a.at < b.at; });
     return entries;
 }
 
@@ -99,9 +106,9 @@ QString toCsv(const QList<TimelineEntry> &entries)
     using Csv::field;
     QString csv = QStringLiteral("time,source,channel,type,summary,actor,operation,anomaly\n");
     for (const TimelineEntry &t : entries) {
-        csv += QStringList{QDateTime::fromMSecsSinceEpoch(t.at, Qt::UTC).toString(Qt::ISODateWithMs), field(t.source),
-                           field(t.channel), field(t.type), field(t.summary), field(t.actor),
-                           t.operationId ? QString::number(t.operationId) : QString(), field(t.anomaly)}
+        csv += QStringList { QDateTime::fromMSecsSinceEpoch(t.at, Qt::UTC).toString(Qt::ISODateWithMs), field(t.source),
+            field(t.channel), field(t.type), field(t.summary), field(t.actor),
+            t.operationId ? QString::number(t.operationId) : QString(), field(t.anomaly) }
                    .join(QLatin1Char(','))
             + QLatin1Char('\n');
     }

@@ -10,15 +10,15 @@ class Database;
 // One line of an entity's history, whatever system it came from.
 struct TimelineEntry
 {
-    qint64 at = 0;          // epoch ms, the source's own time
-    QString source;         // provider id, "reconsole" (attempts, state changes) or "people" (audit)
-    QString channel;        // webhook, sync, attempt, audit
+    qint64 at = 0; // epoch ms, the source's own time
+    QString source; // provider id, "reconsole" (attempts, state changes) or "people" (audit)
+    QString channel; // webhook, sync, attempt, audit
     QString type;
     QString summary;
     QString actor;
     qint64 operationId = 0;
-    QString payload;        // redacted
-    QString anomaly;        // out of order, contradicts the operation, ... (empty when none)
+    QString payload; // redacted
+    QString anomaly; // out of order, contradicts the operation, ... (empty when none)
 };
 
 // Everything that happened to an entity and the operations about it, in order: provider

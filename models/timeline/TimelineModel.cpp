@@ -5,8 +5,7 @@
 TimelineModel::TimelineModel(const Database &db, QObject *parent)
     : QAbstractTableModel(parent)
     , m_db(db)
-{
-}
+{ }
 
 bool TimelineModel::load(const QString &entityId)
 {
@@ -44,7 +43,8 @@ void TimelineModel::refilter()
 
 int TimelineModel::anomalies() const
 {
-    return static_cast<int>(std::count_if(m_shown.cbegin(), m_shown.cend(), [](const TimelineEntry &t) { return !t.anomaly.isEmpty(); }));
+    return static_cast<int>(
+        std::count_if(m_shown.cbegin(), m_shown.cend(), [](const TimelineEntry &t) { return !t.anomaly.isEmpty(); }));
 }
 
 int TimelineModel::rowCount(const QModelIndex &parent) const
@@ -61,7 +61,8 @@ QVariant TimelineModel::headerData(int section, Qt::Orientation orientation, int
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles{tr("Time"), tr("Source"), tr("Type"), tr("Summary"), tr("Actor"), tr("Operation")};
+    static const QStringList titles { tr("Time"), tr("Source"), tr("Type"), tr("Summary"), tr("Actor"),
+        tr("Operation") };
     return titles.value(section);
 }
 

@@ -12,8 +12,24 @@ class TimelineModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Source, Type, Summary, Actor, Operation, ColumnCount };
-    enum Role { PayloadRole = Qt::UserRole + 1, AnomalyRole, OperationIdRole, ChannelRole, SortValueRole };
+    enum Column
+    {
+        Time,
+        Source,
+        Type,
+        Summary,
+        Actor,
+        Operation,
+        ColumnCount
+    };
+    enum Role
+    {
+        PayloadRole = Qt::UserRole + 1,
+        AnomalyRole,
+        OperationIdRole,
+        ChannelRole,
+        SortValueRole
+    };
 
     explicit TimelineModel(const Database &db, QObject *parent = nullptr);
 

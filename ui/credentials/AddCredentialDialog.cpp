@@ -43,9 +43,9 @@ AddCredentialDialog::AddCredentialDialog(const QList<ProviderConfig> &providers,
         m_provider->addItem(p.id, p.kind); // the kind decides which secrets fit
     connect(m_provider, &QComboBox::currentIndexChanged, this, &AddCredentialDialog::check);
     m_environment->setObjectName(QStringLiteral("environmentField"));
-    m_environment->addItems({QStringLiteral("test"), QStringLiteral("live")});
+    m_environment->addItems({ QStringLiteral("test"), QStringLiteral("live") });
     m_kind->setObjectName(QStringLiteral("kindField"));
-    m_kind->addItems({QStringLiteral("api-key"), QStringLiteral("webhook-secret")});
+    m_kind->addItems({ QStringLiteral("api-key"), QStringLiteral("webhook-secret") });
     m_label->setObjectName(QStringLiteral("labelField"));
     m_label->setPlaceholderText(tr("e.g. Shop payments, restricted key for refunds"));
     m_scopes->setObjectName(QStringLiteral("scopesField"));
@@ -92,10 +92,9 @@ AddCredentialDialog::AddCredentialDialog(const QList<ProviderConfig> &providers,
 
 void AddCredentialDialog::check()
 {
-    const Status ok = m_secret->text().isEmpty()
-        ? Status(failure(ErrorClass::Input, QString()))
-        : SecretRules::check(m_secret->text(), m_environment->currentText(), m_kind->currentText(),
-                             m_provider->currentData().toString());
+    const Status ok = m_secret->text().isEmpty() ? Status(failure(ErrorClass::Input, QString()))
+                                                 : SecretRules::check(m_secret->text(), m_environment->currentText(),
+                                                     m_kind->currentText(), m_provider->currentData().toString());
     m_problem->setText(ok ? QString() : ok.message());
     m_ok->setEnabled(ok && m_provider->count() > 0);
 }

@@ -4,10 +4,10 @@
 #include "credentials/AddCredentialDialog.h"
 #include "credentials/CredentialService.h"
 #include "credentials/CredentialsModel.h"
+#include "providers/ProviderRegistry.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
 #include "shell/RowTintDelegate.h"
-#include "providers/ProviderRegistry.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -31,15 +31,16 @@ constexpr int kClipboardSeconds = 30;
 RowTint tintOfCredential(const QModelIndex &index)
 {
     if (index.data(CredentialsModel::RevokedRole).toBool())
-        return {RowTint::Muted};
+        return { RowTint::Muted };
     if (index.data(CredentialsModel::ExpiringRole).toBool())
-        return {RowTint::Waiting, index.column() == CredentialsModel::Expires || index.column() == CredentialsModel::Status};
+        return { RowTint::Waiting,
+            index.column() == CredentialsModel::Expires || index.column() == CredentialsModel::Status };
     return {};
 }
 } // namespace
 
 CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialService &service,
-                                           const ProviderRegistry &providers, const AccessPolicy &access, QWidget *parent)
+    const ProviderRegistry &providers, const AccessPolicy &access, QWidget *parent)
     : QWidget(parent)
     , m_service(service)
     , m_providers(providers)
@@ -66,9 +67,9 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_message->setObjectName(QStringLiteral("credentialMessage"));
 
-    const QList<QPair<QPushButton *, const char *>> buttons{{m_add, "addCredentialButton"}, {m_verify, "verifyButton"},
-                                                           {m_rotate, "rotateButton"},      {m_revoke, "revokeButton"},
-                                                           {m_reveal, "revealButton"},      {m_copy, "copyButton"}};
+    const QList<QPair<QPushButton *, const char *>> buttons { { m_add, "addCredentialButton" },
+        { m_verify, "verifyButton" }, { m_rotate, "rotateButton" }, { m_revoke, "revokeButton" },
+        { m_reveal, "revealButton" }, { m_copy, "copyButton" } };
     auto *actions = new QHBoxLayout;
     for (const auto &[button, name] : buttons) {
         button->setObjectName(QLatin1String(name));
@@ -85,7 +86,7 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
 
     auto *intro = new QLabel(tr("Secrets live in the OS keychain only. This table shows what the database knows: "
                                 "metadata, the last four characters, and who uses each key."),
-                             this);
+        this);
     intro->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
@@ -103,7 +104,8 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     connect(m_revoke, &QPushButton::clicked, this, &CredentialsWorkspace::revokeSelected);
     connect(m_reveal, &QPushButton::clicked, this, &CredentialsWorkspace::revealSelected);
     connect(m_copy, &QPushButton::clicked, this, &CredentialsWorkspace::copySelected);
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CredentialsWorkspace::updateActions);
+    connect(
+        m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CredentialsWorkspace::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &CredentialsWorkspace::updateActions);
     connect(m_warnDays, &QSpinBox::valueChanged, this, [this](int days) {
         QSettings().setValue(QStringLiteral("credentials/expiryWarningDays"), days);
@@ -126,7 +128,7 @@ void CredentialsWorkspace::updateActions()
     const int row = m_model->rowOf(selectedId());
     const bool live = row >= 0 && !m_model->credentialAt(row).isRevoked();
     m_add->setEnabled(admin);
-    for (QPushButton *b : {m_verify, m_rotate, m_revoke, m_reveal, m_copy})
+    for (QPushButton *b : { m_verify, m_rotate, m_revoke, m_reveal, m_copy })
         b->setEnabled(admin && live);
     if (!admin)
         m_add->setToolTip(tr("Only admins manage credentials; you are signed in as %1.").arg(m_access.describe()));
@@ -169,7 +171,7 @@ void CredentialsWorkspace::addCredential()
         self->reloadKeeping(added->id);
         self->showMessage(tr("Added %1 (%2) to the keychain. Verify it to check it against the provider.")
                               .arg(added->label, added->fingerprint),
-                          false);
+            false);
     });
 }
 
@@ -185,7 +187,7 @@ void CredentialsWorkspace::verifySelected()
         self->reloadKeeping(id);
         self->showMessage(verified ? tr("The provider accepted %1.").arg(verified->label)
                                    : tr("Verification failed: %1").arg(verified.message()),
-                          !verified);
+            !verified);
     });
 }
 
@@ -195,10 +197,10 @@ void CredentialsWorkspace::rotateSelected()
     if (id.isEmpty())
         return;
     const QString secret = Prompts::secret(this, tr("Rotate %1").arg(id),
-                                           tr("Paste the new key. It is verified with the provider first; only then "
-                                              "does everything that uses %1 switch to it. The old key stays in the "
-                                              "keychain until you revoke it.")
-                                               .arg(id));
+        tr("Paste the new key. It is verified with the provider first; only then "
+           "does everything that uses %1 switch to it. The old key stays in the "
+           "keychain until you revoke it.")
+            .arg(id));
     if (secret.isEmpty())
         return;
     QPointer<CredentialsWorkspace> self(this);
@@ -209,7 +211,7 @@ void CredentialsWorkspace::rotateSelected()
         self->showMessage(rotated ? tr("Rotated: everything now uses %1 (%2). Revoke %3 once nothing needs it.")
                                         .arg(rotated->id, rotated->fingerprint, id)
                                   : rotated.message(),
-                          !rotated);
+            !rotated);
     });
 }
 
@@ -219,8 +221,8 @@ void CredentialsWorkspace::revokeSelected()
     if (id.isEmpty())
         return;
     const QString reason = Prompts::reason(this, tr("Revoke %1").arg(id),
-                                           tr("Revoking deletes the key from the keychain. Operations that still need "
-                                              "it will stop with “credential revoked”. Why?"));
+        tr("Revoking deletes the key from the keychain. Operations that still need "
+           "it will stop with “credential revoked”. Why?"));
     if (reason.isEmpty())
         return;
     QPointer<CredentialsWorkspace> self(this);
@@ -228,7 +230,8 @@ void CredentialsWorkspace::revokeSelected()
         if (!self)
             return;
         self->reloadKeeping(id);
-        self->showMessage(revoked ? tr("%1 revoked and removed from the keychain.").arg(id) : revoked.message(), !revoked);
+        self->showMessage(
+            revoked ? tr("%1 revoked and removed from the keychain.").arg(id) : revoked.message(), !revoked);
     });
 }
 
@@ -237,7 +240,7 @@ void CredentialsWorkspace::revealSelected()
     const QString id = selectedId();
     if (id.isEmpty()
         || !Prompts::confirm(this, tr("Reveal secret"),
-                             tr("Show the secret of %1 on screen? The audit log records that you looked.").arg(id)))
+            tr("Show the secret of %1 on screen? The audit log records that you looked.").arg(id)))
         return;
     QPointer<CredentialsWorkspace> self(this);
     m_service.reveal(id, [self, id](Result<QString> secret) {
@@ -258,9 +261,7 @@ void CredentialsWorkspace::copySelected()
     const QString id = selectedId();
     if (id.isEmpty()
         || !Prompts::confirm(this, tr("Copy secret"),
-                             tr("Copy the secret of %1 to the clipboard? It is cleared after %2 s.")
-                                 .arg(id)
-                                 .arg(kClipboardSeconds)))
+            tr("Copy the secret of %1 to the clipboard? It is cleared after %2 s.").arg(id).arg(kClipboardSeconds)))
         return;
     QPointer<CredentialsWorkspace> self(this);
     m_service.reveal(id, [self](Result<QString> secret) {

@@ -19,7 +19,7 @@ class CredentialsWorkspace : public QWidget
     Q_OBJECT
 public:
     CredentialsWorkspace(CredentialsModel &model, CredentialService &service, const ProviderRegistry &providers,
-                         const AccessPolicy &access, QWidget *parent = nullptr);
+        const AccessPolicy &access, QWidget *parent = nullptr);
 
     CredentialsModel *model() const { return m_model; }
     void addCredential();

@@ -17,7 +17,8 @@
 namespace {
 QString timeText(qint64 ms)
 {
-    return ms ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) : QStringLiteral("—");
+    return ms ? QDateTime::fromMSecsSinceEpoch(ms).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+              : QStringLiteral("—");
 }
 
 QLabel *valueLabel(const QString &text, const QString &objectName)
@@ -49,7 +50,8 @@ OperationDetailPane::OperationDetailPane(const OperationService &operations, QWi
     m_form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
 
     m_attempts->setObjectName(QStringLiteral("attemptsTable"));
-    m_attempts->setHorizontalHeaderLabels({tr("#"), tr("Started"), tr("Status"), tr("HTTP"), tr("Latency"), tr("Error class")});
+    m_attempts->setHorizontalHeaderLabels(
+        { tr("#"), tr("Started"), tr("Status"), tr("HTTP"), tr("Latency"), tr("Error class") });
     m_attempts->horizontalHeader()->setStretchLastSection(true);
     m_attempts->verticalHeader()->hide();
     m_attempts->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -108,7 +110,8 @@ void OperationDetailPane::showOperation(qint64 id)
     }
     m_title->setText(tr("Operation %1 — %2").arg(id).arg(OperationStates::label(op->state)));
     m_form->addRow(tr("Business action"), valueLabel(op->action, QStringLiteral("detailAction")));
-    m_form->addRow(tr("Entity"), valueLabel(op->entityType + QLatin1Char(' ') + op->entityId, QStringLiteral("detailEntity")));
+    m_form->addRow(
+        tr("Entity"), valueLabel(op->entityType + QLatin1Char(' ') + op->entityId, QStringLiteral("detailEntity")));
     m_form->addRow(tr("Provider"), valueLabel(op->providerId, QStringLiteral("detailProvider")));
     m_form->addRow(tr("State"), valueLabel(OperationStates::label(op->state), QStringLiteral("detailState")));
     m_form->addRow(tr("Attempts"), valueLabel(QString::number(op->attempts), QStringLiteral("detailAttempts")));
@@ -117,16 +120,17 @@ void OperationDetailPane::showOperation(qint64 id)
     if (op->state == OperationState::RetryScheduled)
         m_form->addRow(tr("Next attempt"), valueLabel(timeText(op->nextAttemptAt), QStringLiteral("detailNext")));
     if (!op->lastError.isEmpty())
-        m_form->addRow(tr("Last error"), valueLabel(QStringLiteral("%1 — %2").arg(errorClassName(op->lastErrorClass),
-                                                                                  op->lastError),
-                                                    QStringLiteral("detailError")));
+        m_form->addRow(tr("Last error"),
+            valueLabel(QStringLiteral("%1 — %2").arg(errorClassName(op->lastErrorClass), op->lastError),
+                QStringLiteral("detailError")));
     if (!op->resolution.isEmpty())
-        m_form->addRow(tr("Resolution"), valueLabel(QStringLiteral("%1: %2").arg(op->resolvedBy, op->resolution),
-                                                    QStringLiteral("detailResolution")));
+        m_form->addRow(tr("Resolution"),
+            valueLabel(
+                QStringLiteral("%1: %2").arg(op->resolvedBy, op->resolution), QStringLiteral("detailResolution")));
     QStringList payload;
     for (auto it = op->payload.constBegin(); it != op->payload.constEnd(); ++it)
-        payload << QStringLiteral("%1: %2").arg(it.key(), it->isDouble() ? QString::number(it->toDouble())
-                                                                            : it->toVariant().toString());
+        payload << QStringLiteral("%1: %2").arg(
+            it.key(), it->isDouble() ? QString::number(it->toDouble()) : it->toVariant().toString());
     m_form->addRow(tr("Payload"), valueLabel(payload.join(QLatin1Char('\n')), QStringLiteral("detailPayload")));
     m_form->addRow(tr("Created"), valueLabel(timeText(op->createdAt), QStringLiteral("detailCreated")));
 
@@ -136,12 +140,9 @@ void OperationDetailPane::showOperation(qint64 id)
     m_attempts->setRowCount(static_cast<int>(attempts->size()));
     int row = 0;
     for (const Attempt &a : attempts.value()) {
-        const QStringList cells{QString::number(a.number),
-                                timeText(a.startedAt),
-                                Attempt::statusName(a.status),
-                                a.httpStatus ? QString::number(a.httpStatus) : QStringLiteral("—"),
-                                QStringLiteral("%1 ms").arg(a.latencyMs),
-                                errorClassName(a.errorClass)};
+        const QStringList cells { QString::number(a.number), timeText(a.startedAt), Attempt::statusName(a.status),
+            a.httpStatus ? QString::number(a.httpStatus) : QStringLiteral("—"),
+            QStringLiteral("%1 ms").arg(a.latencyMs), errorClassName(a.errorClass) };
         for (int c = 0; c < cells.size(); ++c) {
             auto *item = new QTableWidgetItem(cells.at(c));
             item->setToolTip(a.errorMessage);

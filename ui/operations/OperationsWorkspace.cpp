@@ -32,10 +32,14 @@ RowTint tintOfState(const QModelIndex &index)
         return {};
     switch (static_cast<OperationState>(state.toInt())) {
     case OperationState::FailedPermanent:
-    case OperationState::NeedsAttention: return {RowTint::Urgent, true};
-    case OperationState::UnknownOutcome: return {RowTint::Unknown, true};
-    case OperationState::RetryScheduled: return {RowTint::Waiting, true};
-    default: return {};
+    case OperationState::NeedsAttention:
+        return { RowTint::Urgent, true };
+    case OperationState::UnknownOutcome:
+        return { RowTint::Unknown, true };
+    case OperationState::RetryScheduled:
+        return { RowTint::Waiting, true };
+    default:
+        return {};
     }
 }
 } // namespace
@@ -65,7 +69,8 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
     m_table->setModel(m_model);
-    m_table->setItemDelegateForColumn(static_cast<int>(OperationsColumn::State), new RowTintDelegate(tintOfState, m_table));
+    m_table->setItemDelegateForColumn(
+        static_cast<int>(OperationsColumn::State), new RowTintDelegate(tintOfState, m_table));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(static_cast<int>(OperationsColumn::Age), Qt::AscendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -78,7 +83,7 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     m_table->verticalHeader()->hide();
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = {125, 135, 115, 115, 65, 320, 150, 55};
+    const int widths[] = { 125, 135, 115, 115, 65, 320, 150, 55 };
     for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
         header->resizeSection(c, widths[c]);
     header->setStretchLastSection(true);
@@ -115,7 +120,7 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({900, 520});
+    splitter->setSizes({ 900, 520 });
 
     auto *filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("State"), this));
@@ -145,7 +150,8 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
             Q_EMIT timelineRequested(op->entityId);
     });
     m_compare->setObjectName(QStringLiteral("compareButton"));
-    m_compare->setToolTip(tr("This operation's record beside the provider's live object and the last webhook, field by field."));
+    m_compare->setToolTip(
+        tr("This operation's record beside the provider's live object and the last webhook, field by field."));
     connect(m_compare, &QPushButton::clicked, this, [this] {
         const QList<qint64> ids = selectedIds();
         if (ids.size() != 1)
@@ -153,7 +159,7 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
         Q_EMIT compareRequested(ids.first());
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &OperationsWorkspace::selectionChanged);
+        &OperationsWorkspace::selectionChanged);
     connect(m_model, &OperationsModel::ready, this, [this] {
         m_count->setText(tr("%L1 operations").arg(m_model->rowCount()));
         selectionChanged();
@@ -188,7 +194,7 @@ void OperationsWorkspace::buildFilters()
     m_searchDelay->setInterval(250); // one query when typing pauses, not one per key
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
     connect(m_searchDelay, &QTimer::timeout, this, &OperationsWorkspace::applyFilter);
-    for (QComboBox *box : {m_stateFilter, m_providerFilter, m_actionFilter})
+    for (QComboBox *box : { m_stateFilter, m_providerFilter, m_actionFilter })
         connect(box, &QComboBox::currentIndexChanged, this, &OperationsWorkspace::applyFilter);
 }
 
@@ -199,7 +205,7 @@ void OperationsWorkspace::applyFilter()
     if (state == kNeedsAction)
         filter.states = OperationStates::needingAction();
     else if (state >= 0)
-        filter.states = {static_cast<OperationState>(state)};
+        filter.states = { static_cast<OperationState>(state) };
     filter.providerId = m_providerFilter->currentData().toString();
     filter.action = m_actionFilter->currentData().toString();
     filter.text = m_search->text();
@@ -281,8 +287,9 @@ void OperationsWorkspace::retrySelected()
             if (problems->isEmpty())
                 showMessage(tr("%1 of %2 retried successfully.").arg(*succeeded).arg(count), false);
             else
-                showMessage(tr("%1 of %2 succeeded.\n%3").arg(*succeeded).arg(count).arg(problems->join(QLatin1Char('\n'))),
-                            true);
+                showMessage(
+                    tr("%1 of %2 succeeded.\n%3").arg(*succeeded).arg(count).arg(problems->join(QLatin1Char('\n'))),
+                    true);
             reloadAfterAction();
         });
 }
@@ -293,8 +300,8 @@ void OperationsWorkspace::resolveSelected()
     if (ids.size() != 1)
         return;
     const QString reason = Prompts::reason(this, tr("Resolve operation %1").arg(ids.first()),
-                                             tr("Resolving closes the operation without sending it again. Say why "
-                                                "(the audit log keeps it):"));
+        tr("Resolving closes the operation without sending it again. Say why "
+           "(the audit log keeps it):"));
     if (reason.isEmpty())
         return;
     Status done = m_service.resolve(ids.first(), reason);
@@ -307,8 +314,8 @@ void OperationsWorkspace::cancelSelected()
     const QList<qint64> ids = selectedIds();
     if (ids.size() != 1)
         return;
-    const QString reason = Prompts::reason(this, tr("Cancel operation %1").arg(ids.first()),
-                                             tr("Cancelling means it will never be sent. Say why:"));
+    const QString reason = Prompts::reason(
+        this, tr("Cancel operation %1").arg(ids.first()), tr("Cancelling means it will never be sent. Say why:"));
     if (reason.isEmpty())
         return;
     Status done = m_service.cancel(ids.first(), reason);

@@ -22,7 +22,8 @@ DiffWorkspace::DiffWorkspace(const ProviderRegistry &providers, RecordService &r
     maps->setObjectName(QStringLiteral("fieldMapsButton"));
     maps->setToolTip(tr("Which provider field each of ours maps to, and which system owns it."));
     connect(maps, &QPushButton::clicked, this, &DiffWorkspace::editFieldMaps);
-    auto *title = new QLabel(tr("<b>Records across systems</b> — ours beside the provider's, field by field, with who owns each"), this);
+    auto *title = new QLabel(
+        tr("<b>Records across systems</b> — ours beside the provider's, field by field, with who owns each"), this);
     auto *top = new QHBoxLayout;
     top->addWidget(title, 1);
     top->addWidget(maps);
@@ -30,7 +31,7 @@ DiffWorkspace::DiffWorkspace(const ProviderRegistry &providers, RecordService &r
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_diff);
     splitter->addWidget(m_scan);
-    splitter->setSizes({430, 370});
+    splitter->setSizes({ 430, 370 });
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter, 1);

@@ -1,11 +1,11 @@
 #include "records/DriftScanPanel.h"
 
 #include "access/AccessPolicy.h"
+#include "providers/ProviderRegistry.h"
 #include "records/DriftScanner.h"
+#include "records/RecordService.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
-#include "providers/ProviderRegistry.h"
-#include "records/RecordService.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -19,7 +19,14 @@
 #include <QVBoxLayout>
 
 namespace {
-enum Column { Ours, Theirs, Fields, Verdicts, ColumnCount };
+enum Column
+{
+    Ours,
+    Theirs,
+    Fields,
+    Verdicts,
+    ColumnCount
+};
 
 } // namespace
 
@@ -63,7 +70,8 @@ DriftScanPanel::DriftScanPanel(const ProviderRegistry &providers, RecordService 
                                  "database takes the provider's value. Conflicts are skipped, never overwritten."));
 
     m_table->setObjectName(QStringLiteral("findingsTable"));
-    m_table->setHorizontalHeaderLabels({tr("Our record"), tr("Provider's id"), tr("Fields that differ"), tr("Verdicts")});
+    m_table->setHorizontalHeaderLabels(
+        { tr("Our record"), tr("Provider's id"), tr("Fields that differ"), tr("Verdicts") });
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -158,8 +166,8 @@ void DriftScanPanel::fillProviders()
 
 void DriftScanPanel::reload()
 {
-    showFindings(providerId().isEmpty() ? QList<DriftedRecord>()
-                                        : m_records.findings(providerId(), entityType()).value_or({}));
+    showFindings(
+        providerId().isEmpty() ? QList<DriftedRecord>() : m_records.findings(providerId(), entityType()).value_or({}));
 }
 
 void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
@@ -175,19 +183,20 @@ void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
         QStringList fields;
         QSet<QString> verdicts;
         for (const FieldDiff &d : r.fields) {
-            fields << QStringLiteral("%1: %2 → %3").arg(d.field, RecordDiff::shown(d.ours), RecordDiff::shown(d.provider));
+            fields
+                << QStringLiteral("%1: %2 → %3").arg(d.field, RecordDiff::shown(d.ours), RecordDiff::shown(d.provider));
             verdicts << (d.verdict == FieldDiff::Verdict::Conflict ? tr("CONFLICT")
-                         : d.verdict == FieldDiff::Verdict::OursIsWrong ? tr("ours is wrong")
-                                                                        : tr("provider is wrong"));
+                    : d.verdict == FieldDiff::Verdict::OursIsWrong ? tr("ours is wrong")
+                                                                   : tr("provider is wrong"));
         }
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         m_shown << r;
-        const QString ours = r.entityId.isEmpty() ? tr("(not in our records)")
+        const QString ours = r.entityId.isEmpty()      ? tr("(not in our records)")
             : entityType() == QLatin1String("payment") ? tr("operation %1").arg(r.entityId)
                                                        : r.entityId;
-        const QStringList cells{ours, r.externalId,
-                                fields.join(QStringLiteral("; ")), QStringList(verdicts.values()).join(QStringLiteral(", "))};
+        const QStringList cells { ours, r.externalId, fields.join(QStringLiteral("; ")),
+            QStringList(verdicts.values()).join(QStringLiteral(", ")) };
         for (int col = 0; col < ColumnCount; ++col) {
             auto *item = new QTableWidgetItem(cells.at(col));
             item->setToolTip(cells.at(col));
@@ -228,11 +237,12 @@ void DriftScanPanel::scan(bool restart)
             const DriftReport &r = report.value();
             if (r.complete)
                 m_progress->setValue(m_progress->maximum());
-            showMessage(r.complete ? tr("Scan complete: %L1 records compared in this run; %n drifted in all.", nullptr,
-                                        static_cast<int>(r.drifted.size()))
-                                         .arg(r.compared)
-                                   : tr("Scan stopped after %L1 records; Scan resumes where it stopped.").arg(r.compared),
-                        false);
+            showMessage(r.complete
+                    ? tr("Scan complete: %L1 records compared in this run; %n drifted in all.", nullptr,
+                        static_cast<int>(r.drifted.size()))
+                          .arg(r.compared)
+                    : tr("Scan stopped after %L1 records; Scan resumes where it stopped.").arg(r.compared),
+                false);
         }
         reload();
     });
@@ -272,10 +282,10 @@ void DriftScanPanel::acceptFieldForSelection()
     if (ids.isEmpty() || field.isEmpty())
         return;
     if (!Prompts::confirm(this, tr("Accept in bulk"),
-                          tr("Take the provider's %1 into our database for the %n selected record(s) where ours is "
-                             "wrong by the rules? Conflicts and anything else are skipped.",
-                             nullptr, static_cast<int>(ids.size()))
-                              .arg(field)))
+            tr("Take the provider's %1 into our database for the %n selected record(s) where ours is "
+               "wrong by the rules? Conflicts and anything else are skipped.",
+                nullptr, static_cast<int>(ids.size()))
+                .arg(field)))
         return;
     const auto result = m_records.acceptFound(providerId(), entityType(), field, ids);
     QString text = tr("Accepted the provider's %1 for %n record(s)", nullptr, result.accepted).arg(field);
@@ -291,8 +301,8 @@ void DriftScanPanel::updateActions()
     m_scan->setEnabled(!m_running && !providerId().isEmpty());
     m_restart->setEnabled(!m_running && !providerId().isEmpty());
     m_cancel->setEnabled(m_running);
-    m_acceptField->setEnabled(!m_running && mayFix && m_field->count() > 0
-                              && m_table->selectionModel() && m_table->selectionModel()->hasSelection());
+    m_acceptField->setEnabled(!m_running && mayFix && m_field->count() > 0 && m_table->selectionModel()
+        && m_table->selectionModel()->hasSelection());
 }
 
 void DriftScanPanel::showMessage(const QString &text, bool error)

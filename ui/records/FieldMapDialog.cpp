@@ -27,18 +27,21 @@ FieldMapDialog::FieldMapDialog(RecordService &records, QWidget *parent)
     for (const QString &type : FieldMap::entityTypes())
         m_type->addItem(type, type);
     m_table->setObjectName(QStringLiteral("fieldMapTable"));
-    m_table->setHorizontalHeaderLabels({tr("Field"), tr("Our field"), tr("Provider's JSON path"), tr("Owner (system of record)")});
+    m_table->setHorizontalHeaderLabels(
+        { tr("Field"), tr("Our field"), tr("Provider's JSON path"), tr("Owner (system of record)") });
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setColumnWidth(Field, 160);
     m_table->setColumnWidth(OurField, 130);
     m_table->setColumnWidth(ProviderPath, 240);
 
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::RestoreDefaults | QDialogButtonBox::Close, this);
+    auto *buttons = new QDialogButtonBox(
+        QDialogButtonBox::Save | QDialogButtonBox::RestoreDefaults | QDialogButtonBox::Close, this);
     buttons->button(QDialogButtonBox::Save)->setObjectName(QStringLiteral("saveFieldMap"));
     buttons->button(QDialogButtonBox::RestoreDefaults)->setObjectName(QStringLiteral("restoreFieldMap"));
     connect(buttons->button(QDialogButtonBox::Save), &QPushButton::clicked, this, &FieldMapDialog::save);
-    connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this, &FieldMapDialog::restoreDefaults);
+    connect(buttons->button(QDialogButtonBox::RestoreDefaults), &QPushButton::clicked, this,
+        &FieldMapDialog::restoreDefaults);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     const bool admin = records.access().allows(Permission::ManageCredentials);
     buttons->button(QDialogButtonBox::Save)->setEnabled(admin);
@@ -50,10 +53,11 @@ FieldMapDialog::FieldMapDialog(RecordService &records, QWidget *parent)
     top->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    auto *hint = new QLabel(admin ? tr("Each of our fields maps to a path in the provider's JSON. The owner is the system of "
-                                       "record: when the two differ, the other side is the one that is wrong.")
-                                  : tr("Read only: changing field maps needs the admin role."),
-                            this);
+    auto *hint
+        = new QLabel(admin ? tr("Each of our fields maps to a path in the provider's JSON. The owner is the system of "
+                                "record: when the two differ, the other side is the one that is wrong.")
+                           : tr("Read only: changing field maps needs the admin role."),
+            this);
     hint->setWordWrap(true);
     layout->addWidget(hint);
     layout->addWidget(m_message);
@@ -107,9 +111,9 @@ FieldMap FieldMapDialog::editedMap() const
     map.entityType = m_type->currentData().toString();
     for (int row = 0; row < m_table->rowCount(); ++row) {
         const auto *owner = qobject_cast<QComboBox *>(m_table->cellWidget(row, Owner));
-        map.rules << FieldRule{m_table->item(row, Field)->text(), m_table->item(row, OurField)->text(),
-                               m_table->item(row, ProviderPath)->text().trimmed(),
-                               RecordDiff::ownerFromName(owner->currentData().toString()).value_or(FieldOwner::Provider)};
+        map.rules << FieldRule { m_table->item(row, Field)->text(), m_table->item(row, OurField)->text(),
+            m_table->item(row, ProviderPath)->text().trimmed(),
+            RecordDiff::ownerFromName(owner->currentData().toString()).value_or(FieldOwner::Provider) };
     }
     return map;
 }
@@ -123,8 +127,7 @@ bool FieldMapDialog::save()
         return false;
     }
     const QString reason = Prompts::reason(this, tr("Change a field map"),
-                                           tr("Why does the %1 field map change? The audit log keeps the map before and after.")
-                                               .arg(map.entityType));
+        tr("Why does the %1 field map change? The audit log keeps the map before and after.").arg(map.entityType));
     if (reason.isEmpty())
         return false;
     Status saved = m_records.saveFieldMap(map, reason);
@@ -136,6 +139,7 @@ void FieldMapDialog::restoreDefaults()
 {
     const QString type = m_type->currentData().toString();
     Status restored = m_records.restoreFieldMap(type);
-    m_message->showMessage(restored ? tr("The shipped %1 map is back in force.").arg(type) : restored.message(), !restored);
+    m_message->showMessage(
+        restored ? tr("The shipped %1 map is back in force.").arg(type) : restored.message(), !restored);
     showType(type);
 }

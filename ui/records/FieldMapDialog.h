@@ -15,7 +15,14 @@ class FieldMapDialog : public QDialog
 {
     Q_OBJECT
 public:
-    enum Column { Field, OurField, ProviderPath, Owner, ColumnCount };
+    enum Column
+    {
+        Field,
+        OurField,
+        ProviderPath,
+        Owner,
+        ColumnCount
+    };
 
     explicit FieldMapDialog(RecordService &records, QWidget *parent = nullptr);
 

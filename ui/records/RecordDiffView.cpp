@@ -1,14 +1,14 @@
 #include "records/RecordDiffView.h"
 
 #include "access/AccessPolicy.h"
+#include "providers/ProviderRegistry.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
-#include "providers/ProviderRegistry.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDateTime>
 #include <QCompleter>
+#include <QDateTime>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -28,16 +28,16 @@ struct VerdictLook
 VerdictLook lookOf(const FieldDiff &d)
 {
     if (!d.ignoredBecause.isEmpty())
-        return {QColor(0xf0, 0xf0, 0xf0), QColor(0x75, 0x75, 0x75)};
+        return { QColor(0xf0, 0xf0, 0xf0), QColor(0x75, 0x75, 0x75) };
     switch (d.verdict) {
     case FieldDiff::Verdict::InSync:
-        return {QColor(Qt::transparent), QColor(0x2e, 0x7d, 0x32)};
+        return { QColor(Qt::transparent), QColor(0x2e, 0x7d, 0x32) };
     case FieldDiff::Verdict::OursIsWrong:
-        return {QColor(0xff, 0xf4, 0xe0), QColor(0x8d, 0x5a, 0x00)};
+        return { QColor(0xff, 0xf4, 0xe0), QColor(0x8d, 0x5a, 0x00) };
     case FieldDiff::Verdict::ProviderIsWrong:
-        return {QColor(0xe3, 0xf2, 0xfd), QColor(0x0d, 0x47, 0xa1)};
+        return { QColor(0xe3, 0xf2, 0xfd), QColor(0x0d, 0x47, 0xa1) };
     case FieldDiff::Verdict::Conflict:
-        return {QColor(0xfd, 0xec, 0xea), QColor(0x8a, 0x1c, 0x13)};
+        return { QColor(0xfd, 0xec, 0xea), QColor(0x8a, 0x1c, 0x13) };
     }
     return {};
 }
@@ -87,8 +87,8 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
         m_provider->addItem(p.displayName.isEmpty() ? p.id : QStringLiteral("%1 (%2)").arg(p.displayName, p.id), p.id);
     auto placeholder = [this] {
         m_id->setPlaceholderText(m_type->currentData().toString() == QLatin1String("contact")
-                                     ? tr("Customer id, e-mail or the CRM's contact id, then Enter")
-                                     : tr("Operation id or the provider's id (pi_…), then Enter"));
+                ? tr("Customer id, e-mail or the CRM's contact id, then Enter")
+                : tr("Operation id or the provider's id (pi_…), then Enter"));
     };
     placeholder();
     connect(m_type, &QComboBox::currentIndexChanged, this, placeholder);
@@ -111,8 +111,8 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     m_message->setObjectName(QStringLiteral("diffMessage"));
 
     m_table->setObjectName(QStringLiteral("diffTable"));
-    m_table->setHorizontalHeaderLabels({tr("Field"), tr("Our database"), tr("Provider (live)"), tr("Last webhook"),
-                                        tr("Owner"), tr("Verdict")});
+    m_table->setHorizontalHeaderLabels(
+        { tr("Field"), tr("Our database"), tr("Provider (live)"), tr("Last webhook"), tr("Owner"), tr("Verdict") });
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -126,7 +126,8 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     m_table->setColumnWidth(Owner, 90);
 
     m_accept->setObjectName(QStringLiteral("acceptButton"));
-    m_accept->setToolTip(tr("Our database takes the provider's value (the provider owns this field). Audited with before and after."));
+    m_accept->setToolTip(
+        tr("Our database takes the provider's value (the provider owns this field). Audited with before and after."));
     m_push->setObjectName(QStringLiteral("pushButton"));
     m_push->setToolTip(tr("Sends our value to the provider as a new operation with a fresh idempotency key; it appears "
                           "in the Operations workspace and is retried like any other."));
@@ -154,7 +155,8 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     layout->addWidget(m_table, 1);
     layout->addLayout(actions);
 
-    auto start = [this] { compare(m_type->currentData().toString(), m_id->text(), m_provider->currentData().toString()); };
+    auto start
+        = [this] { compare(m_type->currentData().toString(), m_id->text(), m_provider->currentData().toString()); };
     connect(m_compare, &QPushButton::clicked, this, start);
     connect(m_id, &QLineEdit::returnPressed, this, start);
     connect(m_showAll, &QCheckBox::toggled, this, &RecordDiffView::fill);
@@ -163,12 +165,13 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     connect(m_push, &QPushButton::clicked, this, &RecordDiffView::pushSelected);
     connect(m_ignore, &QPushButton::clicked, this, &RecordDiffView::ignoreSelected);
     const bool mayFix = m_records.access().allows(Permission::HandleOperations);
-    for (QPushButton *b : {m_accept, m_push, m_ignore}) {
+    for (QPushButton *b : { m_accept, m_push, m_ignore }) {
         if (!mayFix)
             b->setToolTip(tr("Fixing records needs the support role."));
     }
-    m_summary->setText(tr("Pick a record — or come here from an operation, a timeline or a drift scan — to see it as each "
-                          "system has it."));
+    m_summary->setText(
+        tr("Pick a record — or come here from an operation, a timeline or a drift scan — to see it as each "
+           "system has it."));
     updateActions();
 }
 
@@ -229,12 +232,9 @@ void RecordDiffView::fill()
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         const VerdictLook look = lookOf(d);
-        const QStringList cells{d.field,
-                                RecordDiff::shown(d.ours),
-                                RecordDiff::shown(d.provider),
-                                c.lastWebhook.isEmpty() ? tr("(none received)") : RecordDiff::shown(d.lastWebhook),
-                                d.owner == FieldOwner::Ours ? tr("our database") : c.ours.providerId,
-                                verdictLabel(d)};
+        const QStringList cells { d.field, RecordDiff::shown(d.ours), RecordDiff::shown(d.provider),
+            c.lastWebhook.isEmpty() ? tr("(none received)") : RecordDiff::shown(d.lastWebhook),
+            d.owner == FieldOwner::Ours ? tr("our database") : c.ours.providerId, verdictLabel(d) };
         for (int col = 0; col < ColumnCount; ++col) {
             auto *item = new QTableWidgetItem(cells.at(col));
             item->setToolTip(col == Verdict ? d.verdictText() : cells.at(col));
@@ -260,11 +260,12 @@ void RecordDiffView::fill()
     const int differing = c.differing();
     const QString what = c.ours.entityType == QLatin1String("payment") ? tr("Operation %1").arg(c.ours.entityId)
                                                                        : tr("Customer %1").arg(c.ours.entityId);
-    m_summary->setText(tr("<b>%1</b> ↔ %2 <b>%3</b> (fetched %4): %5")
-                           .arg(what.toHtmlEscaped(), c.ours.providerId.toHtmlEscaped(), c.ours.externalId.toHtmlEscaped(),
-                                QDateTime::fromMSecsSinceEpoch(c.fetchedAt).toString(QStringLiteral("HH:mm:ss")),
-                                differing ? tr("%n field(s) need a decision", nullptr, differing)
-                                          : tr("agrees on every mapped field")));
+    m_summary->setText(
+        tr("<b>%1</b> ↔ %2 <b>%3</b> (fetched %4): %5")
+            .arg(what.toHtmlEscaped(), c.ours.providerId.toHtmlEscaped(), c.ours.externalId.toHtmlEscaped(),
+                QDateTime::fromMSecsSinceEpoch(c.fetchedAt).toString(QStringLiteral("HH:mm:ss")),
+                differing ? tr("%n field(s) need a decision", nullptr, differing)
+                          : tr("agrees on every mapped field")));
     if (m_table->rowCount() == 0)
         m_summary->setText(m_summary->text() + tr(" — tick \"Show fields that agree\" to see them."));
     if (!selected.isEmpty())
@@ -312,9 +313,9 @@ std::optional<QString> RecordDiffView::reasonToSettle(const FieldDiff &diff, boo
     if (diff.verdict != FieldDiff::Verdict::Conflict)
         return QString(); // the rule settles it; the audit log says which rule
     const QString reason = Prompts::reason(this, tr("Settle a conflict"),
-                                           tr("Both sides changed '%1' since the last webhook. Why does %2 (%3) win?")
-                                               .arg(diff.field, providerWins ? tr("the provider's value") : tr("our value"),
-                                                    RecordDiff::shown(providerWins ? diff.provider : diff.ours)));
+        tr("Both sides changed '%1' since the last webhook. Why does %2 (%3) win?")
+            .arg(diff.field, providerWins ? tr("the provider's value") : tr("our value"),
+                RecordDiff::shown(providerWins ? diff.provider : diff.ours)));
     if (reason.isEmpty())
         return std::nullopt;
     return reason;
@@ -334,8 +335,9 @@ void RecordDiffView::acceptSelected()
         showMessage(accepted.message(), true);
         return;
     }
-    showMessage(tr("Our %1 is now %2 (was %3). Audited.").arg(diff.field, RecordDiff::shown(diff.provider), RecordDiff::shown(diff.ours)),
-                false);
+    showMessage(tr("Our %1 is now %2 (was %3). Audited.")
+                    .arg(diff.field, RecordDiff::shown(diff.provider), RecordDiff::shown(diff.ours)),
+        false);
     Q_EMIT recordChanged();
     compareAgain();
 }
@@ -351,27 +353,33 @@ void RecordDiffView::pushSelected()
         return;
     m_busy = true;
     updateActions();
-    m_records.push(*m_comparison, diff.field, [this, diff](Result<Operation> result) {
-        m_busy = false;
-        if (!result) {
-            showMessage(result.message(), true);
-            updateActions();
-            return;
-        }
-        const Operation &op = result.value();
-        if (op.state == OperationState::Succeeded)
-            showMessage(tr("Pushed our %1 (%2) as operation %3; the provider has it.").arg(diff.field, RecordDiff::shown(diff.ours)).arg(op.id),
-                        false);
-        else
-            showMessage(tr("Operation %1 carries our %2 but is %3: %4 It waits in the Operations workspace and is retried "
-                           "like any other.")
-                            .arg(op.id)
-                            .arg(diff.field, OperationStates::label(op.state).toLower(), op.lastError),
-                        true);
-        Q_EMIT operationCreated(op.id);
-        Q_EMIT recordChanged();
-        compareAgain();
-    }, *reason);
+    m_records.push(
+        *m_comparison, diff.field,
+        [this, diff](Result<Operation> result) {
+            m_busy = false;
+            if (!result) {
+                showMessage(result.message(), true);
+                updateActions();
+                return;
+            }
+            const Operation &op = result.value();
+            if (op.state == OperationState::Succeeded)
+                showMessage(tr("Pushed our %1 (%2) as operation %3; the provider has it.")
+                                .arg(diff.field, RecordDiff::shown(diff.ours))
+                                .arg(op.id),
+                    false);
+            else
+                showMessage(
+                    tr("Operation %1 carries our %2 but is %3: %4 It waits in the Operations workspace and is retried "
+                       "like any other.")
+                        .arg(op.id)
+                        .arg(diff.field, OperationStates::label(op.state).toLower(), op.lastError),
+                    true);
+            Q_EMIT operationCreated(op.id);
+            Q_EMIT recordChanged();
+            compareAgain();
+        },
+        *reason);
 }
 
 void RecordDiffView::ignoreSelected()
@@ -381,9 +389,9 @@ void RecordDiffView::ignoreSelected()
         return;
     const FieldDiff diff = *d;
     const QString reason = Prompts::reason(this, tr("Ignore a difference"),
-                                           tr("Why may '%1' stay %2 here and %3 at the provider? The difference comes "
-                                              "back when either side changes.")
-                                               .arg(diff.field, RecordDiff::shown(diff.ours), RecordDiff::shown(diff.provider)));
+        tr("Why may '%1' stay %2 here and %3 at the provider? The difference comes "
+           "back when either side changes.")
+            .arg(diff.field, RecordDiff::shown(diff.ours), RecordDiff::shown(diff.provider)));
     if (reason.isEmpty())
         return;
     Status ignored = m_records.ignore(*m_comparison, diff.field, reason);

@@ -22,7 +22,16 @@ class RecordDiffView : public QWidget
 {
     Q_OBJECT
 public:
-    enum Column { Field, Ours, Provider, LastWebhook, Owner, Verdict, ColumnCount };
+    enum Column
+    {
+        Field,
+        Ours,
+        Provider,
+        LastWebhook,
+        Owner,
+        Verdict,
+        ColumnCount
+    };
 
     RecordDiffView(const ProviderRegistry &providers, RecordService &records, QWidget *parent = nullptr);
 
@@ -38,10 +47,10 @@ public:
     const std::optional<RecordComparison> &comparison() const { return m_comparison; }
 
 Q_SIGNALS:
-    void compared();                        // a comparison arrived (or failed)
-    void message(const QString &text);      // for the status bar
-    void operationCreated(qint64 id);       // a push made a new operation
-    void recordChanged();                   // our side or a decision changed
+    void compared(); // a comparison arrived (or failed)
+    void message(const QString &text); // for the status bar
+    void operationCreated(qint64 id); // a push made a new operation
+    void recordChanged(); // our side or a decision changed
 
 private:
     void fill();

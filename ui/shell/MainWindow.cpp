@@ -1,32 +1,32 @@
 #include "shell/MainWindow.h"
 
 #include "access/AccessPolicy.h"
-#include "events/ActivityMonitor.h"
 #include "credentials/CredentialsModel.h"
 #include "credentials/CredentialsWorkspace.h"
+#include "events/ActivityMonitor.h"
+#include "operations/OperationsWorkspace.h"
 #include "records/DiffWorkspace.h"
 #include "records/RecordDiffView.h"
-#include "operations/OperationsWorkspace.h"
 #include "records/RecordService.h"
 #include "timeline/TimelineWorkspace.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
-#include <QSettings>
-#include <QTimer>
-#include <QVBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
+#include <QVBoxLayout>
 
 MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     : QMainWindow(parent)
     , m_navigation(new QListWidget(this))
     , m_stack(new QStackedWidget(this))
     , m_operations(new OperationsWorkspace(*context.operationsModel, *context.operations, this))
-    , m_credentials(new CredentialsWorkspace(*context.credentialsModel, *context.credentials, *context.providers,
-                                             *context.access, this))
+    , m_credentials(new CredentialsWorkspace(
+          *context.credentialsModel, *context.credentials, *context.providers, *context.access, this))
     , m_timeline(new TimelineWorkspace(*context.timelineModel, *context.records, this))
     , m_diff(new DiffWorkspace(*context.providers, *context.records, this))
     , m_expiry(new QLabel(this))
@@ -42,11 +42,11 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     m_navigation->setSpacing(3);
     const AccessPolicy &access = *context.access;
     addWorkspace(tr("Operations"), m_operations, access.allows(Permission::HandleOperations),
-                 tr("Retrying and resolving operations needs the support role."));
+        tr("Retrying and resolving operations needs the support role."));
     addWorkspace(tr("Timeline"), m_timeline, true, {});
     addWorkspace(tr("Diff"), m_diff, true, {}); // looking is for everyone; fixing checks the role
     addWorkspace(tr("Credentials"), m_credentials, access.allows(Permission::ManageCredentials),
-                 tr("Managing credentials needs the admin role."));
+        tr("Managing credentials needs the admin role."));
     connect(m_navigation, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     for (int row = 0; row < m_navigation->count(); ++row) {
         if (m_navigation->item(row)->flags() & Qt::ItemIsEnabled) {
@@ -89,7 +89,8 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     who->setObjectName(QStringLiteral("signedInLabel"));
     statusBar()->addPermanentWidget(who);
 
-    auto toStatusBar = [this](const QString &text) { statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 8000); };
+    auto toStatusBar
+        = [this](const QString &text) { statusBar()->showMessage(text.section(QLatin1Char('\n'), 0, 0), 8000); };
     connect(m_operations, &OperationsWorkspace::message, this, toStatusBar);
     connect(m_credentials, &CredentialsWorkspace::message, this, toStatusBar);
     connect(m_timeline, &TimelineWorkspace::message, this, toStatusBar);

@@ -1,9 +1,9 @@
 #include "shell/Prompts.h"
 
 #include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
-#include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -19,8 +19,7 @@ Prompts::TestHooks &hooks()
 }
 
 // One small dialog: a prompt, an input, OK enabled only once something was typed.
-template <typename Input>
-QString ask(QWidget *parent, const QString &title, const QString &prompt, Input *input)
+template <typename Input> QString ask(QWidget *parent, const QString &title, const QString &prompt, Input *input)
 {
     QDialog dialog(parent);
     dialog.setWindowTitle(title);

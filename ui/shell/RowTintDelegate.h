@@ -8,7 +8,15 @@
 // an unknown outcome orange, what waits amber, anomalies amber on cream, what is over grey.
 struct RowTint
 {
-    enum Kind { None, Urgent, Unknown, Waiting, Anomaly, Muted };
+    enum Kind
+    {
+        None,
+        Urgent,
+        Unknown,
+        Waiting,
+        Anomaly,
+        Muted
+    };
     Kind kind = None;
     bool bold = false;
 };

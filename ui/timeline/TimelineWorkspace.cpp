@@ -23,7 +23,7 @@ namespace {
 // Anomalies (out of order, contradicting our state) in amber so they are not read past.
 RowTint tintOfLine(const QModelIndex &index)
 {
-    return index.data(TimelineModel::AnomalyRole).toString().isEmpty() ? RowTint{} : RowTint{RowTint::Anomaly};
+    return index.data(TimelineModel::AnomalyRole).toString().isEmpty() ? RowTint {} : RowTint { RowTint::Anomaly };
 }
 } // namespace
 
@@ -68,18 +68,17 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
     // Source filter chips.
     auto *chips = new QHBoxLayout;
     chips->addWidget(new QLabel(tr("Show:"), this));
-    const QList<QPair<QString, QString>> channels{{QStringLiteral("webhook"), tr("Webhooks")},
-                                                  {QStringLiteral("sync"), tr("Synced events")},
-                                                  {QStringLiteral("attempt"), tr("Attempts")},
-                                                  {QStringLiteral("internal"), tr("Internal")},
-                                                  {QStringLiteral("audit"), tr("People")}};
+    const QList<QPair<QString, QString>> channels { { QStringLiteral("webhook"), tr("Webhooks") },
+        { QStringLiteral("sync"), tr("Synced events") }, { QStringLiteral("attempt"), tr("Attempts") },
+        { QStringLiteral("internal"), tr("Internal") }, { QStringLiteral("audit"), tr("People") } };
     for (const auto &[channel, label] : channels) {
         auto *chip = new QPushButton(label, this);
         chip->setObjectName(QStringLiteral("chip_") + channel);
         chip->setCheckable(true);
         chip->setChecked(true);
-        chip->setStyleSheet(QStringLiteral("QPushButton { border-radius: 10px; padding: 3px 10px; border: 1px solid #9db4d0; }"
-                                           "QPushButton:checked { background: #dbe8f7; }"));
+        chip->setStyleSheet(
+            QStringLiteral("QPushButton { border-radius: 10px; padding: 3px 10px; border: 1px solid #9db4d0; }"
+                           "QPushButton:checked { background: #dbe8f7; }"));
         connect(chip, &QPushButton::toggled, this, [this, channel](bool on) { m_model->setChannelShown(channel, on); });
         chips->addWidget(chip);
     }
@@ -104,7 +103,7 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_table);
     splitter->addWidget(m_payload);
-    splitter->setSizes({600, 250});
+    splitter->setSizes({ 600, 250 });
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addLayout(chips);
@@ -120,9 +119,11 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TimelineWorkspace::showSelected);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_summary->setText(m_model->entityId().isEmpty()
-                               ? QString()
-                               : tr("%1: %2 lines, %3 anomalies").arg(m_model->entityId()).arg(m_model->rowCount()).arg(m_model->anomalies()));
+        m_summary->setText(m_model->entityId().isEmpty() ? QString()
+                                                         : tr("%1: %2 lines, %3 anomalies")
+                                                               .arg(m_model->entityId())
+                                                               .arg(m_model->rowCount())
+                                                               .arg(m_model->anomalies()));
         m_table->resizeColumnToContents(TimelineModel::Time);
         m_table->resizeColumnToContents(TimelineModel::Source);
         m_table->resizeColumnToContents(TimelineModel::Type);
@@ -145,7 +146,8 @@ void TimelineWorkspace::showSelected()
 {
     const QModelIndexList rows = m_table->selectionModel()->selectedRows();
     m_compare->setEnabled(!rows.isEmpty()
-                          && (rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0 || m_records.isCustomer(m_model->entityId())));
+        && (rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0
+            || m_records.isCustomer(m_model->entityId())));
     if (rows.isEmpty()) {
         m_payload->clear();
         return;
