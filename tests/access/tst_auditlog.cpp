@@ -2,28 +2,10 @@
 // broken link, and what people type into reasons is redacted.
 #include "TestSupport.h"
 #include "access/AuditLog.h"
-#include "operations/OperationStore.h"
-#include "providers/ProviderStore.h"
-#include "store/Migrator.h"
 
-#include <QElapsedTimer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
-
-namespace {
-Operation sampleOperation(const QString &key)
-{
-    Operation op;
-    op.action = QStringLiteral("capture_payment");
-    op.entityType = QStringLiteral("order");
-    op.entityId = QStringLiteral("ORD-1");
-    op.providerId = QStringLiteral("stripe-sandbox");
-    op.payload = { { QStringLiteral("amount"), 1200 }, { QStringLiteral("currency"), QStringLiteral("eur") } };
-    op.idempotencyKey = key;
-    return op;
-}
-} // namespace
 
 class TestAuditLog : public QObject
 {

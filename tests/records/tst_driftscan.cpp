@@ -8,21 +8,6 @@
 #include <QElapsedTimer>
 #include <QTest>
 
-namespace {
-Operation upsert(const QString &key, const QString &email, const QString &phone)
-{
-    Operation op;
-    op.action = QStringLiteral("upsert_contact");
-    op.entityType = QStringLiteral("customer");
-    op.entityId = email;
-    op.providerId = QStringLiteral("crm-sandbox");
-    op.payload = { { QStringLiteral("email"), email }, { QStringLiteral("firstname"), QStringLiteral("Anna") },
-        { QStringLiteral("phone"), phone } };
-    op.idempotencyKey = key;
-    return op;
-}
-} // namespace
-
 class TestDriftScan : public QObject
 {
     Q_OBJECT

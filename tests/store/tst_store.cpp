@@ -1,29 +1,11 @@
 // The store on SQLite and on a real PostgreSQL server: migrations, a newer schema refused
 // untouched, WAL, connection URLs, and a table round trip (providers).
 #include "TestSupport.h"
-#include "access/AuditLog.h"
-#include "operations/OperationStore.h"
 #include "providers/ProviderStore.h"
 #include "store/Migrator.h"
 
-#include <QElapsedTimer>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QTest>
-
-namespace {
-Operation sampleOperation(const QString &key)
-{
-    Operation op;
-    op.action = QStringLiteral("capture_payment");
-    op.entityType = QStringLiteral("order");
-    op.entityId = QStringLiteral("ORD-1");
-    op.providerId = QStringLiteral("stripe-sandbox");
-    op.payload = { { QStringLiteral("amount"), 1200 }, { QStringLiteral("currency"), QStringLiteral("eur") } };
-    op.idempotencyKey = key;
-    return op;
-}
-} // namespace
 
 class TestStore : public QObject
 {
