@@ -53,18 +53,9 @@ void scheduleScreenshot(MainWindow &window, const QString &path, int delayMs)
     else
         QObject::connect(model, &OperationsModel::ready, &window, grab, Qt::SingleShotConnection);
 }
-} // namespace
 
-int main(int argc, char *argv[])
+void addOptions(QCommandLineParser &parser)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("Reconsole"));
-    QApplication::setApplicationName(QStringLiteral("reconsole"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Reconsole"));
-    QApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
-    Logging::install(QStringLiteral("reconsole"));
-
-    QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Reconsole: retry and resolve failed operations, reconcile, and "
                                                     "manage provider credentials."));
     parser.addHelpOption();
@@ -89,86 +80,67 @@ int main(int argc, char *argv[])
         QStringLiteral("type") });
     parser.addOption({ QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
         QStringLiteral("name") });
-    parser.process(app);
+}
 
-    const bool demo = parser.isSet(QStringLiteral("demo"));
-    const QString demoPath
-        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
-    auto ctx = AppContext::open(parser, demo ? demoPath : QString());
-    if (!ctx)
-        return failAndExplain(ctx.message());
-    AppContext &context = *ctx.value();
+// Starts the in-process sandbox and seeds the demo. A keychain that cannot be used is a
+// problem to show (browsing works without it); anything else stops the start.
+Result<QString> startDemo(AppContext &context, SandboxServer &sandbox, const QString &port)
+{
+    if (!sandbox.start(static_cast<quint16>(port.toUInt())))
+        return failure(ErrorClass::Network,
+            QObject::tr("The sandbox cannot listen on 127.0.0.1:%1; pick another --sandbox-port.").arg(port));
+    DemoSetup setup(context.database(), context.credentials(), context.transport());
+    const Status prepared = await<Status>([&](auto done) { setup.run(sandbox.baseUrl(), 3000, done); });
+    if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
+        return prepared.error();
+    if (Status mirrored = setup.mirrorRecords(sandbox); !mirrored)
+        return mirrored.error();
+    return prepared ? QString() : prepared.message();
+}
 
-    SandboxServer sandbox;
-    QString keychainProblem;
-    if (demo) {
-        if (!sandbox.start(static_cast<quint16>(parser.value(QStringLiteral("sandbox-port")).toUInt())))
-            return failAndExplain(QObject::tr("The sandbox cannot listen on 127.0.0.1:%1; pick another --sandbox-port.")
-                                      .arg(parser.value(QStringLiteral("sandbox-port"))));
-        DemoSetup setup(context.database(), context.credentials(), context.transport());
-        const Status prepared = await<Status>([&](auto done) { setup.run(sandbox.baseUrl(), 3000, done); });
-        if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
-            return failAndExplain(prepared.message());
-        keychainProblem = prepared ? QString() : prepared.message();
-        if (Status mirrored = setup.mirrorRecords(sandbox); !mirrored)
-            return failAndExplain(mirrored.message());
-    }
+// Solo mode (one SQLite file) hosts the agent; in team mode agents run on their own. Returns
+// what kept the receiver from starting, or nothing.
+QString startAgent(AppContext &context, Agent &agent, bool demo)
+{
+    if (context.database().location().dialect != QLatin1String("sqlite"))
+        return {};
+    for (const QString &problem : await<QStringList>([&](auto done) { agent.loadWebhookSecrets(done); }))
+        qWarning("%s", qPrintable(problem));
+    Agent::Options options;
+    options.port
+        = demo ? 0 : static_cast<quint16>(QSettings().value(QStringLiteral("agent/webhookPort"), 8123).toUInt());
+    if (agent.start(options))
+        return {};
+    return QObject::tr("Webhook receiver not started: port %1 is taken (is `reconsolectl serve` running?)")
+        .arg(options.port);
+}
 
-    // Solo mode (one SQLite file) hosts the agent; in team mode agents run on their own.
-    Agent agent(context.database(), context.credentials(), context.providers(), context.operations());
-    QString agentProblem;
-    if (context.database().location().dialect == QLatin1String("sqlite")) {
-        for (const QString &problem : await<QStringList>([&](auto done) { agent.loadWebhookSecrets(done); }))
-            qWarning("%s", qPrintable(problem));
-        Agent::Options options;
-        options.port
-            = demo ? 0 : static_cast<quint16>(QSettings().value(QStringLiteral("agent/webhookPort"), 8123).toUInt());
-        if (!agent.start(options))
-            agentProblem
-                = QObject::tr("Webhook receiver not started: port %1 is taken (is `reconsolectl serve` running?)")
-                      .arg(options.port);
-    }
-    if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty()) {
-        // The sandbox signs its webhooks with the demo's secret and sends them to our receiver,
-        // then "loses" some answers, so lost charges are settled by webhooks as you watch.
-        // Signed with the secrets the receiver holds; the CRM announces changes the way HubSpot
-        // does, so contact diffs have a third column. An empty target sends nothing.
-        auto hooksFor = [&](const char *providerId, const char *credentialId) {
-            SandboxWebhooks hooks;
-            const auto secret = await<Result<QString>>(
-                [&](auto done) { context.credentials().read(QString::fromLatin1(credentialId), done); });
-            if (secret) {
-                hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(providerId);
-                hooks.secret = secret.value();
-                hooks.delayMs = 300;
-            }
-            return hooks;
-        };
-        sandbox.setWebhooks(hooksFor(DemoData::kProviderId, DemoSetup::kWebhookCredentialId));
-        sandbox.setCrmWebhooks(hooksFor(DemoData::kCrmProviderId, DemoSetup::kCrmWebhookCredentialId));
-        DemoSetup setup(context.database(), context.credentials(), context.transport());
-        if (Status lost = await<Status>([&](auto done) { setup.simulateLostAnswers(done); }); !lost)
-            qWarning("The demo's lost answers were not simulated: %s", qPrintable(lost.message()));
-    }
+// The sandbox signs its webhooks with the secrets the receiver holds and sends them to it, then
+// "loses" some answers, so lost charges are settled by webhooks as you watch; the CRM announces
+// changes the way HubSpot does, so contact diffs have a third column. No secret: no deliveries.
+void sendDemoWebhooks(AppContext &context, SandboxServer &sandbox, const Agent &agent)
+{
+    auto hooksFor = [&](const char *providerId, const char *credentialId) {
+        SandboxWebhooks hooks;
+        const auto secret = await<Result<QString>>(
+            [&](auto done) { context.credentials().read(QString::fromLatin1(credentialId), done); });
+        if (secret) {
+            hooks.target = agent.webhookBaseUrl() + QStringLiteral("/webhooks/") + QString::fromLatin1(providerId);
+            hooks.secret = secret.value();
+            hooks.delayMs = 300;
+        }
+        return hooks;
+    };
+    sandbox.setWebhooks(hooksFor(DemoData::kProviderId, DemoSetup::kWebhookCredentialId));
+    sandbox.setCrmWebhooks(hooksFor(DemoData::kCrmProviderId, DemoSetup::kCrmWebhookCredentialId));
+    DemoSetup setup(context.database(), context.credentials(), context.transport());
+    if (Status lost = await<Status>([&](auto done) { setup.simulateLostAnswers(done); }); !lost)
+        qWarning("The demo's lost answers were not simulated: %s", qPrintable(lost.message()));
+}
 
-    // The read models the workspaces show, over this database; the window itself reaches none.
-    OperationsModel operationsModel(context.sharedDatabase());
-    TimelineModel timelineModel(context.database());
-    CredentialsModel credentialsModel(context.database());
-    ActivityMonitor activity(context.database());
-    MainWindow window({ context.database().location().display(), &context.operations(), &context.credentialService(),
-        &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
-        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString() });
-    window.show();
-    if (!agentProblem.isEmpty())
-        window.statusBar()->showMessage(agentProblem);
-    if (!keychainProblem.isEmpty())
-        QTimer::singleShot(0, &window, [&window, keychainProblem] {
-            QMessageBox::warning(&window, QObject::tr("Keychain unavailable"),
-                keychainProblem
-                    + QObject::tr("\n\nRetries need the key and will say so; "
-                                  "browsing and resolving work."));
-        });
+// Opens what the command line asked for; returns how long a screenshot waits for it to settle.
+int openRequested(MainWindow &window, const QCommandLineParser &parser)
+{
     if (parser.isSet(QStringLiteral("workspace")))
         window.showWorkspace(parser.value(QStringLiteral("workspace")));
     if (parser.isSet(QStringLiteral("entity"))) {
@@ -192,6 +164,64 @@ int main(int argc, char *argv[])
             record.section(QLatin1Char(':'), 0, 0), record.section(QLatin1Char(':'), 1));
         settleMs = qMax(settleMs, 2000);
     }
+    return settleMs;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("Reconsole"));
+    QApplication::setApplicationName(QStringLiteral("reconsole"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Reconsole"));
+    QApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
+    Logging::install(QStringLiteral("reconsole"));
+
+    QCommandLineParser parser;
+    addOptions(parser);
+    parser.process(app);
+
+    const bool demo = parser.isSet(QStringLiteral("demo"));
+    const QString demoPath
+        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
+    auto ctx = AppContext::open(parser, demo ? demoPath : QString());
+    if (!ctx)
+        return failAndExplain(ctx.message());
+    AppContext &context = *ctx.value();
+
+    SandboxServer sandbox;
+    QString keychainProblem;
+    if (demo) {
+        auto started = startDemo(context, sandbox, parser.value(QStringLiteral("sandbox-port")));
+        if (!started)
+            return failAndExplain(started.message());
+        keychainProblem = started.value();
+    }
+
+    Agent agent(context.database(), context.credentials(), context.providers(), context.operations());
+    const QString agentProblem = startAgent(context, agent, demo);
+    if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty())
+        sendDemoWebhooks(context, sandbox, agent);
+
+    // The read models the workspaces show, over this database; the window itself reaches none.
+    OperationsModel operationsModel(context.sharedDatabase());
+    TimelineModel timelineModel(context.database());
+    CredentialsModel credentialsModel(context.database());
+    ActivityMonitor activity(context.database());
+    MainWindow window({ context.database().location().display(), &context.operations(), &context.credentialService(),
+        &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
+        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString() });
+    window.show();
+    if (!agentProblem.isEmpty())
+        window.statusBar()->showMessage(agentProblem);
+    if (!keychainProblem.isEmpty())
+        QTimer::singleShot(0, &window, [&window, keychainProblem] {
+            QMessageBox::warning(&window, QObject::tr("Keychain unavailable"),
+                keychainProblem
+                    + QObject::tr("\n\nRetries need the key and will say so; "
+                                  "browsing and resolving work."));
+        });
+    const int settleMs = openRequested(window, parser);
     if (parser.isSet(QStringLiteral("screenshot")))
         scheduleScreenshot(window, parser.value(QStringLiteral("screenshot")), settleMs);
     return QApplication::exec();
