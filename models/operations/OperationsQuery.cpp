@@ -36,12 +36,11 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
         m_values << filter.action;
     }
     if (!filter.text.trimmed().isEmpty()) {
-        const QString like = dialect.caseInsensitiveLike();
-        clauses << QStringLiteral("(entity_id %1 ? OR external_id %1 ? OR last_error %1 ?)").arg(like);
+        clauses << QStringLiteral("(%1 OR %2 OR %3)")
+                       .arg(dialect.like(QStringLiteral("entity_id")), dialect.like(QStringLiteral("external_id")),
+                           dialect.like(QStringLiteral("last_error")));
         unindexed << clauses.last();
-        QString pattern = filter.text.trimmed();
-        pattern.replace(QLatin1Char('%'), QString()).replace(QLatin1Char('_'), QString());
-        pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+        const QString pattern = SqlDialect::likeContaining(filter.text.trimmed());
         m_values << pattern << pattern << pattern;
     }
     m_where = clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));

@@ -66,9 +66,9 @@ Result<int> CustomerStore::count() const
 Result<QStringList> CustomerStore::suggestions(const QString &text, int limit) const
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT id, email FROM customers WHERE id %1 ? OR email %1 ? ORDER BY id LIMIT ?")
-                  .arg(m_db.dialect().caseInsensitiveLike()));
-    const QString pattern = QLatin1Char('%') + text.trimmed() + QLatin1Char('%');
+    q.prepare(QStringLiteral("SELECT id, email FROM customers WHERE %1 OR %2 ORDER BY id LIMIT ?")
+                  .arg(m_db.dialect().like(QStringLiteral("id")), m_db.dialect().like(QStringLiteral("email"))));
+    const QString pattern = SqlDialect::likeContaining(text.trimmed());
     q.addBindValue(pattern);
     q.addBindValue(pattern);
     q.addBindValue(limit);

@@ -94,3 +94,20 @@ std::function<void()> PostgresDialect::interrupter(const QSqlDatabase &db) const
             PQcancel(cancel.get(), error, sizeof error);
     };
 }
+
+QString SqlDialect::like(const QString &column) const
+{
+    return QStringLiteral("%1 %2 ? ESCAPE '!'").arg(column, caseInsensitiveLike());
+}
+
+QString SqlDialect::likeEscaped(const QString &text)
+{
+    QString escaped;
+    escaped.reserve(text.size());
+    for (const QChar c : text) {
+        if (c == QLatin1Char('!') || c == QLatin1Char('%') || c == QLatin1Char('_'))
+            escaped += QLatin1Char('!');
+        escaped += c;
+    }
+    return escaped;
+}

@@ -18,6 +18,14 @@ public:
     // Column type of an auto-increment primary key.
     virtual QString autoIdType() const = 0;
     virtual QString caseInsensitiveLike() const = 0;
+    // `column` LIKE/ILIKE the bound value, with '!' as the escape character: bind likeContaining()
+    // or likeEscaped() so the text's own % and _ (as in pi_…) match themselves.
+    QString like(const QString &column) const;
+    static QString likeEscaped(const QString &text);
+    static QString likeContaining(const QString &text)
+    {
+        return QLatin1Char('%') + likeEscaped(text) + QLatin1Char('%');
+    }
     // Run once on every new connection (pragmas, session settings).
     virtual bool prepareConnection(QSqlDatabase &db, QString *error) const = 0;
     // Serialises appends to the hash-chained audit log inside the current transaction.

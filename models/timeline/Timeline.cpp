@@ -5,6 +5,7 @@
 #include "events/EventStore.h"
 #include "operations/OperationStore.h"
 #include "store/Database.h"
+#include "store/SqlDialect.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -19,14 +20,15 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
     QSqlQuery q(db.connection());
     // An order, a provider object, one operation's key — or a customer, through the orders'
     // payloads (payload is compact JSON, so the match is exact).
-    q.prepare(
-        QStringLiteral("SELECT id, entity_id, external_id FROM operations WHERE entity_id = ? OR "
-                       "(external_id = ? AND external_id <> '') OR idempotency_key = ? OR payload LIKE ? ORDER BY id"));
+    q.prepare(QStringLiteral(
+        "SELECT id, entity_id, external_id FROM operations WHERE entity_id = ? OR "
+        "(external_id = ? AND external_id <> '') OR idempotency_key = ? OR payload LIKE ? ESCAPE '!' ORDER BY id"));
     q.addBindValue(entityId);
     q.addBindValue(entityId);
     q.addBindValue(entityId);
-    q.addBindValue(entityId.contains(QLatin1Char('"')) ? QStringLiteral("\x01")
-                                                       : QStringLiteral("%\"customer_email\":\"%1\"%").arg(entityId));
+    q.addBindValue(entityId.contains(QLatin1Char('"'))
+            ? QStringLiteral("\x01")
+            : QStringLiteral("%\"customer_email\":\"%1\"%").arg(SqlDialect::likeEscaped(entityId)));
     if (!q.exec())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot find the entity: %1").arg(q.lastError().text()));
     QList<qint64> operationIds;

@@ -3,6 +3,7 @@
 #include "TestSupport.h"
 #include "access/AuditLog.h"
 #include "operations/OperationStore.h"
+#include "operations/OperationsQuery.h"
 #include "providers/ProviderStore.h"
 #include "store/Migrator.h"
 
@@ -89,6 +90,40 @@ private Q_SLOTS:
     }
 
     // Agents sharing a database each claim their own due operations; a claim lapses.
+    void searchTakesItsTextLiterally_data() { ADD_BACKEND_ROWS(); }
+    void searchTakesItsTextLiterally()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        OperationStore store(db);
+        // _ and % in a search are the characters themselves, not LIKE's wildcards.
+        Operation byId = sampleOperation(QStringLiteral("k1"));
+        byId.externalId = QStringLiteral("pi_wzlnl00003s");
+        Operation lookalike = sampleOperation(QStringLiteral("k2"));
+        lookalike.externalId = QStringLiteral("piXwzlnl00003s");
+        Operation percent = sampleOperation(QStringLiteral("k3"));
+        percent.lastError = QStringLiteral("50% of the refund failed");
+        Operation number = sampleOperation(QStringLiteral("k4"));
+        number.lastError = QStringLiteral("500 from the provider");
+        for (const Operation &op : { byId, lookalike, percent, number })
+            QVERIFY(store.insert(op));
+        auto found = [&](const QString &text) {
+            OperationsFilter filter;
+            filter.text = text;
+            QStringList keys;
+            for (const OperationRow &r : OperationsQuery(filter, {}, db.dialect()).page(db, std::nullopt, 50).value())
+                keys << r.externalId + QLatin1Char('|') + r.lastError;
+            keys.sort();
+            return keys;
+        };
+        QCOMPARE(found(QStringLiteral("pi_wzlnl")), QStringList { QStringLiteral("pi_wzlnl00003s|") });
+        QCOMPARE(found(QStringLiteral("PI_WZLNL00003S")), QStringList { QStringLiteral("pi_wzlnl00003s|") });
+        QCOMPARE(found(QStringLiteral("50%")), QStringList { QStringLiteral("|50% of the refund failed") });
+        QCOMPARE(found(QStringLiteral("wzlnl00003s")).size(), 2);
+        QCOMPARE(found(QStringLiteral("!%_")), QStringList());
+    }
+
     void agentsClaimDueRetriesApart_data() { ADD_BACKEND_ROWS(); }
     void agentsClaimDueRetriesApart()
     {

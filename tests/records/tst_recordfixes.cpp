@@ -139,6 +139,12 @@ private Q_SLOTS:
         QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 5).value(),
             (QStringList { QStringLiteral("CUS-7"), QStringLiteral("CUS-8") }));
         QCOMPARE(customers.suggestions(QStringLiteral("cus-"), 1).value().size(), 1);
+        // LIKE's wildcards in what is typed match only themselves.
+        QVERIFY(customers.upsert(QStringLiteral("CUS-9"),
+            ourContact(QStringLiteral("ann_keller@example.com"), QStringLiteral("+1"), QStringLiteral("basic"))));
+        QCOMPARE(customers.suggestions(QStringLiteral("ann_k"), 5).value(),
+            QStringList { QStringLiteral("ann_keller@example.com") });
+        QCOMPARE(customers.suggestions(QStringLiteral("%keller"), 5).value(), QStringList());
     }
 
     void ignoreHoldsUntilASideChanges_data() { ADD_BACKEND_ROWS(); }
