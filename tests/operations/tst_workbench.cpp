@@ -123,6 +123,11 @@ private Q_SLOTS:
         auto *message = window.findChild<QLabel *>(QStringLiteral("actionMessage"));
         QTRY_VERIFY(window.operationsWorkspace()->model()->isReady());
         table->selectRow(0);
+        // Retry is not offered for a decline, and the button says why before anyone clicks.
+        auto *retry = window.findChild<QPushButton *>(QStringLiteral("retryButton"));
+        QVERIFY(!retry->isEnabled());
+        QVERIFY2(retry->toolTip().contains(QLatin1String("retrying will not help")), qPrintable(retry->toolTip()));
+        // The engine refuses it as well, for callers that do not go through the button.
         window.operationsWorkspace()->retrySelected();
         QTRY_VERIFY(message->text().contains(QLatin1String("retrying will not help")));
         QCOMPARE(f.sandbox.requestCount(), 0);

@@ -42,6 +42,11 @@ RowTint tintOfState(const QModelIndex &index)
         return {};
     }
 }
+QString retryHint()
+{
+    return QObject::tr("Send the selected operations again with their own idempotency keys. Unknown outcomes are "
+                       "looked up at the provider first, so nothing is charged twice.");
+}
 } // namespace
 
 OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationService &service, QWidget *parent)
@@ -95,8 +100,7 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     m_refresh->setShortcut(QKeySequence::Refresh);
     m_refresh->setToolTip(tr("Read the operations again (F5): other consoles and agents change them too."));
     m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_retry->setToolTip(tr("Send the selected operations again with their own idempotency keys. Unknown outcomes are "
-                           "looked up at the provider first, so nothing is charged twice."));
+    m_retry->setToolTip(retryHint());
     m_message->setObjectName(QStringLiteral("actionMessage"));
     m_count->setObjectName(QStringLiteral("operationCount"));
 
@@ -234,17 +238,28 @@ void OperationsWorkspace::selectionChanged()
     bool canRetry = false;
     bool canResolve = ids.size() == 1;
     bool canCancel = ids.size() == 1;
+    QString whyNotRetry; // what the first selected operation that cannot be retried says of itself
     for (const QModelIndex &index : m_table->selectionModel()->selectedRows()) {
         const QVariant state = m_model->data(index, OperationsModel::StateRole);
         if (!state.isValid())
             continue;
         const auto s = static_cast<OperationState>(state.toInt());
-        canRetry = canRetry || OperationStates::canTransition(s, OperationState::Sending)
-            || s == OperationState::FailedPermanent; // explains why not, instead of staying silent
+        const bool retryable = OperationStates::canTransition(s, OperationState::Sending);
+        canRetry = canRetry || retryable;
+        if (!retryable && whyNotRetry.isEmpty()) {
+            const QString lastError
+                = m_model->index(index.row(), static_cast<int>(OperationsColumn::LastError)).data().toString();
+            whyNotRetry = lastError.isEmpty() || s != OperationState::FailedPermanent
+                ? OperationStates::refusal(s, OperationState::Sending)
+                : lastError;
+        }
         canResolve = canResolve && OperationStates::canTransition(s, OperationState::Resolved);
         canCancel = canCancel && OperationStates::canTransition(s, OperationState::Cancelled);
     }
     m_retry->setEnabled(!m_busy && canRetry);
+    // Disabled, the button says why: nothing selected is one that sending again could fix.
+    m_retry->setToolTip(
+        canRetry || whyNotRetry.isEmpty() ? retryHint() : tr("Nothing selected can be retried: %1").arg(whyNotRetry));
     m_resolve->setEnabled(!m_busy && canResolve);
     m_cancel->setEnabled(!m_busy && canCancel);
     m_timeline->setEnabled(ids.size() == 1);
