@@ -86,7 +86,7 @@ void addOptions(QCommandLineParser &parser)
 // problem to show (browsing works without it); anything else stops the start.
 Result<QString> startDemo(AppContext &context, SandboxServer &sandbox, const QString &port)
 {
-    if (!sandbox.start(static_cast<quint16>(port.toUInt())))
+    if (!DemoSetup::startSandbox(sandbox, static_cast<quint16>(port.toUInt())))
         return failure(ErrorClass::Network,
             QObject::tr("The sandbox cannot listen on 127.0.0.1:%1; pick another --sandbox-port.").arg(port));
     DemoSetup setup(context.database(), context.credentials(), context.transport());

@@ -139,6 +139,12 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
     });
 }
 
+bool DemoSetup::startSandbox(SandboxServer &sandbox, quint16 port)
+{
+    sandbox.setAcceptedKeys({ QString::fromLatin1(kTestKey), QString::fromLatin1(kCrmToken) });
+    return sandbox.start(port) != 0;
+}
+
 void DemoSetup::ensureWebhookSecret(
     const QString &id, const QString &providerId, const QString &label, std::function<void(Status)> done)
 {

@@ -26,6 +26,10 @@ public:
 
     DemoSetup(const Database &db, Keychain &credentials, HttpTransport &transport);
 
+    // Starts the demo's sandbox on `port` (0: any), accepting only the demo's own key and token,
+    // as a real provider accepts only the keys it issued. False when it cannot listen.
+    static bool startSandbox(SandboxServer &sandbox, quint16 port);
+
     void run(const QString &sandboxUrl, int operations, std::function<void(Status)> done);
     void simulateLostAnswers(std::function<void(Status)> done);
     // The in-process sandbox starts empty: give it the providers' copies of our demo records —

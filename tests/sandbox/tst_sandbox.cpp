@@ -1,6 +1,7 @@
 // The sandbox provider over real HTTP: Stripe's shapes, auth, test cards, idempotency,
 // pagination and every fault it can inject.
 #include "HttpClient.h"
+#include "sandbox/DemoSetup.h"
 #include "sandbox/SandboxServer.h"
 
 #include <QElapsedTimer>
@@ -44,6 +45,18 @@ private Q_SLOTS:
         m_sandbox->setAcceptedKeys({ QStringLiteral("sk_test_only") });
         QCOMPARE(m_http->send("GET", QStringLiteral("/v1/payment_intents"), {}, "sk_test_other").status, 401);
         QCOMPARE(m_http->send("GET", QStringLiteral("/v1/payment_intents"), {}, "sk_test_only").status, 200);
+    }
+
+    // The demo's sandbox, like a real provider, knows only the key and token it handed out.
+    void demoSandboxAcceptsOnlyItsOwnKeys()
+    {
+        SandboxServer demo;
+        QVERIFY(DemoSetup::startSandbox(demo, 0));
+        TestHttpClient http(demo.baseUrl());
+        QCOMPARE(http.send("GET", QStringLiteral("/v1/balance"), {}, "sk_test_madeup000000000000000000").status, 401);
+        QCOMPARE(http.send("GET", QStringLiteral("/v1/balance"), {}, DemoSetup::kTestKey).status, 200);
+        QCOMPARE(http.send("GET", QStringLiteral("/crm/v3/objects/contacts"), {}, "pat-na1-madeup").status, 401);
+        QCOMPARE(http.send("GET", QStringLiteral("/crm/v3/objects/contacts"), {}, DemoSetup::kCrmToken).status, 200);
     }
 
     void chargesAndDeclines()
