@@ -12,6 +12,7 @@
 #include "transport/HttpTransport.h"
 
 #include <QSettings>
+#include <QSysInfo>
 
 AppContext::~AppContext() = default;
 
@@ -22,6 +23,11 @@ void AppContext::addDatabaseOption(QCommandLineParser &parser)
                        "(default: %1).")
             .arg(DatabaseLocation::defaultSqlitePath()),
         QStringLiteral("url") });
+}
+
+QString AppContext::agentActor()
+{
+    return QStringLiteral("agent@") + QSysInfo::machineHostName();
 }
 
 QString AppContext::actor()
@@ -97,6 +103,9 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
     ctx->m_registry = std::make_unique<ProviderRegistry>(*ctx->m_db, *ctx->m_transport, *ctx->m_credentials);
     ctx->m_runner = std::make_unique<OperationRunner>(*ctx->m_db, *ctx->m_registry);
     ctx->m_service = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner, *ctx->m_access);
+    // Automatic work is the agent's, audited as the agent, within the same roles.
+    ctx->m_agentAccess = std::make_unique<AccessPolicy>(roles, agentActor());
+    ctx->m_agentService = std::make_unique<OperationService>(*ctx->m_db, *ctx->m_runner, *ctx->m_agentAccess);
     ctx->m_records = std::make_unique<RecordService>(*ctx->m_db, *ctx->m_registry, *ctx->m_runner, *ctx->m_access);
     ctx->m_credentialService
         = std::make_unique<CredentialService>(*ctx->m_db, *ctx->m_credentials, *ctx->m_registry, *ctx->m_access);

@@ -198,7 +198,7 @@ int main(int argc, char *argv[])
         keychainProblem = started.value();
     }
 
-    Agent agent(context.database(), context.credentials(), context.providers(), context.operations());
+    Agent agent(context.database(), context.credentials(), context.providers(), context.agentOperations());
     const QString agentProblem = startAgent(context, agent, demo);
     if (demo && keychainProblem.isEmpty() && agentProblem.isEmpty())
         sendDemoWebhooks(context, sandbox, agent);

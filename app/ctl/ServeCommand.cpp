@@ -19,7 +19,7 @@ Agent::Options agentOptions(const QCommandLineParser &args)
 
 int serve(const QCommandLineParser &args, AppContext &app)
 {
-    Agent agent(app.database(), app.credentials(), app.providers(), app.operations());
+    Agent agent(app.database(), app.credentials(), app.providers(), app.agentOperations());
     for (const QString &problem : await<QStringList>([&](auto done) { agent.loadWebhookSecrets(done); }))
         err() << problem << Qt::endl;
     const Agent::Options options = agentOptions(args);

@@ -21,6 +21,7 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <QTest>
 
 using Run = CtlRun;
@@ -467,6 +468,52 @@ private Q_SLOTS:
 
     // Killed while the request is in flight: the next start settles the operation as
     // unknown_outcome, and the retry finds the charge instead of making a second one.
+    // The agent's automatic retries are audited as the agent, not as whoever runs it.
+    void agentRetriesAreAuditedAsTheAgent()
+    {
+        REQUIRE_SECRET_SERVICE();
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("agent.sqlite"));
+        QProcess sandbox;
+        const QString url = startSandbox(sandbox);
+        QCOMPARE(ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
+                         QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db })
+                     .code,
+            0);
+        qint64 id = 0;
+        {
+            auto opened = Database::open(db);
+            QVERIFY(opened);
+            QSqlQuery q(opened.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT id FROM operations WHERE state = 'retry_scheduled' AND "
+                                          "action = 'capture_payment' LIMIT 1"))
+                && q.next());
+            id = q.value(0).toLongLong();
+            QVERIFY(q.exec(QStringLiteral("UPDATE operations SET next_attempt_at = 0 WHERE id = %1").arg(id)));
+        }
+        QProcess agent;
+        agent.start(QStringLiteral(RECONSOLECTL),
+            { QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--database"),
+                db });
+        QVERIFY(agent.waitForStarted());
+        const QString target = QStringLiteral("operation:%1").arg(id);
+        auto retriedBy = [&]() -> QString {
+            auto opened = Database::open(db);
+            if (!opened)
+                return {};
+            for (const AuditEntry &e : AuditLog(*opened.value()).entriesFor(target).value_or({}))
+                if (e.action == QLatin1String("operation.retry"))
+                    return e.actor;
+            return {};
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!retriedBy().isEmpty(), 20000);
+        agent.terminate();
+        QVERIFY(agent.waitForFinished(10000));
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
+        QCOMPARE(retriedBy(), QStringLiteral("agent@") + QSysInfo::machineHostName());
+    }
+
     void crashMidRetryChargesOnce()
     {
         REQUIRE_SECRET_SERVICE();
