@@ -18,10 +18,13 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -131,6 +134,53 @@ private Q_SLOTS:
         window.operationsWorkspace()->retrySelected();
         QTRY_VERIFY(message->text().contains(QLatin1String("retrying will not help")));
         QCOMPARE(f.sandbox.requestCount(), 0);
+    }
+
+    // The detail pane shows every field whole: nested payload values as JSON, long values
+    // wrapped and scrollable rather than cut, and all of it selectable to copy.
+    void detailShowsEveryFieldWhole()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        Operation op = SandboxFixture::payment(QStringLiteral("gui-detail"));
+        op.payload.insert(QStringLiteral("description"), QStringLiteral("Order ORD-gui-detail (gift wrapped)"));
+        op.payload.insert(QStringLiteral("metadata"),
+            QJsonObject { { QStringLiteral("order"), QStringLiteral("ORD-gui-detail") },
+                { QStringLiteral("customer_email"), QStringLiteral("ann_keller@example.com") } });
+        op.state = OperationState::NeedsAttention;
+        op.lastErrorClass = ErrorClass::Server;
+        op.lastError
+            = QStringLiteral("The provider answered 502 Bad Gateway five times in a row; "
+                             "https://status.example.com/incidents/2026-12-01-payment-intents-degraded says why.");
+        auto id = OperationStore(*scratch.db()).insert(op);
+        QVERIFY(id);
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f));
+        window.resize(1366, 768);
+        window.show();
+        QTRY_VERIFY(window.operationsWorkspace()->model()->isReady());
+        window.operationsWorkspace()->selectOperation(id.value());
+
+        auto *payload = window.findChild<QPlainTextEdit *>(QStringLiteral("detailPayload"));
+        QVERIFY(payload);
+        const QString shown = payload->toPlainText();
+        for (const QString &key : op.payload.keys())
+            QVERIFY2(
+                shown.contains(key + QStringLiteral(": ")), qPrintable(key + QStringLiteral(" missing in ") + shown));
+        QVERIFY(shown.contains(QLatin1String("\"customer_email\":\"ann_keller@example.com\"")));
+        QVERIFY(shown.contains(QLatin1String("amount: 2599")));
+        QVERIFY(payload->isReadOnly());
+        QCOMPARE(payload->wordWrapMode(), QTextOption::WrapAtWordBoundaryOrAnywhere);
+
+        auto *error = window.findChild<QLabel *>(QStringLiteral("detailError"));
+        QVERIFY(error->text().endsWith(QLatin1String("says why.")));
+        QVERIFY(error->wordWrap());
+        QVERIFY(error->textInteractionFlags() & Qt::TextSelectableByKeyboard);
+        // What does not fit scrolls: the fields sit in a scroll area that never cuts them sideways.
+        auto *fields = window.findChild<QScrollArea *>(QStringLiteral("detailFields"));
+        QVERIFY(fields && fields->widgetResizable());
+        QVERIFY(fields->isAncestorOf(error));
+        QCOMPARE(fields->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOff);
     }
 
     // An admin adds a key through the dialog (masked field, prefix checked) and verifies it.

@@ -6,10 +6,12 @@
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -26,8 +28,21 @@ QLabel *valueLabel(const QString &text, const QString &objectName)
     auto *label = new QLabel(text.isEmpty() ? QStringLiteral("—") : text);
     label->setObjectName(objectName);
     label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     return label;
+}
+
+// One payload value as a person reads it: text as is, whole numbers without a decimal point,
+// objects and arrays (metadata, line items) as compact JSON rather than nothing.
+QString payloadText(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', 17);
+    return value.toVariant().toString();
 }
 } // namespace
 
@@ -65,12 +80,19 @@ OperationDetailPane::OperationDetailPane(const OperationService &operations, QWi
     m_exchange->setPlaceholderText(tr("Select an attempt to see its request and the provider's answer (secrets and "
                                       "card data are redacted)."));
 
-    auto *fields = new QWidget(this);
-    auto *fieldsLayout = new QVBoxLayout(fields);
+    // Every field stays reachable however small the pane: what does not fit scrolls, it is never cut.
+    auto *fieldsPage = new QWidget;
+    auto *fieldsLayout = new QVBoxLayout(fieldsPage);
     fieldsLayout->setContentsMargins(0, 0, 0, 0);
     fieldsLayout->addWidget(m_title);
     fieldsLayout->addLayout(m_form);
     fieldsLayout->addStretch();
+    auto *fields = new QScrollArea(this);
+    fields->setObjectName(QStringLiteral("detailFields"));
+    fields->setWidgetResizable(true);
+    fields->setFrameShape(QFrame::NoFrame);
+    fields->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // values wrap instead
+    fields->setWidget(fieldsPage);
 
     auto *history = new QWidget(this);
     m_history = history;
@@ -83,7 +105,10 @@ OperationDetailPane::OperationDetailPane(const OperationService &operations, QWi
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(fields);
     splitter->addWidget(history);
+    // The fields scroll, so they would get only a sliver by their size hint: start them at half.
+    splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    splitter->setSizes({ 1000, 1000 });
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(splitter);
@@ -129,9 +154,14 @@ void OperationDetailPane::showOperation(qint64 id)
                 QStringLiteral("%1: %2").arg(op->resolvedBy, op->resolution), QStringLiteral("detailResolution")));
     QStringList payload;
     for (auto it = op->payload.constBegin(); it != op->payload.constEnd(); ++it)
-        payload << QStringLiteral("%1: %2").arg(
-            it.key(), it->isDouble() ? QString::number(it->toDouble()) : it->toVariant().toString());
-    m_form->addRow(tr("Payload"), valueLabel(payload.join(QLatin1Char('\n')), QStringLiteral("detailPayload")));
+        payload << QStringLiteral("%1: %2").arg(it.key(), payloadText(it.value()));
+    // Plain text that wraps anywhere (ids and JSON have no spaces to wrap at) and copies exactly.
+    auto *payloadView = new QPlainTextEdit(payload.join(QLatin1Char('\n')));
+    payloadView->setObjectName(QStringLiteral("detailPayload"));
+    payloadView->setReadOnly(true);
+    payloadView->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    payloadView->setFixedHeight(payloadView->fontMetrics().lineSpacing() * (qMin(payload.size(), 8) + 1) + 8);
+    m_form->addRow(tr("Payload"), payloadView);
     m_form->addRow(tr("Created"), valueLabel(timeText(op->createdAt), QStringLiteral("detailCreated")));
 
     auto attempts = m_operations.attempts(id);
