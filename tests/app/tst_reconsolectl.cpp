@@ -27,6 +27,13 @@
 using Run = CtlRun;
 
 namespace {
+// A demo database at `db` whose providers are the sandbox at `sandboxUrl`.
+Run seedDemo(const QString &db, const QString &sandboxUrl, int operations)
+{
+    return ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QString::number(operations),
+        QStringLiteral("--sandbox-url"), sandboxUrl, QStringLiteral("--database"), db });
+}
+
 // A file of the repository, found by walking up from this source file (so the test keeps
 // working wherever the tests move): the nearest `name` that contains `mark`.
 QString repositoryFile(const QString &name, const QString &mark)
@@ -340,8 +347,7 @@ private Q_SLOTS:
         QVERIFY(!url.isEmpty());
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
-        const Run demo = ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("50"),
-            QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db });
+        const Run demo = seedDemo(db, url, 50);
         QVERIFY2(demo.code == 0, qPrintable(demo.err));
         TestHttpClient crm(url);
         const QList<QJsonObject> people = DemoData::customers(3);
@@ -407,8 +413,7 @@ private Q_SLOTS:
         QVERIFY(!url.isEmpty());
         QTemporaryDir dir;
         const QString db = dir.filePath(QStringLiteral("demo.sqlite"));
-        const Run demo = ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("1500"),
-            QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db });
+        const Run demo = seedDemo(db, url, 1500);
         QVERIFY2(demo.code == 0, qPrintable(demo.err));
 
         const Run unknown = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
@@ -476,10 +481,7 @@ private Q_SLOTS:
         const QString db = dir.filePath(QStringLiteral("agent.sqlite"));
         QProcess sandbox;
         const QString url = startSandbox(sandbox);
-        QCOMPARE(ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
-                         QStringLiteral("--sandbox-url"), url, QStringLiteral("--database"), db })
-                     .code,
-            0);
+        QCOMPARE(seedDemo(db, url, 400).code, 0);
         qint64 id = 0;
         {
             auto opened = Database::open(db);
@@ -521,10 +523,7 @@ private Q_SLOTS:
         const QString db = dir.filePath(QStringLiteral("crash.sqlite"));
         QProcess seedSandbox;
         const QString seedUrl = startSandbox(seedSandbox);
-        QCOMPARE(ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QStringLiteral("400"),
-                         QStringLiteral("--sandbox-url"), seedUrl, QStringLiteral("--database"), db })
-                     .code,
-            0);
+        QCOMPARE(seedDemo(db, seedUrl, 400).code, 0);
         seedSandbox.terminate();
         seedSandbox.waitForFinished(10000);
 
