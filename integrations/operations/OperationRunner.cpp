@@ -9,6 +9,8 @@
 #include <QLoggingCategory>
 #include <QTimer>
 
+#include <optional>
+
 Q_LOGGING_CATEGORY(lcOperations, "reconsole.operations")
 
 // One run: the operation is read once at the start; every transition hands back the row as
@@ -71,24 +73,54 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
 
 void OperationRunner::settleUnknown(std::shared_ptr<Run> r)
 {
-    r->adapter->findExisting(r->op, [this, r](Result<LookupOutcome> lookup) {
-        if (!lookup) {
-            finish(r, lookup.error());
+    // The lookup is journaled like a send, before it leaves: what we asked and what we heard
+    // is how a person later trusts (or doubts) the decision not to charge again.
+    const QString request = r->adapter->describeLookup(r->op);
+    std::optional<Attempt> journal;
+    if (!request.isEmpty()) {
+        auto begun = m_operations.beginAttempt(r->op.id, Attempt::Kind::Lookup, request);
+        if (!begun) {
+            finish(r, begun.error()); // nothing asked, nothing sent, the operation untouched
             return;
         }
-        if (!lookup->found) {
+        journal = begun.value();
+    }
+    r->adapter->findExisting(r->op, [this, r, journal](const LookupOutcome &lookup) mutable {
+        qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: lookup → %2")
+                                              .arg(r->op.id)
+                                              .arg(lookup.errorClass != ErrorClass::None
+                                                      ? QStringLiteral("not answered")
+                                                      : lookup.found ? lookup.externalId
+                                                                     : QStringLiteral("not found"));
+        if (journal) {
+            journal->status
+                = lookup.errorClass == ErrorClass::None ? Attempt::Status::Succeeded : Attempt::Status::Failed;
+            journal->httpStatus = lookup.httpStatus;
+            journal->latencyMs = lookup.latencyMs;
+            journal->errorClass = lookup.errorClass;
+            journal->errorMessage = lookup.message;
+            journal->response = lookup.response;
+            if (Status journaled = m_operations.finishAttempt(*journal); !journaled)
+                qCWarning(lcOperations).noquote()
+                    << QStringLiteral("operation %1: lookup not journaled: %2").arg(r->op.id).arg(journaled.message());
+        }
+        if (lookup.errorClass != ErrorClass::None) {
+            finish(r, failure(lookup.errorClass, lookup.message));
+            return;
+        }
+        if (!lookup.found) {
             attempt(r); // the provider never acted: send, with the same key
             return;
         }
-        if (lookup->state == OperationState::UnknownOutcome) {
-            finish(r, failure(ErrorClass::Timeout, lookup->message));
+        if (lookup.state == OperationState::UnknownOutcome) {
+            finish(r, failure(ErrorClass::Timeout, lookup.message));
             return;
         }
         OperationUpdate u;
-        u.externalId = lookup->externalId;
-        u.lastErrorClass = lookup->state == OperationState::Succeeded ? ErrorClass::None : ErrorClass::Client;
-        u.lastError = lookup->state == OperationState::Succeeded ? QString() : lookup->message;
-        finish(r, moveTo(r, lookup->state, u));
+        u.externalId = lookup.externalId;
+        u.lastErrorClass = lookup.state == OperationState::Succeeded ? ErrorClass::None : ErrorClass::Client;
+        u.lastError = lookup.state == OperationState::Succeeded ? QString() : lookup.message;
+        finish(r, moveTo(r, lookup.state, u));
     });
 }
 
@@ -105,37 +137,36 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
         finish(r, claimed.error());
         return;
     }
-    const int number = before.attempts + 1;
-    auto attemptId = m_operations.beginAttempt(before.id, number, r->adapter->describeRequest(before));
-    if (!attemptId) {
+    auto journal = m_operations.beginAttempt(before.id, Attempt::Kind::Send, r->adapter->describeRequest(before));
+    if (!journal) {
         // Journal first or not at all: nothing was sent, and the operation waits for a person.
         OperationUpdate release;
         release.claimedBy = QString();
         release.lastErrorClass = ErrorClass::Storage;
-        release.lastError = attemptId.message();
+        release.lastError = journal.message();
         const auto released = moveTo(r, OperationState::NeedsAttention, release);
-        finish(r, released ? Result<Operation>(attemptId.error()) : released);
+        finish(r, released ? Result<Operation>(journal.error()) : released);
         return;
     }
     ++r->triesThisRun;
     qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 sent (key %3)")
                                           .arg(before.id)
-                                          .arg(number)
+                                          .arg(journal->number)
                                           .arg(before.idempotencyKey);
-    r->adapter->execute(before,
-        [this, r, number, id = attemptId.value()](ProviderOutcome outcome) { answered(r, number, id, outcome); });
+    // The retry policy counts sends (the operation's attempts), not journal lines.
+    r->adapter->execute(before, [this, r, sends = before.attempts + 1, a = journal.value()](ProviderOutcome outcome) {
+        answered(r, sends, a, outcome);
+    });
 }
 
-void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemptId, const ProviderOutcome &outcome)
+void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, const ProviderOutcome &outcome)
 {
     qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 → %3 in %4 ms: %5")
                                           .arg(r->op.id)
-                                          .arg(number)
+                                          .arg(a.number)
                                           .arg(OperationStates::name(outcome.state))
                                           .arg(outcome.latencyMs)
                                           .arg(outcome.message);
-    Attempt a;
-    a.id = attemptId;
     a.status = outcome.state == OperationState::Succeeded ? Attempt::Status::Succeeded : Attempt::Status::Failed;
     a.httpStatus = outcome.httpStatus;
     a.latencyMs = outcome.latencyMs;
@@ -147,12 +178,12 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemp
     if (Status journaled = m_operations.finishAttempt(a); !journaled)
         qCWarning(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 not journaled: %3")
                                                  .arg(r->op.id)
-                                                 .arg(number)
+                                                 .arg(a.number)
                                                  .arg(journaled.message());
 
     OperationState next = outcome.state;
     const bool retryable = next == OperationState::RetryScheduled;
-    if (retryable && number >= m_policy.automaticAttempts)
+    if (retryable && sends >= m_policy.automaticAttempts)
         next = OperationState::NeedsAttention;
     const qint64 delay = m_policy.delayMs(r->triesThisRun + 1, outcome.retryAfterSeconds);
     const bool tryAgainNow = next == OperationState::RetryScheduled && r->triesThisRun < m_policy.immediateAttempts
@@ -163,13 +194,13 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int number, qint64 attemp
     u.claimedUntil = 0;
     u.lastErrorClass = outcome.errorClass;
     u.lastError = next == OperationState::NeedsAttention && retryable
-        ? QStringLiteral("%1 Automatic retries stopped after %2 attempts.").arg(outcome.message).arg(number)
+        ? QStringLiteral("%1 Automatic retries stopped after %2 attempts.").arg(outcome.message).arg(sends)
         : (next == OperationState::Succeeded ? QString() : outcome.message);
     if (!outcome.externalId.isEmpty())
         u.externalId = outcome.externalId;
     if (next == OperationState::RetryScheduled)
         u.nextAttemptAt
-            = tryAgainNow ? nowMs() + delay : m_policy.scheduleAt(nowMs(), number, outcome.retryAfterSeconds);
+            = tryAgainNow ? nowMs() + delay : m_policy.scheduleAt(nowMs(), sends, outcome.retryAfterSeconds);
     if (auto moved = moveTo(r, next, u); !moved) {
         finish(r, moved.error());
         return;

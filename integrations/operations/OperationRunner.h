@@ -33,7 +33,7 @@ private:
     struct Run;
     void settleUnknown(std::shared_ptr<Run> run);
     void attempt(std::shared_ptr<Run> run);
-    void answered(std::shared_ptr<Run> run, int number, qint64 attemptId, const ProviderOutcome &outcome);
+    void answered(std::shared_ptr<Run> run, int sends, Attempt attempt, const ProviderOutcome &outcome);
     // The one way a run changes its operation: from the state it last saw, keeping the new row.
     Result<Operation> moveTo(const std::shared_ptr<Run> &run, OperationState to, const OperationUpdate &update);
     void finish(std::shared_ptr<Run> run, Result<Operation> result);

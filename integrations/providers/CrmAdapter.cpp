@@ -131,10 +131,14 @@ void CrmAdapter::execute(const Operation &op, Callback<ProviderOutcome> done)
         });
 }
 
-void CrmAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
+QString CrmAdapter::describeLookup(const Operation &) const
 {
-    done(LookupOutcome {}); // execute() searches before it writes, so a resend is always safe
-    Q_UNUSED(op);
+    return {}; // execute() searches before it writes, so a resend is always safe
+}
+
+void CrmAdapter::findExisting(const Operation &, Callback<LookupOutcome> done)
+{
+    done(LookupOutcome {});
 }
 
 void CrmAdapter::verifyCredential(const QString &secret, Callback<Result<QString>> done)

@@ -19,7 +19,8 @@ public:
     void fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done) override;
     void listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done) override;
     void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) override;
-    void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) override;
+    QString describeLookup(const Operation &operation) const override;
+    void findExisting(const Operation &operation, Callback<LookupOutcome> done) override;
 
     static ProviderOutcome classify(const HttpResponse &response);
 

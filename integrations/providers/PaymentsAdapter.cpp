@@ -229,41 +229,61 @@ void PaymentsAdapter::execute(const Operation &op, Callback<ProviderOutcome> don
     });
 }
 
-void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOutcome>> done)
+PaymentsAdapter::Call PaymentsAdapter::lookupFor(const Operation &op) const
 {
-    if (op.action == QLatin1String("update_payment")) {
-        done(LookupOutcome {}); // an update sent again with its idempotency key changes nothing twice
-        return;
-    }
-    const bool refund = op.action == QLatin1String("refund");
-    HttpRequest req
-        = authorized("GET", refund ? QStringLiteral("/v1/refunds") : QStringLiteral("/v1/payment_intents/search"));
+    if (op.action == QLatin1String("update_payment"))
+        return {}; // an update sent again with its idempotency key changes nothing twice
     QUrlQuery query;
-    if (refund) {
+    if (op.action == QLatin1String("refund")) {
         query.addQueryItem(
             QStringLiteral("payment_intent"), op.payload.value(QStringLiteral("payment_intent")).toString());
         query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100"));
-    } else {
-        query.addQueryItem(
-            QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
+        return { "GET", QStringLiteral("/v1/refunds?") + query.toString(QUrl::FullyEncoded), {} };
     }
-    req.url.setQuery(query);
+    query.addQueryItem(
+        QStringLiteral("query"), QStringLiteral("metadata['reconsole_key']:'%1'").arg(op.idempotencyKey));
+    return { "GET", QStringLiteral("/v1/payment_intents/search?") + query.toString(QUrl::FullyEncoded), {} };
+}
+
+QString PaymentsAdapter::describeLookup(const Operation &op) const
+{
+    const Call call = lookupFor(op);
+    return call.path.isEmpty() ? QString()
+                               : Redactor::redact(QString::fromLatin1(call.method) + QLatin1Char(' ')
+                                   + QUrl::fromPercentEncoding(call.path.toUtf8()));
+}
+
+void PaymentsAdapter::findExisting(const Operation &op, Callback<LookupOutcome> done)
+{
+    const Call call = lookupFor(op);
+    if (call.path.isEmpty()) {
+        done(LookupOutcome {});
+        return;
+    }
+    const HttpRequest req = authorized(call.method, call.path);
+    const bool refund = op.action == QLatin1String("refund");
     const QString key = op.idempotencyKey;
     m_transport.send(req, [done, refund, key](const HttpResponse &r) {
+        const ProviderOutcome answer = classify(r);
+        LookupOutcome l;
+        l.httpStatus = r.status;
+        l.latencyMs = r.latencyMs;
+        l.response = answer.response;
         if (r.transportError != ErrorClass::None || r.status != 200) {
-            const ProviderOutcome o = classify(r);
-            done(failure(o.errorClass == ErrorClass::None ? ErrorClass::Server : o.errorClass,
-                QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
-                               "resent; try again later.")
-                    .arg(o.message)));
+            l.errorClass = answer.errorClass == ErrorClass::None ? ErrorClass::Server : answer.errorClass;
+            l.message = QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
+                                       "resent; try again later.")
+                            .arg(answer.message);
+            done(l);
             return;
         }
         QJsonParseError parseError;
         const QJsonObject list = QJsonDocument::fromJson(r.body, &parseError).object();
         if (parseError.error != QJsonParseError::NoError) {
-            done(failure(ErrorClass::Server,
-                QStringLiteral("The provider's answer to the lookup is not JSON; nothing "
-                               "was resent. Try again later.")));
+            l.errorClass = ErrorClass::Server;
+            l.message = QStringLiteral("The provider's answer to the lookup is not JSON; nothing was resent. Try "
+                                       "again later.");
+            done(l);
             return;
         }
         for (const QJsonValue &item : list.value(QStringLiteral("data")).toArray()) {
@@ -271,20 +291,24 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<Result<LookupOu
             if (obj.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("reconsole_key")).toString()
                 != key)
                 continue;
-            if (!refund) {
-                done(fromPaymentIntent(obj));
-                return;
+            LookupOutcome found = refund ? LookupOutcome {} : fromPaymentIntent(obj);
+            if (refund) {
+                found.found = true;
+                found.externalId = obj.value(QStringLiteral("id")).toString();
+                const QString status = obj.value(QStringLiteral("status")).toString();
+                found.state
+                    = status == QLatin1String("failed") ? OperationState::FailedPermanent : OperationState::Succeeded;
+                found.message
+                    = QStringLiteral("The provider already has this refund (%1, %2).").arg(found.externalId, status);
             }
-            LookupOutcome l;
-            l.found = true;
-            l.externalId = obj.value(QStringLiteral("id")).toString();
-            const QString status = obj.value(QStringLiteral("status")).toString();
-            l.state = status == QLatin1String("failed") ? OperationState::FailedPermanent : OperationState::Succeeded;
-            l.message = QStringLiteral("The provider already has this refund (%1, %2).").arg(l.externalId, status);
-            done(l);
+            found.httpStatus = l.httpStatus;
+            found.latencyMs = l.latencyMs;
+            found.response = l.response;
+            done(found);
             return;
         }
-        done(LookupOutcome {}); // not found: safe to send, with the same key
+        l.message = QStringLiteral("The provider has no record of it: nothing was done; resending with the same key.");
+        done(l); // not found: safe to send, with the same key
     });
 }
 

@@ -13,7 +13,8 @@ public:
 
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
-    void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) override;
+    QString describeLookup(const Operation &operation) const override;
+    void findExisting(const Operation &operation, Callback<LookupOutcome> done) override;
     void verifyCredential(const QString &secret, Callback<Result<QString>> done) override;
     void fetchRecord(const QString &externalId, Callback<Result<QJsonObject>> done) override;
     void listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done) override;
@@ -31,6 +32,8 @@ private:
         QByteArray body;
     };
     Call callFor(const Operation &operation) const;
+    // The search that finds what became of an operation; no path when none is needed.
+    Call lookupFor(const Operation &operation) const;
     // GET of a Stripe list (limit, starting_after): the event list and the record list alike.
     void getList(
         const QString &path, const QString &startingAfter, int limit, std::function<void(Result<QJsonObject>)> done);

@@ -23,13 +23,17 @@ struct ProviderOutcome
     QString response; // redacted
 };
 
-// What the provider knows of an operation whose outcome we lost.
+// What the provider knows of an operation whose outcome we lost, and the answer as journaled.
 struct LookupOutcome
 {
+    ErrorClass errorClass = ErrorClass::None; // None: the provider answered the question
     bool found = false;
     OperationState state = OperationState::UnknownOutcome; // succeeded or failed_permanent when settled
     QString externalId;
-    QString message;
+    QString message; // for people: what the provider said, or why it could not be asked
+    int httpStatus = 0;
+    qint64 latencyMs = 0;
+    QString response; // redacted
 };
 
 // One page of the provider's event list, newest first.
@@ -71,6 +75,8 @@ public:
     virtual void listRecords(const QString &after, int limit, Callback<Result<RecordPage>> done) = 0;
     // The provider's events, newest first, after `startingAfter` (empty: from the newest).
     virtual void listEvents(const QString &startingAfter, int limit, Callback<Result<EventPage>> done) = 0;
+    // The lookup findExisting() will send, as journaled; empty when it knows without asking.
+    virtual QString describeLookup(const Operation &operation) const = 0;
     // Asks the provider by idempotency key / metadata whether the operation already happened.
-    virtual void findExisting(const Operation &operation, Callback<Result<LookupOutcome>> done) = 0;
+    virtual void findExisting(const Operation &operation, Callback<LookupOutcome> done) = 0;
 };

@@ -123,7 +123,7 @@ Status DemoData::seed(const Database &db, int count)
             return id.error();
         if (!op.externalId.isEmpty()) { // the provider answered with its object
             const bool succeeded = op.state == OperationState::Succeeded;
-            auto attemptId = store.beginAttempt(id.value(), 1,
+            auto attemptId = store.beginAttempt(id.value(), Attempt::Kind::Send,
                 QStringLiteral("POST /v1/%1\nIdempotency-Key: %2")
                     .arg(op.action == QLatin1String("refund") ? QStringLiteral("refunds")
                                                               : QStringLiteral("payment_intents"),
@@ -132,7 +132,7 @@ Status DemoData::seed(const Database &db, int count)
             if (!attemptId)
                 return attemptId.error();
             Attempt a;
-            a.id = attemptId.value();
+            a.id = attemptId->id;
             a.status = succeeded ? Attempt::Status::Succeeded : Attempt::Status::Failed;
             a.finishedAt = op.createdAt + 240;
             a.httpStatus = 200;
@@ -159,11 +159,11 @@ Status DemoData::seed(const Database &db, int count)
                                         .arg(op.payload.value(QStringLiteral("amount")).toInt())
                                         .arg(op.payload.value(QStringLiteral("payment_method")).toString());
             const qint64 started = op.createdAt + (n - 1) * 2000;
-            auto attemptId = store.beginAttempt(id.value(), n, request, started);
+            auto attemptId = store.beginAttempt(id.value(), Attempt::Kind::Send, request, started);
             if (!attemptId)
                 return attemptId.error();
             Attempt a;
-            a.id = attemptId.value();
+            a.id = attemptId->id;
             a.status = Attempt::Status::Failed;
             a.finishedAt = started + (op.lastErrorClass == ErrorClass::Timeout ? 10000 : 300);
             a.httpStatus = failure ? failure->httpStatus : 0;
@@ -282,14 +282,14 @@ Status DemoData::seedRecords(const Database &db)
         auto id = store.insert(op);
         if (!id)
             return id.error();
-        auto attempt = store.beginAttempt(id.value(), 1,
+        auto attempt = store.beginAttempt(id.value(), Attempt::Kind::Send,
             QStringLiteral("POST /crm/v3/objects/contacts/search (email), then "
                            "PATCH or POST /crm/v3/objects/contacts"),
             op.createdAt);
         if (!attempt)
             return attempt.error();
         Attempt a;
-        a.id = attempt.value();
+        a.id = attempt->id;
         a.status = Attempt::Status::Failed;
         a.finishedAt = op.createdAt + 90;
         a.httpStatus = 429;

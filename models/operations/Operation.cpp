@@ -13,6 +13,16 @@ QString Attempt::statusName(Status status)
     return {};
 }
 
+QString Attempt::kindName(Kind kind)
+{
+    return kind == Kind::Lookup ? QStringLiteral("lookup") : QStringLiteral("send");
+}
+
+Attempt::Kind Attempt::kindFromName(const QString &name)
+{
+    return name == QLatin1String("lookup") ? Kind::Lookup : Kind::Send;
+}
+
 Attempt::Status Attempt::statusFromName(const QString &name)
 {
     if (name == QLatin1String("succeeded"))

@@ -31,6 +31,8 @@ struct Operation
 };
 
 // One request of an operation: journaled before it leaves, completed after.
+// One line of an operation's journal: a request sent to do the operation, or a lookup that
+// asked the provider what became of it before anything was resent.
 struct Attempt
 {
     enum class Status
@@ -39,10 +41,16 @@ struct Attempt
         Succeeded,
         Failed
     };
+    enum class Kind
+    {
+        Send,
+        Lookup
+    };
 
     qint64 id = 0;
     qint64 operationId = 0;
-    int number = 0;
+    int number = 0; // the journal's own order, lookups included
+    Kind kind = Kind::Send;
     qint64 startedAt = 0;
     qint64 finishedAt = 0;
     Status status = Status::InFlight;
@@ -55,4 +63,6 @@ struct Attempt
 
     static QString statusName(Status status);
     static Status statusFromName(const QString &name);
+    static QString kindName(Kind kind);
+    static Kind kindFromName(const QString &name);
 };

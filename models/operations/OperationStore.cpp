@@ -265,26 +265,41 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
     return op;
 }
 
-Result<qint64> OperationStore::beginAttempt(
-    qint64 operationId, int number, const QString &redactedRequest, qint64 startedAt)
+Result<Attempt> OperationStore::beginAttempt(
+    qint64 operationId, Attempt::Kind kind, const QString &redactedRequest, qint64 startedAt)
 {
+    Attempt a;
+    a.operationId = operationId;
+    a.kind = kind;
+    a.startedAt = startedAt ? startedAt : nowMs();
+    a.request = Redactor::redact(redactedRequest); // the adapter redacts; this makes sure
+    // One run at a time holds an operation, so the next number cannot be taken meanwhile; if it
+    // were, the unique (operation_id, number) refuses the second line rather than merging them.
+    Transaction tx(m_db.connection());
+    QSqlQuery next(m_db.connection());
+    next.prepare(QStringLiteral("SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE operation_id = ?"));
+    next.addBindValue(operationId);
+    if (!next.exec() || !next.next())
+        return storageError(QStringLiteral("Cannot number the attempt"), next);
+    a.number = next.value(0).toInt();
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("INSERT INTO attempts (operation_id, number, started_at, status, request) "
-                             "VALUES (?, ?, ?, ?, ?)"));
-    q.addBindValue(operationId);
-    q.addBindValue(number);
-    q.addBindValue(startedAt ? startedAt : nowMs());
-    q.addBindValue(Attempt::statusName(Attempt::Status::InFlight));
-    q.addBindValue(sqlText(Redactor::redact(redactedRequest))); // the adapter redacts; this makes sure
+    q.prepare(QStringLiteral("INSERT INTO attempts (operation_id, number, kind, started_at, status, request) "
+                             "VALUES (?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &v : { QVariant(operationId), QVariant(a.number), QVariant(Attempt::kindName(kind)),
+             QVariant(a.startedAt), QVariant(Attempt::statusName(Attempt::Status::InFlight)), sqlText(a.request) })
+        q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot journal the attempt"), q);
     QSqlQuery id(m_db.connection());
     id.prepare(QStringLiteral("SELECT id FROM attempts WHERE operation_id = ? AND number = ?"));
     id.addBindValue(operationId);
-    id.addBindValue(number);
+    id.addBindValue(a.number);
     if (!id.exec() || !id.next())
         return storageError(QStringLiteral("Cannot read back the attempt"), id);
-    return id.value(0).toLongLong();
+    a.id = id.value(0).toLongLong();
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the attempt journal."));
+    return a;
 }
 
 Status OperationStore::finishAttempt(const Attempt &a)
@@ -306,7 +321,7 @@ Result<QList<Attempt>> OperationStore::attempts(qint64 operationId) const
     QSqlQuery q(m_db.connection());
     q.prepare(
         QStringLiteral("SELECT id, operation_id, number, started_at, finished_at, status, http_status, latency_ms, "
-                       "error_class, error_message, request, response FROM attempts WHERE operation_id = ? "
+                       "error_class, error_message, request, response, kind FROM attempts WHERE operation_id = ? "
                        "ORDER BY number"));
     q.addBindValue(operationId);
     if (!q.exec())
@@ -326,6 +341,7 @@ Result<QList<Attempt>> OperationStore::attempts(qint64 operationId) const
         a.errorMessage = q.value(9).toString();
         a.request = q.value(10).toString();
         a.response = q.value(11).toString();
+        a.kind = Attempt::kindFromName(q.value(12).toString());
         list << a;
     }
     return list;

@@ -57,7 +57,9 @@ public:
         const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit);
 
     // Write-ahead journal: the attempt row exists before the request leaves.
-    Result<qint64> beginAttempt(qint64 operationId, int number, const QString &redactedRequest, qint64 startedAt = 0);
+    // Journals a request before it leaves, numbered after the operation's last journal line.
+    Result<Attempt> beginAttempt(
+        qint64 operationId, Attempt::Kind kind, const QString &redactedRequest, qint64 startedAt = 0);
     Status finishAttempt(const Attempt &attempt);
     Result<QList<Attempt>> attempts(qint64 operationId) const;
 

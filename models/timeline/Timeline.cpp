@@ -68,14 +68,22 @@ Result<QList<TimelineEntry>> forEntity(const Database &db, const QString &entity
         if (!attempts)
             return attempts.error();
         for (const Attempt &a : attempts.value()) {
-            const QString summary = a.status == Attempt::Status::Succeeded
-                ? QStringLiteral("attempt %1 succeeded (HTTP %2, %3 ms)")
-                      .arg(a.number)
-                      .arg(a.httpStatus)
-                      .arg(a.latencyMs)
-                : QStringLiteral("attempt %1 %2: %3").arg(a.number).arg(Attempt::statusName(a.status), a.errorMessage);
+            const QString kind = a.kind == Attempt::Kind::Lookup ? QStringLiteral("lookup") : QStringLiteral("attempt");
+            QString summary;
+            if (a.kind == Attempt::Kind::Lookup)
+                summary = QStringLiteral("lookup %1 before resending: %2").arg(a.number).arg(a.errorMessage);
+            else if (a.status == Attempt::Status::Succeeded)
+                summary = QStringLiteral("attempt %1 succeeded (HTTP %2, %3 ms)")
+                              .arg(a.number)
+                              .arg(a.httpStatus)
+                              .arg(a.latencyMs);
+            else
+                summary = QStringLiteral("attempt %1 %2: %3")
+                              .arg(a.number)
+                              .arg(Attempt::statusName(a.status), a.errorMessage);
+            // Lookups are journal lines too: the Attempts channel shows both.
             entries << TimelineEntry { a.startedAt, QStringLiteral("reconsole"), QStringLiteral("attempt"),
-                QStringLiteral("attempt.%1").arg(Attempt::statusName(a.status)), summary, QStringLiteral("reconsole"),
+                QStringLiteral("%1.%2").arg(kind, Attempt::statusName(a.status)), summary, QStringLiteral("reconsole"),
                 id, a.request + QStringLiteral("\n\n") + a.response, {} };
         }
         auto actions = audit.entriesFor(QStringLiteral("operation:%1").arg(id));

@@ -3,6 +3,7 @@
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 #include "access/AuditLog.h"
+#include "timeline/Timeline.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -48,7 +49,21 @@ private Q_SLOTS:
         QCOMPARE(f.sandbox.requestCount(), requestsBefore + 1); // the lookup only
         QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("order-77")), 1);
         QCOMPARE(f.sandbox.totalCharges(), 1);
-        QCOMPARE(store.attempts(id)->size(), 1);
+        // The lookup is journaled after the lost send, with what was asked and what was heard.
+        const QList<Attempt> journal = store.attempts(id).value();
+        QCOMPARE(journal.size(), 2);
+        QCOMPARE(journal[0].kind, Attempt::Kind::Send);
+        QCOMPARE(journal[1].kind, Attempt::Kind::Lookup);
+        QCOMPARE(journal[1].number, 2);
+        QCOMPARE(journal[1].status, Attempt::Status::Succeeded);
+        QCOMPARE(journal[1].httpStatus, 200);
+        QVERIFY2(journal[1].request.startsWith(
+                     QLatin1String("GET /v1/payment_intents/search?query=metadata['reconsole_key']:'order-77'")),
+            qPrintable(journal[1].request));
+        QVERIFY(journal[1].response.contains(second->externalId));
+        QVERIFY2(journal[1].errorMessage.contains(QLatin1String("already made this charge")),
+            qPrintable(journal[1].errorMessage));
+        QCOMPARE(store.get(id)->attempts, 1); // a lookup is not a send: the retry budget is untouched
 
         // The key went over the wire twice; it must not be anywhere in the database files.
         if (backend == QLatin1String("sqlite")) {
@@ -80,10 +95,46 @@ private Q_SLOTS:
         QVERIFY2(retried, qPrintable(retried.message()));
         QCOMPARE(retried->state, OperationState::Succeeded);
         QCOMPARE(f.sandbox.chargesForKey(QStringLiteral("order-78")), 1);
+        // Send, lookup (nothing found), send again with the same key.
+        const auto attempts = store.attempts(id).value();
+        QCOMPARE(attempts.size(), 3);
+        QCOMPARE(attempts[1].kind, Attempt::Kind::Lookup);
+        QVERIFY2(attempts[1].errorMessage.contains(QLatin1String("no record")), qPrintable(attempts[1].errorMessage));
+        for (int i : { 0, 2 }) {
+            QCOMPARE(attempts[i].kind, Attempt::Kind::Send);
+            QVERIFY(attempts[i].request.contains(QLatin1String("Idempotency-Key: order-78")));
+        }
+        QCOMPARE(attempts[2].number, 3);
+    }
+
+    // A lookup the provider could not answer is journaled as failed, and nothing is resent.
+    void unansweredLookupIsJournaledAndSendsNothing()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("order-80"))).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("reset,server_error")).value());
+        QVERIFY(!runOnce(f, id));
+        auto retried = runOnce(f, id);
+        QVERIFY(!retried);
+        QVERIFY2(retried.message().contains(QLatin1String("Nothing was resent")), qPrintable(retried.message()));
+        QCOMPARE(store.get(id)->state, OperationState::UnknownOutcome);
+        QCOMPARE(f.sandbox.totalCharges(), 0);
         const auto attempts = store.attempts(id).value();
         QCOMPARE(attempts.size(), 2);
-        for (const Attempt &a : attempts)
-            QVERIFY(a.request.contains(QLatin1String("Idempotency-Key: order-78")));
+        QCOMPARE(attempts[1].kind, Attempt::Kind::Lookup);
+        QCOMPARE(attempts[1].status, Attempt::Status::Failed);
+        QCOMPARE(attempts[1].httpStatus, 500);
+        QVERIFY(!attempts[1].response.isEmpty());
+
+        // The timeline shows the lookup as what it was.
+        auto timeline = Timeline::forEntity(*scratch.db(), QStringLiteral("order-80"));
+        QVERIFY2(timeline, qPrintable(timeline.message()));
+        QStringList types;
+        for (const TimelineEntry &t : timeline.value())
+            types << t.type;
+        QVERIFY2(types.contains(QStringLiteral("lookup.failed")), qPrintable(types.join(u',')));
     }
 
     void transientErrorsAreRetriedWithBackoff()

@@ -75,7 +75,7 @@ private Q_SLOTS:
         claim.claimedUntil = nowMs() - 1; // its claim has run out: the process died
         claim.countAttempt = true;
         QVERIFY(store.transition(id, OperationState::Pending, OperationState::Sending, claim));
-        auto attempt = store.beginAttempt(id, 1, QStringLiteral("POST /v1/payment_intents"));
+        auto attempt = store.beginAttempt(id, Attempt::Kind::Send, QStringLiteral("POST /v1/payment_intents"));
         QVERIFY2(attempt, qPrintable(attempt.message()));
 
         auto recovered = store.recoverInterrupted(nowMs());

@@ -127,7 +127,7 @@ private Q_SLOTS:
         const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("quiet"))).value();
         // Attempts for the last 40 minutes, no webhook at all.
         for (int minutes : { 40, 20, 1 })
-            QVERIFY(store.beginAttempt(id, 41 - minutes, QStringLiteral("POST"), now - minutes * 60000LL));
+            QVERIFY(store.beginAttempt(id, Attempt::Kind::Send, QStringLiteral("POST"), now - minutes * 60000LL));
         auto alerts = ActivityMonitor(db).check(now, 30);
         QVERIFY2(alerts, qPrintable(alerts.message()));
         QCOMPARE(alerts->size(), 1);

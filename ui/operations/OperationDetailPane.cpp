@@ -170,7 +170,10 @@ void OperationDetailPane::showOperation(qint64 id)
     m_attempts->setRowCount(static_cast<int>(attempts->size()));
     int row = 0;
     for (const Attempt &a : attempts.value()) {
-        const QStringList cells { QString::number(a.number), timeText(a.startedAt), Attempt::statusName(a.status),
+        // A lookup asked the provider before a resend; it sent nothing that could charge.
+        const QString number
+            = a.kind == Attempt::Kind::Lookup ? tr("%1 lookup").arg(a.number) : QString::number(a.number);
+        const QStringList cells { number, timeText(a.startedAt), Attempt::statusName(a.status),
             a.httpStatus ? QString::number(a.httpStatus) : QStringLiteral("—"),
             QStringLiteral("%1 ms").arg(a.latencyMs), errorClassName(a.errorClass) };
         for (int c = 0; c < cells.size(); ++c) {
