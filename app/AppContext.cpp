@@ -11,18 +11,51 @@
 #include "store/Database.h"
 #include "transport/HttpTransport.h"
 
+#include <QFileInfo>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSysInfo>
 
 AppContext::~AppContext() = default;
 
-void AppContext::addDatabaseOption(QCommandLineParser &parser)
+void AppContext::addDatabaseOption(QCommandLineParser &parser, const QString &defaultPath)
 {
     parser.addOption({ QStringLiteral("database"),
         QStringLiteral("Database: sqlite:PATH, a file path, or postgresql://user@host:port/db "
                        "(default: %1).")
-            .arg(DatabaseLocation::defaultSqlitePath()),
+            .arg(defaultPath.isEmpty() ? DatabaseLocation::defaultSqlitePath() : defaultPath),
         QStringLiteral("url") });
+}
+
+namespace {
+// A path as it can be pasted into a shell.
+QString shellWord(const QString &text)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:@%+=,-]+$"));
+    if (plain.match(text).hasMatch())
+        return text;
+    return QLatin1Char('\'') + QString(text).replace(QLatin1String("'"), QLatin1String("'\\''")) + QLatin1Char('\'');
+}
+} // namespace
+
+Error AppContext::missingDatabase(const QString &path, bool given)
+{
+    const QString demo = DatabaseLocation::demoSqlitePath();
+    if (given || path == demo)
+        return failure(ErrorClass::Input,
+            QStringLiteral("No database at %1. Create one with `reconsolectl migrate --database %2`, or fill one with "
+                           "demo data: `reconsolectl demo --database %2` (with `reconsolectl sandbox` running).")
+                .arg(path, shellWord(path)));
+    // The default is missing: the person may well have tried the demo, whose data is apart.
+    if (QFileInfo::exists(demo))
+        return failure(ErrorClass::Input,
+            QStringLiteral("No database at %1 (the default). The demo's data is in %2: add `--database %3`. "
+                           "To start a database of your own: `reconsolectl migrate`.")
+                .arg(path, demo, shellWord(demo)));
+    return failure(ErrorClass::Input,
+        QStringLiteral("No database at %1 (the default). Create it with `reconsolectl migrate`, or try the demo: "
+                       "`reconsole --demo` (its data goes to %2).")
+            .arg(path, demo));
 }
 
 QString AppContext::agentActor()
@@ -59,16 +92,20 @@ Status AppContext::setLocalRoles(const QString &list)
             ErrorClass::Storage, QStringLiteral("Cannot write the local settings (%1).").arg(settings.fileName()));
 }
 
-Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &parser, const QString &fallbackPath)
+Result<std::unique_ptr<AppContext>> AppContext::open(
+    const QCommandLineParser &parser, const QString &fallbackPath, Database::IfMissing ifMissing)
 {
     QString url = parser.value(QStringLiteral("database"));
-    if (url.isEmpty())
+    const bool given = !url.isEmpty();
+    if (!given)
         url = fallbackPath.isEmpty() ? DatabaseLocation::defaultSqlitePath() : fallbackPath;
-    std::unique_ptr<AppContext> ctx(new AppContext);
-    ctx->m_credentials = std::make_unique<SystemKeychain>();
     auto location = DatabaseLocation::parse(url);
     if (!location)
         return location.error();
+    if (ifMissing == Database::IfMissing::Refuse && location->missing())
+        return missingDatabase(location->path, given);
+    std::unique_ptr<AppContext> ctx(new AppContext);
+    ctx->m_credentials = std::make_unique<SystemKeychain>();
     QString password;
     if (location->dialect == QLatin1String("postgresql") && location->password.isEmpty()) {
         // Team mode: the password lives in the keychain; without one, libpq's own ways apply.
@@ -76,7 +113,7 @@ Result<std::unique_ptr<AppContext>> AppContext::open(const QCommandLineParser &p
             ctx->m_credentials->read(location->keychainId(), done);
         }).value_or({});
     }
-    auto db = Database::open(url, password);
+    auto db = Database::open(url, password, ifMissing);
     if (!db)
         return db.error();
     ctx->m_db = db.value();

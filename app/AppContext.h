@@ -2,6 +2,7 @@
 
 #include "access/AccessPolicy.h"
 #include "core/Result.h"
+#include "store/Database.h"
 
 #include <QCommandLineParser>
 #include <QNetworkAccessManager>
@@ -11,7 +12,6 @@
 class AccessPolicy;
 class CredentialService;
 class Keychain;
-class Database;
 class HttpTransport;
 class OperationRunner;
 class OperationService;
@@ -25,9 +25,15 @@ class AppContext
 public:
     ~AppContext();
 
-    static void addDatabaseOption(QCommandLineParser &parser);
-    // `fallbackPath` is used when --database is absent (the demo uses its own file).
-    static Result<std::unique_ptr<AppContext>> open(const QCommandLineParser &parser, const QString &fallbackPath = {});
+    // --database, naming the file used without it (`defaultPath`, else the default database).
+    static void addDatabaseOption(QCommandLineParser &parser, const QString &defaultPath = {});
+    // Opens --database, or `fallbackPath` (else the default database) when it is absent. A
+    // missing SQLite file is made only when `ifMissing` says Create; refused, the error names
+    // the path and how to make one (or where the demo's data is).
+    static Result<std::unique_ptr<AppContext>> open(
+        const QCommandLineParser &parser, const QString &fallbackPath, Database::IfMissing ifMissing);
+    // The error for a SQLite database that is not at `path`; `given` when --database named it.
+    static Error missingDatabase(const QString &path, bool given);
 
     Database &database() { return *m_db; }
     std::shared_ptr<Database> sharedDatabase() { return m_db; }

@@ -24,7 +24,6 @@
 #include <QEventLoop>
 #include <QMessageBox>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -62,8 +61,9 @@ void addOptions(QCommandLineParser &parser)
     parser.addVersionOption();
     AppContext::addDatabaseOption(parser);
     parser.addOption({ QStringLiteral("demo"),
-        QStringLiteral("Open on demo data (its own database unless --database is "
-                       "given), with the sandbox provider running in-process.") });
+        QStringLiteral("Open on demo data, with the sandbox providers running in-process. The demo's "
+                       "database is %1 unless --database is given; `reconsolectl demo` uses the same.")
+            .arg(DatabaseLocation::demoSqlitePath()) });
     parser.addOption({ QStringLiteral("sandbox-port"), QStringLiteral("Port of the in-process sandbox (default: any)."),
         QStringLiteral("n"), QStringLiteral("0") });
     parser.addOption({ QStringLiteral("screenshot"), QStringLiteral("Save a picture of the window to FILE and quit."),
@@ -182,9 +182,11 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     const bool demo = parser.isSet(QStringLiteral("demo"));
-    const QString demoPath
-        = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
-    auto ctx = AppContext::open(parser, demo ? demoPath : QString());
+    // A desktop application starts on a fresh machine: its default database and the demo's are
+    // made on first run. A --database that names no file is a mistake to show, never a new file.
+    const bool mayCreate = demo || !parser.isSet(QStringLiteral("database"));
+    auto ctx = AppContext::open(parser, demo ? DatabaseLocation::demoSqlitePath() : QString(),
+        mayCreate ? Database::IfMissing::Create : Database::IfMissing::Refuse);
     if (!ctx)
         return failAndExplain(ctx.message());
     AppContext &context = *ctx.value();

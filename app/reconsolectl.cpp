@@ -20,7 +20,7 @@ int main(int argc, char *argv[])
         .details = QStringLiteral("--database and --json may come before or after the command."),
         .subcommands = { Commands::demo(), Commands::sandbox(), Commands::serve(), Commands::events(),
             Commands::timeline(), Commands::ops(), Commands::audit(), Commands::credentials(), Commands::diff(),
-            Commands::drift(), Commands::roles(), Commands::database(), Commands::bench() } };
+            Commands::drift(), Commands::roles(), Commands::database(), Commands::migrate(), Commands::bench() } };
     const CommandLine commandLine(std::move(table), QStringLiteral(RECONSOLE_VERSION));
     return commandLine.run(QCoreApplication::arguments().mid(1));
 }

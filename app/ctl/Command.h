@@ -65,12 +65,19 @@ struct Command
     JsonOutput json = JsonOutput::None;
     // A Handler that reads --database itself (to open it its own way, or not at all).
     bool readsDatabaseUrl = false;
+    // A DatabaseHandler that may make a missing SQLite database (demo, migrate); every other
+    // one refuses to, unless given --create, so a mistyped path is an error and not a new file.
+    bool createsDatabase = false;
+    // The database without --database; empty: the default one.
+    QString defaultDatabase = {};
     // Checks of the input that need no database, run before it is opened; a failure exits 2.
     std::function<Status(const QCommandLineParser &args)> check = {};
     std::variant<std::monostate, Handler, DatabaseHandler> run = {};
 
     bool runnable() const { return !std::holds_alternative<std::monostate>(run); }
     bool usesDatabase() const { return readsDatabaseUrl || std::holds_alternative<DatabaseHandler>(run); }
+    // Takes --create: opens its database through the command line and would otherwise refuse a missing one.
+    bool takesCreate() const { return std::holds_alternative<DatabaseHandler>(run) && !createsDatabase; }
     const Command *subcommand(const QString &subName) const
     {
         for (const Command &c : subcommands) {

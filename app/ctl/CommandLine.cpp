@@ -3,6 +3,9 @@
 #include "AppContext.h"
 #include "CommandHelp.h"
 #include "Console.h"
+#include "ManPage.h"
+
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -10,6 +13,7 @@ using namespace Console;
 
 namespace {
 const QString kDatabase = QStringLiteral("database");
+const QString kCreate = QStringLiteral("create");
 const QString kJson = QStringLiteral("json");
 const QString kHelp = QStringLiteral("help");
 const QString kVersion = QStringLiteral("version");
@@ -33,8 +37,8 @@ QString dashed(const QString &name)
 // The options every command shares, accepted before the command's name as well as after it.
 bool isGlobalOption(const QString &argument)
 {
-    return argument == QLatin1String("--json") || argument == QLatin1String("--database")
-        || argument.startsWith(QLatin1String("--database="));
+    return argument == QLatin1String("--json") || argument == QLatin1String("--create")
+        || argument == QLatin1String("--database") || argument.startsWith(QLatin1String("--database="));
 }
 
 // Optimal string alignment distance: a slip of one letter, or two letters swapped, is one.
@@ -80,7 +84,7 @@ QString closest(const QString &given, const QStringList &known)
     return nearest;
 }
 
-void addOptions(QCommandLineParser &parser, const Command &command)
+void addOptions(QCommandLineParser &parser, const Command &command, bool topLevel = false)
 {
     for (const Option &o : command.options) {
         QCommandLineOption option(o.name, o.description, o.valueName, o.defaultValue);
@@ -99,13 +103,28 @@ void addOptions(QCommandLineParser &parser, const Command &command)
         json.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(json);
     if (command.usesDatabase()) {
-        AppContext::addDatabaseOption(parser);
+        AppContext::addDatabaseOption(parser, command.defaultDatabase);
     } else {
         QCommandLineOption database(kDatabase, QString(), QStringLiteral("url"));
         database.setFlags(QCommandLineOption::HiddenFromHelp);
         parser.addOption(database);
     }
+    QCommandLineOption create(kCreate,
+        QStringLiteral("Create the SQLite database if it is not there (without it, a missing one is an error)."));
+    if (!topLevel && !command.takesCreate())
+        create.setFlags(QCommandLineOption::HiddenFromHelp); // demo and migrate create anyway
+    parser.addOption(create);
     parser.addOption({ { QStringLiteral("h"), kHelp }, QStringLiteral("Show this help.") });
+}
+
+// The table of options of a --help page, which the man page shows too.
+QString optionsHelp(const QStringList &path, const Command &command)
+{
+    QCommandLineParser parser;
+    addOptions(parser, command, path.size() == 1);
+    if (path.size() == 1)
+        parser.addOption({ kVersion, QStringLiteral("Show the version.") });
+    return parser.helpText();
 }
 
 QStringList optionNames(const Command &command, bool topLevel)
@@ -121,6 +140,8 @@ QStringList optionNames(const Command &command, bool topLevel)
         names << kJson;
     if (above || command.usesDatabase())
         names << kDatabase;
+    if (above || command.takesCreate())
+        names << kCreate;
     names << kHelp;
     if (topLevel)
         names << kVersion;
@@ -150,6 +171,42 @@ Status argumentCount(const QString &name, const QList<Argument> &arguments, qsiz
             .arg(most)
             .arg(most == 1 ? QString() : QStringLiteral("s"))
             .arg(given));
+}
+
+const Option *ownOption(const Command &command, const QString &name)
+{
+    for (const Option &o : command.options) {
+        if (o.name == name && !o.hidden)
+            return &o;
+    }
+    return nullptr;
+}
+
+// QCommandLineParser's own complaints, said the way ours are.
+QString parseError(const Command &command, const QString &text)
+{
+    static const QRegularExpression missing(QStringLiteral("^Missing value after '-*([^']+)'"));
+    static const QRegularExpression unexpected(QStringLiteral("^Unexpected value after '-*([^'=]+)"));
+    if (const auto m = missing.match(text); m.hasMatch()) {
+        const QString name = m.captured(1);
+        const Option *o = ownOption(command, name);
+        const QString value = o ? o->valueName.toUpper()
+            : name == kDatabase ? QStringLiteral("URL")
+                                : QStringLiteral("VALUE");
+        return QStringLiteral("'%1' needs a value: %1 %2").arg(dashed(name), value);
+    }
+    if (const auto m = unexpected.match(text); m.hasMatch())
+        return QStringLiteral("'%1' takes no value").arg(dashed(m.captured(1)));
+    return text;
+}
+
+// Every command below `command` that has the option `name`, by path.
+void commandsWithOption(const QStringList &path, const Command &command, const QString &name, QStringList *found)
+{
+    if (ownOption(command, name))
+        *found << path.mid(1).join(QLatin1Char(' '));
+    for (const Command &sub : command.subcommands)
+        commandsWithOption(path + QStringList { sub.name }, sub, name, found);
 }
 
 Status missingOption(const Command &command, const QCommandLineParser &parser)
@@ -198,15 +255,25 @@ CommandLine::Found CommandLine::find(const QStringList &arguments) const
                 out() << m_root.name << ' ' << m_version << Qt::endl;
                 found.exitCode = 0;
                 return found;
+            } else if (argument == QLatin1String("--man") && topLevel) { // hidden; the build makes reconsolectl(1)
+                found.exitCode = ManPage::print(ManPage::ctl(m_root, optionsHelp(found.path, m_root)));
+                return found;
             } else if (isGlobalOption(argument)) {
                 found.arguments << argument;
-                if (argument == QLatin1String("--database") && i + 1 < arguments.size())
+                if (argument == QLatin1String("--database")) {
+                    if (i + 1 == arguments.size()) {
+                        found.exitCode = usageError(found.path, node,
+                            QStringLiteral("'--database' needs a value: --database URL (a file path, sqlite:PATH or "
+                                           "postgresql://…)"));
+                        return found;
+                    }
                     found.arguments << arguments.at(++i);
+                }
             } else if (node.runnable()) {
                 ownOption = true; // left for the command's own parser
                 break;
             } else {
-                found.exitCode = unknownOption(found.path, node, optionName(argument));
+                found.exitCode = optionAboveCommand(found, arguments, i);
                 return found;
             }
             ++i;
@@ -241,7 +308,7 @@ int CommandLine::runCommand(const QStringList &path, const Command &command, con
     addOptions(parser, command);
     if (!parser.parse(QStringList { path.join(QLatin1Char(' ')) } + arguments)) {
         const QStringList unknown = parser.unknownOptionNames();
-        return unknown.isEmpty() ? usageError(path, command, parser.errorText())
+        return unknown.isEmpty() ? usageError(path, command, parseError(command, parser.errorText()))
                                  : unknownOption(path, command, unknown.first());
     }
     if (parser.isSet(kHelp))
@@ -258,7 +325,9 @@ int CommandLine::runCommand(const QStringList &path, const Command &command, con
         return usageError(path, command, complete.message());
     if (const auto *handler = std::get_if<Handler>(&command.run))
         return (*handler)(parser);
-    auto app = AppContext::open(parser);
+    const bool create = command.createsDatabase || parser.isSet(kCreate);
+    auto app = AppContext::open(
+        parser, command.defaultDatabase, create ? Database::IfMissing::Create : Database::IfMissing::Refuse);
     if (!app)
         return fail(app.message());
     return std::get<DatabaseHandler>(command.run)(parser, *app.value());
@@ -266,11 +335,7 @@ int CommandLine::runCommand(const QStringList &path, const Command &command, con
 
 int CommandLine::showHelp(const QStringList &path, const Command &command) const
 {
-    QCommandLineParser parser;
-    addOptions(parser, command);
-    if (path.size() == 1)
-        parser.addOption({ kVersion, QStringLiteral("Show the version.") });
-    out() << CommandHelp::page(path, command, parser.helpText());
+    out() << CommandHelp::page(path, command, optionsHelp(path, command));
     out().flush();
     return 0;
 }
@@ -280,6 +345,8 @@ Status CommandLine::checkUsage(const QStringList &path, const Command &command, 
     const QString name = path.mid(1).join(QLatin1Char(' '));
     if (parser.isSet(kDatabase) && !command.usesDatabase())
         return failure(ErrorClass::Input, QStringLiteral("'%1' uses no database; leave out --database.").arg(name));
+    if (parser.isSet(kCreate) && !command.takesCreate() && !command.createsDatabase)
+        return failure(ErrorClass::Input, QStringLiteral("'%1' creates no database; leave out --create.").arg(name));
     if (parser.isSet(kJson) && command.json == JsonOutput::None)
         return failure(ErrorClass::Input, QStringLiteral("'%1' prints no JSON; leave out --json.").arg(name));
     return argumentCount(name, command.arguments, parser.positionalArguments().size());
@@ -293,6 +360,56 @@ int CommandLine::usageError(const QStringList &path, const Command &command, con
     fail(text + QStringLiteral(" (see %1 --help)").arg(path.join(QLatin1Char(' '))), 2);
     err() << CommandHelp::usage(path, command) << Qt::endl;
     return 2;
+}
+
+// An option a command takes, given before the command's name: said so, with the command line
+// that works. Anything else is an unknown option.
+int CommandLine::optionAboveCommand(const Found &found, const QStringList &arguments, qsizetype at) const
+{
+    const QString &argument = arguments.at(at);
+    const QString name = optionName(argument);
+    // The command the words after it name, as far down as they go.
+    QStringList path = found.path;
+    const Command *target = found.command;
+    for (qsizetype j = at + 1; j < arguments.size() && !target->subcommands.empty(); ++j) {
+        if (const Command *next = target->subcommand(arguments.at(j))) {
+            target = next;
+            path << next->name;
+        }
+    }
+    if (target->subcommands.empty() && target != found.command) {
+        const Option *option = ownOption(*target, name);
+        if (!option)
+            return unknownOption(path, *target, name);
+        // The same words with the option (and its value) moved behind the command's name.
+        QStringList moved { argument };
+        qsizetype skip = -1;
+        if (!option->valueName.isEmpty() && !argument.contains(QLatin1Char('=')) && at + 1 < arguments.size()) {
+            moved << arguments.at(at + 1);
+            skip = at + 1;
+        }
+        QStringList rest;
+        QStringList words = path.mid(found.path.size());
+        for (qsizetype j = at + 1; j < arguments.size(); ++j) {
+            if (j == skip)
+                continue;
+            if (!words.isEmpty() && arguments.at(j) == words.first())
+                words.removeFirst();
+            else
+                rest << arguments.at(j);
+        }
+        const QStringList line = QStringList { m_root.name } + found.arguments + path.mid(1) + moved + rest;
+        return usageError(path, *target,
+            QStringLiteral("'%1' belongs to '%2' and comes after it: %3")
+                .arg(dashed(name), path.mid(1).join(QLatin1Char(' ')), line.join(QLatin1Char(' '))));
+    }
+    QStringList owners;
+    commandsWithOption(found.path, *found.command, name, &owners);
+    if (owners.isEmpty())
+        return unknownOption(found.path, *found.command, name);
+    return usageError(found.path, *found.command,
+        QStringLiteral("'%1' is an option of '%2'; give it after the command's name")
+            .arg(dashed(name), owners.join(QStringLiteral("', '"))));
 }
 
 int CommandLine::needsCommand(const QStringList &path, const Command &command) const

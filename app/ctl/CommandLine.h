@@ -33,6 +33,7 @@ private:
     int needsCommand(const QStringList &path, const Command &command) const;
     int unknownCommand(const QStringList &path, const Command &command, const QString &name) const;
     int unknownOption(const QStringList &path, const Command &command, const QString &name) const;
+    int optionAboveCommand(const Found &found, const QStringList &arguments, qsizetype at) const;
 
     Command m_root;
     QString m_version;

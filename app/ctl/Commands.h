@@ -6,6 +6,7 @@
 // reconsolectl.cpp puts them in the command table.
 namespace Commands {
 Command demo();
+Command migrate();
 Command sandbox();
 Command serve();
 Command ops();

@@ -27,7 +27,12 @@ int demo(const QCommandLineParser &args, AppContext &app)
         result = await<Status>([&](auto done) { setup.simulateLostAnswers(done); });
     if (!result)
         return fail(result.message());
+    const QString path = app.database().location().path;
     out() << "Demo data ready in " << app.database().location().display() << Qt::endl;
+    // Said so that the next command finds it: the demo's database is not the default one.
+    if (path == DatabaseLocation::demoSqlitePath())
+        out() << "Other commands take it with --database " << path << " (e.g. `reconsolectl ops list --database "
+              << path << "`)." << Qt::endl;
     return 0;
 }
 } // namespace
@@ -39,7 +44,8 @@ Command demo()
     return { .name = QStringLiteral("demo"),
         .summary = QStringLiteral("Seed demo data whose provider is a sandbox; keep the sandbox's test key in the "
                                   "keychain."),
-        .details = QStringLiteral("A small shop's payments and refunds, about 5 % of them failed."),
+        .details = QStringLiteral("A small shop's payments and refunds, about 5 % of them failed. Without "
+                                  "--database, in the demo's own database, the one `reconsole --demo` opens."),
         .options = { { .name = QStringLiteral("operations"),
                          .description = QStringLiteral("Operations to seed (default 3000)."),
                          .valueName = QStringLiteral("n"),
@@ -48,6 +54,9 @@ Command demo()
                 .description = QStringLiteral("Where the sandbox listens (default http://127.0.0.1:12111)."),
                 .valueName = QStringLiteral("url"),
                 .defaultValue = QStringLiteral("http://127.0.0.1:12111") } },
+        .createsDatabase = true,
+        // The same file as `reconsole --demo`, apart from real data.
+        .defaultDatabase = DatabaseLocation::demoSqlitePath(),
         .check = checkDemo,
         .run = DatabaseHandler(::demo) };
 }

@@ -26,6 +26,14 @@ QJsonObject toJson(const Event &e)
         { QStringLiteral("processed"), e.processedAt != 0 }, { QStringLiteral("note"), e.note } };
 }
 
+Status checkList(const QCommandLineParser &args)
+{
+    bool ok = false;
+    if (args.value(QStringLiteral("limit")).toInt(&ok) < 1 || !ok)
+        return failure(ErrorClass::Input, QStringLiteral("--limit must be a positive number."));
+    return success();
+}
+
 int list(const QCommandLineParser &args, AppContext &app)
 {
     auto events = EventStore(app.database())
@@ -69,6 +77,7 @@ Command events()
                     .valueName = QStringLiteral("n"),
                     .defaultValue = QStringLiteral("200") } },
             .json = JsonOutput::OnRequest,
+            .check = checkList,
             .run = DatabaseHandler(list) } } };
 }
 

@@ -12,6 +12,8 @@
 #include <QStandardPaths>
 #include <QUrl>
 
+#include <atomic>
+
 namespace {
 QString uniqueConnectionName(const QString &purpose)
 {
@@ -25,9 +27,27 @@ Error storageError(const QString &what, const QSqlQuery &query)
     return failure(ErrorClass::Storage, QStringLiteral("%1: %2").arg(what, query.lastError().text()));
 }
 
+namespace {
+std::atomic<qint64> g_clockOffsetMs { 0 };
+}
+
 qint64 nowMs()
 {
-    return QDateTime::currentMSecsSinceEpoch();
+    return QDateTime::currentMSecsSinceEpoch() - g_clockOffsetMs.load(std::memory_order_relaxed);
+}
+
+ClockShift::ClockShift(qint64 offsetMs)
+    : m_previous(g_clockOffsetMs.exchange(offsetMs))
+{ }
+
+ClockShift::~ClockShift()
+{
+    g_clockOffsetMs.store(m_previous);
+}
+
+void ClockShift::setOffset(qint64 offsetMs)
+{
+    g_clockOffsetMs.store(offsetMs);
 }
 
 Result<DatabaseLocation> DatabaseLocation::parse(const QString &url)
@@ -64,6 +84,16 @@ QString DatabaseLocation::defaultSqlitePath()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/reconsole.sqlite");
 }
 
+QString DatabaseLocation::demoSqlitePath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo.sqlite");
+}
+
+bool DatabaseLocation::missing() const
+{
+    return dialect == QLatin1String("sqlite") && !QFileInfo::exists(path);
+}
+
 QString DatabaseLocation::display() const
 {
     if (dialect == QLatin1String("sqlite"))
@@ -87,7 +117,7 @@ Database::~Database()
         closeConnection(m_connectionName);
 }
 
-Result<std::shared_ptr<Database>> Database::open(const QString &url, const QString &password)
+Result<std::shared_ptr<Database>> Database::open(const QString &url, const QString &password, IfMissing ifMissing)
 {
     auto parsed = DatabaseLocation::parse(url);
     if (!parsed)
@@ -98,6 +128,11 @@ Result<std::shared_ptr<Database>> Database::open(const QString &url, const QStri
     std::unique_ptr<SqlDialect> dialect;
     if (location.dialect == QLatin1String("sqlite")) {
         dialect = std::make_unique<SqliteDialect>();
+        if (ifMissing == IfMissing::Refuse && location.missing())
+            return failure(ErrorClass::Input, QStringLiteral("No database at %1.").arg(location.path));
+        if (QFileInfo(location.path).isDir())
+            return failure(ErrorClass::Input,
+                QStringLiteral("%1 is a folder; give the database file inside it.").arg(location.path));
         if (!QDir().mkpath(QFileInfo(location.path).absolutePath()))
             return failure(ErrorClass::Storage,
                 QStringLiteral("Cannot create the folder for %1; check its permissions.").arg(location.path));

@@ -24,6 +24,10 @@ struct DatabaseLocation
 
     static Result<DatabaseLocation> parse(const QString &url);
     static QString defaultSqlitePath();
+    // Where `reconsole --demo` and `reconsolectl demo` keep the demo: apart from real data.
+    static QString demoSqlitePath();
+    // A SQLite file that is not there (a server database's existence is the server's to say).
+    bool missing() const;
     // Where the keychain keeps this database's password (team mode): never the URL.
     QString keychainId() const;
     QString display() const; // never shows the password
@@ -38,9 +42,19 @@ public:
     Database(const Database &) = delete;
     Database &operator=(const Database &) = delete;
 
-    // Opens (creating a SQLite file if needed) and applies pending migrations.
-    // `password` is used when the URL has none (team mode keeps it in the keychain).
-    static Result<std::shared_ptr<Database>> open(const QString &url, const QString &password = {});
+    // What open() does when a SQLite file is not there. Refuse is for everything that only
+    // reads or works on data: a mistyped path must not become a new, empty database.
+    enum class IfMissing
+    {
+        Create, // make the file (and its folders)
+        Refuse, // fail: "No database at PATH."
+    };
+
+    // Opens and applies pending migrations; a missing SQLite file is created or refused as
+    // `ifMissing` says. `password` is used when the URL has none (team mode keeps it in the
+    // keychain).
+    static Result<std::shared_ptr<Database>> open(
+        const QString &url, const QString &password = {}, IfMissing ifMissing = IfMissing::Create);
 
     QSqlDatabase connection() const;
     const SqlDialect &dialect() const { return *m_dialect; }
@@ -77,7 +91,24 @@ private:
     bool m_done = false;
 };
 
+// The time every stored timestamp is taken from.
 qint64 nowMs();
+
+// Moves nowMs() back by `offsetMs` while it lives. Only the demo uses it: it runs a month of
+// traffic against the sandbox in seconds, each operation at the time it is dated, so the
+// requests and answers are real and their times consistent with the month they stand for.
+class ClockShift
+{
+public:
+    explicit ClockShift(qint64 offsetMs);
+    ~ClockShift();
+    ClockShift(const ClockShift &) = delete;
+    ClockShift &operator=(const ClockShift &) = delete;
+    void setOffset(qint64 offsetMs);
+
+private:
+    qint64 m_previous;
+};
 
 // A failed statement as a storage error: what was being done, and what the database said.
 Error storageError(const QString &what, const QSqlQuery &query);

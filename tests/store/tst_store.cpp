@@ -4,7 +4,9 @@
 #include "providers/ProviderStore.h"
 #include "store/Migrator.h"
 
+#include <QFileInfo>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 class TestStore : public QObject
@@ -47,6 +49,26 @@ private Q_SLOTS:
         QSqlQuery q(scratch.db()->connection());
         QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
         QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+    }
+
+    // Refuse opens what is there and makes nothing: no file, no folder; Create makes both.
+    void missingSqliteIsRefusedUnlessCreated()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("tpyo/reconsole.sqlite"));
+        auto refused = Database::open(path, {}, Database::IfMissing::Refuse);
+        QVERIFY(!refused);
+        QCOMPARE(refused.message(), QStringLiteral("No database at %1.").arg(path));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("tpyo"))));
+        {
+            auto created = Database::open(path, {}, Database::IfMissing::Create);
+            QVERIFY2(created, qPrintable(created.message()));
+        }
+        QVERIFY(QFileInfo::exists(path));
+        auto existing = Database::open(path, {}, Database::IfMissing::Refuse);
+        QVERIFY2(existing, qPrintable(existing.message()));
+        QVERIFY(existing.value()->schemaVersion() > 0);
+        QVERIFY(!Database::open(dir.path(), {}, Database::IfMissing::Create)); // a folder is no database
     }
 
     void unreadableUrlIsExplained()
