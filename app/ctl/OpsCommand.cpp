@@ -38,34 +38,50 @@ QString tableLine(const QString &id, const QString &state, const QString &action
         .arg(lastError);
 }
 
-// `failed` means every state that needs a person; otherwise a state name.
-bool parseStates(const QString &value, QList<OperationState> *states)
+// `failed` means every state that needs a person (the console's "Needs action (failed)");
+// otherwise a state's name or the label the console shows for it, in any case.
+const QLatin1String kNeedingAction("failed");
+
+QString stateNames()
 {
-    if (value.isEmpty())
-        return true;
-    for (const QString &name : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+    QStringList names;
+    for (OperationState s : OperationStates::all())
+        names << OperationStates::name(s);
+    return names.join(QStringLiteral(", "));
+}
+
+// The states `value` names; the first word that names none in `unknown`.
+bool parseStates(const QString &value, QList<OperationState> *states, QString *unknown = nullptr)
+{
+    for (const QString &word : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         OperationState s;
-        if (name == QLatin1String("failed"))
+        if (word.trimmed().compare(kNeedingAction, Qt::CaseInsensitive) == 0) {
             *states << OperationStates::needingAction();
-        else if (OperationStates::fromName(name, &s))
+        } else if (OperationStates::fromText(word, &s)) {
             *states << s;
-        else
+        } else {
+            if (unknown)
+                *unknown = word.trimmed();
             return false;
+        }
     }
     return true;
 }
 
 Status checkList(const QCommandLineParser &args)
 {
+    if (args.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        if (args.value(QStringLiteral("limit")).toLongLong(&ok) < 1 || !ok)
+            return failure(ErrorClass::Input, QStringLiteral("--limit must be a positive number."));
+    }
     QList<OperationState> states;
-    if (parseStates(args.value(QStringLiteral("state")), &states))
+    QString unknown;
+    if (parseStates(args.value(QStringLiteral("state")), &states, &unknown))
         return success();
-    QStringList names { QStringLiteral("failed") };
-    for (OperationState s : OperationStates::all())
-        names << OperationStates::name(s);
     return failure(ErrorClass::Input,
-        QStringLiteral("Unknown state '%1'; use one of: %2.")
-            .arg(args.value(QStringLiteral("state")), names.join(QStringLiteral(", "))));
+        QStringLiteral("Unknown state '%1'; use one of: %2, or %3 (every state that needs a person).")
+            .arg(unknown, stateNames(), kNeedingAction));
 }
 
 int list(const QCommandLineParser &args, AppContext &app)
@@ -200,7 +216,10 @@ Command ops()
     Command list { .name = QStringLiteral("list"),
         .summary = QStringLiteral("List operations, newest first."),
         .options = { { .name = QStringLiteral("state"),
-                         .description = QStringLiteral("A state, a comma list, or 'failed' (all needing action)."),
+                         .description = QStringLiteral("A state, a comma list, or 'failed' (every state that needs "
+                                                       "a person). States: %1. The console's labels (\"Unknown "
+                                                       "outcome\") are accepted too, in any case.")
+                                            .arg(stateNames()),
                          .valueName = QStringLiteral("s") },
             { .name = QStringLiteral("provider"),
                 .description = QStringLiteral("Only this provider."),

@@ -17,7 +17,7 @@ const StateInfo kStates[] = {
     { S::Sending, "sending", "Sending" },
     { S::Succeeded, "succeeded", "Succeeded" },
     { S::RetryScheduled, "retry_scheduled", "Retry scheduled" },
-    { S::FailedPermanent, "failed_permanent", "Failed" },
+    { S::FailedPermanent, "failed_permanent", "Failed permanently" },
     { S::UnknownOutcome, "unknown_outcome", "Unknown outcome" },
     { S::NeedsAttention, "needs_attention", "Needs attention" },
     { S::Resolved, "resolved", "Resolved" },
@@ -74,6 +74,19 @@ bool fromName(const QString &name, OperationState *state)
 {
     for (const StateInfo &s : kStates) {
         if (name == QLatin1String(s.name)) {
+            *state = s.state;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool fromText(const QString &text, OperationState *state)
+{
+    const QString typed = text.trimmed();
+    for (const StateInfo &s : kStates) {
+        if (typed.compare(QLatin1String(s.name), Qt::CaseInsensitive) == 0
+            || typed.compare(QLatin1String(s.label), Qt::CaseInsensitive) == 0) {
             *state = s.state;
             return true;
         }

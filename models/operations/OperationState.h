@@ -19,9 +19,14 @@ enum class OperationState
 };
 
 namespace OperationStates {
+// The machine name (`failed_permanent`) is the vocabulary: stored, typed and printed by the CLI,
+// in JSON. The label ("Failed permanently") is how the console shows the same state; both come
+// from one table, and a label never reads as another state's name.
 QString name(OperationState state);
 QString label(OperationState state); // for people: "Unknown outcome"
 bool fromName(const QString &name, OperationState *state);
+// What a person may type: the name or the label, in any case ("Unknown outcome", "UNKNOWN_OUTCOME").
+bool fromText(const QString &text, OperationState *state);
 QList<OperationState> all();
 // States a person should look at: the "Failed" filter of the workbench.
 QList<OperationState> needingAction();

@@ -19,6 +19,29 @@ private Q_SLOTS:
         QVERIFY(!OperationStates::fromName(QStringLiteral("exploded"), &ignored));
     }
 
+    // People type what they see: a state's name or its console label, in any case; a label
+    // never reads as another state's name.
+    void textIsNameOrLabel()
+    {
+        for (S s : OperationStates::all()) {
+            for (const QString &typed : { OperationStates::name(s), OperationStates::label(s),
+                     OperationStates::label(s).toUpper(), OperationStates::name(s).toUpper() }) {
+                S parsed;
+                QVERIFY2(OperationStates::fromText(typed, &parsed), qPrintable(typed));
+                QCOMPARE(parsed, s);
+            }
+            for (S other : OperationStates::all()) {
+                if (other != s)
+                    QVERIFY(OperationStates::label(s).compare(OperationStates::name(other), Qt::CaseInsensitive) != 0);
+            }
+        }
+        // "Failed" alone is the console's and the CLI's word for every state needing a person.
+        S ignored;
+        QVERIFY(!OperationStates::fromText(QStringLiteral("failed"), &ignored));
+        QCOMPARE(OperationStates::label(S::FailedPermanent), QStringLiteral("Failed permanently"));
+        QVERIFY(!OperationStates::fromText(QStringLiteral("exploded"), &ignored));
+    }
+
     void transitions_data()
     {
         QTest::addColumn<S>("from");
