@@ -35,6 +35,9 @@ protected:
     void checkSecret(HttpRequest request, const QString &secret, Classify classify, Callback<Result<QString>> done);
     // The error a failed answer means; an answer the adapter found no fault in is the server's.
     static Error errorOf(const ProviderOutcome &outcome);
+    // No answer at all (refused, unresolvable, timed out): said as that, with where it was
+    // sent, never as something the provider answered.
+    static Error unreachable(const ProviderConfig &provider, const HttpResponse &response);
 
     ProviderConfig m_provider;
     HttpTransport &m_transport;

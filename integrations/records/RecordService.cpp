@@ -23,6 +23,23 @@ QString targetOf(const OurRecord &record)
     return QStringLiteral("%1:%2").arg(record.entityType, record.entityId);
 }
 
+// What a failed fetch leaves: "try again" only where trying again can help.
+QString unfetched(const OurRecord &record, const Error &error)
+{
+    switch (error.errorClass) {
+    case ErrorClass::Network:
+    case ErrorClass::Timeout:
+    case ErrorClass::RateLimited:
+    case ErrorClass::Server:
+        return QStringLiteral(" Nothing was compared; try again then.");
+    case ErrorClass::Client:
+        return QStringLiteral(" Nothing was compared; our %1 %2 is linked to %3 at %4: check that link.")
+            .arg(record.entityType, record.entityId, record.externalId, record.providerId);
+    default:
+        return QStringLiteral(" Nothing was compared.");
+    }
+}
+
 } // namespace
 
 const FieldDiff *RecordComparison::field(const QString &name) const
@@ -82,8 +99,7 @@ void RecordService::compare(const QString &entityType, const QString &id, const 
         provider->fetchRecord(
             comparison->ours.externalId, [this, provider, comparison, done](Result<QJsonObject> live) {
                 if (!live) {
-                    done(failure(
-                        live.error().errorClass, live.message() + QStringLiteral(" Nothing was compared; try again.")));
+                    done(failure(live.error().errorClass, live.message() + unfetched(comparison->ours, live.error())));
                     return;
                 }
                 RecordComparison &c = *comparison;
