@@ -4,6 +4,7 @@
 #include "Logging.h"
 #include "agent/Agent.h"
 #include "credentials/CredentialsModel.h"
+#include "ctl/ManPage.h"
 #include "events/ActivityMonitor.h"
 #include "keychain/Keychain.h"
 #include "operations/OperationsModel.h"
@@ -22,6 +23,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QEventLoop>
+#include <QIcon>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
@@ -175,11 +177,16 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("reconsole"));
     QApplication::setApplicationDisplayName(QStringLiteral("Reconsole"));
     QApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/org.reconsole.Reconsole.svg")));
+    QApplication::setDesktopFileName(QStringLiteral("org.reconsole.Reconsole")); // Wayland finds the icon by it
     Logging::install(QStringLiteral("reconsole"));
 
     QCommandLineParser parser;
     addOptions(parser);
+    parser.addOption(ManPage::option()); // hidden; the build makes reconsole(1) with it
     parser.process(app);
+    if (parser.isSet(ManPage::kOption))
+        return ManPage::print(ManPage::console(parser));
 
     const bool demo = parser.isSet(QStringLiteral("demo"));
     // A desktop application starts on a fresh machine: its default database and the demo's are
