@@ -7,6 +7,7 @@ packages=(
     qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-charts-dev qtkeychain-qt6-dev
     libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libpq-dev qt6-qpa-plugins libgl-dev
     postgresql dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth imagemagick
+    libqt6svg6 dpkg-dev desktop-file-utils appstream librsvg2-bin man-db
 )
 
 missing=()
