@@ -4,6 +4,7 @@
 #include "TestSupport.h"
 #include "access/AuditLog.h"
 #include "events/EventStore.h"
+#include "operations/OperationState.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderStore.h"
 #include "records/CustomerStore.h"
@@ -19,6 +20,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSqlQuery>
 #include <QSysInfo>
@@ -258,6 +260,253 @@ private Q_SLOTS:
             { QStringLiteral("credentials"), QStringLiteral("add"), QStringLiteral("--secrets"), QStringLiteral("x") });
         QCOMPARE(hidden.code, 2);
         QVERIFY2(!hidden.err.contains(QLatin1String("'--secret'")), qPrintable(hidden.err));
+    }
+
+    // A mistake is named with what would work instead, never answered with the whole usage.
+    void mistakesSayWhatWasWrong()
+    {
+        const auto refused = [](const QStringList &args, const QString &expected) {
+            const Run r = ctl(args);
+            const QString what = args.join(QLatin1Char(' ')) + QStringLiteral(" → ") + r.err;
+            QVERIFY2(r.code == 2, qPrintable(what));
+            QVERIFY2(r.err.contains(expected), qPrintable(what));
+            QVERIFY2(!r.err.contains(QLatin1String("Commands:")) && r.out.isEmpty(), qPrintable(what));
+        };
+        const QString ops = QStringLiteral("ops");
+        const QString list = QStringLiteral("list");
+        const QString state = QStringLiteral("--state");
+        const QString failed = QStringLiteral("failed");
+        // An option before the command it belongs to: the command line that works.
+        refused({ state, failed, ops, list },
+            QStringLiteral("'--state' belongs to 'ops list' and comes after it: reconsolectl ops list --state failed "
+                           "(see reconsolectl ops list --help)"));
+        refused({ QStringLiteral("--json"), state, failed, ops, list },
+            QStringLiteral("comes after it: reconsolectl --json ops list --state failed"));
+        refused({ ops, state, failed, list }, QStringLiteral("comes after it: reconsolectl ops list --state failed"));
+        refused({ state, failed },
+            QStringLiteral("'--state' is an option of 'ops list'; give it after the command's name"));
+        refused({ QStringLiteral("--stat"), failed, ops, list },
+            QStringLiteral("unknown option '--stat'; did you mean '--state'? (see reconsolectl ops list --help)"));
+        // Unknown commands, sub-commands and options, with the closest known one.
+        refused({ QStringLiteral("opz") }, QStringLiteral("unknown command 'opz'; did you mean 'ops'?"));
+        refused(
+            { ops, QStringLiteral("lisst") }, QStringLiteral("unknown command 'ops lisst'; did you mean 'ops list'?"));
+        refused({ ops, list, QStringLiteral("--limt"), QStringLiteral("3") },
+            QStringLiteral("unknown option '--limt'; did you mean '--limit'?"));
+        // Missing and unexpected values.
+        refused({ ops, list, state },
+            QStringLiteral("'--state' needs a value: --state S (see reconsolectl ops list --help)"));
+        refused({ QStringLiteral("--database") }, QStringLiteral("'--database' needs a value: --database URL"));
+        refused({ ops, list, QStringLiteral("--json=yes") }, QStringLiteral("'--json' takes no value"));
+        refused({ ops, list, QStringLiteral("--limit"), QStringLiteral("abc") },
+            QStringLiteral("--limit must be a positive number."));
+        refused({ QStringLiteral("events"), list, QStringLiteral("--limit"), QStringLiteral("0") },
+            QStringLiteral("--limit must be a positive number."));
+        refused({ QStringLiteral("sandbox"), QStringLiteral("--create") },
+            QStringLiteral("'sandbox' creates no database; leave out --create"));
+    }
+
+    // A mistyped --database is an error that names the path and how to make one; no folder,
+    // no file appears. Only migrate, demo and --create make a database.
+    void missingDatabaseIsNeverCreated()
+    {
+        QTemporaryDir dir;
+        const QString typo = dir.filePath(QStringLiteral("tpyo/reconsole.sqlite"));
+        const QString explained = QStringLiteral("No database at %1. Create one with `reconsolectl migrate --database "
+                                                 "%1`, or fill one with demo data: `reconsolectl demo --database %1`")
+                                      .arg(typo);
+        for (const QStringList &command : { QStringList { QStringLiteral("ops"), QStringLiteral("list") },
+                 QStringList { QStringLiteral("ops"), QStringLiteral("retry"), QStringLiteral("1") },
+                 QStringList { QStringLiteral("audit"), QStringLiteral("verify") },
+                 QStringList { QStringLiteral("credentials"), QStringLiteral("list") },
+                 QStringList { QStringLiteral("events"), QStringLiteral("list") },
+                 QStringList { QStringLiteral("timeline"), QStringLiteral("ORD-1") },
+                 QStringList { QStringLiteral("diff"), QStringLiteral("payment"), QStringLiteral("1") },
+                 QStringList { QStringLiteral("drift"), QStringLiteral("scan"), QStringLiteral("payment") },
+                 QStringList { QStringLiteral("roles") },
+                 QStringList { QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0") } }) {
+            const Run r = ctl(command + QStringList { QStringLiteral("--database"), typo }, {}, 20000);
+            const QString what = command.join(QLatin1Char(' ')) + QStringLiteral(" → ") + r.err;
+            QVERIFY2(r.code == 1, qPrintable(what));
+            QVERIFY2(r.err.contains(explained), qPrintable(what));
+            QVERIFY2(!QFileInfo::exists(dir.filePath(QStringLiteral("tpyo"))), qPrintable(what));
+        }
+        const Run created = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--create"),
+            QStringLiteral("--database"), typo });
+        QVERIFY2(created.code == 0, qPrintable(created.err));
+        QVERIFY(QFileInfo::exists(typo));
+
+        const QString fresh = dir.filePath(QStringLiteral("new/team.sqlite"));
+        const Run migrated = ctl({ QStringLiteral("migrate"), QStringLiteral("--database"), fresh });
+        QVERIFY2(migrated.code == 0, qPrintable(migrated.err));
+        QVERIFY2(migrated.out.startsWith(QStringLiteral("sqlite:%1 is at schema version ").arg(fresh)),
+            qPrintable(migrated.out));
+        const Run empty = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--json"),
+            QStringLiteral("--database"), fresh });
+        QCOMPARE(empty.code, 0);
+        QVERIFY(QJsonDocument::fromJson(empty.out.toUtf8()).isArray());
+        QVERIFY(QJsonDocument::fromJson(empty.out.toUtf8()).array().isEmpty());
+    }
+
+    // After `reconsole --demo`, a plain `reconsolectl ops list` says where the demo's data is
+    // and the --database that opens it; both demos agree where that is. The console still makes
+    // its own default database on a fresh machine, but not one a mistyped --database names.
+    void theCommandLineFindsTheDemo()
+    {
+        QTemporaryDir home;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("RECONSOLE_NO_DIALOGS"), QStringLiteral("1"));
+        const QString data = home.filePath(QStringLiteral("data/Reconsole/reconsole"));
+        const QString defaultDb = data + QStringLiteral("/reconsole.sqlite");
+        const QString demoDb = data + QStringLiteral("/demo.sqlite");
+        const QString console = QFileInfo(QStringLiteral(RECONSOLECTL)).dir().filePath(QStringLiteral("reconsole"));
+        QVERIFY2(QFileInfo(console).isExecutable(), qPrintable(console));
+        const auto reconsolectl
+            = [&](const QStringList &args) { return runProgram(QStringLiteral(RECONSOLECTL), args, env); };
+
+        const Run nothing = reconsolectl({ QStringLiteral("ops"), QStringLiteral("list") });
+        QCOMPARE(nothing.code, 1);
+        QVERIFY2(nothing.err.contains(QStringLiteral("No database at %1 (the default). Create it with `reconsolectl "
+                                                     "migrate`, or try the demo: `reconsole --demo`")
+                                          .arg(defaultDb)),
+            qPrintable(nothing.err));
+        QVERIFY(!QFileInfo::exists(defaultDb)); // (its folder holds the logs)
+
+        // Both demos name the same file (help text wraps long paths, so compare without spaces).
+        const auto flat = [](QString text) { return text.remove(QRegularExpression(QStringLiteral("\\s+"))); };
+        QVERIFY2(flat(reconsolectl({ QStringLiteral("demo"), QStringLiteral("--help") }).out).contains(flat(demoDb)),
+            "reconsolectl demo does not default to the demo's database");
+        QVERIFY2(flat(runProgram(console, { QStringLiteral("--help") }, env).out).contains(flat(demoDb)),
+            "reconsole --demo does not name the demo's database");
+
+        const QString shot = home.filePath(QStringLiteral("demo.png"));
+        const Run demo
+            = runProgram(console, { QStringLiteral("--demo"), QStringLiteral("--screenshot"), shot }, env, {}, 180000);
+        QVERIFY2(demo.code == 0 && QFileInfo::exists(demoDb), qPrintable(demo.err));
+        const Run pointed = reconsolectl({ QStringLiteral("ops"), QStringLiteral("list") });
+        QCOMPARE(pointed.code, 1);
+        QVERIFY2(pointed.err.contains(QStringLiteral("The demo's data is in %1: add `--database %1`.").arg(demoDb)),
+            qPrintable(pointed.err));
+        const Run listed = reconsolectl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--json"),
+            QStringLiteral("--database"), demoDb });
+        QCOMPARE(listed.code, 0);
+        QVERIFY(QJsonDocument::fromJson(listed.out.toUtf8()).array().size() > 100);
+
+        // The console refuses a --database that names nothing, and says so on stderr.
+        const QString typo = home.filePath(QStringLiteral("tpyo/x.sqlite"));
+        const Run mistyped = runProgram(console, { QStringLiteral("--database"), typo }, env, {}, 30000);
+        QCOMPARE(mistyped.code, 1);
+        QVERIFY2(mistyped.err.contains(QStringLiteral("No database at %1. Create one with `reconsolectl migrate "
+                                                      "--database %1`")
+                                           .arg(typo)),
+            qPrintable(mistyped.err));
+        QVERIFY(!QFileInfo::exists(home.filePath(QStringLiteral("tpyo"))));
+        // Without --database it starts on a fresh machine, on a database of its own.
+        const Run first = runProgram(
+            console, { QStringLiteral("--screenshot"), home.filePath(QStringLiteral("first.png")) }, env, {}, 60000);
+        QVERIFY2(first.code == 0 && QFileInfo::exists(defaultDb), qPrintable(first.err));
+        QCOMPARE(reconsolectl({ QStringLiteral("ops"), QStringLiteral("list") }).code, 0);
+    }
+
+    // One vocabulary: the machine names in and out, the console's labels accepted too, in any case.
+    void statesByNameOrLabel()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(500)));
+        const QString db = scratch.url();
+        const auto listed = [&](const QString &state) {
+            return ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"), state,
+                QStringLiteral("--json"), QStringLiteral("--database"), db });
+        };
+        const Run byName = listed(QStringLiteral("failed_permanent"));
+        QCOMPARE(byName.code, 0);
+        const QJsonArray rows = QJsonDocument::fromJson(byName.out.toUtf8()).array();
+        QVERIFY(!rows.isEmpty());
+        for (const QJsonValue &row : rows)
+            QCOMPARE(row.toObject()[QStringLiteral("state")].toString(), QStringLiteral("failed_permanent"));
+        for (const QString &typed : { OperationStates::label(OperationState::FailedPermanent),
+                 QStringLiteral("FAILED_PERMANENT"), QStringLiteral("failed permanently") }) {
+            const Run r = listed(typed);
+            QVERIFY2(r.code == 0, qPrintable(typed + QStringLiteral(": ") + r.err));
+            QCOMPARE(r.out, byName.out);
+        }
+        // `failed` stays every state that needs a person, as the console's "Needs action (failed)".
+        const Run needing = listed(QStringLiteral("failed"));
+        QCOMPARE(listed(QStringLiteral("Failed")).out, needing.out);
+        QVERIFY(QJsonDocument::fromJson(needing.out.toUtf8()).array().size() > rows.size());
+        const Run mixed = listed(QStringLiteral("Unknown outcome,needs_attention"));
+        QVERIFY2(mixed.code == 0, qPrintable(mixed.err));
+        // The help lists the names, as typed.
+        const Run help = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--help") });
+        for (OperationState s : OperationStates::all())
+            QVERIFY2(help.out.contains(OperationStates::name(s)), qPrintable(OperationStates::name(s)));
+    }
+
+    // With the sandbox stopped, a diff or a scan says the provider could not be reached, and
+    // where; only a real 404 says the record is missing. Scans suggest only providers that exist.
+    void errorsSayWhatHappened()
+    {
+        REQUIRE_SECRET_SERVICE();
+        QProcess sandbox;
+        const QString url = startSandbox(sandbox);
+        QVERIFY(!url.isEmpty());
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("errors.sqlite"));
+        const Run demo = seedDemo(db, url, 50);
+        QVERIFY2(demo.code == 0, qPrintable(demo.err));
+        QString payment;
+        {
+            auto opened = Database::open(db);
+            QVERIFY(CustomerStore(*opened.value())
+                        .linkExternal(QStringLiteral("customer"), QStringLiteral("CUS-0001"),
+                            QStringLiteral("crm-sandbox"), QStringLiteral("112")));
+            QSqlQuery q(opened.value()->connection());
+            QVERIFY(q.exec(QStringLiteral("SELECT id FROM operations WHERE external_id <> '' LIMIT 1")) && q.next());
+            payment = q.value(0).toString();
+        }
+        const QStringList onDb { QStringLiteral("--database"), db };
+        const QStringList contact { QStringLiteral("diff"), QStringLiteral("contact"), QStringLiteral("CUS-0001") };
+        // Up, the CRM answers 404: that, and only that, is "no contact".
+        const Run missing = ctl(contact + onDb);
+        QCOMPARE(missing.code, 1);
+        QVERIFY2(missing.err.contains(QLatin1String("The CRM has no contact 112.")), qPrintable(missing.err));
+        QVERIFY2(!missing.err.contains(QLatin1String("try again")), qPrintable(missing.err));
+
+        sandbox.terminate();
+        QVERIFY(sandbox.waitForFinished(10000));
+        const Run down = ctl(contact + onDb);
+        QCOMPARE(down.code, 1);
+        QVERIFY2(down.err.contains(QStringLiteral("Could not reach the CRM at %1: connection refused. Is the sandbox "
+                                                  "running?")
+                                       .arg(url)),
+            qPrintable(down.err));
+        QVERIFY2(!down.err.contains(QLatin1String("no contact")), qPrintable(down.err));
+        const Run paymentDown = ctl(QStringList { QStringLiteral("diff"), QStringLiteral("payment"), payment } + onDb);
+        QCOMPARE(paymentDown.code, 1);
+        QVERIFY2(paymentDown.err.contains(
+                     QStringLiteral("Could not reach the payments provider at %1: connection refused.").arg(url)),
+            qPrintable(paymentDown.err));
+
+        const QStringList scan { QStringLiteral("drift"), QStringLiteral("scan"), QStringLiteral("contact") };
+        const Run scanDown = ctl(scan + onDb); // the only CRM there is
+        QCOMPARE(scanDown.code, 1);
+        QVERIFY2(scanDown.err.contains(QStringLiteral("Could not reach the CRM at %1: connection refused.").arg(url)),
+            qPrintable(scanDown.err));
+        const Run noSuch = ctl(scan + QStringList { QStringLiteral("--provider"), QStringLiteral("crm") } + onDb);
+        QCOMPARE(noSuch.code, 2);
+        QVERIFY2(noSuch.err.contains(QLatin1String("No provider 'crm' in sqlite:"))
+                && noSuch.err.contains(QLatin1String("Use --provider crm-sandbox.")),
+            qPrintable(noSuch.err));
+        const Run wrongKind
+            = ctl(scan + QStringList { QStringLiteral("--provider"), QStringLiteral("stripe-sandbox") } + onDb);
+        QCOMPARE(wrongKind.code, 2);
+        QVERIFY2(wrongKind.err.contains(QLatin1String(
+                     "Provider stripe-sandbox is a payments provider; contact records live at a CRM provider. Use "
+                     "--provider crm-sandbox.")),
+            qPrintable(wrongKind.err));
     }
 
     void listsAndRefusesBadInput()

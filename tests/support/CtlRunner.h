@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
@@ -13,10 +14,13 @@ struct CtlRun
     QString err;
 };
 
-inline CtlRun ctl(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000)
+// Any program of the build (reconsolectl, reconsole) with its own environment.
+inline CtlRun runProgram(const QString &program, const QStringList &args, const QProcessEnvironment &env,
+    const QByteArray &input = {}, int timeoutMs = 60000)
 {
     QProcess p;
-    p.start(QStringLiteral(RECONSOLECTL), args);
+    p.setProcessEnvironment(env);
+    p.start(program, args);
     p.waitForStarted();
     if (!input.isEmpty())
         p.write(input);
@@ -24,6 +28,11 @@ inline CtlRun ctl(const QStringList &args, const QByteArray &input = {}, int tim
     p.waitForFinished(timeoutMs);
     return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
         QString::fromUtf8(p.readAllStandardError()) };
+}
+
+inline CtlRun ctl(const QStringList &args, const QByteArray &input = {}, int timeoutMs = 60000)
+{
+    return runProgram(QStringLiteral(RECONSOLECTL), args, QProcessEnvironment::systemEnvironment(), input, timeoutMs);
 }
 
 // Starts `reconsolectl sandbox` on a free port and returns its URL (empty on failure).
