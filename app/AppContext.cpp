@@ -96,7 +96,8 @@ Result<std::unique_ptr<AppContext>> AppContext::open(
     const QCommandLineParser &parser, const QString &fallbackPath, Database::IfMissing ifMissing)
 {
     QString url = parser.value(QStringLiteral("database"));
-    const bool given = !url.isEmpty();
+    // An empty --database (`--database="$DB"` with DB unset) is a mistake, not the default.
+    const bool given = parser.isSet(QStringLiteral("database"));
     if (!given)
         url = fallbackPath.isEmpty() ? DatabaseLocation::defaultSqlitePath() : fallbackPath;
     auto location = DatabaseLocation::parse(url);

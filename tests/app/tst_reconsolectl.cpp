@@ -331,6 +331,10 @@ private Q_SLOTS:
             QVERIFY2(r.err.contains(explained), qPrintable(what));
             QVERIFY2(!QFileInfo::exists(dir.filePath(QStringLiteral("tpyo"))), qPrintable(what));
         }
+        // An empty one (a variable that was not set) is not the default database either.
+        const Run empty = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--database=") });
+        QCOMPARE(empty.code, 1);
+        QVERIFY2(empty.err.contains(QLatin1String("The database path is empty")), qPrintable(empty.err));
         const Run created = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--create"),
             QStringLiteral("--database"), typo });
         QVERIFY2(created.code == 0, qPrintable(created.err));
@@ -341,11 +345,11 @@ private Q_SLOTS:
         QVERIFY2(migrated.code == 0, qPrintable(migrated.err));
         QVERIFY2(migrated.out.startsWith(QStringLiteral("sqlite:%1 is at schema version ").arg(fresh)),
             qPrintable(migrated.out));
-        const Run empty = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--json"),
+        const Run none = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--json"),
             QStringLiteral("--database"), fresh });
-        QCOMPARE(empty.code, 0);
-        QVERIFY(QJsonDocument::fromJson(empty.out.toUtf8()).isArray());
-        QVERIFY(QJsonDocument::fromJson(empty.out.toUtf8()).array().isEmpty());
+        QCOMPARE(none.code, 0);
+        QVERIFY(QJsonDocument::fromJson(none.out.toUtf8()).isArray());
+        QVERIFY(QJsonDocument::fromJson(none.out.toUtf8()).array().isEmpty());
     }
 
     // After `reconsole --demo`, a plain `reconsolectl ops list` says where the demo's data is
