@@ -33,41 +33,48 @@ int Migrator::latestVersion()
     return files.isEmpty() ? 0 : files.lastKey();
 }
 
-Result<int> Migrator::currentVersion()
+Result<QList<int>> Migrator::appliedVersions()
 {
     // Read first: a team member without CREATE rights can open a migrated database.
     QSqlQuery q(m_db);
-    if (q.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_version")) && q.next())
-        return q.value(0).toInt();
+    if (q.exec(QStringLiteral("SELECT version FROM schema_version ORDER BY version"))) {
+        QList<int> versions;
+        while (q.next())
+            versions << q.value(0).toInt();
+        return versions;
+    }
     if (!q.exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                                "applied_at BIGINT NOT NULL)")))
         return failure(
             ErrorClass::Storage, QStringLiteral("Cannot read the schema version: %1").arg(q.lastError().text()));
-    return 0;
+    return QList<int>();
 }
 
-Result<int> Migrator::migrate()
+Result<int> Migrator::migrate(int upTo)
 {
-    auto current = currentVersion();
-    if (!current)
-        return current;
+    auto applied = appliedVersions();
+    if (!applied)
+        return applied.error();
+    const int current = applied->isEmpty() ? 0 : applied->last();
     const int latest = latestVersion();
-    if (current.value() > latest)
+    if (current > latest)
         return failure(ErrorClass::Storage,
             QStringLiteral("This database has schema version %1, but this Reconsole knows only up to %2. "
                            "It was written by a newer Reconsole; upgrade Reconsole to open it. "
                            "Nothing was changed.")
-                .arg(current.value())
+                .arg(current)
                 .arg(latest));
     const auto files = migrationFiles();
+    int highest = current;
     for (auto it = files.begin(); it != files.end(); ++it) {
-        if (it.key() <= current.value())
+        if (it.key() > upTo || applied->contains(it.key()))
             continue;
-        Status applied = apply(it.key(), it.value());
-        if (!applied)
-            return applied.error();
+        Status done = apply(it.key(), it.value());
+        if (!done)
+            return done.error();
+        highest = qMax(highest, it.key());
     }
-    return latest;
+    return highest;
 }
 
 Status Migrator::apply(int version, const QString &path)

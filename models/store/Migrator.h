@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 
+#include <QList>
 #include <QSqlDatabase>
 #include <QStringList>
 
@@ -14,12 +15,14 @@ class Migrator
 public:
     Migrator(QSqlDatabase db, const SqlDialect &dialect);
 
-    // Returns the schema version after migrating.
-    Result<int> migrate();
+    // Applies every migration up to `upTo` (all by default) not yet recorded, even one numbered
+    // below an applied one (migrations written side by side land in any order); returns the
+    // highest version applied.
+    Result<int> migrate(int upTo = latestVersion());
     static int latestVersion();
 
 private:
-    Result<int> currentVersion();
+    Result<QList<int>> appliedVersions();
     Status apply(int version, const QString &path);
 
     QSqlDatabase m_db;
