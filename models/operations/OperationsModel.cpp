@@ -19,7 +19,33 @@ QString ageText(qint64 createdAt)
         return QStringLiteral("%1 h").arg(seconds / 3600);
     return QStringLiteral("%1 d").arg(seconds / 86400);
 }
+// ISO 4217 minor units where they are not 2.
+int currencyDecimals(const QString &code)
+{
+    static const QSet<QString> none { QStringLiteral("BIF"), QStringLiteral("CLP"), QStringLiteral("DJF"),
+        QStringLiteral("GNF"), QStringLiteral("ISK"), QStringLiteral("JPY"), QStringLiteral("KMF"),
+        QStringLiteral("KRW"), QStringLiteral("PYG"), QStringLiteral("RWF"), QStringLiteral("UGX"),
+        QStringLiteral("UYI"), QStringLiteral("VND"), QStringLiteral("VUV"), QStringLiteral("XAF"),
+        QStringLiteral("XOF"), QStringLiteral("XPF") };
+    static const QSet<QString> three { QStringLiteral("BHD"), QStringLiteral("IQD"), QStringLiteral("JOD"),
+        QStringLiteral("KWD"), QStringLiteral("LYD"), QStringLiteral("OMR"), QStringLiteral("TND") };
+    return none.contains(code) ? 0 : three.contains(code) ? 3 : 2;
+}
 } // namespace
+
+QString OperationsModel::formatAmount(qint64 minor, const QString &currency, const QLocale &locale)
+{
+    const QString code = currency.toUpper();
+    const int decimals = currencyDecimals(code);
+    double scale = 1;
+    for (int i = 0; i < decimals; ++i)
+        scale *= 10;
+    const double major = static_cast<double>(minor) / scale;
+    // A symbol only where it cannot be mistaken: "$" alone would not tell USD from CAD.
+    if (locale.currencySymbol(QLocale::CurrencyIsoCode) == code)
+        return locale.toCurrencyString(major, locale.currencySymbol(QLocale::CurrencySymbol), decimals);
+    return locale.toString(major, 'f', decimals) + QLatin1Char(' ') + code;
+}
 
 int OperationsModel::kPageSize()
 {
@@ -37,6 +63,7 @@ OperationsModel::OperationsModel(std::shared_ptr<const Database> db, QObject *pa
     m_loader->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_loader, &QObject::deleteLater);
     connect(m_loader, &OperationsPageLoader::resetReady, this, &OperationsModel::onResetReady);
+    connect(m_loader, &OperationsPageLoader::countReady, this, &OperationsModel::onCountReady);
     connect(m_loader, &OperationsPageLoader::pageReady, this, &OperationsModel::onPageReady);
     connect(m_loader, &OperationsPageLoader::anchorsReady, this, &OperationsModel::onAnchorsReady);
     connect(m_loader, &OperationsPageLoader::failed, this, [this](quint64 generation, const QString &message) {
@@ -70,8 +97,8 @@ QVariant OperationsModel::headerData(int section, Qt::Orientation orientation, i
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    static const QStringList titles { tr("Business action"), tr("Entity"), tr("Provider"), tr("State"), tr("Attempts"),
-        tr("Last error"), tr("External id"), tr("Age") };
+    static const QStringList titles { tr("Business action"), tr("Entity"), tr("Amount"), tr("Provider"), tr("State"),
+        tr("Attempts"), tr("Last error"), tr("External id"), tr("Age") };
     return titles.value(section);
 }
 
@@ -114,6 +141,8 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
             return r->action;
         case OperationsColumn::Entity:
             return r->entityType + QLatin1Char(' ') + r->entityId;
+        case OperationsColumn::Amount:
+            return r->amount && !r->currency.isEmpty() ? formatAmount(*r->amount, r->currency, QLocale()) : QString();
         case OperationsColumn::Provider:
             return r->providerId;
         case OperationsColumn::State:
@@ -135,9 +164,14 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("%1: %2").arg(r->lastErrorClass, r->lastError);
         if (column == OperationsColumn::Age)
             return QDateTime::fromMSecsSinceEpoch(r->createdAt).toString(Qt::ISODate);
+        if (column == OperationsColumn::State)
+            return OperationStates::name(r->state); // the word the CLI and the JSON use
+        if (column == OperationsColumn::Amount && r->amount && r->currency.isEmpty())
+            return tr("%1 minor units; the currency is not recorded").arg(*r->amount);
         return {};
     case Qt::TextAlignmentRole:
-        if (column == OperationsColumn::Attempts || column == OperationsColumn::Age)
+        if (column == OperationsColumn::Attempts || column == OperationsColumn::Age
+            || column == OperationsColumn::Amount)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case OperationIdRole:
@@ -155,7 +189,8 @@ QVariant OperationsModel::data(const QModelIndex &index, int role) const
 
 void OperationsModel::sort(int column, Qt::SortOrder order)
 {
-    if (column < 0 || column >= static_cast<int>(OperationsColumn::Count))
+    if (column < 0 || column >= static_cast<int>(OperationsColumn::Count)
+        || !OperationsQuery::isSortable(static_cast<OperationsColumn>(column)))
         return;
     m_sort = OperationsSort { static_cast<OperationsColumn>(column), order };
     reload();
@@ -170,6 +205,7 @@ void OperationsModel::setFilter(const OperationsFilter &filter)
 void OperationsModel::reload()
 {
     m_latestGeneration.store(++m_generation);
+    m_loaded = false;
     m_ready = false;
     m_anchors.clear();
     m_requested.clear();
@@ -191,11 +227,35 @@ void OperationsModel::onResetReady(quint64 generation, qint64 count, const QVect
     beginResetModel();
     m_pages.clear();
     m_pageAge.clear();
-    m_count = qMin<qint64>(count, std::numeric_limits<int>::max());
+    // Until the count lands the table is its first page; then it grows to the count.
+    m_count = count >= 0 ? qMin<qint64>(count, std::numeric_limits<int>::max()) : firstPage.size();
     storePage(0, firstPage);
-    m_ready = true;
+    m_loaded = true;
+    m_ready = count >= 0;
     endResetModel();
+    Q_EMIT firstPageReady();
+    if (m_ready)
+        Q_EMIT ready();
+}
+
+void OperationsModel::onCountReady(quint64 generation, qint64 count)
+{
+    if (generation != m_generation || !m_loaded)
+        return;
+    const qint64 rows = qMin<qint64>(count, std::numeric_limits<int>::max());
+    if (rows > m_count) {
+        beginInsertRows({}, static_cast<int>(m_count), static_cast<int>(rows - 1));
+        m_count = rows;
+        endInsertRows();
+    } else if (rows < m_count) { // rows went away between the page and the count
+        beginRemoveRows({}, static_cast<int>(rows), static_cast<int>(m_count - 1));
+        m_count = rows;
+        endRemoveRows();
+    }
+    m_ready = true;
     Q_EMIT ready();
+    if (hasAnchors())
+        Q_EMIT anchorsLoaded();
 }
 
 void OperationsModel::onPageReady(quint64 generation, int page, const QVector<OperationRow> &rows)
@@ -238,7 +298,7 @@ void OperationsModel::storePage(int page, const QVector<OperationRow> &rows)
 
 void OperationsModel::requestPage(int page) const
 {
-    if (!m_ready || m_requested.contains(page) || page * qint64(kPageSize()) >= m_count)
+    if (!m_loaded || m_requested.contains(page) || page * qint64(kPageSize()) >= m_count)
         return;
     RowKey from;
     bool fromKey = false;

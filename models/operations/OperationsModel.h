@@ -4,6 +4,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QLocale>
 #include <QSet>
 #include <QThread>
 #include <QVector>
@@ -44,14 +45,24 @@ public:
     // Drops every cached page and asks again, keeping filter and sort (after an action).
     void reload();
 
+    // The first page and the count of the current filter are in.
     bool isReady() const { return m_ready; }
+    // The first page is in (the count may still be on its way: rowCount() grows when it lands).
+    bool hasFirstPage() const { return m_loaded; }
     // Every page can be fetched directly (the page index is complete).
-    bool hasAnchors() const { return m_count <= kPageSize() || m_anchors.size() * qint64(kPageSize()) >= m_count; }
+    bool hasAnchors() const
+    {
+        return m_ready && (m_count <= kPageSize() || m_anchors.size() * qint64(kPageSize()) >= m_count);
+    }
     bool isRowLoaded(int row) const;
     qint64 operationIdAt(int row) const;
     static int kPageSize();
+    // `minor` units of `currency` (ISO 4217, any case) in `locale`: its own symbol for the
+    // locale's currency, else the code; as many decimals as the currency has (JPY none).
+    static QString formatAmount(qint64 minor, const QString &currency, const QLocale &locale);
 
 Q_SIGNALS:
+    void firstPageReady(); // shown; nothing was counted or scanned before it
     void ready(); // first page and count of the current filter are in
     void pageLoaded(int page);
     void anchorsLoaded(); // the page index is complete
@@ -59,6 +70,7 @@ Q_SIGNALS:
 
 private:
     void onResetReady(quint64 generation, qint64 count, const QVector<OperationRow> &firstPage);
+    void onCountReady(quint64 generation, qint64 count);
     void onPageReady(quint64 generation, int page, const QVector<OperationRow> &rows);
     void onAnchorsReady(quint64 generation, int firstPage, const QVector<RowKey> &anchors);
     void requestPage(int page) const;
@@ -73,7 +85,8 @@ private:
     OperationsSort m_sort;
     quint64 m_generation = 0;
     std::atomic<quint64> m_latestGeneration { 0 }; // read by the loader to abandon stale scans
-    bool m_ready = false;
+    bool m_loaded = false; // first page in
+    bool m_ready = false; // and the count
     qint64 m_count = 0;
     QHash<int, QVector<OperationRow>> m_pages;
     QList<int> m_pageAge; // least recently stored first, to bound the cache

@@ -77,29 +77,25 @@ bool OperationsPageLoader::ensureConnection(quint64 generation)
     return true;
 }
 
-Result<qint64> OperationsPageLoader::count(const OperationsQuery &query, quint64 generation)
+Result<qint64> OperationsPageLoader::count(const QString &sql, const QVariantList &values, quint64 generation)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     RunningStatement running(m_runningLock, m_running, generation);
-    q.prepare(query.countSql());
-    bindAll(q, query.filterValues());
+    q.prepare(sql);
+    bindAll(q, values);
     if (!q.exec() || !q.next())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot count operations: %1").arg(q.lastError().text()));
     return q.value(0).toLongLong();
 }
 
-bool OperationsPageLoader::runPage(
-    const RowKey &from, bool fromKey, bool inclusive, QVector<OperationRow> *rows, QString *error)
+bool OperationsPageLoader::runRows(
+    const QString &sql, const QVariantList &values, QVector<OperationRow> *rows, QString *error)
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     q.setForwardOnly(true);
     RunningStatement running(m_runningLock, m_running, m_generation);
-    q.prepare(m_query->pageSql(fromKey, inclusive, kPageSize));
-    bindAll(q, m_query->filterValues());
-    if (fromKey) {
-        q.addBindValue(from.sortValue);
-        q.addBindValue(from.id);
-    }
+    q.prepare(sql);
+    bindAll(q, values);
     if (!q.exec()) {
         *error = q.lastError().text();
         return false;
@@ -110,6 +106,44 @@ bool OperationsPageLoader::runPage(
     return true;
 }
 
+bool OperationsPageLoader::runPage(
+    const RowKey &from, bool fromKey, bool inclusive, QVector<OperationRow> *rows, QString *error)
+{
+    QVariantList values = m_query->filterValues();
+    if (fromKey)
+        values << from.sortValue << from.id;
+    return runRows(m_query->pageSql(fromKey, inclusive, kPageSize), values, rows, error);
+}
+
+bool OperationsPageLoader::firstPage(QVector<OperationRow> *rows, qint64 *count, QString *error)
+{
+    *count = -1;
+    if (!m_query->hasFilter())
+        return runPage({}, false, false, rows, error);
+    // The plan is chosen without counting the table: first the filter's index, read no
+    // further than kHeadSpan matches. Fewer: sorting them is cheap, and that was their count.
+    auto few = this->count(m_query->boundedCountSql(kHeadSpan), m_query->countValues(), m_generation);
+    if (!few) {
+        *error = few.message();
+        return false;
+    }
+    if (few.value() < kHeadSpan) {
+        m_query->setPreferSortIndex(false);
+        *count = few.value();
+        return runPage({}, false, false, rows, error);
+    }
+    // Many: a page of them near the top of the sort order says walking the sort index is cheap,
+    // and is the first page already.
+    if (!runRows(m_query->headPageSql(kHeadSpan, kPageSize), m_query->headValues(), rows, error))
+        return false;
+    const bool dense = rows->size() == kPageSize;
+    m_query->setPreferSortIndex(dense);
+    if (dense)
+        return true;
+    rows->clear(); // many, but far down the order: the filter's index finds them, then they are sorted
+    return runPage({}, false, false, rows, error);
+}
+
 void OperationsPageLoader::reset(quint64 generation, const OperationsFilter &filter, const OperationsSort &sort)
 {
     if (m_latestGeneration.load() != generation || !ensureConnection(generation))
@@ -117,29 +151,32 @@ void OperationsPageLoader::reset(quint64 generation, const OperationsFilter &fil
     m_generation = generation;
     m_query = std::make_unique<OperationsQuery>(filter, sort, m_db->dialect());
 
-    // The count (on the filter's index) decides the plan for pages: walk the sort index when
-    // matches are many, sort the matches when they are few.
-    auto matches = count(*m_query, generation);
-    if (!matches) {
-        Q_EMIT failed(generation, matches.message());
-        return;
-    }
-    if (!m_query->hasFilter()) {
-        m_totalRows = matches.value();
-    } else if (m_totalRows < 0) {
-        auto total = count(OperationsQuery({}, sort, m_db->dialect()), generation);
-        m_totalRows = total ? total.value() : matches.value();
-    }
-    m_query->setPreferSortIndex(OperationsQuery::sortIndexIsCheaper(matches.value(), m_totalRows));
-
     QVector<OperationRow> first;
+    qint64 known = -1;
     QString error;
-    if (!runPage({}, false, false, &first, &error)) {
+    if (!firstPage(&first, &known, &error)) {
         Q_EMIT failed(generation, QStringLiteral("Cannot load operations: %1").arg(error));
         return;
     }
-    Q_EMIT resetReady(generation, matches.value(), first);
-    if (matches.value() > kPageSize)
+    if (first.size() < kPageSize)
+        known = first.size();
+    Q_EMIT resetReady(generation, known, first);
+    if (m_latestGeneration.load() != generation)
+        return;
+    qint64 matches = known;
+    if (matches < 0) {
+        // The count and the page index come after the first page, which never waits for them.
+        auto counted = count(m_query->countSql(), m_query->countValues(), generation);
+        if (m_latestGeneration.load() != generation)
+            return; // possibly cut short by interruptStale()
+        if (!counted) {
+            Q_EMIT failed(generation, counted.message());
+            return;
+        }
+        matches = counted.value();
+        Q_EMIT countReady(generation, matches);
+    }
+    if (matches > kPageSize)
         indexPages(generation);
 }
 

@@ -24,6 +24,8 @@ class OperationsPageLoader : public QObject
     Q_OBJECT
 public:
     static constexpr int kPageSize = 256;
+    // Rows of the sort index a filtered first page may walk before the filter's index is asked.
+    static constexpr int kHeadSpan = 64 * kPageSize;
 
     // `latestGeneration` is written by the model's thread: a scan for an older one stops early.
     OperationsPageLoader(std::shared_ptr<const Database> db, const std::atomic<quint64> &latestGeneration);
@@ -37,7 +39,9 @@ public:
     void interruptStale();
 
 Q_SIGNALS:
+    // `count` is -1 when it is not known yet; countReady follows.
     void resetReady(quint64 generation, qint64 count, const QVector<OperationRow> &firstPage);
+    void countReady(quint64 generation, qint64 count);
     void pageReady(quint64 generation, int page, const QVector<OperationRow> &rows);
     // Page-start keys for pages firstPage, firstPage + 1, …; arrives in chunks.
     void anchorsReady(quint64 generation, int firstPage, const QVector<RowKey> &anchors);
@@ -47,15 +51,17 @@ private:
     bool ensureConnection(quint64 generation);
     void indexPages(quint64 generation);
     bool exec(QSqlQuery &query, quint64 generation);
-    Result<qint64> count(const OperationsQuery &query, quint64 generation);
+    Result<qint64> count(const QString &sql, const QVariantList &values, quint64 generation);
     bool runPage(const RowKey &from, bool fromKey, bool inclusive, QVector<OperationRow> *rows, QString *error);
+    bool runRows(const QString &sql, const QVariantList &values, QVector<OperationRow> *rows, QString *error);
+    // Chooses the plan for the new filter and loads its first page; `count` is set if learnt.
+    bool firstPage(QVector<OperationRow> *rows, qint64 *count, QString *error);
 
     std::shared_ptr<const Database> m_db;
     const std::atomic<quint64> &m_latestGeneration;
     QString m_connection;
     quint64 m_generation = 0;
     std::unique_ptr<OperationsQuery> m_query;
-    qint64 m_totalRows = -1; // for choosing a plan; refreshed whenever no filter is set
 
     QMutex m_runningLock;
     quint64 m_running = 0; // generation of the statement in progress, 0 when idle

@@ -8,18 +8,27 @@
 namespace {
 const char *kRowColumns = "id, action, entity_type, entity_id, provider_id, state, attempts, last_error_class, "
                           "last_error, external_id, created_at";
-}
+constexpr int kKeyColumn = 13; // after the row's columns, amount and currency
+} // namespace
 
 OperationsQuery::OperationsQuery(const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect)
     : m_sort(sort)
+    , m_rowColumns(
+          QStringLiteral("%1, %2, %3")
+              .arg(QLatin1String(kRowColumns), dialect.jsonText(QStringLiteral("payload"), QStringLiteral("amount")),
+                  dialect.jsonText(QStringLiteral("payload"), QStringLiteral("currency"))))
 {
     QStringList clauses;
     QStringList unindexed;
+    auto both = [&](const QVariant &value) {
+        m_values << value;
+        m_valuesUnindexed << value;
+    };
     if (!filter.states.isEmpty()) {
         QStringList marks;
         for (OperationState s : filter.states) {
             marks << QStringLiteral("?");
-            m_values << OperationStates::name(s);
+            both(OperationStates::name(s));
         }
         clauses << QStringLiteral("state IN (%1)").arg(marks.join(QStringLiteral(", ")));
         unindexed << QStringLiteral("%1 IN (%2)")
@@ -28,31 +37,43 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
     if (!filter.providerId.isEmpty()) {
         clauses << QStringLiteral("provider_id = ?");
         unindexed << dialect.unindexed(QStringLiteral("provider_id")) + QStringLiteral(" = ?");
-        m_values << filter.providerId;
+        both(filter.providerId);
     }
     if (!filter.action.isEmpty()) {
         clauses << QStringLiteral("action = ?");
         unindexed << dialect.unindexed(QStringLiteral("action")) + QStringLiteral(" = ?");
-        m_values << filter.action;
+        both(filter.action);
     }
-    if (!filter.text.trimmed().isEmpty()) {
-        clauses << QStringLiteral("(%1 OR %2 OR %3)")
-                       .arg(dialect.like(QStringLiteral("entity_id")), dialect.like(QStringLiteral("external_id")),
-                           dialect.like(QStringLiteral("last_error")));
-        unindexed << clauses.last();
-        const QString pattern = SqlDialect::likeContaining(filter.text.trimmed());
-        m_values << pattern << pattern << pattern;
+    if (const QString text = filter.text.trimmed(); !text.isEmpty()) {
+        // Row by row, each searched field is tested on its own; the search index holds the same
+        // fields (migration 7) but answers only text long enough for a trigram.
+        const QString onEachRow
+            = QStringLiteral("(%1 OR %2 OR %3 OR %4)")
+                  .arg(dialect.like(QStringLiteral("entity_id")), dialect.like(QStringLiteral("external_id")),
+                      dialect.like(QStringLiteral("last_error")),
+                      dialect.like(dialect.jsonText(QStringLiteral("payload"), QStringLiteral("customer_email"))));
+        const QString pattern = SqlDialect::likeContaining(text);
+        if (dialect.searchIndexCan(text)) {
+            clauses << dialect.searchIndexMatch(QStringLiteral("operations"));
+            unindexed << dialect.searchIndexRowTest(QStringLiteral("operations"));
+            for (const QString &value : dialect.searchIndexValues(text))
+                both(value);
+        } else {
+            clauses << onEachRow;
+            unindexed << onEachRow;
+            for (int i = 0; i < 4; ++i)
+                both(pattern);
+        }
     }
     m_where = clauses.isEmpty() ? QString() : QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));
     m_whereUnindexed
         = unindexed.isEmpty() ? QString() : QStringLiteral(" WHERE ") + unindexed.join(QStringLiteral(" AND "));
+    m_preferSortIndex = m_where.isEmpty();
 }
 
-bool OperationsQuery::sortIndexIsCheaper(qint64 matches, qint64 total)
+bool OperationsQuery::isSortable(OperationsColumn column)
 {
-    // Walking the sort index visits about pageSize * total / matches rows for a page; the
-    // filter's index hands over `matches` rows to sort, each several times dearer than a visit.
-    return matches * matches > 64 * total;
+    return column != OperationsColumn::Amount && column != OperationsColumn::Count;
 }
 
 QString OperationsQuery::sortColumnSql(OperationsColumn column)
@@ -72,6 +93,7 @@ QString OperationsQuery::sortColumnSql(OperationsColumn column)
         return QStringLiteral("last_error");
     case OperationsColumn::ExternalId:
         return QStringLiteral("external_id");
+    case OperationsColumn::Amount: // not sortable: no index (isSortable)
     case OperationsColumn::Age:
     case OperationsColumn::Count:
         break;
@@ -103,7 +125,27 @@ QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
             + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, op);
     }
     return QStringLiteral("SELECT %1, %2 FROM operations%3 ORDER BY %2 %4, id %4 LIMIT %5")
-        .arg(QLatin1String(kRowColumns), col, where, dir)
+        .arg(m_rowColumns, col, where, dir)
+        .arg(limit);
+}
+
+QString OperationsQuery::boundedCountSql(int limit) const
+{
+    return QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM operations%1 LIMIT %2) bounded").arg(m_where).arg(limit);
+}
+
+QString OperationsQuery::headPageSql(int span, int limit) const
+{
+    const QString col = sortColumnSql(m_sort.column);
+    const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    // The inner LIMIT bounds the rows visited; the outer query filters them as they come, in
+    // the index's order (both databases stream a subquery's rows in order), and stops at
+    // `limit`. An outer ORDER BY would read the whole span first.
+    return QStringLiteral(
+        "SELECT %1, %2 FROM (SELECT * FROM operations ORDER BY %2 %3, id %3 LIMIT %4) head%5 LIMIT %6")
+        .arg(m_rowColumns, col, dir)
+        .arg(span)
+        .arg(m_whereUnindexed)
         .arg(limit);
 }
 
@@ -138,7 +180,12 @@ OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)
     r.lastError = q.value(8).toString();
     r.externalId = q.value(9).toString();
     r.createdAt = q.value(10).toLongLong();
-    r.key = RowKey { q.value(11), r.id };
+    bool isNumber = false;
+    const qint64 amount = q.value(11).toString().toLongLong(&isNumber);
+    if (isNumber)
+        r.amount = amount;
+    r.currency = q.value(12).toString();
+    r.key = RowKey { q.value(kKeyColumn), r.id };
     return r;
 }
 
@@ -148,7 +195,7 @@ Result<QList<OperationRow>> OperationsQuery::page(
     QSqlQuery q(db.connection());
     q.setForwardOnly(true);
     q.prepare(pageSql(after.has_value(), false, limit));
-    for (const QVariant &v : m_values)
+    for (const QVariant &v : filterValues())
         q.addBindValue(v);
     if (after) {
         q.addBindValue(after->sortValue);

@@ -19,6 +19,7 @@ enum class OperationsColumn
 {
     Action,
     Entity,
+    Amount,
     Provider,
     State,
     Attempts,
@@ -33,7 +34,7 @@ struct OperationsFilter
     QList<OperationState> states; // empty = any
     QString providerId;
     QString action;
-    QString text; // entity id, external id or error text, case-insensitive
+    QString text; // in the entity id, external id, error text or customer e-mail, case-insensitive
 
     bool operator==(const OperationsFilter &other) const = default;
 };
@@ -64,28 +65,44 @@ struct OperationRow
     QString lastError;
     QString externalId;
     qint64 createdAt = 0;
+    std::optional<qint64> amount; // in the currency's minor units, from the payload
+    QString currency; // ISO 4217 as the payload has it ("eur"); empty when not recorded
     RowKey key;
 };
 
 // Turns a filter and a sort into SQL on indexed columns. Pages are keyset pages
-// (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), never OFFSET.
+// (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), never OFFSET. A filter has two
+// plans: through the filter's own index (the state index, the search index) with the matches
+// sorted, or along the sort column's index testing the filter on each row, which is cheaper
+// when matches are many. headPageSql() tells which without counting anything.
 class OperationsQuery
 {
 public:
     OperationsQuery(const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect);
 
     QString countSql() const;
+    QVariantList countValues() const { return m_values; }
     QString pageSql(bool fromKey, bool inclusive, int limit) const;
+    // The matches, counted through the filter's index but no further than `limit`.
+    QString boundedCountSql(int limit) const;
+    // The first `limit` matches among the first `span` rows in sort order, along the sort
+    // index (bind headValues()). All `limit` found: matches are dense there, and walking the
+    // sort index is the plan; fewer: they are sparse, and the filter's index is.
+    QString headPageSql(int span, int limit) const;
+    QVariantList headValues() const { return m_valuesUnindexed; }
     // The key of every `stride`-th row among the next `span` rows (from a key, inclusive), so
     // any page can be reached without scanning to it. Run chunk by chunk, so a newer filter
     // never waits for a full scan of an old one.
     QString anchorsSql(int stride, int span, bool fromKey) const;
-    QVariantList filterValues() const { return m_values; }
+    // The values for pageSql() and anchorsSql() under the plan chosen.
+    QVariantList filterValues() const { return m_preferSortIndex ? m_valuesUnindexed : m_values; }
     bool hasFilter() const { return !m_where.isEmpty(); }
     // Page and index queries walk the sort column's index and test the filter on the way,
     // instead of collecting every match and sorting it: faster when matches are many.
     void setPreferSortIndex(bool prefer) { m_preferSortIndex = prefer; }
-    static bool sortIndexIsCheaper(qint64 matches, qint64 total);
+    bool prefersSortIndex() const { return m_preferSortIndex; }
+    // Whether the column has an index to sort by (Amount lives inside the payload).
+    static bool isSortable(OperationsColumn column);
     static QString sortColumnSql(OperationsColumn column);
     static OperationRow rowFrom(const class QSqlQuery &query);
     // Up to `limit` rows after `after` (from the first without it), on the database's own
@@ -99,10 +116,12 @@ private:
     QString where() const { return m_preferSortIndex ? m_whereUnindexed : m_where; }
 
     OperationsSort m_sort;
+    QString m_rowColumns;
     QString m_where;
     QString m_whereUnindexed;
     bool m_preferSortIndex = false;
     QVariantList m_values;
+    QVariantList m_valuesUnindexed;
 };
 
 Q_DECLARE_METATYPE(OperationsFilter)

@@ -32,7 +32,94 @@ QString SqlDialect::expandMigration(const QString &sql) const
     static const QRegularExpression appendOnlyTable(QStringLiteral("\\{\\{APPEND_ONLY (\\w+)\\}\\}"));
     for (auto match = appendOnlyTable.match(out); match.hasMatch(); match = appendOnlyTable.match(out))
         out.replace(match.capturedStart(), match.capturedLength(), appendOnly(match.captured(1)));
+    static const QRegularExpression onlyBlock(
+        QStringLiteral("\\{\\{ONLY (\\w+)\\}\\}(.*?)\\{\\{END\\}\\}"), QRegularExpression::DotMatchesEverythingOption);
+    for (auto match = onlyBlock.match(out); match.hasMatch(); match = onlyBlock.match(out))
+        out.replace(
+            match.capturedStart(), match.capturedLength(), match.captured(1) == name() ? match.captured(2) : QString());
     return out;
+}
+
+QString SqliteDialect::jsonText(const QString &column, const QString &key) const
+{
+    // json_valid first: one malformed payload must not make every listing fail.
+    return QStringLiteral("(CASE WHEN json_valid(%1) THEN COALESCE(json_extract(%1, '$.%2'), '') ELSE '' END)")
+        .arg(column, key);
+}
+
+QString PostgresDialect::jsonText(const QString &column, const QString &key) const
+{
+    return QStringLiteral("COALESCE(%1::jsonb ->> '%2', '')").arg(column, key);
+}
+
+QString SqliteDialect::searchIndexMatch(const QString &table) const
+{
+    return QStringLiteral("id IN (SELECT rowid FROM %1_search WHERE %1_search MATCH ?)").arg(table);
+}
+
+QString SqliteDialect::searchIndexRowTest(const QString &table) const
+{
+    // '+' keeps the planner on the sort index; the matching ids are gathered once.
+    return QStringLiteral("+id IN (SELECT rowid FROM %1_search WHERE %1_search MATCH ?)").arg(table);
+}
+
+QStringList SqliteDialect::searchIndexValues(const QString &text) const
+{
+    // One FTS5 phrase: inside double quotes every character is literal; a trigram phrase
+    // matches where its trigrams follow each other, which is a substring match.
+    QString phrase = text;
+    phrase.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+    return { QLatin1Char('"') + phrase + QLatin1Char('"') };
+}
+
+bool SqliteDialect::searchIndexCan(const QString &text) const
+{
+    return text.toUcs4().size() >= 3; // shorter than a trigram matches nothing in the index
+}
+
+namespace {
+// The part of a search that picks the rows out of the trigram index: of an e-mail its local
+// part, as the domain is shared by many rows and a GIN scan reads the posting list of every
+// trigram asked for. The whole text is still tested on each row it hands over.
+QString distinctivePart(const QString &text)
+{
+    const qsizetype at = text.indexOf(QLatin1Char('@'));
+    if (at < 0)
+        return text;
+    const QString local = text.left(at);
+    return PostgresDialect().searchIndexCan(local) ? local : text;
+}
+} // namespace
+
+QString PostgresDialect::searchIndexMatch(const QString &) const
+{
+    // The second test is unindexable on purpose ("|| ''"), so only the first one's trigrams are looked up.
+    return QStringLiteral("(search_text ILIKE ? ESCAPE '!' AND (search_text || '') ILIKE ? ESCAPE '!')");
+}
+
+QString PostgresDialect::searchIndexRowTest(const QString &table) const
+{
+    return searchIndexMatch(table); // the planner picks the index or the walk, by its statistics
+}
+
+QStringList PostgresDialect::searchIndexValues(const QString &text) const
+{
+    return { likeContaining(distinctivePart(text)), likeContaining(text) };
+}
+
+bool PostgresDialect::searchIndexCan(const QString &text) const
+{
+    // pg_trgm takes its trigrams from runs of letters and digits: without a run of three the
+    // index would hand back every row to recheck.
+    if (text.contains(QChar(kSearchSeparator)))
+        return false;
+    int run = 0;
+    for (const QChar c : text) {
+        run = c.isLetterOrNumber() ? run + 1 : 0;
+        if (run >= 3)
+            return true;
+    }
+    return false;
 }
 
 QString SqliteDialect::appendOnly(const QString &table) const

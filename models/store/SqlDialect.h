@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -40,8 +41,22 @@ public:
     // Statements that refuse UPDATE and DELETE on `table` for everyone, owner included.
     virtual QString appendOnly(const QString &table) const = 0;
     // Rewrites the placeholders of a migration file for this database: {{AUTO_ID}},
-    // {{APPEND_ONLY table}}.
+    // {{APPEND_ONLY table}}, and keeps the lines between `{{ONLY name}}` and `{{END}}` only on
+    // the database of that name.
     QString expandMigration(const QString &sql) const;
+
+    // The text stored under `key` of the JSON object in `column` ('' when absent).
+    virtual QString jsonText(const QString &column, const QString &key) const = 0;
+
+    // Free-text search through the search index of `table` (schema 7: FTS5 trigram on SQLite,
+    // pg_trgm GIN on PostgreSQL): bind searchIndexValues() to its `?`s. Substring,
+    // case-insensitive, every character literal, like likeContaining(); only for text the
+    // index can answer (searchIndexCan()), the rest needs a LIKE on the columns themselves.
+    virtual QString searchIndexMatch(const QString &table) const = 0;
+    // The same test on a row that another index (the sort's) is walking to.
+    virtual QString searchIndexRowTest(const QString &table) const = 0;
+    virtual QStringList searchIndexValues(const QString &text) const = 0;
+    virtual bool searchIndexCan(const QString &text) const = 0;
 };
 
 class SqliteDialect : public SqlDialect
@@ -57,6 +72,11 @@ public:
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
     std::function<void()> interrupter(const QSqlDatabase &db) const override;
+    QString jsonText(const QString &column, const QString &key) const override;
+    QString searchIndexMatch(const QString &table) const override;
+    QString searchIndexRowTest(const QString &table) const override;
+    QStringList searchIndexValues(const QString &text) const override;
+    bool searchIndexCan(const QString &text) const override;
 };
 
 class PostgresDialect : public SqlDialect
@@ -74,4 +94,11 @@ public:
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return column; } // its planner has statistics
     std::function<void()> interrupter(const QSqlDatabase &db) const override;
+    QString jsonText(const QString &column, const QString &key) const override;
+    QString searchIndexMatch(const QString &table) const override;
+    QString searchIndexRowTest(const QString &table) const override;
+    QStringList searchIndexValues(const QString &text) const override;
+    bool searchIndexCan(const QString &text) const override;
+    // Joins the searched fields in the search_text column; text holding it is searched unindexed.
+    static constexpr char16_t kSearchSeparator = u'\x1f';
 };

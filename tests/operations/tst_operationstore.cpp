@@ -8,9 +8,12 @@
 #include "store/Migrator.h"
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 namespace {
 Operation sampleOperation(const QString &key)
@@ -23,6 +26,55 @@ Operation sampleOperation(const QString &key)
     op.payload = { { QStringLiteral("amount"), 1200 }, { QStringLiteral("currency"), QStringLiteral("eur") } };
     op.idempotencyKey = key;
     return op;
+}
+
+// The entity ids of the operations a search finds, sorted.
+QStringList searched(const Database &db, const QString &text)
+{
+    OperationsFilter filter;
+    filter.text = text;
+    QStringList ids;
+    auto rows = OperationsQuery(filter, {}, db.dialect()).page(db, std::nullopt, 100);
+    if (!rows)
+        return { QStringLiteral("error: ") + rows.message() };
+    for (const OperationRow &r : rows.value())
+        ids << r.entityId;
+    ids.sort();
+    return ids;
+}
+
+// A connection of our own to a new, empty database beside the scratch one (a file on SQLite,
+// a database on the same server on PostgreSQL), for building an older schema by hand.
+struct OlderDatabase
+{
+    QString url;
+    QString connectionName = QStringLiteral("older-schema");
+    QString pgName;
+};
+
+bool openOlder(const TestSupport::ScratchDatabase &scratch, const QTemporaryDir &dir, OlderDatabase *older)
+{
+    const DatabaseLocation &at = scratch.db()->location();
+    QSqlDatabase raw = QSqlDatabase::addDatabase(scratch.db()->dialect().driver(), older->connectionName);
+    if (at.dialect == QLatin1String("sqlite")) {
+        const QString path = dir.filePath(QStringLiteral("older.sqlite"));
+        older->url = QStringLiteral("sqlite:") + path;
+        raw.setDatabaseName(path);
+        return raw.open();
+    }
+    older->pgName = at.databaseName + QStringLiteral("_older");
+    QSqlQuery create(scratch.db()->connection());
+    if (!create.exec(QStringLiteral("CREATE DATABASE %1").arg(older->pgName)))
+        return false;
+    QUrl url(scratch.url());
+    url.setPath(QLatin1Char('/') + older->pgName);
+    older->url = url.toString();
+    raw.setHostName(at.host);
+    raw.setPort(at.port);
+    raw.setUserName(at.user);
+    raw.setPassword(at.password);
+    raw.setDatabaseName(older->pgName);
+    return raw.open();
 }
 } // namespace
 
@@ -122,6 +174,150 @@ private Q_SLOTS:
         QCOMPARE(found(QStringLiteral("50%")), QStringList { QStringLiteral("|50% of the refund failed") });
         QCOMPARE(found(QStringLiteral("wzlnl00003s")).size(), 2);
         QCOMPARE(found(QStringLiteral("!%_")), QStringList());
+    }
+
+    // Free text finds substrings of the entity id, the provider's id and the customer's e-mail
+    // through the search index, and what is shorter than a trigram without it.
+    void searchFindsIdsAndEmails_data() { ADD_BACKEND_ROWS(); }
+    void searchFindsIdsAndEmails()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        OperationStore store(db);
+        Operation paid = sampleOperation(QStringLiteral("s1"));
+        paid.entityId = QStringLiteral("ORD-7001");
+        paid.externalId = QStringLiteral("pi_3QxK9a2eZvKYlo2C");
+        paid.payload[QStringLiteral("customer_email")] = QStringLiteral("ann_keller@example.com");
+        Operation other = sampleOperation(QStringLiteral("s2"));
+        other.entityId = QStringLiteral("ORD-7002");
+        other.externalId = QStringLiteral("piX3QxK9a2eZvKYlo2C");
+        other.payload[QStringLiteral("customer_email")] = QStringLiteral("annXkeller@example.com");
+        Operation failed = sampleOperation(QStringLiteral("s3"));
+        failed.entityId = QStringLiteral("INV-9");
+        failed.lastError = QStringLiteral("Card declined (insufficient funds)");
+        for (const Operation &op : { paid, other, failed })
+            QVERIFY(store.insert(op));
+
+        QCOMPARE(searched(db, QStringLiteral("ord-700")), (QStringList { paid.entityId, other.entityId }));
+        QCOMPARE(searched(db, QStringLiteral("pi_3qxk9a")), QStringList { paid.entityId });
+        QCOMPARE(searched(db, QStringLiteral("  PI_3QxK9a2eZvKYlo2C ")), QStringList { paid.entityId });
+        QCOMPARE(searched(db, QStringLiteral("ann_keller@example.com")), QStringList { paid.entityId });
+        QCOMPARE(searched(db, QStringLiteral("keller@EXAMPLE")), (QStringList { paid.entityId, other.entityId }));
+        QCOMPARE(searched(db, QStringLiteral("insufficient")), QStringList { failed.entityId });
+        QCOMPARE(searched(db, QStringLiteral("\"funds)")), QStringList()); // FTS5 syntax is literal too
+        QCOMPARE(searched(db, QStringLiteral("funds)")), QStringList { failed.entityId });
+        // Shorter than a trigram: the rows' own columns answer, with the same rules.
+        QCOMPARE(searched(db, QStringLiteral("v-")), QStringList { failed.entityId });
+        QCOMPARE(searched(db, QStringLiteral("i_")), QStringList { paid.entityId });
+        QCOMPARE(searched(db, QStringLiteral("n_")), QStringList { paid.entityId }); // in the e-mail
+        QCOMPARE(searched(db, QStringLiteral("%")), QStringList());
+        // No match across two fields: "7001" ends the entity id, "pi_" starts the external id.
+        QCOMPARE(searched(db, QStringLiteral("7001pi_")), QStringList());
+        QCOMPARE(searched(db, QStringLiteral("7001 pi_")), QStringList());
+    }
+
+    // The index follows every write: a new operation, a transition that sets an error or the
+    // provider's id, a corrected payload; what was replaced is no longer found.
+    void searchIndexStaysCurrent_data() { ADD_BACKEND_ROWS(); }
+    void searchIndexStaysCurrent()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        OperationStore store(db);
+        Operation op = sampleOperation(QStringLiteral("c1"));
+        op.entityId = QStringLiteral("ORD-5150");
+        op.payload[QStringLiteral("customer_email")] = QStringLiteral("old_mail@example.com");
+        const qint64 id = store.insert(op).value();
+        QCOMPARE(searched(db, QStringLiteral("rd-515")), QStringList { op.entityId });
+        QCOMPARE(searched(db, QStringLiteral("old_mail")), QStringList { op.entityId });
+
+        OperationUpdate sent;
+        sent.countAttempt = true;
+        QVERIFY(store.transition(id, OperationState::Pending, OperationState::Sending, sent));
+        OperationUpdate answered;
+        answered.externalId = QStringLiteral("pi_fresh_4711");
+        answered.lastErrorClass = ErrorClass::Timeout;
+        answered.lastError = QStringLiteral("no answer within 10 s");
+        QVERIFY(store.transition(id, OperationState::Sending, OperationState::UnknownOutcome, answered));
+        QCOMPARE(searched(db, QStringLiteral("pi_fresh_47")), QStringList { op.entityId });
+        QCOMPARE(searched(db, QStringLiteral("within 10")), QStringList { op.entityId });
+
+        OperationUpdate cleared;
+        cleared.lastError = QString();
+        cleared.lastErrorClass = ErrorClass::None;
+        QVERIFY(store.transition(id, OperationState::UnknownOutcome, OperationState::Succeeded, cleared));
+        QCOMPARE(searched(db, QStringLiteral("within 10")), QStringList());
+
+        const Operation now = store.get(id).value();
+        QJsonObject payload = now.payload;
+        payload[QStringLiteral("customer_email")] = QStringLiteral("new_mail@example.com");
+        AuditEntry audit;
+        audit.actor = QStringLiteral("tester");
+        audit.action = QStringLiteral("operation.amend");
+        audit.target = QStringLiteral("operation:%1").arg(id);
+        QVERIFY(store.amend(now, payload, QStringLiteral("pi_amended_1"), audit));
+        QCOMPARE(searched(db, QStringLiteral("new_mail")), QStringList { op.entityId });
+        QCOMPARE(searched(db, QStringLiteral("old_mail")), QStringList());
+        QCOMPARE(searched(db, QStringLiteral("pi_amended")), QStringList { op.entityId });
+        QCOMPARE(searched(db, QStringLiteral("pi_fresh")), QStringList());
+
+        Operation later = sampleOperation(QStringLiteral("c2"));
+        later.entityId = QStringLiteral("ORD-5151");
+        QVERIFY(store.insertMany({ later }));
+        QCOMPARE(searched(db, QStringLiteral("rd-515")), (QStringList { op.entityId, later.entityId }));
+    }
+
+    // Rows written before schema 7 are in the search index once the database is migrated.
+    void migrationIndexesExistingRows_data() { ADD_BACKEND_ROWS(); }
+    void migrationIndexesExistingRows()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        QTemporaryDir dir;
+        OlderDatabase older;
+        {
+            QVERIFY(openOlder(scratch, dir, &older));
+            QSqlDatabase raw = QSqlDatabase::database(older.connectionName);
+            auto version = Migrator(raw, scratch.db()->dialect()).migrate(6);
+            QVERIFY2(version, qPrintable(version.message()));
+            QCOMPARE(version.value(), 6);
+            QSqlQuery insert(raw);
+            for (int i = 0; i < 3; ++i) {
+                QVERIFY2(insert.exec(QStringLiteral(
+                             "INSERT INTO operations (action, entity_type, entity_id, provider_id, payload, "
+                             "idempotency_key, external_id, state, last_error, created_at, updated_at) VALUES "
+                             "('capture_payment', 'order', 'ORD-66%1', 'stripe', "
+                             "'{\"amount\":100,\"customer_email\":\"early_%1@example.com\"}', 'old-%1', "
+                             "'pi_early_%1', 'succeeded', 'stale error %1', %1, %1)")
+                                         .arg(i)),
+                    qPrintable(insert.lastError().text()));
+            }
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase(older.connectionName);
+        {
+            auto migrated = Database::open(older.url);
+            QVERIFY2(migrated, qPrintable(migrated.message()));
+            QCOMPARE(migrated.value()->schemaVersion(), Migrator::latestVersion());
+            const Database &db = *migrated.value();
+            QCOMPARE(searched(db, QStringLiteral("early_1@")), QStringList { QStringLiteral("ORD-661") });
+            QCOMPARE(searched(db, QStringLiteral("pi_early_2")), QStringList { QStringLiteral("ORD-662") });
+            QCOMPARE(searched(db, QStringLiteral("stale error")),
+                (QStringList { QStringLiteral("ORD-660"), QStringLiteral("ORD-661"), QStringLiteral("ORD-662") }));
+            QCOMPARE(searched(db, QStringLiteral("ORD-66")).size(), 3);
+            // And it follows writes from then on.
+            Operation op = sampleOperation(QStringLiteral("after"));
+            op.entityId = QStringLiteral("ORD-667");
+            QVERIFY(OperationStore(db).insert(op));
+            QCOMPARE(searched(db, QStringLiteral("ORD-66")).size(), 4);
+        }
+        if (!older.pgName.isEmpty()) {
+            QSqlQuery drop(scratch.db()->connection());
+            QVERIFY2(
+                drop.exec(QStringLiteral("DROP DATABASE %1").arg(older.pgName)), qPrintable(drop.lastError().text()));
+        }
     }
 
     void agentsClaimDueRetriesApart_data() { ADD_BACKEND_ROWS(); }
