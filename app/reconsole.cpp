@@ -16,6 +16,7 @@
 #include "sandbox/DemoSetup.h"
 #include "sandbox/SandboxServer.h"
 #include "shell/MainWindow.h"
+#include "shell/Tints.h"
 #include "store/Database.h"
 #include "timeline/TimelineModel.h"
 #include "timeline/TimelineWorkspace.h"
@@ -24,7 +25,11 @@
 #include <QCommandLineParser>
 #include <QEventLoop>
 #include <QIcon>
+#include <QMenu>
+#include <QMenuBar>
 #include <QMessageBox>
+#include <QProcess>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
@@ -38,12 +43,38 @@ int failAndExplain(const QString &message)
     return 1;
 }
 
-// Grabs the window once the first page is in, writes it and quits (documentation, CI).
-void scheduleScreenshot(MainWindow &window, const QString &path, int delayMs)
+// What --show opens before a screenshot: "menu:NAME" pops that menu up; "about", "palette" and
+// "shortcuts" open their dialog. Returns whether something outside the window is shown.
+bool showForScreenshot(MainWindow &window, const QString &what)
 {
-    auto grab = [&window, path, delayMs] {
-        QTimer::singleShot(delayMs, &window, [&window, path] {
-            if (!window.grab().save(path))
+    if (what.startsWith(QLatin1String("menu:"))) {
+        QMenu *menu = window.menuNamed(what.mid(5));
+        if (!menu)
+            return false;
+        const QRect title = window.menuBar()->actionGeometry(menu->menuAction());
+        menu->popup(window.menuBar()->mapToGlobal(title.bottomLeft()));
+        return true;
+    }
+    if (what == QLatin1String("palette"))
+        window.showCommandPalette();
+    else if (what == QLatin1String("about"))
+        QTimer::singleShot(0, &window, [&window] { window.showAbout(); }); // modal: runs inside the grab's wait
+    else if (what == QLatin1String("shortcuts"))
+        QTimer::singleShot(0, &window, [&window] { window.showShortcuts(); });
+    else
+        return false;
+    return true;
+}
+
+// Grabs the window once the first page is in, writes it and quits (documentation, CI). With
+// --show, the whole screen: menus and dialogs are windows of their own.
+void scheduleScreenshot(MainWindow &window, const QString &path, int delayMs, const QString &show)
+{
+    auto grab = [&window, path, delayMs, show] {
+        const bool wholeScreen = !show.isEmpty() && showForScreenshot(window, show);
+        QTimer::singleShot(delayMs, &window, [&window, path, wholeScreen] {
+            const QPixmap picture = wholeScreen ? window.screen()->grabWindow(0) : window.grab();
+            if (!picture.save(path))
                 qCritical("reconsole: cannot write %s", qPrintable(path));
             QApplication::quit();
         });
@@ -80,6 +111,11 @@ void addOptions(QCommandLineParser &parser)
         QStringLiteral("Open the Diff workspace and scan this record type "
                        "(contact or payment) for drift."),
         QStringLiteral("type") });
+    parser.addOption({ QStringLiteral("show"),
+        QStringLiteral("With --screenshot: open menu:NAME (menu:File, …), about, palette or shortcuts first."),
+        QStringLiteral("what") });
+    parser.addOption({ QStringLiteral("dark"),
+        QStringLiteral("Use a dark palette (Fusion style), whatever the desktop's theme hands over.") });
     parser.addOption({ QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
         QStringLiteral("name") });
 }
@@ -188,6 +224,10 @@ int main(int argc, char *argv[])
     if (parser.isSet(ManPage::kOption))
         return ManPage::print(ManPage::console(parser));
 
+    if (parser.isSet(QStringLiteral("dark"))) {
+        QApplication::setStyle(QStringLiteral("Fusion"));
+        QApplication::setPalette(Tints::darkPalette());
+    }
     const bool demo = parser.isSet(QStringLiteral("demo"));
     // A desktop application starts on a fresh machine: its default database and the demo's are
     // made on first run. A --database that names no file is a mistake to show, never a new file.
@@ -219,7 +259,22 @@ int main(int argc, char *argv[])
     ActivityMonitor activity(context.database());
     MainWindow window({ context.database().location().display(), &context.operations(), &context.credentialService(),
         &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
-        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString() });
+        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString(), &context.agentOperations() });
+    // Webhooks the in-process agent takes in settle operations too; which ones it does not say.
+    QObject::connect(&agent.receiver(), &WebhookReceiver::processed, &window, [&window](int events) {
+        if (events > 0)
+            window.operationsChanged({});
+    });
+    // Reopening in-process would rebuild every service, model and the agent under a live window;
+    // a new process on the chosen database is simpler and cannot leave half of the old one behind.
+    QObject::connect(&window, &MainWindow::openDatabaseRequested, &app, [&window](const QString &url) {
+        QStringList arguments { QStringLiteral("--database"), url };
+        if (!QProcess::startDetached(QApplication::applicationFilePath(), arguments)) {
+            window.statusBar()->showMessage(QObject::tr("Could not start Reconsole on %1.").arg(url));
+            return;
+        }
+        window.close();
+    });
     window.show();
     if (!agentProblem.isEmpty())
         window.statusBar()->showMessage(agentProblem);
@@ -232,6 +287,7 @@ int main(int argc, char *argv[])
         });
     const int settleMs = openRequested(window, parser);
     if (parser.isSet(QStringLiteral("screenshot")))
-        scheduleScreenshot(window, parser.value(QStringLiteral("screenshot")), settleMs);
+        scheduleScreenshot(
+            window, parser.value(QStringLiteral("screenshot")), settleMs, parser.value(QStringLiteral("show")));
     return QApplication::exec();
 }

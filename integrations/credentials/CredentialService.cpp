@@ -79,8 +79,24 @@ void CredentialService::verifySecret(
     adapter.value()->verifyCredential(secret, [adapter = adapter.value(), done](Result<QString> r) { done(r); });
 }
 
+template <typename T>
+CredentialService::Callback<T> CredentialService::announcing(const QStringList &ids, Callback<T> done)
+{
+    return [this, ids, done = std::move(done)](T result) {
+        QStringList changed = ids;
+        if constexpr (std::is_same_v<T, Result<Credential>>) {
+            if (result && !changed.contains(result->id))
+                changed << result->id;
+        }
+        if (!changed.isEmpty())
+            Q_EMIT credentialsChanged(changed);
+        done(std::move(result));
+    };
+}
+
 void CredentialService::add(const NewCredential &request, const QString &secret, Callback<Result<Credential>> done)
 {
+    done = announcing<Result<Credential>>({}, std::move(done));
     Status allowed = m_access.require(Permission::ManageCredentials, m_db, QStringLiteral("credential.add"),
         QStringLiteral("provider:") + request.providerId);
     if (!allowed) {
@@ -160,6 +176,7 @@ Result<Credential> CredentialService::usable(const QString &id, const QString &a
 
 void CredentialService::verify(const QString &id, Callback<Result<Credential>> done)
 {
+    done = announcing<Result<Credential>>({ id }, std::move(done));
     auto credential = usable(id, QStringLiteral("credential.verify"));
     if (!credential) {
         done(credential.error());
@@ -192,6 +209,7 @@ void CredentialService::verify(const QString &id, Callback<Result<Credential>> d
 
 void CredentialService::rotate(const QString &id, const QString &newSecret, Callback<Result<Credential>> done)
 {
+    done = announcing<Result<Credential>>({ id }, std::move(done));
     auto old = usable(id, QStringLiteral("credential.rotate"));
     if (!old) {
         done(old.error());
@@ -277,6 +295,7 @@ void CredentialService::rotate(const QString &id, const QString &newSecret, Call
 
 void CredentialService::revoke(const QString &id, const QString &reason, Callback<Status> done)
 {
+    done = announcing<Status>({ id }, std::move(done));
     auto credential = usable(id, QStringLiteral("credential.revoke"));
     if (!credential) {
         done(credential.error());

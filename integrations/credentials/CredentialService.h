@@ -43,7 +43,14 @@ public:
     void revoke(const QString &id, const QString &reason, Callback<Status> done);
     void reveal(const QString &id, Callback<Result<QString>> done);
 
+Q_SIGNALS:
+    // Credentials an add, verify, rotate or revoke may have changed (a failed verification is
+    // stored too), emitted before the caller hears the outcome, so every view reads them again.
+    void credentialsChanged(const QStringList &ids);
+
 private:
+    // `done`, preceded by credentialsChanged for `ids` and whatever the result names.
+    template <typename T> Callback<T> announcing(const QStringList &ids, Callback<T> done);
     // The credential `action` may act on: the role allows it and it is not revoked.
     Result<Credential> usable(const QString &id, const QString &action) const;
     void verifySecret(const Credential &credential, const QString &secret, Callback<Result<QString>> done);

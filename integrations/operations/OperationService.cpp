@@ -32,7 +32,8 @@ void OperationService::retry(const QList<qint64> &ids, Each each, std::function<
                 finished();
             continue;
         }
-        m_runner.run(id, m_access.actor(), [id, each, finished, remaining](Result<Operation> result) {
+        m_runner.run(id, m_access.actor(), [this, id, each, finished, remaining](Result<Operation> result) {
+            Q_EMIT operationsChanged({ id }); // a failed attempt changed it too
             each(id, result);
             if (--*remaining == 0)
                 finished();
@@ -84,7 +85,10 @@ Status OperationService::close(qint64 id, OperationState to, const QString &reas
     OperationUpdate u;
     u.resolvedBy = actor;
     u.resolution = reason.trimmed();
-    return store.transition(id, op->state, to, u, e).status();
+    Status moved = store.transition(id, op->state, to, u, e).status();
+    if (moved)
+        Q_EMIT operationsChanged({ id });
+    return moved;
 }
 
 Result<Operation> OperationService::get(qint64 id) const

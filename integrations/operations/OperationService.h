@@ -36,6 +36,11 @@ public:
     Result<QStringList> providersInUse() const;
     Result<QStringList> actionsInUse() const;
 
+Q_SIGNALS:
+    // Operations this service changed (a retry's attempt, a resolve, a cancel), so every view
+    // showing them can read them again; emitted before the caller hears the outcome.
+    void operationsChanged(const QList<qint64> &ids);
+
 private:
     Status close(qint64 id, OperationState to, const QString &reason, const QString &action);
 

@@ -168,6 +168,8 @@ Status RecordService::accept(const RecordComparison &c, const QString &field, co
                            "value wins; the audit log keeps your reason.")
                 .arg(field));
     Status written = acceptValue(c.ours, c.map, *d, reason);
+    if (written)
+        announce(c.ours);
     return written ? forgetFinding(c, field) : written;
 }
 
@@ -255,7 +257,9 @@ void RecordService::push(
         done(stored.error());
         return;
     }
-    m_runner.run(id.value(), m_access.actor(), [this, c, field, done](Result<Operation> result) {
+    Q_EMIT operationsChanged({ id.value() });
+    m_runner.run(id.value(), m_access.actor(), [this, c, field, done, opId = id.value()](Result<Operation> result) {
+        Q_EMIT operationsChanged({ opId });
         if (result && result->state == OperationState::Succeeded) {
             if (Status forgot = forgetFinding(c, field); !forgot) {
                 done(forgot.error());
@@ -273,6 +277,8 @@ Status RecordService::ignore(const RecordComparison &c, const QString &field, co
         return failure(
             ErrorClass::Input, QStringLiteral("'%1' is not in the %2 field map.").arg(field, c.map.entityType));
     Status ignored = IgnoreDecisionStore(m_db).ignore(c.ours.entityType, c.ours.entityId, *d, reason, m_access);
+    if (ignored)
+        Q_EMIT recordsChanged(c.ours.entityType, { c.ours.entityId });
     return ignored ? forgetFinding(c, field) : ignored;
 }
 
@@ -348,6 +354,7 @@ RecordService::BulkResult RecordService::acceptFound(const QString &providerId, 
             skip(written.message());
             continue;
         }
+        announce(ours.value());
         DriftedRecord left = r;
         left.fields.removeIf([&](const FieldDiff &f) { return f.field == field; });
         ++result.accepted;
@@ -374,12 +381,26 @@ Result<FieldMap> RecordService::fieldMap(const QString &entityType) const
 
 Status RecordService::saveFieldMap(const FieldMap &map, const QString &reason)
 {
-    return FieldMapStore(m_db).save(map, m_access, reason);
+    Status saved = FieldMapStore(m_db).save(map, m_access, reason);
+    if (saved)
+        Q_EMIT recordsChanged(map.entityType, {});
+    return saved;
 }
 
 Status RecordService::restoreFieldMap(const QString &entityType)
 {
-    return FieldMapStore(m_db).restoreDefaults(entityType, m_access);
+    Status restored = FieldMapStore(m_db).restoreDefaults(entityType, m_access);
+    if (restored)
+        Q_EMIT recordsChanged(entityType, {});
+    return restored;
+}
+
+void RecordService::announce(const OurRecord &record)
+{
+    Q_EMIT recordsChanged(record.entityType, { record.entityId });
+    // A payment record is its operation's row: accepting the provider's status changes the operation.
+    if (record.entityType == QLatin1String("payment"))
+        Q_EMIT operationsChanged({ record.entityId.toLongLong() });
 }
 
 Result<QStringList> RecordService::customerSuggestions(const QString &text, int limit) const

@@ -81,7 +81,15 @@ public:
 
     const AccessPolicy &access() const { return m_access; }
 
+Q_SIGNALS:
+    // Our side of records changed (an accepted value, an ignore decision, a field map); empty
+    // `entityIds`: every record of the type. Emitted before the caller hears the outcome.
+    void recordsChanged(const QString &entityType, const QStringList &entityIds);
+    // Operations this service made or changed: a push, an accepted payment status.
+    void operationsChanged(const QList<qint64> &ids);
+
 private:
+    void announce(const OurRecord &record);
     Status acceptValue(const OurRecord &record, const FieldMap &map, const FieldDiff &diff, const QString &reason);
     // Takes the fixed field off the record's drift finding.
     Status forgetFinding(const RecordComparison &comparison, const QString &field);

@@ -15,6 +15,7 @@
 #include "records/FieldMapDialog.h"
 #include "records/FieldMapStore.h"
 #include "records/RecordDiffView.h"
+#include "sandbox/DemoData.h"
 #include "shell/MainWindow.h"
 #include "shell/Prompts.h"
 #include "timeline/TimelineModel.h"
@@ -28,6 +29,8 @@
 #include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -172,6 +175,82 @@ private Q_SLOTS:
         QCOMPARE(actions,
             (QStringList {
                 QStringLiteral("record.accept"), QStringLiteral("record.push"), QStringLiteral("record.ignore") }));
+    }
+
+    // Issue 10, item 4: accepting the provider's status in Diff shows in the Operations row at
+    // once, no F5, with the row still selected and the table where it was scrolled.
+    void acceptedStatusReachesOperations()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        OperationStore store(db);
+        QVERIFY(store.insertMany(DemoData().operations(300)));
+        Operation payment = SandboxFixture::payment(QStringLiteral("gui-accept-status"));
+        payment.createdAt = nowMs() - 5 * 86400000LL; // some fifty rows down: the table scrolls to it
+        const qint64 id = store.insert(payment).value();
+        std::optional<Result<Operation>> ran;
+        f.runner->run(id, QStringLiteral("tester"), [&](Result<Operation> r) { ran = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(ran.has_value(), 10000);
+        // Our row says failed though the provider charged.
+        QSqlQuery broken(db.connection());
+        QVERIFY(broken.exec(QStringLiteral("UPDATE operations SET state = 'failed_permanent' WHERE id = %1").arg(id)));
+
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
+        window.resize(1200, 700);
+        window.show();
+        OperationsWorkspace *operations = window.operationsWorkspace();
+        OperationsModel *model = operations->model();
+        auto *table = operations->findChild<QTableView *>(QStringLiteral("operationsTable"));
+        QTRY_VERIFY(model->isReady());
+        operations->selectOperation(id);
+        QTRY_COMPARE(table->selectionModel()->selectedRows().size(), 1);
+        const int row = table->selectionModel()->selectedRows().first().row();
+        QCOMPARE(model->operationIdAt(row), id);
+        QCOMPARE(model->data(model->index(row, 0), OperationsModel::StateRole).toInt(),
+            static_cast<int>(OperationState::FailedPermanent));
+        const int scrolled = table->verticalScrollBar()->value();
+        QVERIFY(scrolled > 0);
+
+        window.showWorkspace(QStringLiteral("Diff"));
+        RecordDiffView *view = window.diffWorkspace()->diffView();
+        view->compare(QStringLiteral("payment"), QString::number(id));
+        QTRY_VERIFY_WITH_TIMEOUT(view->comparison().has_value(), 10000);
+        QVERIFY(view->selectField(QStringLiteral("status")));
+        auto *accept = view->findChild<QPushButton *>(QStringLiteral("acceptButton"));
+        QVERIFY(accept->isEnabled());
+        QTest::mouseClick(accept, Qt::LeftButton);
+        QCOMPARE(store.get(id)->state, OperationState::Succeeded);
+
+        // Nobody pressed F5: the Operations row shows the new state, still selected, same scroll.
+        QTRY_COMPARE(model->data(model->index(row, 0), OperationsModel::StateRole).toInt(),
+            static_cast<int>(OperationState::Succeeded));
+        QCOMPARE(model->operationIdAt(row), id);
+        QTRY_COMPARE(table->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(table->selectionModel()->selectedRows().first().row(), row);
+        QCOMPARE(table->verticalScrollBar()->value(), scrolled);
+    }
+
+    // An action taken elsewhere than the console's own buttons (reconsolectl, the agent, another
+    // window) through the same service reaches the workbench too.
+    void resolvedThroughTheServiceShowsAtOnce()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        Operation op = SandboxFixture::payment(QStringLiteral("gui-resolve-elsewhere"));
+        op.state = OperationState::FailedPermanent;
+        const qint64 id = OperationStore(db).insert(op).value();
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
+        window.show();
+        OperationsModel *model = window.operationsWorkspace()->model();
+        QTRY_VERIFY(model->isReady());
+        QCOMPARE(model->operationIdAt(0), id);
+        QVERIFY(f.service->resolve(id, QStringLiteral("settled by phone")));
+        QTRY_COMPARE(model->data(model->index(0, 0), OperationsModel::StateRole).toInt(),
+            static_cast<int>(OperationState::Resolved));
     }
 
     // From a timeline line to its payment beside the provider's copy.

@@ -1,5 +1,7 @@
 #include "credentials/AddCredentialDialog.h"
 
+#include "shell/Tints.h"
+
 #include "credentials/SecretRules.h"
 
 #include <QCheckBox>
@@ -59,7 +61,9 @@ AddCredentialDialog::AddCredentialDialog(const QList<ProviderConfig> &providers,
     m_secret->setPlaceholderText(tr("paste the key; it goes to the OS keychain only"));
     m_problem->setObjectName(QStringLiteral("problemLabel"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: #8a1c13;"));
+    QPalette problem = m_problem->palette();
+    problem.setColor(QPalette::WindowText, Tints::text(Tints::Tone::Error, problem));
+    m_problem->setPalette(problem);
 
     auto *expiry = new QHBoxLayout;
     expiry->addWidget(m_expires);

@@ -5,10 +5,13 @@
 #include "credentials/CredentialService.h"
 #include "credentials/CredentialsModel.h"
 #include "providers/ProviderRegistry.h"
+#include "shell/ActionButton.h"
+#include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
 #include "shell/Prompts.h"
 #include "shell/RowTintDelegate.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QHBoxLayout>
@@ -17,7 +20,7 @@
 #include <QLabel>
 #include <QMessageBox>
 #include <QPointer>
-#include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTableView>
@@ -49,12 +52,12 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     , m_table(new QTableView(this))
     , m_message(new MessageBanner(this))
     , m_warnDays(new QSpinBox(this))
-    , m_add(new QPushButton(tr("Add…"), this))
-    , m_verify(new QPushButton(tr("Verify"), this))
-    , m_rotate(new QPushButton(tr("Rotate…"), this))
-    , m_revoke(new QPushButton(tr("Revoke…"), this))
-    , m_reveal(new QPushButton(tr("Reveal…"), this))
-    , m_copy(new QPushButton(tr("Copy…"), this))
+    , m_add(new QAction(tr("Add…"), this))
+    , m_verify(new QAction(tr("Verify"), this))
+    , m_rotate(new QAction(tr("Rotate…"), this))
+    , m_revoke(new QAction(tr("Revoke…"), this))
+    , m_reveal(new QAction(tr("Reveal…"), this))
+    , m_copy(new QAction(tr("Copy…"), this))
 {
     setObjectName(QStringLiteral("credentialsWorkspace"));
     m_table->setObjectName(QStringLiteral("credentialsTable"));
@@ -67,14 +70,19 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_message->setObjectName(QStringLiteral("credentialMessage"));
 
-    const QList<QPair<QPushButton *, const char *>> buttons { { m_add, "addCredentialButton" },
-        { m_verify, "verifyButton" }, { m_rotate, "rotateButton" }, { m_revoke, "revokeButton" },
-        { m_reveal, "revealButton" }, { m_copy, "copyButton" } };
+    const QList<QPair<QAction *, const char *>> buttons { { m_add, "addCredential" }, { m_verify, "verify" },
+        { m_rotate, "rotate" }, { m_revoke, "revoke" }, { m_reveal, "reveal" }, { m_copy, "copy" } };
     auto *actions = new QHBoxLayout;
-    for (const auto &[button, name] : buttons) {
-        button->setObjectName(QLatin1String(name));
-        actions->addWidget(button);
+    for (const auto &[action, name] : buttons) {
+        action->setObjectName(QLatin1String(name) + QStringLiteral("Action"));
+        addAction(action); // the shell's menus and command palette read them from here
+        actions->addWidget(new ActionButton(action, QLatin1String(name) + QStringLiteral("Button"), this));
     }
+    m_add->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    m_add->setToolTip(tr("Put a provider's key or webhook secret in the keychain."));
+    m_verify->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
+    m_revoke->setToolTip(tr("Delete the key from the keychain; what still needs it stops, saying why."));
+    m_reveal->setToolTip(tr("Show the secret once; the audit log records that you looked."));
     actions->addStretch();
     m_warnDays->setObjectName(QStringLiteral("expiryWarningDays"));
     m_warnDays->setRange(1, 365);
@@ -98,12 +106,12 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     m_rotate->setToolTip(tr("Enter the new key: it is verified, then every user switches to it at once. The old key "
                             "stays until you revoke it."));
     m_copy->setToolTip(tr("Copies the secret; the clipboard is cleared after %1 s.").arg(kClipboardSeconds));
-    connect(m_add, &QPushButton::clicked, this, &CredentialsWorkspace::addCredential);
-    connect(m_verify, &QPushButton::clicked, this, &CredentialsWorkspace::verifySelected);
-    connect(m_rotate, &QPushButton::clicked, this, &CredentialsWorkspace::rotateSelected);
-    connect(m_revoke, &QPushButton::clicked, this, &CredentialsWorkspace::revokeSelected);
-    connect(m_reveal, &QPushButton::clicked, this, &CredentialsWorkspace::revealSelected);
-    connect(m_copy, &QPushButton::clicked, this, &CredentialsWorkspace::copySelected);
+    connect(m_add, &QAction::triggered, this, &CredentialsWorkspace::addCredential);
+    connect(m_verify, &QAction::triggered, this, &CredentialsWorkspace::verifySelected);
+    connect(m_rotate, &QAction::triggered, this, &CredentialsWorkspace::rotateSelected);
+    connect(m_revoke, &QAction::triggered, this, &CredentialsWorkspace::revokeSelected);
+    connect(m_reveal, &QAction::triggered, this, &CredentialsWorkspace::revealSelected);
+    connect(m_copy, &QAction::triggered, this, &CredentialsWorkspace::copySelected);
     connect(
         m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &CredentialsWorkspace::updateActions);
     connect(m_model, &QAbstractItemModel::modelReset, this, &CredentialsWorkspace::updateActions);
@@ -113,7 +121,28 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
         Q_EMIT expiringChanged(m_model->expiringCount(), days);
     });
     m_table->resizeColumnsToContents();
+    new EmptyState(m_table, [this] {
+        return tr("<p><b>No credentials yet.</b></p><p>Add a provider's key with <b>Add…</b> (Ctrl+N); it goes to the "
+                  "OS keychain, never to the database.</p><p>To try it on the demo's sandbox provider, start "
+                  "<code>reconsole --demo</code>.</p>");
+    });
     updateActions();
+}
+
+QAbstractItemView *CredentialsWorkspace::mainTable() const
+{
+    return m_table;
+}
+
+void CredentialsWorkspace::refresh()
+{
+    const QString id = selectedId();
+    const int scroll = m_table->verticalScrollBar()->value();
+    m_model->reload();
+    m_table->resizeColumnsToContents();
+    m_table->doItemsLayout();
+    m_table->verticalScrollBar()->setValue(scroll);
+    selectCredential(id);
 }
 
 QString CredentialsWorkspace::selectedId() const
@@ -128,8 +157,15 @@ void CredentialsWorkspace::updateActions()
     const int row = m_model->rowOf(selectedId());
     const bool live = row >= 0 && !m_model->credentialAt(row).isRevoked();
     m_add->setEnabled(admin);
-    for (QPushButton *b : { m_verify, m_rotate, m_revoke, m_reveal, m_copy })
-        b->setEnabled(admin && live);
+    const QString whyNot = !admin
+        ? tr("Only admins manage credentials; you are signed in as %1.").arg(m_access.describe())
+        : tr("Select a credential that is not revoked.");
+    for (QAction *a : { m_verify, m_rotate, m_revoke, m_reveal, m_copy }) {
+        if (a->data().isNull())
+            a->setData(a->toolTip()); // what it does, kept to say beside why it cannot now
+        a->setEnabled(admin && live);
+        a->setToolTip(a->isEnabled() ? a->data().toString() : a->data().toString() + QLatin1Char(' ') + whyNot);
+    }
     if (!admin)
         m_add->setToolTip(tr("Only admins manage credentials; you are signed in as %1.").arg(m_access.describe()));
     Q_EMIT expiringChanged(m_model->expiringCount(), m_model->expiryWarningDays());
@@ -141,11 +177,10 @@ void CredentialsWorkspace::showMessage(const QString &text, bool error)
     Q_EMIT message(text);
 }
 
-void CredentialsWorkspace::reloadKeeping(const QString &id)
+// The shell has read the credentials again (it hears every change); this picks the one acted on.
+void CredentialsWorkspace::selectCredential(const QString &id)
 {
-    m_model->reload();
-    m_table->resizeColumnsToContents();
-    const int row = m_model->rowOf(id);
+    const int row = id.isEmpty() ? -1 : m_model->rowOf(id);
     if (row >= 0)
         m_table->selectRow(row);
 }
@@ -168,7 +203,7 @@ void CredentialsWorkspace::addCredential()
             self->showMessage(added.message(), true);
             return;
         }
-        self->reloadKeeping(added->id);
+        self->selectCredential(added->id);
         self->showMessage(tr("Added %1 (%2) to the keychain. Verify it to check it against the provider.")
                               .arg(added->label, added->fingerprint),
             false);
@@ -184,7 +219,7 @@ void CredentialsWorkspace::verifySelected()
     m_service.verify(id, [self, id](Result<Credential> verified) {
         if (!self)
             return;
-        self->reloadKeeping(id);
+        self->selectCredential(id);
         self->showMessage(verified ? tr("The provider accepted %1.").arg(verified->label)
                                    : tr("Verification failed: %1").arg(verified.message()),
             !verified);
@@ -207,7 +242,7 @@ void CredentialsWorkspace::rotateSelected()
     m_service.rotate(id, secret, [self, id](Result<Credential> rotated) {
         if (!self)
             return;
-        self->reloadKeeping(rotated ? rotated->id : id);
+        self->selectCredential(rotated ? rotated->id : id);
         self->showMessage(rotated ? tr("Rotated: everything now uses %1 (%2). Revoke %3 once nothing needs it.")
                                         .arg(rotated->id, rotated->fingerprint, id)
                                   : rotated.message(),
@@ -229,7 +264,7 @@ void CredentialsWorkspace::revokeSelected()
     m_service.revoke(id, reason, [self, id](Status revoked) {
         if (!self)
             return;
-        self->reloadKeeping(id);
+        self->selectCredential(id);
         self->showMessage(
             revoked ? tr("%1 revoked and removed from the keychain.").arg(id) : revoked.message(), !revoked);
     });

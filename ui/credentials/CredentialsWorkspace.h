@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shell/Workspace.h"
+
 #include <QWidget>
 
 class AccessPolicy;
@@ -7,14 +9,14 @@ class CredentialService;
 class CredentialsModel;
 class MessageBanner;
 class ProviderRegistry;
+class QAction;
 class QLabel;
-class QPushButton;
 class QSpinBox;
 class QTableView;
 
 // Admins' view of the keys every integration runs on: metadata from the database, secrets
 // only in the keychain, and the verify / rotate / revoke / reveal actions.
-class CredentialsWorkspace : public QWidget
+class CredentialsWorkspace : public QWidget, public Workspace
 {
     Q_OBJECT
 public:
@@ -29,6 +31,9 @@ public:
     void revealSelected();
     void copySelected();
 
+    QAbstractItemView *mainTable() const override;
+    void refresh() override; // keeps the selected credential and the scroll position
+
 Q_SIGNALS:
     void message(const QString &text);
     void expiringChanged(int count, int days);
@@ -36,7 +41,7 @@ Q_SIGNALS:
 private:
     QString selectedId() const;
     void showMessage(const QString &text, bool error);
-    void reloadKeeping(const QString &id);
+    void selectCredential(const QString &id);
     void updateActions();
 
     CredentialService &m_service;
@@ -46,10 +51,10 @@ private:
     QTableView *m_table;
     MessageBanner *m_message;
     QSpinBox *m_warnDays;
-    QPushButton *m_add;
-    QPushButton *m_verify;
-    QPushButton *m_rotate;
-    QPushButton *m_revoke;
-    QPushButton *m_reveal;
-    QPushButton *m_copy;
+    QAction *m_add;
+    QAction *m_verify;
+    QAction *m_rotate;
+    QAction *m_revoke;
+    QAction *m_reveal;
+    QAction *m_copy;
 };

@@ -3,18 +3,25 @@
 #include "operations/OperationDetailPane.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsModel.h"
+#include "shell/ActionButton.h"
+#include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
+#include "shell/Plural.h"
 #include "shell/Prompts.h"
 #include "shell/RowTintDelegate.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSplitter>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -62,15 +69,17 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     , m_searchDelay(new QTimer(this))
     , m_count(new QLabel(this))
     , m_message(new MessageBanner(this))
-    , m_retry(new QPushButton(tr("Retry"), this))
-    , m_resolve(new QPushButton(tr("Resolve…"), this))
-    , m_cancel(new QPushButton(tr("Cancel operation…"), this))
+    , m_retry(new QAction(tr("Retry"), this))
+    , m_resolve(new QAction(tr("Resolve…"), this))
+    , m_cancel(new QAction(tr("Cancel operation…"), this))
+    , m_timeline(new QAction(tr("Timeline"), this))
+    , m_compare(new QAction(tr("Compare"), this))
     , m_refresh(new QPushButton(tr("Refresh"), this))
-    , m_timeline(new QPushButton(tr("Timeline"), this))
-    , m_compare(new QPushButton(tr("Compare"), this))
+    , m_changed(new QTimer(this))
 {
     setObjectName(QStringLiteral("operationsWorkspace"));
     buildFilters();
+    buildActions();
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
     m_table->setModel(m_model);
@@ -86,32 +95,24 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
     m_table->verticalHeader()->hide();
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    const int widths[] = { 125, 135, 115, 115, 65, 320, 150, 55 };
-    for (int c = 0; c < static_cast<int>(std::size(widths)); ++c)
-        header->resizeSection(c, widths[c]);
-    header->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    sizeColumns();
 
-    m_retry->setObjectName(QStringLiteral("retryButton"));
-    m_resolve->setObjectName(QStringLiteral("resolveButton"));
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
     m_refresh->setObjectName(QStringLiteral("refreshButton"));
-    m_refresh->setShortcut(QKeySequence::Refresh);
+    // F5 itself is View > Refresh, which refreshes whichever workspace is shown.
     m_refresh->setToolTip(tr("Read the operations again (F5): other consoles and agents change them too."));
-    m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-    m_retry->setToolTip(retryHint());
     m_message->setObjectName(QStringLiteral("actionMessage"));
     m_count->setObjectName(QStringLiteral("operationCount"));
 
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_count, 1);
     actions->addWidget(m_refresh);
-    actions->addWidget(m_timeline);
-    actions->addWidget(m_compare);
-    actions->addWidget(m_retry);
-    actions->addWidget(m_resolve);
-    actions->addWidget(m_cancel);
+    actions->addWidget(new ActionButton(m_timeline, QStringLiteral("timelineButton"), this));
+    actions->addWidget(new ActionButton(m_compare, QStringLiteral("compareButton"), this));
+    actions->addWidget(new ActionButton(m_retry, QStringLiteral("retryButton"), this));
+    actions->addWidget(new ActionButton(m_resolve, QStringLiteral("resolveButton"), this));
+    actions->addWidget(new ActionButton(m_cancel, QStringLiteral("cancelButton"), this));
 
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
@@ -120,6 +121,7 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     leftLayout->addLayout(actions);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("operationsSplitter"));
     splitter->addWidget(left);
     splitter->addWidget(m_detail);
     splitter->setStretchFactor(0, 3);
@@ -140,36 +142,169 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     layout->addWidget(m_message);
     layout->addWidget(splitter, 1);
 
-    connect(m_retry, &QPushButton::clicked, this, &OperationsWorkspace::retrySelected);
-    connect(m_resolve, &QPushButton::clicked, this, &OperationsWorkspace::resolveSelected);
-    connect(m_cancel, &QPushButton::clicked, this, &OperationsWorkspace::cancelSelected);
-    connect(m_refresh, &QPushButton::clicked, this, &OperationsWorkspace::reloadAfterAction);
-    m_timeline->setObjectName(QStringLiteral("timelineButton"));
+    connect(m_refresh, &QPushButton::clicked, this, &OperationsWorkspace::refresh);
+    m_changed->setSingleShot(true);
+    m_changed->setInterval(150);
+    connect(m_changed, &QTimer::timeout, this, &OperationsWorkspace::refresh);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        &OperationsWorkspace::selectionChanged);
+    connect(m_model, &OperationsModel::ready, this, [this] {
+        m_count->setText(plural(m_model->rowCount(), QT_TRANSLATE_NOOP("Plural", "%Ln operation"),
+            QT_TRANSLATE_NOOP("Plural", "%Ln operations")));
+        if (m_keptScroll >= 0) {
+            m_table->doItemsLayout(); // the scroll range of the new row count, before restoring
+            m_table->verticalScrollBar()->setValue(m_keptScroll);
+            m_keptScroll = -1;
+        }
+        reselect(0, m_model->rowCount());
+        m_empty->refreshText();
+        selectionChanged();
+    });
+    connect(m_model, &OperationsModel::pageLoaded, this,
+        [this](int page) { reselect(page * OperationsModel::kPageSize(), OperationsModel::kPageSize()); });
+    m_empty = new EmptyState(
+        m_table, [this] { return emptyMessage(); },
+        [this](const QString &href) {
+            if (href == QLatin1String("clear"))
+                clearFilters();
+        });
+    connect(m_model, &OperationsModel::loadFailed, this, [this](const QString &text) { showMessage(text, true); });
+    selectionChanged();
+}
+
+void OperationsWorkspace::buildActions()
+{
+    m_retry->setObjectName(QStringLiteral("retryAction"));
+    m_retry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_retry->setToolTip(retryHint());
+    m_resolve->setObjectName(QStringLiteral("resolveAction"));
+    m_resolve->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_resolve->setToolTip(tr("Close the selected operation without sending it again, with a reason."));
+    m_cancel->setObjectName(QStringLiteral("cancelAction"));
+    m_cancel->setToolTip(tr("Make sure the selected operation is never sent, with a reason."));
+    m_timeline->setObjectName(QStringLiteral("timelineAction"));
+    m_timeline->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_timeline->setToolTip(tr("Everything that happened to this operation's entity, from every system."));
-    connect(m_timeline, &QPushButton::clicked, this, [this] {
+    m_compare->setObjectName(QStringLiteral("compareAction"));
+    m_compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    m_compare->setToolTip(
+        tr("This operation's record beside the provider's live object and the last webhook, field by field."));
+    for (QAction *action : { m_retry, m_resolve, m_cancel, m_timeline, m_compare })
+        addAction(action); // the shell's menus and command palette read them from here
+
+    connect(m_retry, &QAction::triggered, this, &OperationsWorkspace::retrySelected);
+    connect(m_resolve, &QAction::triggered, this, &OperationsWorkspace::resolveSelected);
+    connect(m_cancel, &QAction::triggered, this, &OperationsWorkspace::cancelSelected);
+    connect(m_timeline, &QAction::triggered, this, [this] {
         const QList<qint64> ids = selectedIds();
         if (ids.size() != 1)
             return;
         if (auto op = m_service.get(ids.first()))
             Q_EMIT timelineRequested(op->entityId);
     });
-    m_compare->setObjectName(QStringLiteral("compareButton"));
-    m_compare->setToolTip(
-        tr("This operation's record beside the provider's live object and the last webhook, field by field."));
-    connect(m_compare, &QPushButton::clicked, this, [this] {
+    connect(m_compare, &QAction::triggered, this, [this] {
         const QList<qint64> ids = selectedIds();
         if (ids.size() != 1)
             return;
         Q_EMIT compareRequested(ids.first());
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-        &OperationsWorkspace::selectionChanged);
-    connect(m_model, &OperationsModel::ready, this, [this] {
-        m_count->setText(tr("%L1 operations").arg(m_model->rowCount()));
-        selectionChanged();
-    });
-    connect(m_model, &OperationsModel::loadFailed, this, [this](const QString &text) { showMessage(text, true); });
-    selectionChanged();
+}
+
+// Columns sized to what they hold: State to its longest label in bold (the tint's weight), so
+// no state is ever cut; an Amount column, where the model has one, to a large sum.
+void OperationsWorkspace::sizeColumns()
+{
+    QHeaderView *header = m_table->horizontalHeader();
+    QFont bold = m_table->font();
+    bold.setBold(true);
+    const QFontMetrics metrics(bold);
+    const int padding = 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 16;
+    auto textWidth = [&](const QString &text) { return metrics.horizontalAdvance(text) + padding; };
+    int state = textWidth(m_model->headerData(static_cast<int>(OperationsColumn::State), Qt::Horizontal).toString());
+    for (OperationState s : OperationStates::all())
+        state = qMax(state, textWidth(OperationStates::label(s)));
+    const QList<QPair<OperationsColumn, QString>> samples { { OperationsColumn::Action,
+                                                                QStringLiteral("capture_payment") },
+        { OperationsColumn::Entity, QStringLiteral("customer CUS-00000") },
+        { OperationsColumn::Provider, QStringLiteral("stripe-sandbox") },
+        { OperationsColumn::Attempts, tr("Attempts") }, { OperationsColumn::LastError, QString(40, QLatin1Char('x')) },
+        { OperationsColumn::ExternalId, QStringLiteral("pi_0000000000000") },
+        { OperationsColumn::Age, QStringLiteral("000 min") } };
+    for (const auto &[column, sample] : samples)
+        header->resizeSection(static_cast<int>(column), textWidth(sample));
+    header->resizeSection(static_cast<int>(OperationsColumn::State), state);
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        if (m_model->headerData(c, Qt::Horizontal).toString() == tr("Amount"))
+            header->resizeSection(c, textWidth(QLocale().toCurrencyString(-999999.99, QStringLiteral("EUR"))));
+    }
+}
+
+QString OperationsWorkspace::emptyMessage() const
+{
+    if (!m_model->isReady())
+        return {};
+    if (!(m_model->filter() == OperationsFilter {}))
+        return tr("No operations match these filters. <a href=\"clear\">Clear filters</a>");
+    return tr("<p><b>No operations yet.</b></p><p>Operations appear here once a provider is connected and your "
+              "systems send through Reconsole.</p><p>To look around first, start the demo: <code>reconsole "
+              "--demo</code>.</p><p>Adding a provider from here (<code>reconsolectl providers add</code>) is coming in "
+              "a later version.</p>");
+}
+
+void OperationsWorkspace::clearFilters()
+{
+    const QSignalBlocker blockSearch(m_search);
+    m_search->clear();
+    for (QComboBox *box : { m_stateFilter, m_providerFilter, m_actionFilter }) {
+        const QSignalBlocker block(box);
+        box->setCurrentIndex(0);
+    }
+    applyFilter();
+}
+
+QAbstractItemView *OperationsWorkspace::mainTable() const
+{
+    return m_table;
+}
+
+QLineEdit *OperationsWorkspace::searchField() const
+{
+    return m_search;
+}
+
+void OperationsWorkspace::operationsChanged(const QList<qint64> &ids)
+{
+    Q_UNUSED(ids) // any change may move rows in or out of the filter: the page is read again
+    m_changed->start();
+}
+
+void OperationsWorkspace::refresh()
+{
+    m_changed->stop();
+    const QList<qint64> selected = selectedIds();
+    m_reselect = QSet<qint64>(selected.begin(), selected.end());
+    m_keptScroll = m_table->verticalScrollBar()->value();
+    m_detail->refresh();
+    m_model->reload();
+}
+
+void OperationsWorkspace::reselect(int firstRow, int rowCount)
+{
+    if (m_reselect.isEmpty())
+        return;
+    QItemSelection selection;
+    const int end = qMin(firstRow + rowCount, m_model->rowCount());
+    for (int row = firstRow; row < end && m_model->isRowLoaded(row); ++row) {
+        if (m_reselect.remove(m_model->operationIdAt(row)))
+            selection.select(m_model->index(row, 0), m_model->index(row, m_model->columnCount() - 1));
+    }
+    if (selection.isEmpty())
+        return;
+    m_reselecting = true;
+    m_table->selectionModel()->select(selection, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    if (!m_table->selectionModel()->currentIndex().isValid())
+        m_table->selectionModel()->setCurrentIndex(selection.first().topLeft(), QItemSelectionModel::NoUpdate);
+    m_reselecting = false;
 }
 
 void OperationsWorkspace::buildFilters()
@@ -231,6 +366,8 @@ QList<qint64> OperationsWorkspace::selectedIds() const
 
 void OperationsWorkspace::selectionChanged()
 {
+    if (!m_reselecting && m_table->selectionModel()->hasSelection() && !m_model->isReady())
+        m_reselect.clear(); // the person chose anew while the refresh was on its way
     const QList<qint64> ids = selectedIds();
     if (ids.size() == 1)
         m_detail->showOperation(ids.first());
@@ -264,19 +401,28 @@ void OperationsWorkspace::selectionChanged()
     m_cancel->setEnabled(!m_busy && canCancel);
     m_timeline->setEnabled(ids.size() == 1);
     m_compare->setEnabled(ids.size() == 1);
-    m_retry->setText(ids.size() > 1 ? tr("Retry %1").arg(ids.size()) : tr("Retry"));
+    m_retry->setText(ids.size() > 1 ? tr("Retry %L1").arg(ids.size()) : tr("Retry"));
+    if (!canResolve)
+        m_resolve->setToolTip(ids.size() == 1 ? tr("Only an operation that failed or waits can be resolved.")
+                                              : tr("Select one operation to resolve it."));
+    else
+        m_resolve->setToolTip(tr("Close the selected operation without sending it again, with a reason."));
+    if (!canCancel)
+        m_cancel->setToolTip(ids.size() == 1 ? tr("Only an operation not yet sent or settled can be cancelled.")
+                                             : tr("Select one operation to cancel it."));
+    else
+        m_cancel->setToolTip(tr("Make sure the selected operation is never sent, with a reason."));
+    const QString pickOne = ids.size() == 1 ? QString() : tr(" Select one operation first.");
+    m_timeline->setToolTip(tr("Everything that happened to this operation's entity, from every system.") + pickOne);
+    m_compare->setToolTip(
+        tr("This operation's record beside the provider's live object and the last webhook, field by field.")
+        + pickOne);
 }
 
 void OperationsWorkspace::showMessage(const QString &text, bool error)
 {
     m_message->showMessage(text, error);
     Q_EMIT message(text);
-}
-
-void OperationsWorkspace::reloadAfterAction()
-{
-    m_detail->refresh();
-    m_model->reload();
 }
 
 void OperationsWorkspace::retrySelected()
@@ -286,7 +432,9 @@ void OperationsWorkspace::retrySelected()
         return;
     m_busy = true;
     selectionChanged();
-    showMessage(tr("Retrying %n operation(s)…", nullptr, static_cast<int>(ids.size())), false);
+    showMessage(plural(ids.size(), QT_TRANSLATE_NOOP("Plural", "Retrying %Ln operation…"),
+                    QT_TRANSLATE_NOOP("Plural", "Retrying %Ln operations…")),
+        false);
     auto problems = std::make_shared<QStringList>();
     auto succeeded = std::make_shared<int>(0);
     m_service.retry(
@@ -305,7 +453,7 @@ void OperationsWorkspace::retrySelected()
                 showMessage(
                     tr("%1 of %2 succeeded.\n%3").arg(*succeeded).arg(count).arg(problems->join(QLatin1Char('\n'))),
                     true);
-            reloadAfterAction();
+            // The rows themselves are read again by the shell, which hears every change.
         });
 }
 
@@ -321,7 +469,6 @@ void OperationsWorkspace::resolveSelected()
         return;
     Status done = m_service.resolve(ids.first(), reason);
     showMessage(done ? tr("Operation %1 resolved.").arg(ids.first()) : done.message(), !done);
-    reloadAfterAction();
 }
 
 void OperationsWorkspace::cancelSelected()
@@ -335,7 +482,6 @@ void OperationsWorkspace::cancelSelected()
         return;
     Status done = m_service.cancel(ids.first(), reason);
     showMessage(done ? tr("Operation %1 cancelled.").arg(ids.first()) : done.message(), !done);
-    reloadAfterAction();
 }
 
 void OperationsWorkspace::selectOperation(qint64 id)

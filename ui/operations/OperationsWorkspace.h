@@ -1,7 +1,11 @@
 #pragma once
 
+#include "shell/Workspace.h"
+
+#include <QSet>
 #include <QWidget>
 
+class EmptyState;
 class OperationDetailPane;
 class OperationService;
 class OperationsModel;
@@ -9,13 +13,14 @@ class QComboBox;
 class MessageBanner;
 class QLabel;
 class QLineEdit;
+class QAction;
 class QPushButton;
 class QTableView;
 class QTimer;
 
 // The workbench: every operation, filtered and sorted in SQL, with the selected one's
 // history beside it and the actions support staff take — retry, resolve, cancel.
-class OperationsWorkspace : public QWidget
+class OperationsWorkspace : public QWidget, public Workspace
 {
     Q_OBJECT
 public:
@@ -27,6 +32,13 @@ public:
     void cancelSelected();
     // Shows the operation and selects its row if it is among the loaded ones.
     void selectOperation(qint64 id);
+    void clearFilters();
+
+    QAbstractItemView *mainTable() const override;
+    QLineEdit *searchField() const override;
+    void refresh() override;
+    // Some operations changed (empty: unknown which): read them again soon, once for a burst.
+    void operationsChanged(const QList<qint64> &ids);
 
 Q_SIGNALS:
     void message(const QString &text); // for the status bar
@@ -39,7 +51,11 @@ private:
     void selectionChanged();
     QList<qint64> selectedIds() const;
     void showMessage(const QString &text, bool error);
-    void reloadAfterAction();
+    void buildActions();
+    void sizeColumns();
+    QString emptyMessage() const;
+    // After a refresh, selects again the rows that were selected, as their pages arrive.
+    void reselect(int firstRow, int rowCount);
 
     OperationService &m_service;
     OperationsModel *m_model;
@@ -52,11 +68,16 @@ private:
     QTimer *m_searchDelay;
     QLabel *m_count;
     MessageBanner *m_message;
-    QPushButton *m_retry;
-    QPushButton *m_resolve;
-    QPushButton *m_cancel;
+    QAction *m_retry;
+    QAction *m_resolve;
+    QAction *m_cancel;
+    QAction *m_timeline;
+    QAction *m_compare;
     QPushButton *m_refresh;
-    QPushButton *m_timeline;
-    QPushButton *m_compare;
+    QTimer *m_changed; // gathers a burst of changes into one reload
+    EmptyState *m_empty = nullptr;
+    QSet<qint64> m_reselect; // ids still to select again after a refresh
+    int m_keptScroll = -1;
+    bool m_reselecting = false;
     bool m_busy = false;
 };

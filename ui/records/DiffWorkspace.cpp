@@ -4,11 +4,14 @@
 #include "records/FieldMapDialog.h"
 #include "records/RecordDiffView.h"
 #include "records/RecordService.h"
+#include "shell/ActionButton.h"
 
+#include <QAction>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 DiffWorkspace::DiffWorkspace(const ProviderRegistry &providers, RecordService &records, QWidget *parent)
@@ -18,17 +21,21 @@ DiffWorkspace::DiffWorkspace(const ProviderRegistry &providers, RecordService &r
     , m_scan(new DriftScanPanel(providers, records, this))
 {
     setObjectName(QStringLiteral("diffWorkspace"));
-    auto *maps = new QPushButton(tr("Field maps…"), this);
-    maps->setObjectName(QStringLiteral("fieldMapsButton"));
+    auto *maps = new QAction(tr("Field maps…"), this);
+    maps->setObjectName(QStringLiteral("fieldMapsAction"));
     maps->setToolTip(tr("Which provider field each of ours maps to, and which system owns it."));
-    connect(maps, &QPushButton::clicked, this, &DiffWorkspace::editFieldMaps);
+    connect(maps, &QAction::triggered, this, &DiffWorkspace::editFieldMaps);
+    // The shell offers what the workspace holds: the diff's fixes and the field maps.
+    addActions(m_diff->actions());
+    addAction(maps);
     auto *title = new QLabel(
         tr("<b>Records across systems</b> — ours beside the provider's, field by field, with who owns each"), this);
     auto *top = new QHBoxLayout;
     top->addWidget(title, 1);
-    top->addWidget(maps);
+    top->addWidget(new ActionButton(maps, QStringLiteral("fieldMapsButton"), this));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("diffSplitter"));
     splitter->addWidget(m_diff);
     splitter->addWidget(m_scan);
     splitter->setSizes({ 430, 370 });
@@ -47,4 +54,27 @@ void DiffWorkspace::editFieldMaps()
 {
     FieldMapDialog dialog(m_records, this);
     dialog.exec();
+}
+
+QAbstractItemView *DiffWorkspace::mainTable() const
+{
+    return m_diff->table();
+}
+
+QLineEdit *DiffWorkspace::searchField() const
+{
+    return m_diff->idField();
+}
+
+void DiffWorkspace::refresh()
+{
+    m_scan->reload();
+    m_diff->compareAgain();
+}
+
+void DiffWorkspace::recordsChanged(const QString &entityType, const QStringList &entityIds)
+{
+    Q_UNUSED(entityIds) // the findings of the type are one small read
+    Q_UNUSED(entityType)
+    m_scan->reload();
 }

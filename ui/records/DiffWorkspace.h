@@ -1,5 +1,8 @@
 #pragma once
 
+#include "shell/Workspace.h"
+
+#include <QStringList>
 #include <QWidget>
 
 class DriftScanPanel;
@@ -8,7 +11,7 @@ class RecordDiffView;
 class RecordService;
 
 // Records across systems: one record's diff above, drift scans below, field maps for admins.
-class DiffWorkspace : public QWidget
+class DiffWorkspace : public QWidget, public Workspace
 {
     Q_OBJECT
 public:
@@ -17,6 +20,12 @@ public:
     RecordDiffView *diffView() const { return m_diff; }
     DriftScanPanel *scanPanel() const { return m_scan; }
     void editFieldMaps();
+
+    QAbstractItemView *mainTable() const override;
+    QLineEdit *searchField() const override;
+    void refresh() override;
+    // Our side of records changed elsewhere: the scan's stored findings are read again.
+    void recordsChanged(const QString &entityType, const QStringList &entityIds);
 
 Q_SIGNALS:
     void message(const QString &text);

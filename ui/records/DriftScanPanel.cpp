@@ -5,7 +5,9 @@
 #include "records/DriftScanner.h"
 #include "records/RecordService.h"
 #include "shell/MessageBanner.h"
+#include "shell/Plural.h"
 #include "shell/Prompts.h"
+#include "shell/Tints.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -201,8 +203,8 @@ void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
             auto *item = new QTableWidgetItem(cells.at(col));
             item->setToolTip(cells.at(col));
             if (conflict) {
-                item->setBackground(QColor(0xfd, 0xec, 0xea));
-                item->setForeground(QColor(0x8a, 0x1c, 0x13));
+                item->setBackground(Tints::background(Tints::Tone::Error, m_table->palette()));
+                item->setForeground(Tints::text(Tints::Tone::Error, m_table->palette()));
             }
             m_table->setItem(row, col, item);
         }
@@ -210,8 +212,11 @@ void DriftScanPanel::showFindings(const QList<DriftedRecord> &records)
     }
     if (!m_running) {
         QString status = records.isEmpty() ? tr("No drift on record; scan to look.")
-                                           : tr("%n record(s) drifted", nullptr, static_cast<int>(records.size()))
-                + (conflicts ? tr(", %n conflict(s)", nullptr, conflicts) : QString());
+                                           : plural(records.size(), QT_TRANSLATE_NOOP("Plural", "%Ln record drifted"),
+                                                 QT_TRANSLATE_NOOP("Plural", "%Ln records drifted"))
+                + (conflicts ? plural(conflicts, QT_TRANSLATE_NOOP("Plural", ", %Ln conflict"),
+                       QT_TRANSLATE_NOOP("Plural", ", %Ln conflicts"))
+                             : QString());
         if (!providerId().isEmpty() && m_scanner->resumable(entityType(), providerId()))
             status += tr(" — a scan stopped part-way; Scan resumes it");
         m_status->setText(status);
@@ -282,13 +287,19 @@ void DriftScanPanel::acceptFieldForSelection()
     if (ids.isEmpty() || field.isEmpty())
         return;
     if (!Prompts::confirm(this, tr("Accept in bulk"),
-            tr("Take the provider's %1 into our database for the %n selected record(s) where ours is "
-               "wrong by the rules? Conflicts and anything else are skipped.",
-                nullptr, static_cast<int>(ids.size()))
+            plural(ids.size(),
+                QT_TRANSLATE_NOOP("Plural",
+                    "Take the provider's %1 into our database for the selected record if ours is wrong by the "
+                    "rules? A conflict or anything else is skipped."),
+                QT_TRANSLATE_NOOP("Plural",
+                    "Take the provider's %1 into our database for the %Ln selected records where ours is wrong by "
+                    "the rules? Conflicts and anything else are skipped."))
                 .arg(field)))
         return;
     const auto result = m_records.acceptFound(providerId(), entityType(), field, ids);
-    QString text = tr("Accepted the provider's %1 for %n record(s)", nullptr, result.accepted).arg(field);
+    QString text = plural(result.accepted, QT_TRANSLATE_NOOP("Plural", "Accepted the provider's %1 for %Ln record"),
+        QT_TRANSLATE_NOOP("Plural", "Accepted the provider's %1 for %Ln records"))
+                       .arg(field);
     if (result.skipped)
         text += tr("; skipped %n: ", nullptr, result.skipped) + result.problems.mid(0, 5).join(QStringLiteral("; "));
     showMessage(text + QLatin1Char('.'), result.accepted == 0 && result.skipped > 0);

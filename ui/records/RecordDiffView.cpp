@@ -2,9 +2,13 @@
 
 #include "access/AccessPolicy.h"
 #include "providers/ProviderRegistry.h"
+#include "shell/ActionButton.h"
 #include "shell/MessageBanner.h"
+#include "shell/Plural.h"
 #include "shell/Prompts.h"
+#include "shell/Tints.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
@@ -25,19 +29,23 @@ struct VerdictLook
     QColor text;
 };
 
-VerdictLook lookOf(const FieldDiff &d)
+// In the palette's own light or dark, so a verdict reads on either desktop.
+VerdictLook lookOf(const FieldDiff &d, const QPalette &palette)
 {
+    auto look = [&](Tints::Tone tone) {
+        return VerdictLook { Tints::background(tone, palette), Tints::text(tone, palette) };
+    };
     if (!d.ignoredBecause.isEmpty())
-        return { QColor(0xf0, 0xf0, 0xf0), QColor(0x75, 0x75, 0x75) };
+        return look(Tints::Tone::Muted);
     switch (d.verdict) {
     case FieldDiff::Verdict::InSync:
-        return { QColor(Qt::transparent), QColor(0x2e, 0x7d, 0x32) };
+        return { QColor(Qt::transparent), Tints::text(Tints::Tone::Success, palette) };
     case FieldDiff::Verdict::OursIsWrong:
-        return { QColor(0xff, 0xf4, 0xe0), QColor(0x8d, 0x5a, 0x00) };
+        return look(Tints::Tone::Warning);
     case FieldDiff::Verdict::ProviderIsWrong:
-        return { QColor(0xe3, 0xf2, 0xfd), QColor(0x0d, 0x47, 0xa1) };
+        return look(Tints::Tone::Info);
     case FieldDiff::Verdict::Conflict:
-        return { QColor(0xfd, 0xec, 0xea), QColor(0x8a, 0x1c, 0x13) };
+        return look(Tints::Tone::Error);
     }
     return {};
 }
@@ -66,14 +74,14 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     , m_type(new QComboBox(this))
     , m_id(new QLineEdit(this))
     , m_provider(new QComboBox(this))
-    , m_compare(new QPushButton(tr("Compare"), this))
+    , m_compare(new QAction(tr("Compare"), this))
     , m_showAll(new QCheckBox(tr("Show fields that agree"), this))
     , m_summary(new QLabel(this))
     , m_message(new MessageBanner(this))
     , m_table(new QTableWidget(0, ColumnCount, this))
-    , m_accept(new QPushButton(tr("Accept provider's value"), this))
-    , m_push(new QPushButton(tr("Push our value"), this))
-    , m_ignore(new QPushButton(tr("Ignore…"), this))
+    , m_accept(new QAction(tr("Accept provider's value"), this))
+    , m_push(new QAction(tr("Push our value"), this))
+    , m_ignore(new QAction(tr("Ignore…"), this))
 {
     setObjectName(QStringLiteral("recordDiffView"));
     m_type->setObjectName(QStringLiteral("diffType"));
@@ -104,7 +112,8 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
         suggestions->setStringList(m_records.customerSuggestions(text, 12).value_or({}));
         completer->complete();
     });
-    m_compare->setObjectName(QStringLiteral("compareButton"));
+    m_compare->setObjectName(QStringLiteral("compareRecordAction"));
+    m_compare->setToolTip(tr("Fetch the provider's live copy of this record and compare it with ours."));
     m_showAll->setObjectName(QStringLiteral("showAllFields"));
     m_summary->setObjectName(QStringLiteral("diffSummary"));
     m_summary->setWordWrap(true);
@@ -125,13 +134,16 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     m_table->setColumnWidth(LastWebhook, 170);
     m_table->setColumnWidth(Owner, 90);
 
-    m_accept->setObjectName(QStringLiteral("acceptButton"));
+    m_accept->setObjectName(QStringLiteral("acceptAction"));
+    m_accept->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
     m_accept->setToolTip(
         tr("Our database takes the provider's value (the provider owns this field). Audited with before and after."));
-    m_push->setObjectName(QStringLiteral("pushButton"));
+    m_push->setObjectName(QStringLiteral("pushAction"));
+    m_push->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
     m_push->setToolTip(tr("Sends our value to the provider as a new operation with a fresh idempotency key; it appears "
                           "in the Operations workspace and is retried like any other."));
-    m_ignore->setObjectName(QStringLiteral("ignoreButton"));
+    m_ignore->setObjectName(QStringLiteral("ignoreAction"));
+    m_ignore->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_ignore->setToolTip(tr("Leave this difference as it is, with a reason; it comes back when either side changes."));
 
     auto *top = new QHBoxLayout;
@@ -140,13 +152,14 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     top->addWidget(m_id, 1);
     top->addWidget(new QLabel(tr("against"), this));
     top->addWidget(m_provider);
-    top->addWidget(m_compare);
+    top->addWidget(new ActionButton(m_compare, QStringLiteral("compareButton"), this));
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_showAll);
     actions->addStretch();
-    actions->addWidget(m_accept);
-    actions->addWidget(m_push);
-    actions->addWidget(m_ignore);
+    actions->addWidget(new ActionButton(m_accept, QStringLiteral("acceptButton"), this));
+    actions->addWidget(new ActionButton(m_push, QStringLiteral("pushButton"), this));
+    actions->addWidget(new ActionButton(m_ignore, QStringLiteral("ignoreButton"), this));
+    addActions({ m_compare, m_accept, m_push, m_ignore }); // the Diff workspace offers them to the shell
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
@@ -157,15 +170,15 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
 
     auto start
         = [this] { compare(m_type->currentData().toString(), m_id->text(), m_provider->currentData().toString()); };
-    connect(m_compare, &QPushButton::clicked, this, start);
+    connect(m_compare, &QAction::triggered, this, start);
     connect(m_id, &QLineEdit::returnPressed, this, start);
     connect(m_showAll, &QCheckBox::toggled, this, &RecordDiffView::fill);
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &RecordDiffView::updateActions);
-    connect(m_accept, &QPushButton::clicked, this, &RecordDiffView::acceptSelected);
-    connect(m_push, &QPushButton::clicked, this, &RecordDiffView::pushSelected);
-    connect(m_ignore, &QPushButton::clicked, this, &RecordDiffView::ignoreSelected);
+    connect(m_accept, &QAction::triggered, this, &RecordDiffView::acceptSelected);
+    connect(m_push, &QAction::triggered, this, &RecordDiffView::pushSelected);
+    connect(m_ignore, &QAction::triggered, this, &RecordDiffView::ignoreSelected);
     const bool mayFix = m_records.access().allows(Permission::HandleOperations);
-    for (QPushButton *b : { m_accept, m_push, m_ignore }) {
+    for (QAction *b : { m_accept, m_push, m_ignore }) {
         if (!mayFix)
             b->setToolTip(tr("Fixing records needs the support role."));
     }
@@ -231,7 +244,7 @@ void RecordDiffView::fill()
             continue;
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        const VerdictLook look = lookOf(d);
+        const VerdictLook look = lookOf(d, m_table->palette());
         const QStringList cells { d.field, RecordDiff::shown(d.ours), RecordDiff::shown(d.provider),
             c.lastWebhook.isEmpty() ? tr("(none received)") : RecordDiff::shown(d.lastWebhook),
             d.owner == FieldOwner::Ours ? tr("our database") : c.ours.providerId, verdictLabel(d) };
@@ -264,7 +277,8 @@ void RecordDiffView::fill()
         tr("<b>%1</b> ↔ %2 <b>%3</b> (fetched %4): %5")
             .arg(what.toHtmlEscaped(), c.ours.providerId.toHtmlEscaped(), c.ours.externalId.toHtmlEscaped(),
                 QDateTime::fromMSecsSinceEpoch(c.fetchedAt).toString(QStringLiteral("HH:mm:ss")),
-                differing ? tr("%n field(s) need a decision", nullptr, differing)
+                differing ? plural(differing, QT_TRANSLATE_NOOP("Plural", "%Ln field needs a decision"),
+                    QT_TRANSLATE_NOOP("Plural", "%Ln fields need a decision"))
                           : tr("agrees on every mapped field")));
     if (m_table->rowCount() == 0)
         m_summary->setText(m_summary->text() + tr(" — tick \"Show fields that agree\" to see them."));

@@ -8,6 +8,7 @@
 
 class MessageBanner;
 class ProviderRegistry;
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -44,6 +45,9 @@ public:
     void ignoreSelected();
 
     QTableWidget *table() const { return m_table; }
+    QLineEdit *idField() const { return m_id; }
+    // The shown record again, with a fresh copy from the provider (F5).
+    void compareAgain();
     const std::optional<RecordComparison> &comparison() const { return m_comparison; }
 
 Q_SIGNALS:
@@ -57,7 +61,6 @@ private:
     void updateActions();
     const FieldDiff *selectedDiff() const;
     void showMessage(const QString &text, bool error);
-    void compareAgain();
     // A conflict is settled only with a reason: empty for a rule-settled field, nullopt when
     // the person backed out.
     std::optional<QString> reasonToSettle(const FieldDiff &diff, bool providerWins);
@@ -66,14 +69,14 @@ private:
     QComboBox *m_type;
     QLineEdit *m_id;
     QComboBox *m_provider;
-    QPushButton *m_compare;
+    QAction *m_compare;
     QCheckBox *m_showAll;
     QLabel *m_summary;
     MessageBanner *m_message;
     QTableWidget *m_table;
-    QPushButton *m_accept;
-    QPushButton *m_push;
-    QPushButton *m_ignore;
+    QAction *m_accept;
+    QAction *m_push;
+    QAction *m_ignore;
     std::optional<RecordComparison> m_comparison;
     bool m_busy = false;
 };

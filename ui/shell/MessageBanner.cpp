@@ -1,19 +1,66 @@
 #include "shell/MessageBanner.h"
 
+#include "shell/Tints.h"
+
+#include <QHBoxLayout>
+#include <QTimer>
+#include <QToolButton>
+
+namespace {
+int g_successTimeoutMs = 6000;
+}
+
+int MessageBanner::successTimeoutMs()
+{
+    return g_successTimeoutMs;
+}
+
+void MessageBanner::setSuccessTimeoutMs(int ms)
+{
+    g_successTimeoutMs = ms;
+}
+
 MessageBanner::MessageBanner(QWidget *parent)
     : QLabel(parent)
+    , m_fade(new QTimer(this))
+    , m_close(new QToolButton(this))
 {
     setWordWrap(true);
     setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fade->setSingleShot(true);
+    connect(m_fade, &QTimer::timeout, this, &MessageBanner::dismiss);
+    m_close->setObjectName(QStringLiteral("dismissButton"));
+    m_close->setText(QStringLiteral("×"));
+    m_close->setAutoRaise(true);
+    m_close->setToolTip(tr("Dismiss"));
+    m_close->setAccessibleName(tr("Dismiss message"));
+    connect(m_close, &QToolButton::clicked, this, &MessageBanner::dismiss);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 2, 4, 2);
+    layout->addStretch();
+    layout->addWidget(m_close, 0, Qt::AlignTop);
     hide();
 }
 
 void MessageBanner::showMessage(const QString &text, bool error)
 {
+    m_error = error;
     setText(text);
-    setStyleSheet(error ? QStringLiteral("QLabel { background: #fdecea; color: #8a1c13; padding: 6px; "
-                                         "border: 1px solid #f5c2bd; border-radius: 3px; }")
-                        : QStringLiteral("QLabel { background: #e8f5e9; color: #1b5e20; padding: 6px; "
-                                         "border: 1px solid #b9dfbb; border-radius: 3px; }"));
+    restyle();
     show();
+    if (error)
+        m_fade->stop(); // an error waits for the person who has to act on it
+    else
+        m_fade->start(g_successTimeoutMs);
+}
+
+void MessageBanner::dismiss()
+{
+    m_fade->stop();
+    hide();
+}
+
+void MessageBanner::restyle()
+{
+    setStyleSheet(Tints::bannerStyle(m_error ? Tints::Tone::Error : Tints::Tone::Success, palette()));
 }

@@ -1,5 +1,7 @@
 #include "shell/RowTintDelegate.h"
 
+#include "shell/Tints.h"
+
 RowTintDelegate::RowTintDelegate(TintOf tintOf, QObject *parent)
     : QStyledItemDelegate(parent)
     , m_tintOf(std::move(tintOf))
@@ -9,27 +11,29 @@ void RowTintDelegate::initStyleOption(QStyleOptionViewItem *option, const QModel
 {
     QStyledItemDelegate::initStyleOption(option, index);
     const RowTint tint = m_tintOf(index);
-    QColor text;
+    // Colours come from the palette the view is drawn with, so dark desktops get light tints.
+    const QPalette &palette = option->palette;
+    Tints::Tone tone = Tints::Tone::Muted;
     switch (tint.kind) {
     case RowTint::None:
         return;
     case RowTint::Urgent:
-        text = QColor(0xb7, 0x1c, 0x1c);
+        tone = Tints::Tone::Error;
         break;
     case RowTint::Unknown:
-        text = QColor(0xc2, 0x5e, 0x00);
+        tone = Tints::Tone::Unknown;
         break;
     case RowTint::Waiting:
-        text = QColor(0x8d, 0x5a, 0x00);
+        tone = Tints::Tone::Warning;
         break;
     case RowTint::Anomaly:
-        text = QColor(0x8d, 0x5a, 0x00);
-        option->backgroundBrush = QColor(0xff, 0xf4, 0xe0);
+        tone = Tints::Tone::Warning;
+        option->backgroundBrush = Tints::background(Tints::Tone::Warning, palette);
         break;
     case RowTint::Muted:
-        text = QColor(0x9e, 0x9e, 0x9e);
+        tone = Tints::Tone::Muted;
         break;
     }
-    option->palette.setColor(QPalette::Text, text);
+    option->palette.setColor(QPalette::Text, Tints::text(tone, palette));
     option->font.setBold(tint.bold);
 }

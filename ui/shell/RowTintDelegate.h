@@ -4,7 +4,8 @@
 
 #include <functional>
 
-// How a row asks to be seen, in one palette for the whole console: what needs a person red,
+// How a row asks to be seen, in one set of tones for the whole console (shell/Tints, derived from
+// the palette): what needs a person red,
 // an unknown outcome orange, what waits amber, anomalies amber on cream, what is over grey.
 struct RowTint
 {

@@ -1,10 +1,14 @@
 #include "timeline/TimelineWorkspace.h"
 
 #include "records/RecordService.h"
+#include "shell/ActionButton.h"
+#include "shell/EmptyState.h"
+#include "shell/Plural.h"
 #include "shell/Prompts.h"
 #include "shell/RowTintDelegate.h"
 #include "timeline/TimelineModel.h"
 
+#include <QAction>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -15,6 +19,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -35,27 +40,31 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
     , m_table(new QTableView(this))
     , m_payload(new QPlainTextEdit(this))
     , m_summary(new QLabel(this))
-    , m_compare(new QPushButton(tr("Compare with provider"), this))
+    , m_compare(new QAction(tr("Compare with provider"), this))
+    , m_export(new QAction(tr("Export timeline as CSV…"), this))
 {
     setObjectName(QStringLiteral("timelineWorkspace"));
     m_entity->setObjectName(QStringLiteral("entityField"));
     m_entity->setPlaceholderText(tr("Order id, customer e-mail, external id (pi_…) or idempotency key, then Enter"));
     m_entity->setClearButtonEnabled(true);
     auto *show = new QPushButton(tr("Show"), this);
-    auto *exportButton = new QPushButton(tr("Export CSV…"), this);
-    exportButton->setObjectName(QStringLiteral("exportButton"));
+    m_export->setObjectName(QStringLiteral("exportTimelineAction"));
+    m_export->setToolTip(tr("Every shown line of this timeline, with its payload, as a CSV file."));
+    m_compare->setObjectName(QStringLiteral("compareAction"));
+    m_compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    addAction(m_compare); // the shell's menus and command palette read them from here
+    addAction(m_export);
 
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Entity"), this));
     top->addWidget(m_entity, 1);
     top->addWidget(show);
-    top->addWidget(exportButton);
-    top->addWidget(m_compare);
-    m_compare->setObjectName(QStringLiteral("compareButton"));
+    top->addWidget(new ActionButton(m_export, QStringLiteral("exportButton"), this));
+    top->addWidget(new ActionButton(m_compare, QStringLiteral("compareButton"), this));
     m_compare->setToolTip(tr("The selected line's record as we have it, beside the provider's live object and the last "
                              "webhook."));
     m_compare->setEnabled(false);
-    connect(m_compare, &QPushButton::clicked, this, [this] {
+    connect(m_compare, &QAction::triggered, this, [this] {
         const QModelIndexList rows = m_table->selectionModel()->selectedRows();
         if (rows.isEmpty())
             return;
@@ -76,9 +85,6 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
         chip->setObjectName(QStringLiteral("chip_") + channel);
         chip->setCheckable(true);
         chip->setChecked(true);
-        chip->setStyleSheet(
-            QStringLiteral("QPushButton { border-radius: 10px; padding: 3px 10px; border: 1px solid #9db4d0; }"
-                           "QPushButton:checked { background: #dbe8f7; }"));
         connect(chip, &QPushButton::toggled, this, [this, channel](bool on) { m_model->setChannelShown(channel, on); });
         chips->addWidget(chip);
     }
@@ -101,6 +107,7 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
     m_payload->setPlaceholderText(tr("Select a line to see its payload (secrets redacted)."));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("timelineSplitter"));
     splitter->addWidget(m_table);
     splitter->addWidget(m_payload);
     splitter->setSizes({ 600, 250 });
@@ -111,7 +118,7 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
 
     connect(m_entity, &QLineEdit::returnPressed, this, [this] { showEntity(m_entity->text()); });
     connect(show, &QPushButton::clicked, this, [this] { showEntity(m_entity->text()); });
-    connect(exportButton, &QPushButton::clicked, this, &TimelineWorkspace::exportCsv);
+    connect(m_export, &QAction::triggered, this, &TimelineWorkspace::exportCsv);
     m_table->setToolTip(tr("Double-click a line to open its operation."));
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         if (const qint64 id = index.data(TimelineModel::OperationIdRole).toLongLong())
@@ -119,15 +126,55 @@ TimelineWorkspace::TimelineWorkspace(TimelineModel &model, const RecordService &
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &TimelineWorkspace::showSelected);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        m_summary->setText(m_model->entityId().isEmpty() ? QString()
-                                                         : tr("%1: %2 lines, %3 anomalies")
-                                                               .arg(m_model->entityId())
-                                                               .arg(m_model->rowCount())
-                                                               .arg(m_model->anomalies()));
+        m_summary->setText(m_model->entityId().isEmpty()
+                ? QString()
+                : tr("%1: %2, %3")
+                      .arg(m_model->entityId(),
+                          plural(m_model->rowCount(), QT_TRANSLATE_NOOP("Plural", "%Ln line"),
+                              QT_TRANSLATE_NOOP("Plural", "%Ln lines")),
+                          plural(m_model->anomalies(), QT_TRANSLATE_NOOP("Plural", "%Ln anomaly"),
+                              QT_TRANSLATE_NOOP("Plural", "%Ln anomalies"))));
+        m_export->setEnabled(!m_model->entityId().isEmpty());
         m_table->resizeColumnToContents(TimelineModel::Time);
         m_table->resizeColumnToContents(TimelineModel::Source);
         m_table->resizeColumnToContents(TimelineModel::Type);
     });
+    m_export->setEnabled(false);
+    new EmptyState(m_table, [this] {
+        return m_model->entityId().isEmpty()
+            ? tr("Type an order id, a customer's e-mail, an external id (pi_…) or an idempotency key above and press "
+                 "Enter to see everything that happened to it.")
+            : tr("Nothing is known about %1. Check the id, or search for it in Operations.")
+                  .arg(m_model->entityId().toHtmlEscaped());
+    });
+}
+
+QAbstractItemView *TimelineWorkspace::mainTable() const
+{
+    return m_table;
+}
+
+QLineEdit *TimelineWorkspace::searchField() const
+{
+    return m_entity;
+}
+
+void TimelineWorkspace::refresh()
+{
+    if (m_model->entityId().isEmpty())
+        return;
+    const QModelIndexList rows = m_table->selectionModel()->selectedRows();
+    const int row = rows.isEmpty() ? -1 : rows.first().row();
+    const int scroll = m_table->verticalScrollBar()->value();
+    if (!m_model->load(m_model->entityId())) {
+        Q_EMIT message(m_model->lastError());
+        return;
+    }
+    // Lines are in time order and new ones come last, so the same row is the same line.
+    m_table->doItemsLayout();
+    m_table->verticalScrollBar()->setValue(scroll);
+    if (row >= 0 && row < m_model->rowCount())
+        m_table->selectRow(row);
 }
 
 void TimelineWorkspace::showEntity(const QString &entityId)
@@ -148,6 +195,9 @@ void TimelineWorkspace::showSelected()
     m_compare->setEnabled(!rows.isEmpty()
         && (rows.first().data(TimelineModel::OperationIdRole).toLongLong() > 0
             || m_records.isCustomer(m_model->entityId())));
+    m_compare->setToolTip(m_compare->isEnabled()
+            ? tr("The selected line's record as we have it, beside the provider's live object and the last webhook.")
+            : tr("Select a line about an operation or a customer to compare its record."));
     if (rows.isEmpty()) {
         m_payload->clear();
         return;
@@ -172,5 +222,8 @@ void TimelineWorkspace::exportCsv()
     if (!file.open(QIODevice::WriteOnly) || file.write(csv) != csv.size() || !file.commit())
         Q_EMIT message(tr("Cannot write %1: %2").arg(path, file.errorString()));
     else
-        Q_EMIT message(tr("Exported %1 lines to %2.").arg(m_model->rowCount()).arg(path));
+        Q_EMIT message(tr("Exported %1 to %2.")
+                           .arg(plural(m_model->rowCount(), QT_TRANSLATE_NOOP("Plural", "%Ln line"),
+                                    QT_TRANSLATE_NOOP("Plural", "%Ln lines")),
+                               path));
 }

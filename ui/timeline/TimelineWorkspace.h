@@ -1,7 +1,10 @@
 #pragma once
 
+#include "shell/Workspace.h"
+
 #include <QWidget>
 
+class QAction;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -12,7 +15,7 @@ class TimelineModel;
 
 // One entity's history across every system: pick it (order id, customer, external id, or
 // from an operation), filter by channel, read each event's redacted payload, export as CSV.
-class TimelineWorkspace : public QWidget
+class TimelineWorkspace : public QWidget, public Workspace
 {
     Q_OBJECT
 public:
@@ -21,6 +24,10 @@ public:
     TimelineModel *model() const { return m_model; }
     void showEntity(const QString &entityId);
     void exportCsv();
+
+    QAbstractItemView *mainTable() const override;
+    QLineEdit *searchField() const override;
+    void refresh() override; // the shown entity again, same line selected
 
 Q_SIGNALS:
     void message(const QString &text);
@@ -37,5 +44,6 @@ private:
     QTableView *m_table;
     QPlainTextEdit *m_payload;
     QLabel *m_summary;
-    QPushButton *m_compare;
+    QAction *m_compare;
+    QAction *m_export;
 };
