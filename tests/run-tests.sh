@@ -12,6 +12,11 @@ bash "$root/packaging/install-deps.sh"
     { echo "Formatting differs from .clang-format: run clang-format -i on the files above." >&2; exit 1; }
 bash "$root/packaging/build.sh"
 build=${RECONSOLE_BUILD_DIR:-$root/build}
+# The .deb (tests/packaging/tst_package.sh unpacks and runs it), and the desktop entry and
+# AppStream metainfo it carries, as software centres read them.
+cmake --build "$build" --target package
+desktop-file-validate "$root/packaging/org.reconsole.Reconsole.desktop"
+appstreamcli validate --no-net "$build/packaging/org.reconsole.Reconsole.metainfo.xml"
 
 work=$(mktemp -d /tmp/reconsole-tests.XXXXXX)
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
