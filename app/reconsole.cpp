@@ -127,8 +127,9 @@ Result<QString> startDemo(AppContext &context, SandboxServer &sandbox, const QSt
     if (!DemoSetup::startSandbox(sandbox, static_cast<quint16>(port.toUInt())))
         return failure(ErrorClass::Network,
             QObject::tr("The sandbox cannot listen on 127.0.0.1:%1; pick another --sandbox-port.").arg(port));
-    DemoSetup setup(context.database(), context.credentials(), context.transport());
-    const Status prepared = await<Status>([&](auto done) { setup.run(sandbox.baseUrl(), 3000, done); });
+    DemoSetup setup(context.database(), context.credentials(), context.transport(), AppContext::agentActor());
+    const Status prepared
+        = await<Status>([&](auto done) { setup.run(sandbox.baseUrl(), DemoData::kMonthOfOrders, done); });
     if (!prepared && prepared.error().errorClass != ErrorClass::Keychain)
         return prepared.error();
     if (Status mirrored = setup.mirrorRecords(sandbox); !mirrored)
@@ -171,9 +172,9 @@ void sendDemoWebhooks(AppContext &context, SandboxServer &sandbox, const Agent &
     };
     sandbox.setWebhooks(hooksFor(DemoData::kProviderId, DemoSetup::kWebhookCredentialId));
     sandbox.setCrmWebhooks(hooksFor(DemoData::kCrmProviderId, DemoSetup::kCrmWebhookCredentialId));
-    DemoSetup setup(context.database(), context.credentials(), context.transport());
-    if (Status lost = await<Status>([&](auto done) { setup.simulateLostAnswers(done); }); !lost)
-        qWarning("The demo's lost answers were not simulated: %s", qPrintable(lost.message()));
+    DemoSetup setup(context.database(), context.credentials(), context.transport(), AppContext::agentActor());
+    if (Status lost = await<Status>([&](auto done) { setup.replayLostCharges(done); }); !lost)
+        qWarning("The sandbox was not given back the demo's lost charges: %s", qPrintable(lost.message()));
 }
 
 // Opens what the command line asked for; returns how long a screenshot waits for it to settle.

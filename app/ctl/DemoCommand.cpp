@@ -2,6 +2,7 @@
 #include "Await.h"
 #include "Commands.h"
 #include "Console.h"
+#include "sandbox/DemoData.h"
 #include "sandbox/DemoSetup.h"
 #include "store/Database.h"
 
@@ -20,11 +21,9 @@ Status checkDemo(const QCommandLineParser &args)
 int demo(const QCommandLineParser &args, AppContext &app)
 {
     const int operations = args.value(QStringLiteral("operations")).toInt();
-    DemoSetup setup(app.database(), app.credentials(), app.transport());
+    DemoSetup setup(app.database(), app.credentials(), app.transport(), AppContext::agentActor());
     Status result
         = await<Status>([&](auto done) { setup.run(args.value(QStringLiteral("sandbox-url")), operations, done); });
-    if (result)
-        result = await<Status>([&](auto done) { setup.simulateLostAnswers(done); });
     if (!result)
         return fail(result.message());
     const QString path = app.database().location().path;
@@ -44,12 +43,15 @@ Command demo()
     return { .name = QStringLiteral("demo"),
         .summary = QStringLiteral("Seed demo data whose provider is a sandbox; keep the sandbox's test key in the "
                                   "keychain."),
-        .details = QStringLiteral("A small shop's payments and refunds, about 5 % of them failed. Without "
+        .details = QStringLiteral("A small shop's month of payments and refunds, run for real against the sandbox, "
+                                  "about 5 % of them failing as the sandbox is told to fail them. Without "
                                   "--database, in the demo's own database, the one `reconsole --demo` opens."),
-        .options = { { .name = QStringLiteral("operations"),
-                         .description = QStringLiteral("Operations to seed (default 3000)."),
-                         .valueName = QStringLiteral("n"),
-                         .defaultValue = QStringLiteral("3000") },
+        .options
+        = { { .name = QStringLiteral("operations"),
+                .description
+                = QStringLiteral("Operations to run against the sandbox (default %1).").arg(DemoData::kMonthOfOrders),
+                .valueName = QStringLiteral("n"),
+                .defaultValue = QString::number(DemoData::kMonthOfOrders) },
             { .name = QStringLiteral("sandbox-url"),
                 .description = QStringLiteral("Where the sandbox listens (default http://127.0.0.1:12111)."),
                 .valueName = QStringLiteral("url"),

@@ -23,6 +23,7 @@ struct OperationRunner::Run
     Operation op;
     OperationState startState = OperationState::Pending;
     int triesThisRun = 0;
+    bool askedProvider = false; // a lookup was made
 };
 
 OperationRunner::OperationRunner(const Database &db, ProviderRegistry &providers, RetryPolicy policy, QObject *parent)
@@ -84,6 +85,7 @@ void OperationRunner::settleUnknown(std::shared_ptr<Run> r)
             return;
         }
         journal = begun.value();
+        r->askedProvider = true;
     }
     r->adapter->findExisting(r->op, [this, r, journal](const LookupOutcome &lookup) mutable {
         qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: lookup → %2")
@@ -237,8 +239,9 @@ void OperationRunner::finish(std::shared_ptr<Run> r, Result<Operation> result)
 {
     AuditEntry e;
     e.actor = r->actor;
-    e.action = result || r->op.state != r->startState ? QStringLiteral("operation.retry")
-                                                      : QStringLiteral("operation.retry.refused");
+    // Refused: nothing went to the provider. A retry that was sent and failed again is a retry.
+    const bool tried = result || r->triesThisRun > 0 || r->askedProvider || r->op.state != r->startState;
+    e.action = tried ? QStringLiteral("operation.retry") : QStringLiteral("operation.retry.refused");
     e.target = QStringLiteral("operation:%1").arg(r->op.id);
     e.before = OperationStates::name(r->startState);
     e.after = OperationStates::name(r->op.state);

@@ -10,38 +10,32 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
-namespace {
-struct Failure
+struct DemoFailure
 {
-    OperationState state;
+    OperationState state; // what the runs leave it in
     ErrorClass errorClass;
-    const char *paymentMethod;
-    int httpStatus;
-    const char *message;
-    const char *response;
+    const char *paymentMethod; // Stripe's test payment method that declines, or a good card
+    const char *message; // for rows only: the runs write the real one
+    const char *faults; // the sandbox's fault for each run (the agent's scheduled retries), ';'-separated
 };
 
-// The failure mix of the demo, each as the sandbox would have answered it.
-const Failure kFailures[] = {
-    { OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclined", 402,
-        "Card declined (generic_decline): retrying will not help; contact the customer.",
-        R"({"error":{"type":"card_error","code":"card_declined","decline_code":"generic_decline","message":"Your card was declined."}})" },
-    { OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclinedInsufficientFunds", 402,
-        "Card declined (insufficient funds): retrying will not help; contact the customer.",
-        R"({"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds."}})" },
-    { OperationState::RetryScheduled, ErrorClass::RateLimited, "pm_card_visa", 429,
-        "Rate limited by the provider (Retry-After 2 s): safe to retry.",
-        R"({"error":{"type":"rate_limit_error","message":"Too many requests hit the API too quickly."}})" },
-    { OperationState::UnknownOutcome, ErrorClass::Timeout, "pm_card_visa", 0,
-        "No answer within 10 s after the request was sent: the charge may have been made. Retry asks the provider "
-        "first.",
-        "" },
-    { OperationState::RetryScheduled, ErrorClass::Server, "pm_card_visa", 503,
-        "Provider unavailable (503): safe to retry with the same idempotency key.",
-        R"({"error":{"type":"api_error","message":"The service is temporarily unavailable."}})" },
-    { OperationState::NeedsAttention, ErrorClass::Server, "pm_card_visa", 500,
+namespace {
+// The failure mix of the demo: what happened to each, as the sandbox is told to make it happen.
+const DemoFailure kFailures[] = {
+    { OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclined",
+        "Card declined (generic_decline): retrying will not help; contact the customer.", "" },
+    { OperationState::FailedPermanent, ErrorClass::Client, "pm_card_chargeDeclinedInsufficientFunds",
+        "Card declined (insufficient funds): retrying will not help; contact the customer.", "" },
+    { OperationState::RetryScheduled, ErrorClass::RateLimited, "pm_card_visa",
+        "Rate limited by the provider (Retry-After 30 s): safe to retry.", "rate_limit=30" },
+    { OperationState::UnknownOutcome, ErrorClass::Timeout, "pm_card_visa",
+        "No answer from the provider after the request was sent: it may have acted. Retry asks the provider first.",
+        "lost" },
+    { OperationState::RetryScheduled, ErrorClass::Server, "pm_card_visa",
+        "Provider unavailable (503): safe to retry with the same idempotency key.", "unavailable;unavailable" },
+    { OperationState::NeedsAttention, ErrorClass::Server, "pm_card_visa",
         "Provider error (500) on 5 attempts: automatic retries stopped; retry by hand or resolve.",
-        R"({"error":{"type":"api_error","message":"An unknown error occurred."}})" },
+        "server_error;server_error;server_error;server_error;server_error" },
 };
 
 const char *kFirstNames[] = { "anna", "ben", "chloe", "david", "emma", "felix", "greta", "hugo", "ines", "jonas" };
@@ -52,10 +46,11 @@ DemoData::DemoData(quint32 seed)
     , m_state(seed)
 { }
 
-Operation DemoData::makeOperation(int index, qint64 createdAt)
+DemoStory DemoData::story(int index, qint64 createdAt) const
 {
     QRandomGenerator rng(m_seed + static_cast<quint32>(index));
-    Operation op;
+    DemoStory story;
+    Operation &op = story.operation;
     op.providerId = QString::fromLatin1(kProviderId);
     op.entityType = QStringLiteral("order");
     op.entityId = QStringLiteral("ORD-%1").arg(100000 + index);
@@ -65,41 +60,97 @@ Operation DemoData::makeOperation(int index, qint64 createdAt)
     const int amount = 500 + static_cast<int>(rng.bounded(24000));
     const QString customer = QString::fromLatin1(kFirstNames[rng.bounded(10)]);
     op.idempotencyKey = QStringLiteral("rc-%1-%2").arg(m_seed, 0, 36).arg(index, 8, 10, QLatin1Char('0'));
+    story.runs = { QString() };
     if (refund) {
+        // Half of an earlier order's payment; which payment intent it is becomes known when that
+        // order has run (runs fill it in), the rows name one.
         op.action = QStringLiteral("refund");
+        story.refundOf = qMax(0, index - 7);
         op.payload = { { QStringLiteral("payment_intent"), QStringLiteral("pi_demo%1").arg(100000 + index - 7) },
-            { QStringLiteral("amount"), amount / 2 } };
-    } else {
-        op.action = QStringLiteral("capture_payment");
-        op.payload = { { QStringLiteral("amount"), amount }, { QStringLiteral("currency"), QStringLiteral("eur") },
-            { QStringLiteral("payment_method"), QStringLiteral("pm_card_visa") },
-            { QStringLiteral("customer_email"), customer + QStringLiteral("@example.com") },
-            { QStringLiteral("description"), QStringLiteral("Order %1").arg(op.entityId) } };
+            { QStringLiteral("amount"), amount / 2 }, { QStringLiteral("currency"), QStringLiteral("eur") } };
+        return story; // refunds of payments that went through do not fail in the demo
     }
-    // About 5 % fail; refunds only fail for transient reasons (the demo refunds payments the
-    // sandbox never saw, so a permanent refund failure could not be reproduced by a retry).
-    if (!refund && rng.bounded(1000) < 50) {
-        const Failure &f = kFailures[rng.bounded(static_cast<quint32>(std::size(kFailures)))];
-        op.state = f.state;
-        op.payload[QStringLiteral("payment_method")] = QString::fromLatin1(f.paymentMethod);
-        op.lastErrorClass = f.errorClass;
-        op.lastError = QString::fromLatin1(f.message);
-        op.attempts = f.state == OperationState::NeedsAttention ? 5 : 1 + static_cast<int>(rng.bounded(2));
-        op.nextAttemptAt = f.state == OperationState::RetryScheduled ? createdAt + 60000 : 0;
-    } else {
-        op.state = OperationState::Succeeded;
-        op.attempts = 1;
-        op.externalId = (refund ? QStringLiteral("re_demo%1") : QStringLiteral("pi_demo%1")).arg(100000 + index);
-        if (!refund && completedLater(index)) {
-            // Our client gave up while 3-D Secure was pending; the customer completed it later
-            // (the provider's copy, mirrored into the sandbox, says succeeded).
-            op.state = OperationState::NeedsAttention;
-            op.lastErrorClass = ErrorClass::Server;
-            op.lastError = QStringLiteral("The provider left %1 in status 'requires_action'; it needs a person.")
-                               .arg(op.externalId);
+    op.action = QStringLiteral("capture_payment");
+    op.payload = { { QStringLiteral("amount"), amount }, { QStringLiteral("currency"), QStringLiteral("eur") },
+        { QStringLiteral("payment_method"), QStringLiteral("pm_card_visa") },
+        { QStringLiteral("customer_email"), customer + QStringLiteral("@example.com") },
+        { QStringLiteral("description"), QStringLiteral("Order %1").arg(op.entityId) } };
+    if (rng.bounded(1000) < 50) { // about 5 % fail
+        story.failure = &kFailures[rng.bounded(static_cast<quint32>(std::size(kFailures)))];
+        op.payload[QStringLiteral("payment_method")] = QString::fromLatin1(story.failure->paymentMethod);
+        story.runs = QString::fromLatin1(story.failure->faults).split(QLatin1Char(';'));
+        for (QString &fault : story.runs) {
+            if (fault == QLatin1String("lost")) // every other lost answer came after the charge was made
+                fault = lostAfterCharge(index) ? QStringLiteral("drop_after_charge") : QStringLiteral("reset");
         }
+    } else if (completedLater(index)) {
+        // Our client gave up while 3-D Secure was pending; the customer completed it later (the
+        // provider's copy, mirrored into the sandbox, says succeeded).
+        op.payload[QStringLiteral("payment_method")] = QStringLiteral("pm_card_threeDSecure2Required");
+    }
+    return story;
+}
+
+Operation DemoData::makeOperation(int index, qint64 createdAt) const
+{
+    const DemoStory planned = story(index, createdAt);
+    Operation op = planned.operation;
+    const bool refund = op.action == QLatin1String("refund");
+    if (const DemoFailure *f = planned.failure) {
+        op.state = f->state;
+        op.lastErrorClass = f->errorClass;
+        op.lastError = QString::fromLatin1(f->message);
+        op.attempts = static_cast<int>(planned.runs.size());
+        op.nextAttemptAt = f->state == OperationState::RetryScheduled ? createdAt + 60000 : 0;
+        return op;
+    }
+    op.state = OperationState::Succeeded;
+    op.attempts = 1;
+
+    op.externalId = (refund ? QStringLiteral("re_demo%1") : QStringLiteral("pi_demo%1")).arg(100000 + index);
+    if (!refund && completedLater(index)) {
+        op.state = OperationState::NeedsAttention;
+        op.lastErrorClass = ErrorClass::Client;
+        op.lastError
+            = QStringLiteral("The provider left %1 in status 'requires_action'; it needs a person.").arg(op.externalId);
     }
     return op;
+}
+
+QList<DemoStory> DemoData::crmStories()
+{
+    // CRM updates wait in the workbench like payments: rate limited a moment ago, due in turn.
+    QList<DemoStory> list;
+    const QList<QJsonObject> people = customers();
+    for (int i = 0; i < 4; ++i) {
+        const QJsonObject &c = people.at(40 + i * 17);
+        DemoStory story;
+        Operation &op = story.operation;
+        op.action = QStringLiteral("upsert_contact");
+        op.entityType = QStringLiteral("customer");
+        op.entityId = c.value(QStringLiteral("id")).toString();
+        op.providerId = QString::fromLatin1(kCrmProviderId);
+        op.payload = { { QStringLiteral("email"), c.value(QStringLiteral("email")) },
+            { QStringLiteral("firstname"), c.value(QStringLiteral("first_name")) },
+            { QStringLiteral("lastname"), c.value(QStringLiteral("last_name")) },
+            { QStringLiteral("phone"), c.value(QStringLiteral("phone")) } };
+        op.idempotencyKey = QStringLiteral("rc-crm-demo-%1").arg(i);
+        op.createdAt = op.updatedAt = nowMs() - 5000;
+        story.runs = { QStringLiteral("rate_limit=%1").arg(20 * (i + 1)) };
+        list << story;
+    }
+    return list;
+}
+
+QList<DemoStory> DemoData::stories(int count, int days) const
+{
+    QList<DemoStory> list;
+    list.reserve(count);
+    const qint64 now = nowMs();
+    const qint64 span = qint64(days) * 86400000;
+    for (int i = 0; i < count; ++i)
+        list << story(i, now - span + span * i / qMax(count, 1));
+    return list;
 }
 
 QList<Operation> DemoData::operations(int count, int days)
@@ -111,74 +162,6 @@ QList<Operation> DemoData::operations(int count, int days)
     for (int i = 0; i < count; ++i)
         list << makeOperation(i, now - span + span * i / qMax(count, 1));
     return list;
-}
-
-Status DemoData::seed(const Database &db, int count)
-{
-    OperationStore store(db);
-    Transaction tx(db.connection());
-    for (const Operation &op : operations(count)) {
-        auto id = store.insert(op);
-        if (!id)
-            return id.error();
-        if (!op.externalId.isEmpty()) { // the provider answered with its object
-            const bool succeeded = op.state == OperationState::Succeeded;
-            auto attemptId = store.beginAttempt(id.value(), Attempt::Kind::Send,
-                QStringLiteral("POST /v1/%1\nIdempotency-Key: %2")
-                    .arg(op.action == QLatin1String("refund") ? QStringLiteral("refunds")
-                                                              : QStringLiteral("payment_intents"),
-                        op.idempotencyKey),
-                op.createdAt);
-            if (!attemptId)
-                return attemptId.error();
-            Attempt a;
-            a.id = attemptId->id;
-            a.status = succeeded ? Attempt::Status::Succeeded : Attempt::Status::Failed;
-            a.finishedAt = op.createdAt + 240;
-            a.httpStatus = 200;
-            a.latencyMs = 180 + id.value() % 140;
-            a.errorClass = op.lastErrorClass;
-            a.errorMessage = op.lastError;
-            a.response
-                = QStringLiteral("{\"id\":\"%1\",\"status\":\"%2\"}")
-                      .arg(op.externalId, succeeded ? QStringLiteral("succeeded") : QStringLiteral("requires_action"));
-            Status finished = store.finishAttempt(a);
-            if (!finished)
-                return finished;
-            continue;
-        }
-        const Failure *failure = nullptr;
-        for (const Failure &f : kFailures) {
-            if (f.state == op.state && f.errorClass == op.lastErrorClass && op.lastError == QLatin1String(f.message))
-                failure = &f;
-        }
-        for (int n = 1; n <= op.attempts; ++n) {
-            const QString request = QStringLiteral("POST /v1/payment_intents\nIdempotency-Key: %1\n\n"
-                                                   "amount=%2&currency=eur&confirm=true&payment_method=%3")
-                                        .arg(op.idempotencyKey)
-                                        .arg(op.payload.value(QStringLiteral("amount")).toInt())
-                                        .arg(op.payload.value(QStringLiteral("payment_method")).toString());
-            const qint64 started = op.createdAt + (n - 1) * 2000;
-            auto attemptId = store.beginAttempt(id.value(), Attempt::Kind::Send, request, started);
-            if (!attemptId)
-                return attemptId.error();
-            Attempt a;
-            a.id = attemptId->id;
-            a.status = Attempt::Status::Failed;
-            a.finishedAt = started + (op.lastErrorClass == ErrorClass::Timeout ? 10000 : 300);
-            a.httpStatus = failure ? failure->httpStatus : 0;
-            a.latencyMs = op.lastErrorClass == ErrorClass::Timeout ? 10000 : 120 + n * 37;
-            a.errorClass = op.lastErrorClass;
-            a.errorMessage = op.lastError;
-            a.response = failure ? QString::fromLatin1(failure->response) : QString();
-            Status finished = store.finishAttempt(a);
-            if (!finished)
-                return finished;
-        }
-    }
-    if (!tx.commit())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the demo data."));
-    return success();
 }
 
 QList<QJsonObject> DemoData::customers(int count)
@@ -258,49 +241,6 @@ Status DemoData::seedRecords(const Database &db)
         Status amended = store.amend(op.value(), payload, op->externalId, seeded);
         if (!amended)
             return amended;
-    }
-    // CRM updates wait in the workbench like payments: rate limited a minute ago, due now.
-    const QList<QJsonObject> people = customers();
-    for (int i = 0; i < 4; ++i) {
-        const QJsonObject &c = people.at(40 + i * 17);
-        Operation op;
-        op.action = QStringLiteral("upsert_contact");
-        op.entityType = QStringLiteral("customer");
-        op.entityId = c.value(QStringLiteral("id")).toString();
-        op.providerId = QString::fromLatin1(kCrmProviderId);
-        op.payload = { { QStringLiteral("email"), c.value(QStringLiteral("email")) },
-            { QStringLiteral("firstname"), c.value(QStringLiteral("first_name")) },
-            { QStringLiteral("lastname"), c.value(QStringLiteral("last_name")) },
-            { QStringLiteral("phone"), c.value(QStringLiteral("phone")) } };
-        op.idempotencyKey = QStringLiteral("rc-crm-demo-%1").arg(i);
-        op.state = OperationState::RetryScheduled;
-        op.attempts = 1;
-        op.createdAt = op.updatedAt = nowMs() - 120000;
-        op.nextAttemptAt = nowMs() + 20000 * (i + 1);
-        op.lastErrorClass = ErrorClass::RateLimited;
-        op.lastError = QStringLiteral("Rate limited by the CRM (TEN_SECONDLY_ROLLING): safe to retry.");
-        auto id = store.insert(op);
-        if (!id)
-            return id.error();
-        auto attempt = store.beginAttempt(id.value(), Attempt::Kind::Send,
-            QStringLiteral("POST /crm/v3/objects/contacts/search (email), then "
-                           "PATCH or POST /crm/v3/objects/contacts"),
-            op.createdAt);
-        if (!attempt)
-            return attempt.error();
-        Attempt a;
-        a.id = attempt->id;
-        a.status = Attempt::Status::Failed;
-        a.finishedAt = op.createdAt + 90;
-        a.httpStatus = 429;
-        a.latencyMs = 90;
-        a.errorClass = ErrorClass::RateLimited;
-        a.errorMessage = op.lastError;
-        a.response = QStringLiteral("{\"status\":\"error\",\"message\":\"You have reached your secondly limit.\","
-                                    "\"errorType\":\"RATE_LIMIT\",\"policyName\":\"TEN_SECONDLY_ROLLING\"}");
-        Status finished = store.finishAttempt(a);
-        if (!finished)
-            return finished;
     }
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the demo customers."));

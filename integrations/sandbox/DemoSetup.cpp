@@ -9,6 +9,7 @@
 #include "providers/ProviderStore.h"
 #include "records/CustomerStore.h"
 #include "sandbox/DemoData.h"
+#include "sandbox/DemoHistory.h"
 #include "sandbox/SandboxServer.h"
 #include "store/Database.h"
 
@@ -51,10 +52,11 @@ Credential demoCredential(
 }
 } // namespace
 
-DemoSetup::DemoSetup(const Database &db, Keychain &credentials, HttpTransport &transport)
+DemoSetup::DemoSetup(const Database &db, Keychain &credentials, HttpTransport &transport, const QString &actor)
     : m_db(db)
     , m_credentials(credentials)
     , m_transport(transport)
+    , m_actor(actor)
 { }
 
 void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<void(Status)> done)
@@ -71,6 +73,16 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
     if (auto existing = ProviderStore(m_db).get(provider.id); existing && !existing->credentialId.isEmpty())
         provider.credentialId = existing->credentialId; // keep a rotated key; only the sandbox moved
     Status stored = ProviderStore(m_db).upsert(provider);
+    if (stored && provider.credentialId == QLatin1String(DemoData::kCredentialId)
+        && !CredentialStore(m_db).get(provider.credentialId)) {
+        Credential c = demoCredential(provider.credentialId, provider.id, QStringLiteral("api-key"),
+            QStringLiteral("Sandbox test key (demo)"), QString::fromLatin1(kTestKey));
+        c.scopes = QStringLiteral("payment_intents refunds");
+        c.expiresAt = nowMs() + qint64(10) * 86400000; // so the expiry reminder has something to show
+        stored = CredentialStore(m_db).insert(c);
+    }
+    if (stored)
+        stored = storeCrm(sandboxUrl);
     if (!stored) {
         done(stored);
         return;
@@ -80,43 +92,43 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
         done(count.error());
         return;
     }
-    if (count.value() == 0) {
-        Status seeded = DemoData().seed(m_db, operations);
-        if (!seeded) {
-            done(seeded);
+    auto keys = [this, done, provider](Status history) {
+        if (!history) {
+            done(history);
             return;
         }
-    }
-    if (CustomerStore(m_db).count().value_or(1) == 0) {
-        Status stories = DemoData().seedRecords(m_db);
-        if (!stories) {
-            done(stories);
-            return;
+        if (CustomerStore(m_db).count().value_or(1) == 0) {
+            Status stories = DemoData().seedRecords(m_db);
+            if (!stories) {
+                done(stories);
+                return;
+            }
         }
+        storeKeys(provider, done);
+    };
+    if (count.value() != 0) {
+        keys(success());
+        return;
     }
-    if (provider.credentialId == QLatin1String(DemoData::kCredentialId)
-        && !CredentialStore(m_db).get(provider.credentialId)) {
-        Credential c = demoCredential(provider.credentialId, provider.id, QStringLiteral("api-key"),
-            QStringLiteral("Sandbox test key (demo)"), QString::fromLatin1(kTestKey));
-        c.scopes = QStringLiteral("payment_intents refunds");
-        c.expiresAt = nowMs() + qint64(10) * 86400000; // so the expiry reminder has something to show
-        Status inserted = CredentialStore(m_db).insert(c);
-        if (!inserted) {
-            done(inserted);
-            return;
-        }
-    }
-    auto next = [this, done, sandboxUrl](Status s) {
+    // The month is run once, against this sandbox, before anything else talks to it.
+    auto history = std::make_shared<DemoHistory>(m_db, m_transport, sandboxUrl, m_actor);
+    history->run(
+        DemoData().stories(operations) + DemoData::crmStories(), [history, keys](Status s) mutable { keys(s); });
+}
+
+void DemoSetup::storeKeys(const ProviderConfig &provider, std::function<void(Status)> done)
+{
+    auto next = [this, done](Status s) {
         if (!s) {
             done(s);
             return;
         }
         ensureWebhookSecret(QString::fromLatin1(kWebhookCredentialId), QString::fromLatin1(DemoData::kProviderId),
-            QStringLiteral("Sandbox webhook signing secret (demo)"), [this, done, sandboxUrl](Status webhook) {
+            QStringLiteral("Sandbox webhook signing secret (demo)"), [this, done](Status webhook) {
                 if (!webhook)
                     done(webhook);
                 else
-                    ensureCrm(sandboxUrl, done);
+                    ensureCrm(done);
             });
     };
     m_credentials.read(provider.credentialId, [this, provider, done = next](Result<QString> secret) {
@@ -165,7 +177,7 @@ void DemoSetup::ensureWebhookSecret(
     done(success());
 }
 
-void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)> done)
+Status DemoSetup::storeCrm(const QString &sandboxUrl)
 {
     ProviderConfig crm;
     crm.id = QString::fromLatin1(DemoData::kCrmProviderId);
@@ -179,26 +191,27 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
     if (auto existing = ProviderStore(m_db).get(crm.id); existing && !existing->credentialId.isEmpty())
         crm.credentialId = existing->credentialId;
     Status stored = ProviderStore(m_db).upsert(crm);
-    if (!stored) {
-        done(stored);
+    if (!stored || CredentialStore(m_db).get(crm.credentialId))
+        return stored;
+    Credential c = demoCredential(crm.credentialId, crm.id, QStringLiteral("private-app-token"),
+        QStringLiteral("CRM sandbox private app token (demo)"), QString::fromLatin1(kCrmToken));
+    c.scopes = QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write");
+    return CredentialStore(m_db).insert(c);
+}
+
+void DemoSetup::ensureCrm(std::function<void(Status)> done)
+{
+    auto crm = ProviderStore(m_db).get(QString::fromLatin1(DemoData::kCrmProviderId));
+    if (!crm) {
+        done(crm.error());
         return;
     }
-    if (!CredentialStore(m_db).get(crm.credentialId)) {
-        Credential c = demoCredential(crm.credentialId, crm.id, QStringLiteral("private-app-token"),
-            QStringLiteral("CRM sandbox private app token (demo)"), QString::fromLatin1(kCrmToken));
-        c.scopes = QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write");
-        Status inserted = CredentialStore(m_db).insert(c);
-        if (!inserted) {
-            done(inserted);
-            return;
-        }
-    }
-    const QString id = crm.credentialId;
-    auto next = [this, done, crm](Status token) {
+    const QString id = crm->credentialId;
+    auto next = [this, done, providerId = crm->id](Status token) {
         if (!token)
             done(token);
         else
-            ensureWebhookSecret(QString::fromLatin1(kCrmWebhookCredentialId), crm.id,
+            ensureWebhookSecret(QString::fromLatin1(kCrmWebhookCredentialId), providerId,
                 QStringLiteral("CRM sandbox app client secret, signs its webhooks (demo)"), done);
     };
     m_credentials.read(id, [this, id, next](Result<QString> secret) {
@@ -211,7 +224,7 @@ void DemoSetup::ensureCrm(const QString &sandboxUrl, std::function<void(Status)>
 
 void DemoSetup::mirrorPayment(SandboxServer &sandbox, const Operation &op)
 {
-    const int index = op.idempotencyKey.section(QLatin1Char('-'), -1).toInt();
+    const int index = DemoData::indexOf(op);
     QString description = QStringLiteral("Order %1").arg(op.entityId);
     qint64 amount = op.payload.value(QStringLiteral("amount")).toInteger();
     if (index % 97 == 3)
@@ -237,7 +250,7 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
 {
     // The payments provider's copy of every charge we made, some changed behind our back.
     Status payments = forEachOperation(m_db, QStringLiteral("capture_payment"), std::nullopt, [&](const Operation &op) {
-        if (op.externalId.startsWith(QLatin1String("pi_demo")))
+        if (op.externalId.startsWith(QLatin1String("pi_")))
             mirrorPayment(sandbox, op);
     });
     if (!payments)
@@ -304,18 +317,19 @@ Status DemoSetup::mirrorRecords(SandboxServer &sandbox)
     return success();
 }
 
-void DemoSetup::simulateLostAnswers(std::function<void(Status)> done)
+void DemoSetup::replayLostCharges(std::function<void(Status)> done)
 {
     auto provider = ProviderStore(m_db).get(QString::fromLatin1(DemoData::kProviderId));
     if (!provider) {
         done(provider.error());
         return;
     }
-    // Every other unknown outcome did reach the provider: retrying must find it, not charge twice.
+    // The charges made before their answer was lost: the same request with the same key, which
+    // a sandbox that still has them answers from its idempotency cache, changing nothing.
     QList<qint64> ids;
     Status listed = forEachOperation(
         m_db, QStringLiteral("capture_payment"), OperationState::UnknownOutcome, [&ids](const Operation &op) {
-            if (op.id % 2 == 0)
+            if (DemoData::lostAfterCharge(DemoData::indexOf(op)))
                 ids << op.id;
         });
     if (!listed) {

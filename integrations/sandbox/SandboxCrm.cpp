@@ -68,15 +68,20 @@ SandboxAnswer SandboxCrm::error(int status, const QString &category, const QStri
             { QStringLiteral("category"), category } });
 }
 
+SandboxAnswer SandboxCrm::rateLimited()
+{
+    return SandboxAnswer::json(429,
+        { { QStringLiteral("status"), QStringLiteral("error") },
+            { QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.") },
+            { QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT") },
+            { QStringLiteral("policyName"), QStringLiteral("SECONDLY") } });
+}
+
 SandboxAnswer SandboxCrm::handle(const QHttpServerRequest &request)
 {
     if (!admit()) {
         ++m_throttled;
-        SandboxAnswer answer = SandboxAnswer::json(429,
-            { { QStringLiteral("status"), QStringLiteral("error") },
-                { QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.") },
-                { QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT") },
-                { QStringLiteral("policyName"), QStringLiteral("SECONDLY") } });
+        SandboxAnswer answer = rateLimited();
         addRateHeaders(answer);
         return answer;
     }

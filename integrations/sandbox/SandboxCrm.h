@@ -23,6 +23,9 @@ public:
     // Limits like HubSpot's: `perInterval` requests per `intervalMs`, and `perSecond`. 0: none.
     void setRateLimit(int perInterval, int intervalMs, int perSecond);
     SandboxAnswer handle(const QHttpServerRequest &request);
+    // HubSpot's own answers when over a limit, and when it fails.
+    static SandboxAnswer rateLimited();
+    static SandboxAnswer error(int status, const QString &category, const QString &message);
     // For tests and the demo: a contact as the CRM holds it, and a change made "in the CRM".
     QString addContact(const QJsonObject &properties);
     void changeContact(const QString &id, const QJsonObject &properties);
@@ -36,7 +39,6 @@ private:
     SandboxAnswer route(const QHttpServerRequest &request);
     SandboxAnswer list(const QMap<QString, QString> &query) const;
     SandboxAnswer search(const QJsonObject &body) const;
-    static SandboxAnswer error(int status, const QString &category, const QString &message);
     void addRateHeaders(SandboxAnswer &answer) const;
     bool admit();
     void announce(qint64 id, const QString &type, const QJsonObject &changed);

@@ -12,6 +12,7 @@ const KindName kKinds[] = {
     { SandboxFault::Kind::Unavailable, "unavailable" },
     { SandboxFault::Kind::Slow, "slow" },
     { SandboxFault::Kind::TimeoutAfterCharge, "timeout_after_charge" },
+    { SandboxFault::Kind::DropAfterCharge, "drop_after_charge" },
     { SandboxFault::Kind::Reset, "reset" },
     { SandboxFault::Kind::Malformed, "malformed" },
 };

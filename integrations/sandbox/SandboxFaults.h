@@ -7,6 +7,7 @@
 
 // Faults the sandbox injects into its next answers, in order. Spec (for --faults):
 // comma-separated `kind[=arg][*count]`, e.g. `rate_limit=2*3,server_error,timeout_after_charge`.
+// Over HTTP: POST /_sandbox/faults with the form field `spec`, authorized like any request.
 struct SandboxFault
 {
     enum class Kind
@@ -16,6 +17,7 @@ struct SandboxFault
         Unavailable, // 503
         Slow, // answer after arg ms (default 3000); the request is processed
         TimeoutAfterCharge, // the request is processed (the card charged), the answer never comes
+        DropAfterCharge, // the request is processed, then the connection drops mid-answer
         Reset, // the connection drops mid-answer; nothing was processed
         Malformed, // 200 with a body that is not JSON; nothing processed
     };

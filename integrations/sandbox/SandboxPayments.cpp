@@ -15,6 +15,7 @@ struct TestCard
     const char *paymentMethod;
     const char *declineCode; // nullptr: the charge succeeds
     const char *message;
+    bool authenticates = false; // 3-D Secure: the customer must confirm first (requires_action)
 };
 // Stripe's documented test payment methods.
 const TestCard kTestCards[] = {
@@ -26,6 +27,7 @@ const TestCard kTestCards[] = {
     { "pm_card_chargeDeclinedLostCard", "lost_card", "Your card was declined." },
     { "pm_card_chargeDeclinedStolenCard", "stolen_card", "Your card was declined." },
     { "pm_card_chargeDeclinedExpiredCard", "expired_card", "Your card has expired." },
+    { "pm_card_threeDSecure2Required", nullptr, nullptr, true },
 };
 
 const TestCard *testCard(const QString &paymentMethod)
@@ -91,6 +93,10 @@ SandboxAnswer SandboxPayments::create(const Params &params, const QString &idemp
         extra.remove(QStringLiteral("message"));
         extra.insert(QStringLiteral("payment_intent"), pi);
         declined = SandboxStripe::error(402, QStringLiteral("card_error"), QLatin1String(card->message), extra);
+    } else if (confirm && card && card->authenticates) {
+        pi.insert(QStringLiteral("status"), QStringLiteral("requires_action"));
+        pi.insert(QStringLiteral("next_action"),
+            QJsonObject { { QStringLiteral("type"), QStringLiteral("use_stripe_sdk") } });
     } else if (confirm && card) {
         pi.insert(QStringLiteral("status"), QStringLiteral("succeeded"));
         pi.insert(QStringLiteral("amount_received"), amount);
@@ -102,6 +108,7 @@ SandboxAnswer SandboxPayments::create(const Params &params, const QString &idemp
     m_order << id;
     if (confirm && card)
         m_events.publish(card->declineCode ? QStringLiteral("payment_intent.payment_failed")
+                : card->authenticates      ? QStringLiteral("payment_intent.requires_action")
                                            : QStringLiteral("payment_intent.succeeded"),
             pi);
     return declined ? *declined : SandboxAnswer::json(200, pi);

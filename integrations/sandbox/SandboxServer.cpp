@@ -96,10 +96,27 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         return true;
     }
 
+    // Faults queued over HTTP (the demo arms them against an external sandbox) are no answer's fault.
+    if (path == QLatin1String("/_sandbox/faults") && request.method() == QHttpServerRequest::Method::Post) {
+        auto faults = SandboxFault::parse(SandboxStripe::parseForm(request.body()).value(QStringLiteral("spec")));
+        if (!faults) {
+            write(socket,
+                SandboxStripe::invalidRequest(
+                    faults.message(), { { QStringLiteral("param"), QStringLiteral("spec") } }));
+            return true;
+        }
+        queueFaults(faults.value());
+        write(socket,
+            SandboxAnswer::json(200,
+                QJsonObject { { QStringLiteral("queued"), static_cast<int>(faults->size()) },
+                    { QStringLiteral("pending"), pendingFaults() } }));
+        return true;
+    }
+
     std::optional<SandboxFault> fault;
     if (!m_faults.isEmpty())
         fault = m_faults.takeFirst();
-    if (fault && answerFault(*fault, socket))
+    if (fault && answerFault(*fault, socket, crm))
         return true;
 
     // HubSpot has no idempotency keys; faults apply alike.
@@ -107,6 +124,10 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
 
     if (fault && fault->kind == SandboxFault::Kind::TimeoutAfterCharge)
         return true; // processed, never answered: the client times out
+    if (fault && fault->kind == SandboxFault::Kind::DropAfterCharge) {
+        dropMidAnswer(socket); // processed; the client cannot tell
+        return true;
+    }
     if (fault && fault->kind == SandboxFault::Kind::Slow) {
         QPointer<QTcpSocket> guarded(socket);
         QTimer::singleShot(fault->arg < 0 ? 3000 : fault->arg, this, [guarded, answer] {
@@ -138,37 +159,49 @@ std::optional<SandboxAnswer> SandboxServer::refusedKey(const QHttpServerRequest 
     return std::nullopt;
 }
 
-bool SandboxServer::answerFault(const SandboxFault &fault, QTcpSocket *socket)
+void SandboxServer::dropMidAnswer(QTcpSocket *socket)
 {
+    // Mid-answer, so the client cannot tell whether the request was processed (and Qt does not
+    // silently resend it, as it would after a reset before any byte).
+    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"id\"");
+    socket->flush();
+    socket->abort();
+}
+
+bool SandboxServer::answerFault(const SandboxFault &fault, QTcpSocket *socket, bool crm)
+{
+    // Each API fails in its own words: Stripe's error object, HubSpot's.
     switch (fault.kind) {
     case SandboxFault::Kind::RateLimit: {
-        SandboxAnswer a = SandboxStripe::error(
-            429, QStringLiteral("rate_limit_error"), QStringLiteral("Too many requests hit the API too quickly."));
+        SandboxAnswer a = crm ? SandboxCrm::rateLimited()
+                              : SandboxStripe::error(429, QStringLiteral("rate_limit_error"),
+                                  QStringLiteral("Too many requests hit the API too quickly."));
         a.headers << qMakePair(QByteArray("Retry-After"), QByteArray::number(fault.arg < 0 ? 1 : fault.arg));
         write(socket, a);
         return true;
     }
     case SandboxFault::Kind::ServerError:
         write(socket,
-            SandboxStripe::error(500, QStringLiteral("api_error"), QStringLiteral("An unknown error occurred.")));
+            crm ? SandboxCrm::error(
+                500, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("An internal error occurred."))
+                : SandboxStripe::error(500, QStringLiteral("api_error"), QStringLiteral("An unknown error occurred.")));
         return true;
     case SandboxFault::Kind::Unavailable:
         write(socket,
-            SandboxStripe::error(
-                503, QStringLiteral("api_error"), QStringLiteral("The service is temporarily unavailable.")));
+            crm ? SandboxCrm::error(
+                503, QStringLiteral("SERVICE_UNAVAILABLE"), QStringLiteral("The service is temporarily unavailable."))
+                : SandboxStripe::error(
+                    503, QStringLiteral("api_error"), QStringLiteral("The service is temporarily unavailable.")));
         return true;
     case SandboxFault::Kind::Reset:
-        // Mid-answer, so the client cannot tell whether the request was processed (and
-        // Qt does not silently resend it, as it would after a reset before any byte).
-        socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n{\"id\"");
-        socket->flush();
-        socket->abort();
+        dropMidAnswer(socket); // nothing was processed, but the client cannot tell
         return true;
     case SandboxFault::Kind::Malformed:
         write(socket, SandboxAnswer { 200, QByteArrayLiteral("{\"id\": \"pi_"), {} });
         return true;
     case SandboxFault::Kind::Slow:
     case SandboxFault::Kind::TimeoutAfterCharge:
+    case SandboxFault::Kind::DropAfterCharge:
         break; // processed, answered late or never
     }
     return false;

@@ -69,7 +69,8 @@ private:
 
     std::optional<SandboxAnswer> refusedKey(const QHttpServerRequest &request, bool crm) const;
     // Answers a fault that stops the request before it is processed; false for those that do not.
-    static bool answerFault(const SandboxFault &fault, QTcpSocket *socket);
+    static bool answerFault(const SandboxFault &fault, QTcpSocket *socket, bool crm);
+    static void dropMidAnswer(QTcpSocket *socket);
     // Stripe's idempotency: the same key with the same parameters replays the first answer.
     SandboxAnswer idempotent(const QHttpServerRequest &request, const QString &path);
     SandboxAnswer route(const QHttpServerRequest &request, const QString &path, const SandboxStripe::Params &params,

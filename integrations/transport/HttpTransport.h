@@ -53,6 +53,9 @@ public:
     void setRateLimit(const QString &bucket, double ratePerSecond, int burst);
     // Sets the limit unless the bucket already has this rate (keeps its tokens across calls).
     void ensureRateLimit(const QString &bucket, double ratePerSecond, int burst);
+    // Every budget full again and every hold lifted, as after a quiet hour. For the demo, which
+    // replays a month of traffic in seconds (DemoHistory).
+    void refillAll() { m_buckets.clear(); }
     void send(const HttpRequest &request, Callback done);
 
 private:

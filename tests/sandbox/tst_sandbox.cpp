@@ -205,6 +205,36 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->chargesForKey(QStringLiteral("lost")), 1);
     }
 
+    // What the demo's history needs: faults queued over HTTP, a charge whose answer is cut off,
+    // each API failing in its own words, and Stripe's 3-D Secure test card.
+    void faultsOverHttpAndTheirShapes()
+    {
+        QCOMPARE(m_http->send("POST", QStringLiteral("/_sandbox/faults"), "spec=bogus").status, 400);
+        QCOMPARE(m_http->send("POST", QStringLiteral("/_sandbox/faults"), "spec=drop_after_charge").status, 200);
+        TestReply dropped
+            = m_http->send("POST", QStringLiteral("/v1/payment_intents"), kCharge, "sk_test_tests", "dropped");
+        QCOMPARE(dropped.error, QNetworkReply::RemoteHostClosedError);
+        QCOMPARE(m_sandbox->chargesForKey(QStringLiteral("dropped")), 1); // made, though no answer came
+
+        QCOMPARE(
+            m_http->send("POST", QStringLiteral("/_sandbox/faults"), "spec=rate_limit%3D3%2Cserver_error").status, 200);
+        const QByteArray token = "pat-na1-sandbox";
+        TestReply limited = m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts"), {}, token);
+        QCOMPARE(limited.status, 429);
+        QCOMPARE(limited.json()["errorType"].toString(), QStringLiteral("RATE_LIMIT"));
+        QCOMPARE(limited.header("Retry-After"), QByteArray("3"));
+        TestReply failed = m_http->send("GET", QStringLiteral("/crm/v3/objects/contacts"), {}, token);
+        QCOMPARE(failed.status, 500);
+        QCOMPARE(failed.json()["status"].toString(), QStringLiteral("error"));
+        QVERIFY(!failed.json().contains(QStringLiteral("error"))); // not Stripe's error object
+
+        TestReply pending = m_http->send("POST", QStringLiteral("/v1/payment_intents"),
+            "amount=900&currency=eur&payment_method=pm_card_threeDSecure2Required&confirm=true");
+        QCOMPARE(pending.status, 200);
+        QCOMPARE(pending.json()["status"].toString(), QStringLiteral("requires_action"));
+        QCOMPARE(pending.json()["amount_received"].toInt(), 0);
+    }
+
     // HubSpot's CRM v3 contacts, with its rate-limit headers and 429.
     void crmContacts()
     {
