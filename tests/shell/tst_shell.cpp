@@ -144,7 +144,7 @@ private Q_SLOTS:
         search->clear();
         QTest::keyClicks(search, QStringLiteral("tmln")); // letters in order find "Timeline"
         QVERIFY(list->count() >= 1);
-        QVERIFY(list->currentItem() && list->currentItem()->text().startsWith(QStringLiteral("Timeline")));
+        QVERIFY(list->currentItem() && list->currentItem()->text() == QStringLiteral("Go to Timeline"));
         QTest::keyClick(search, Qt::Key_Return);
         QVERIFY(!palette->isVisible());
         QCOMPARE(window.currentWorkspace(), static_cast<QWidget *>(window.timelineWorkspace()));

@@ -215,27 +215,31 @@ void OperationsWorkspace::buildActions()
 void OperationsWorkspace::sizeColumns()
 {
     QHeaderView *header = m_table->horizontalHeader();
+    const int padding = 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 10;
+    const QFontMetrics metrics(m_table->font());
     QFont bold = m_table->font();
     bold.setBold(true);
-    const QFontMetrics metrics(bold);
-    const int padding = 2 * m_table->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_table) + 16;
-    auto textWidth = [&](const QString &text) { return metrics.horizontalAdvance(text) + padding; };
-    int state = textWidth(m_model->headerData(static_cast<int>(OperationsColumn::State), Qt::Horizontal).toString());
+    const QFontMetrics boldMetrics(bold);
+    // Wide enough for its title (bold while a row is selected) and for a typical value.
+    auto fit = [&](int column, const QString &sample) {
+        const QString title = m_model->headerData(column, Qt::Horizontal).toString();
+        header->resizeSection(
+            column, qMax(boldMetrics.horizontalAdvance(title), metrics.horizontalAdvance(sample)) + padding);
+    };
+    fit(static_cast<int>(OperationsColumn::Action), QStringLiteral("capture_payment"));
+    fit(static_cast<int>(OperationsColumn::Entity), QStringLiteral("customer CUS-0000"));
+    fit(static_cast<int>(OperationsColumn::Provider), QStringLiteral("stripe-sandbox"));
+    fit(static_cast<int>(OperationsColumn::Attempts), QStringLiteral("99"));
+    fit(static_cast<int>(OperationsColumn::LastError), QString(36, QLatin1Char('x')));
+    fit(static_cast<int>(OperationsColumn::ExternalId), QStringLiteral("pi_0000000000000"));
+    fit(static_cast<int>(OperationsColumn::Age), QStringLiteral("000 min"));
+    int state = 0; // in bold, as the tint draws what needs a person
     for (OperationState s : OperationStates::all())
-        state = qMax(state, textWidth(OperationStates::label(s)));
-    const QList<QPair<OperationsColumn, QString>> samples { { OperationsColumn::Action,
-                                                                QStringLiteral("capture_payment") },
-        { OperationsColumn::Entity, QStringLiteral("customer CUS-00000") },
-        { OperationsColumn::Provider, QStringLiteral("stripe-sandbox") },
-        { OperationsColumn::Attempts, tr("Attempts") }, { OperationsColumn::LastError, QString(40, QLatin1Char('x')) },
-        { OperationsColumn::ExternalId, QStringLiteral("pi_0000000000000") },
-        { OperationsColumn::Age, QStringLiteral("000 min") } };
-    for (const auto &[column, sample] : samples)
-        header->resizeSection(static_cast<int>(column), textWidth(sample));
-    header->resizeSection(static_cast<int>(OperationsColumn::State), state);
+        state = qMax(state, boldMetrics.horizontalAdvance(OperationStates::label(s)));
+    header->resizeSection(static_cast<int>(OperationsColumn::State), state + padding);
     for (int c = 0; c < m_model->columnCount(); ++c) {
         if (m_model->headerData(c, Qt::Horizontal).toString() == tr("Amount"))
-            header->resizeSection(c, textWidth(QLocale().toCurrencyString(-999999.99, QStringLiteral("EUR"))));
+            fit(c, QLocale().toString(999999.99, 'f', 2) + QStringLiteral(" EUR"));
     }
 }
 

@@ -6,9 +6,36 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
+#include <QPainter>
+#include <QStyledItemDelegate>
 #include <QVBoxLayout>
 
 #include <algorithm>
+
+namespace {
+constexpr int kShortcutRole = Qt::UserRole + 1;
+
+// The name on the left, its shortcut on the right, as menus show them.
+class PaletteDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::paint(painter, option, index);
+        const QString keys = index.data(kShortcutRole).toString();
+        if (keys.isEmpty())
+            return;
+        const bool selected = option.state & QStyle::State_Selected;
+        const QPalette::ColorGroup group
+            = (option.state & QStyle::State_Enabled) ? QPalette::Normal : QPalette::Disabled;
+        painter->save();
+        painter->setPen(option.palette.color(group, selected ? QPalette::HighlightedText : QPalette::PlaceholderText));
+        painter->drawText(option.rect.adjusted(0, 0, -8, 0), Qt::AlignRight | Qt::AlignVCenter, keys);
+        painter->restore();
+    }
+};
+} // namespace
 
 CommandPalette::CommandPalette(QWidget *parent)
     : QDialog(parent)
@@ -22,6 +49,7 @@ CommandPalette::CommandPalette(QWidget *parent)
     m_search->installEventFilter(this);
     m_list->setObjectName(QStringLiteral("paletteList"));
     m_list->setUniformItemSizes(true);
+    m_list->setItemDelegate(new PaletteDelegate(m_list));
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_search);
     layout->addWidget(m_list, 1);
@@ -95,8 +123,8 @@ void CommandPalette::filter()
     for (const Hit &hit : hits) {
         QAction *a = m_actions.at(hit.index);
         const QString shortcut = a->shortcut().toString(QKeySequence::NativeText);
-        auto *item = new QListWidgetItem(
-            shortcut.isEmpty() ? plainText(a) : QStringLiteral("%1\t%2").arg(plainText(a), shortcut), m_list);
+        auto *item = new QListWidgetItem(plainText(a), m_list);
+        item->setData(kShortcutRole, shortcut);
         item->setData(Qt::UserRole, hit.index);
         item->setToolTip(a->toolTip());
         if (!a->isEnabled())

@@ -32,6 +32,7 @@
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QSaveFile>
+#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -146,7 +147,10 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     activity->start(60000);
     // The first look waits for the receiver to have heard what was in flight at start.
     QTimer::singleShot(5000, this, &MainWindow::checkActivity);
-    resize(1500, 900);
+    // Room for the table and the detail side by side, but never more than the screen (1366×768
+    // laptops, 2× scaling): a window bigger than its screen hides its own status bar.
+    const QSize available = screen() ? screen()->availableGeometry().size() : QSize(1500, 900);
+    resize(QSize(1500, 900).boundedTo(available - QSize(0, 40)));
     restoreSettings();
 
     QSettings settings; // the database in use heads File > Open recent
@@ -170,7 +174,7 @@ void MainWindow::buildStatusBar(const WorkbenchContext &context)
     auto *where = new QLabel(this);
     where->setObjectName(QStringLiteral("databaseLabel"));
     where->setToolTip(context.databaseName);
-    where->setText(where->fontMetrics().elidedText(context.databaseName, Qt::ElideMiddle, 320));
+    where->setText(where->fontMetrics().elidedText(context.databaseName, Qt::ElideMiddle, 240));
     statusBar()->addPermanentWidget(where);
     if (!context.sandboxUrl.isEmpty())
         statusBar()->addPermanentWidget(new QLabel(tr("Sandbox: %1").arg(context.sandboxUrl), this));
@@ -222,7 +226,7 @@ void MainWindow::buildMenus()
     view->setObjectName(QStringLiteral("viewMenu"));
     for (int row = 0; row < m_navigation->count(); ++row) {
         QListWidgetItem *item = m_navigation->item(row);
-        auto *go = new QAction(item->text(), this);
+        auto *go = new QAction(tr("Go to %1").arg(item->text()), this);
         go->setObjectName(QStringLiteral("goTo%1Action").arg(item->text()));
         go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + row)));
         go->setEnabled(item->flags() & Qt::ItemIsEnabled);

@@ -2,7 +2,6 @@
 
 #include "shell/Tints.h"
 
-#include <QHBoxLayout>
 #include <QTimer>
 #include <QToolButton>
 
@@ -35,11 +34,16 @@ MessageBanner::MessageBanner(QWidget *parent)
     m_close->setToolTip(tr("Dismiss"));
     m_close->setAccessibleName(tr("Dismiss message"));
     connect(m_close, &QToolButton::clicked, this, &MessageBanner::dismiss);
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(0, 2, 4, 2);
-    layout->addStretch();
-    layout->addWidget(m_close, 0, Qt::AlignTop);
     hide();
+}
+
+void MessageBanner::resizeEvent(QResizeEvent *event)
+{
+    QLabel::resizeEvent(event);
+    // Top right, inside the padding the style sheet keeps free for it; no layout, so the label
+    // stays as tall as its text.
+    const QSize button = m_close->sizeHint();
+    m_close->setGeometry(width() - button.width() - 4, 3, button.width(), button.height());
 }
 
 void MessageBanner::showMessage(const QString &text, bool error)

@@ -20,6 +20,9 @@ public:
     static int successTimeoutMs();
     static void setSuccessTimeoutMs(int ms);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     void restyle();
 

@@ -65,6 +65,9 @@ void shortcuts(QWidget *parent, const QList<ActionGroup> &groups)
     table->setHorizontalHeaderLabels({ QObject::tr("Where"), QObject::tr("Action"), QObject::tr("Shortcut") });
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 8);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setFocusPolicy(Qt::NoFocus);
     table->horizontalHeader()->setStretchLastSection(true);
     for (const ActionGroup &group : groups) {
         for (QAction *a : group.actions) {
