@@ -4,6 +4,8 @@
 #include "ConsoleParts.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "credentials/CredentialService.h"
+#include "operations/OperationService.h"
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
 #include "records/DiffWorkspace.h"
@@ -94,6 +96,47 @@ private Q_SLOTS:
         QTest::mouseClick(banner->findChild<QToolButton *>(QStringLiteral("dismissButton")), Qt::LeftButton);
         QVERIFY(!banner->isVisible());
         MessageBanner::setSuccessTimeoutMs(6000);
+    }
+
+    // The in-process agent retries through an OperationService of its own; its work shows too,
+    // as do credentials changed outside the Credentials workspace.
+    void agentAndCredentialChangesShow()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        Operation op = SandboxFixture::payment(QStringLiteral("shell-agent"));
+        op.state = OperationState::RetryScheduled;
+        const qint64 id = OperationStore(db).insert(op).value();
+        AccessPolicy agentAccess(AccessPolicy::allRoles(), QStringLiteral("agent@test"));
+        OperationService agent(db, *f.runner, agentAccess);
+        ConsoleParts parts(scratch.db());
+        WorkbenchContext context = parts.context(f, f.sandbox.baseUrl());
+        context.agentOperations = &agent;
+        MainWindow window(context);
+        window.show();
+        OperationsModel *model = window.operationsWorkspace()->model();
+        QTRY_VERIFY(model->isReady());
+        QCOMPARE(model->operationIdAt(0), id);
+        bool done = false;
+        agent.retry(
+            { id }, [](qint64, const Result<Operation> &) {}, [&] { done = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
+        QTRY_COMPARE(model->data(model->index(0, 0), OperationsModel::StateRole).toInt(),
+            static_cast<int>(OperationState::Succeeded));
+
+        window.showWorkspace(QStringLiteral("Credentials"));
+        auto *credentials = window.findChild<QTableView *>(QStringLiteral("credentialsTable"));
+        const int before = credentials->model()->rowCount();
+        CredentialService::NewCredential request;
+        request.providerId = QStringLiteral("stripe-sandbox");
+        request.label = QStringLiteral("added from the command line");
+        std::optional<Result<Credential>> added;
+        f.credentialService->add(
+            request, QStringLiteral("sk_test_shell_0000000000000001"), [&](Result<Credential> r) { added = r; });
+        QTRY_VERIFY(added.has_value());
+        QVERIFY2(added->ok(), qPrintable(added->message()));
+        QCOMPARE(credentials->model()->rowCount(), before + 1);
     }
 
     // File, Edit, View, Actions, Help; the Actions menu is the shown workspace's own actions,
