@@ -58,6 +58,11 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
             unindexed << dialect.searchIndexRowTest(QStringLiteral("operations"));
             for (const QString &value : dialect.searchIndexValues(text))
                 both(value);
+        } else if (const QString joined = dialect.searchEachRow(QStringLiteral("operations"), text);
+                   !joined.isEmpty()) {
+            clauses << joined;
+            unindexed << joined;
+            both(pattern);
         } else {
             clauses << onEachRow;
             unindexed << onEachRow;

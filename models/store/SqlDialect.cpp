@@ -102,6 +102,12 @@ QString PostgresDialect::searchIndexRowTest(const QString &table) const
     return searchIndexMatch(table); // the planner picks the index or the walk, by its statistics
 }
 
+QString PostgresDialect::searchEachRow(const QString &, const QString &text) const
+{
+    // One ILIKE on the joined fields instead of four, and no JSON to parse on every row.
+    return text.contains(QChar(kSearchSeparator)) ? QString() : QStringLiteral("search_text ILIKE ? ESCAPE '!'");
+}
+
 QStringList PostgresDialect::searchIndexValues(const QString &text) const
 {
     return { likeContaining(distinctivePart(text)), likeContaining(text) };
@@ -170,7 +176,8 @@ std::function<void()> SqliteDialect::interrupter(const QSqlDatabase &db) const
 std::function<void()> PostgresDialect::interrupter(const QSqlDatabase &db) const
 {
     const QVariant handle = db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "PGconn*") != 0)
+    // PGconn is a typedef of struct pg_conn, and the metatype carries the struct's name.
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 && qstrcmp(handle.typeName(), "PGconn*") != 0)
         return [] {};
     PGconn *connection = *static_cast<PGconn *const *>(handle.constData());
     // PQcancel (not PQgetCancel) is the part libpq allows from another thread.

@@ -57,6 +57,14 @@ public:
     virtual QString searchIndexRowTest(const QString &table) const = 0;
     virtual QStringList searchIndexValues(const QString &text) const = 0;
     virtual bool searchIndexCan(const QString &text) const = 0;
+    // A test of the searched fields on each row in one, with one `?` for likeContaining(text),
+    // where the database keeps them together; empty where the fields are tested one by one.
+    virtual QString searchEachRow(const QString &table, const QString &text) const
+    {
+        Q_UNUSED(table);
+        Q_UNUSED(text);
+        return {};
+    }
 };
 
 class SqliteDialect : public SqlDialect
@@ -99,6 +107,7 @@ public:
     QString searchIndexRowTest(const QString &table) const override;
     QStringList searchIndexValues(const QString &text) const override;
     bool searchIndexCan(const QString &text) const override;
+    QString searchEachRow(const QString &table, const QString &text) const override;
     // Joins the searched fields in the search_text column; text holding it is searched unindexed.
     static constexpr char16_t kSearchSeparator = u'\x1f';
 };
