@@ -43,8 +43,8 @@ int failAndExplain(const QString &message)
     return 1;
 }
 
-// What --show opens before a screenshot: "menu:NAME" pops that menu up; "about", "palette" and
-// "shortcuts" open their dialog. Returns whether something outside the window is shown.
+// What --show opens before a screenshot: "menu:NAME" pops that menu up; "about", "palette",
+// "shortcuts" and "guide" open their dialog. Returns whether something outside the window is shown.
 bool showForScreenshot(MainWindow &window, const QString &what)
 {
     if (what.startsWith(QLatin1String("menu:"))) {
@@ -61,6 +61,8 @@ bool showForScreenshot(MainWindow &window, const QString &what)
         QTimer::singleShot(0, &window, [&window] { window.showAbout(); }); // modal: runs inside the grab's wait
     else if (what == QLatin1String("shortcuts"))
         QTimer::singleShot(0, &window, [&window] { window.showShortcuts(); });
+    else if (what == QLatin1String("guide"))
+        window.showUserGuide();
     else
         return false;
     return true;
@@ -112,7 +114,7 @@ void addOptions(QCommandLineParser &parser)
                        "(contact or payment) for drift."),
         QStringLiteral("type") });
     parser.addOption({ QStringLiteral("show"),
-        QStringLiteral("With --screenshot: open menu:NAME (menu:File, …), about, palette or shortcuts first."),
+        QStringLiteral("With --screenshot: open menu:NAME (menu:File, …), about, palette, shortcuts or guide first."),
         QStringLiteral("what") });
     parser.addOption({ QStringLiteral("dark"),
         QStringLiteral("Use a dark palette (Fusion style), whatever the desktop's theme hands over.") });

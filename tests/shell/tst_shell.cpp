@@ -342,6 +342,15 @@ private Q_SLOTS:
         QVERIFY(text.contains(QStringLiteral("LICENSE")));
     }
 
+    // Help > User guide opens what is compiled in, and the page it links to is there too.
+    void userGuideIsNoDeadLink()
+    {
+        QFile readme(QStringLiteral(":/guide/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        QVERIFY(readme.readAll().contains("(docs/architecture.md)"));
+        QVERIFY(QFile::exists(QStringLiteral(":/guide/docs/architecture.md")));
+    }
+
     // Tints follow the palette: light text on a dark base, dark text on a light one.
     void tintsFollowThePalette()
     {

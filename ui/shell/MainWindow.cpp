@@ -254,7 +254,7 @@ void MainWindow::buildMenus()
     add(help, tr("&Keyboard shortcuts"), QStringLiteral("shortcutsAction"), QKeySequence(Qt::CTRL | Qt::Key_Slash),
         &MainWindow::showShortcuts);
     add(help, tr("&User guide"), QStringLiteral("userGuideAction"), QKeySequence::HelpContents,
-        [this] { ShellDialogs::userGuide(this); });
+        &MainWindow::showUserGuide);
     add(help, tr("&About Reconsole"), QStringLiteral("aboutAction"), QKeySequence(), &MainWindow::showAbout);
 }
 
@@ -345,6 +345,11 @@ void MainWindow::showCommandPalette()
 void MainWindow::showAbout()
 {
     ShellDialogs::about(this, m_databaseName);
+}
+
+void MainWindow::showUserGuide()
+{
+    ShellDialogs::userGuide(this);
 }
 
 void MainWindow::showShortcuts()

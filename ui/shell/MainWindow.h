@@ -67,6 +67,7 @@ public:
     void showCommandPalette();
     void showAbout();
     void showShortcuts();
+    void showUserGuide();
     // Writes the shown workspace's table; false (with a message) when it could not.
     bool exportCurrentTable(const QString &path);
 
