@@ -121,13 +121,13 @@ bool OperationsPageLoader::firstPage(QVector<OperationRow> *rows, qint64 *count,
     if (!m_query->hasFilter())
         return runPage({}, false, false, rows, error);
     // The plan is chosen without counting the table: first the filter's index, read no
-    // further than kHeadSpan matches. Fewer: sorting them is cheap, and that was their count.
-    auto few = this->count(m_query->boundedCountSql(kHeadSpan), m_query->countValues(), m_generation);
+    // further than kFewMatches. Fewer: sorting them is cheap, and that was their count.
+    auto few = this->count(m_query->boundedCountSql(kFewMatches), m_query->countValues(), m_generation);
     if (!few) {
         *error = few.message();
         return false;
     }
-    if (few.value() < kHeadSpan) {
+    if (few.value() < kFewMatches) {
         m_query->setPreferSortIndex(false);
         *count = few.value();
         return runPage({}, false, false, rows, error);

@@ -26,6 +26,8 @@ public:
     static constexpr int kPageSize = 256;
     // Rows of the sort index a filtered first page may walk before the filter's index is asked.
     static constexpr int kHeadSpan = 64 * kPageSize;
+    // Matches few enough to sort, counted through the filter's index before anything else.
+    static constexpr int kFewMatches = 8 * kPageSize;
 
     // `latestGeneration` is written by the model's thread: a scan for an older one stops early.
     OperationsPageLoader(std::shared_ptr<const Database> db, const std::atomic<quint64> &latestGeneration);

@@ -54,8 +54,8 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
                       dialect.like(dialect.jsonText(QStringLiteral("payload"), QStringLiteral("customer_email"))));
         const QString pattern = SqlDialect::likeContaining(text);
         if (dialect.searchIndexCan(text)) {
-            clauses << dialect.searchIndexMatch(QStringLiteral("operations"));
-            unindexed << dialect.searchIndexRowTest(QStringLiteral("operations"));
+            clauses << dialect.searchIndexMatch(QStringLiteral("operations"), text);
+            unindexed << dialect.searchIndexRowTest(QStringLiteral("operations"), text);
             for (const QString &value : dialect.searchIndexValues(text))
                 both(value);
         } else if (const QString joined = dialect.searchEachRow(QStringLiteral("operations"), text);

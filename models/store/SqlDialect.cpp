@@ -52,12 +52,12 @@ QString PostgresDialect::jsonText(const QString &column, const QString &key) con
     return QStringLiteral("COALESCE(%1::jsonb ->> '%2', '')").arg(column, key);
 }
 
-QString SqliteDialect::searchIndexMatch(const QString &table) const
+QString SqliteDialect::searchIndexMatch(const QString &table, const QString &) const
 {
     return QStringLiteral("id IN (SELECT rowid FROM %1_search WHERE %1_search MATCH ?)").arg(table);
 }
 
-QString SqliteDialect::searchIndexRowTest(const QString &table) const
+QString SqliteDialect::searchIndexRowTest(const QString &table, const QString &) const
 {
     // '+' keeps the planner on the sort index; the matching ids are gathered once.
     return QStringLiteral("+id IN (SELECT rowid FROM %1_search WHERE %1_search MATCH ?)").arg(table);
@@ -91,15 +91,17 @@ QString distinctivePart(const QString &text)
 }
 } // namespace
 
-QString PostgresDialect::searchIndexMatch(const QString &) const
+QString PostgresDialect::searchIndexMatch(const QString &, const QString &text) const
 {
+    if (distinctivePart(text) == text)
+        return QStringLiteral("search_text ILIKE ? ESCAPE '!'");
     // The second test is unindexable on purpose ("|| ''"), so only the first one's trigrams are looked up.
     return QStringLiteral("(search_text ILIKE ? ESCAPE '!' AND (search_text || '') ILIKE ? ESCAPE '!')");
 }
 
-QString PostgresDialect::searchIndexRowTest(const QString &table) const
+QString PostgresDialect::searchIndexRowTest(const QString &table, const QString &text) const
 {
-    return searchIndexMatch(table); // the planner picks the index or the walk, by its statistics
+    return searchIndexMatch(table, text); // the planner picks the index or the walk, by its statistics
 }
 
 QString PostgresDialect::searchEachRow(const QString &, const QString &text) const
@@ -110,7 +112,10 @@ QString PostgresDialect::searchEachRow(const QString &, const QString &text) con
 
 QStringList PostgresDialect::searchIndexValues(const QString &text) const
 {
-    return { likeContaining(distinctivePart(text)), likeContaining(text) };
+    const QString part = distinctivePart(text);
+    if (part == text)
+        return { likeContaining(text) };
+    return { likeContaining(part), likeContaining(text) };
 }
 
 bool PostgresDialect::searchIndexCan(const QString &text) const

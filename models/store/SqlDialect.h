@@ -49,12 +49,12 @@ public:
     virtual QString jsonText(const QString &column, const QString &key) const = 0;
 
     // Free-text search through the search index of `table` (schema 7: FTS5 trigram on SQLite,
-    // pg_trgm GIN on PostgreSQL): bind searchIndexValues() to its `?`s. Substring,
+    // pg_trgm GIN on PostgreSQL): bind searchIndexValues(text) to its `?`s. Substring,
     // case-insensitive, every character literal, like likeContaining(); only for text the
     // index can answer (searchIndexCan()), the rest needs a LIKE on the columns themselves.
-    virtual QString searchIndexMatch(const QString &table) const = 0;
+    virtual QString searchIndexMatch(const QString &table, const QString &text) const = 0;
     // The same test on a row that another index (the sort's) is walking to.
-    virtual QString searchIndexRowTest(const QString &table) const = 0;
+    virtual QString searchIndexRowTest(const QString &table, const QString &text) const = 0;
     virtual QStringList searchIndexValues(const QString &text) const = 0;
     virtual bool searchIndexCan(const QString &text) const = 0;
     // A test of the searched fields on each row in one, with one `?` for likeContaining(text),
@@ -81,8 +81,8 @@ public:
     QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
     std::function<void()> interrupter(const QSqlDatabase &db) const override;
     QString jsonText(const QString &column, const QString &key) const override;
-    QString searchIndexMatch(const QString &table) const override;
-    QString searchIndexRowTest(const QString &table) const override;
+    QString searchIndexMatch(const QString &table, const QString &text) const override;
+    QString searchIndexRowTest(const QString &table, const QString &text) const override;
     QStringList searchIndexValues(const QString &text) const override;
     bool searchIndexCan(const QString &text) const override;
 };
@@ -103,8 +103,8 @@ public:
     QString unindexed(const QString &column) const override { return column; } // its planner has statistics
     std::function<void()> interrupter(const QSqlDatabase &db) const override;
     QString jsonText(const QString &column, const QString &key) const override;
-    QString searchIndexMatch(const QString &table) const override;
-    QString searchIndexRowTest(const QString &table) const override;
+    QString searchIndexMatch(const QString &table, const QString &text) const override;
+    QString searchIndexRowTest(const QString &table, const QString &text) const override;
     QStringList searchIndexValues(const QString &text) const override;
     bool searchIndexCan(const QString &text) const override;
     QString searchEachRow(const QString &table, const QString &text) const override;

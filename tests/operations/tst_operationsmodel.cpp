@@ -114,16 +114,17 @@ private Q_SLOTS:
     }
 
     // Over more rows than a first page may walk: a dense filter walks the sort index, a sparse
-    // one sorts its matches, a search goes through the search index; every page is the one
-    // plain SQL gives, and the count arrives after the first page, growing the table.
+    // one sorts its matches, as does one with many matches all far down the order; a search
+    // goes through the search index; every page is the one plain SQL gives, and the count
+    // arrives after the first page, growing the table.
     void plansGiveThePagesSqlGives_data() { ADD_BACKEND_ROWS(); }
     void plansGiveThePagesSqlGives()
     {
         QFETCH(QString, backend);
         SCRATCH_DATABASE(scratch, backend);
         const Database &db = *scratch.db();
-        constexpr int kMany = 20000; // above OperationsPageLoader::kHeadSpan
-        QVERIFY(kMany > OperationsPageLoader::kHeadSpan);
+        constexpr int kMany = 36000; // the newest kHeadSpan rows are none of the 10,000 ORD-10…
+        QVERIFY(kMany > 10000 + OperationsPageLoader::kHeadSpan);
         QVERIFY(OperationStore(db).insertMany(DemoData().operations(kMany)));
         OperationsModel model(scratch.db());
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -165,6 +166,8 @@ private Q_SLOTS:
                     "WHERE state IN ('retry_scheduled','failed_permanent','unknown_outcome','needs_attention')") },
             { OperationsFilter { {}, {}, {}, QStringLiteral("ord-1") },
                 QStringLiteral("WHERE entity_id LIKE 'ORD-1%'") },
+            { OperationsFilter { {}, {}, {}, QStringLiteral("ORD-10") },
+                QStringLiteral("WHERE entity_id LIKE 'ORD-10%'") },
             { OperationsFilter { {}, {}, {}, QStringLiteral("RD-1005") },
                 QStringLiteral("WHERE entity_id LIKE 'ORD-1005%'") },
             { OperationsFilter { {}, {}, {}, QStringLiteral("chloe@") },
