@@ -21,6 +21,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QClipboard>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -201,11 +202,13 @@ private Q_SLOTS:
             > CommandPalette::score(QStringLiteral("Resolve…"), QStringLiteral("ret")));
     }
 
-    // Ctrl+F (Edit > Find) goes to the shown workspace's search field.
-    void findFocusesTheSearchField()
+    // Ctrl+F (Edit > Find) goes to the shown workspace's search field; Ctrl+C on the table copies
+    // the selected rows, not one cell.
+    void findAndCopy()
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         SandboxFixture f(*scratch.db());
+        QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(5)));
         ConsoleParts parts(scratch.db());
         MainWindow window(parts.context(f, f.sandbox.baseUrl()));
         window.show();
@@ -216,6 +219,17 @@ private Q_SLOTS:
         QTRY_COMPARE(QApplication::focusWidget(),
             static_cast<QWidget *>(
                 window.operationsWorkspace()->findChild<QLineEdit *>(QStringLiteral("searchField"))));
+
+        auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
+        QTRY_VERIFY(window.operationsWorkspace()->model()->isReady());
+        table->setFocus();
+        table->selectionModel()->select(QItemSelection(table->model()->index(0, 0), table->model()->index(1, 0)),
+            QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier);
+        const QStringList copied = QApplication::clipboard()->text().split(QLatin1Char('\n'));
+        QCOMPARE(copied.size(), 2);
+        QCOMPARE(copied.first().split(QLatin1Char('\t')).size(), table->model()->columnCount());
+
         window.showWorkspace(QStringLiteral("Timeline"));
         window.findChild<QAction *>(QStringLiteral("findAction"))->trigger();
         QCOMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("entityField"));

@@ -177,11 +177,7 @@ RecordDiffView::RecordDiffView(const ProviderRegistry &providers, RecordService 
     connect(m_accept, &QAction::triggered, this, &RecordDiffView::acceptSelected);
     connect(m_push, &QAction::triggered, this, &RecordDiffView::pushSelected);
     connect(m_ignore, &QAction::triggered, this, &RecordDiffView::ignoreSelected);
-    const bool mayFix = m_records.access().allows(Permission::HandleOperations);
-    for (QAction *b : { m_accept, m_push, m_ignore }) {
-        if (!mayFix)
-            b->setToolTip(tr("Fixing records needs the support role."));
-    }
+
     m_summary->setText(
         tr("Pick a record — or come here from an operation, a timeline or a drift scan — to see it as each "
            "system has it."));
@@ -314,6 +310,22 @@ void RecordDiffView::updateActions()
     m_accept->setEnabled(open && d->verdict != FieldDiff::Verdict::ProviderIsWrong);
     m_push->setEnabled(open && d->verdict != FieldDiff::Verdict::OursIsWrong);
     m_ignore->setEnabled(open && d->ignoredBecause.isEmpty());
+    // Disabled, each says why in its tooltip (the command palette shows it too).
+    const QString generic = !mayFix ? tr("Fixing records needs the support role.")
+        : m_busy                    ? tr("Wait for the comparison under way.")
+        : !d                        ? tr("Select a field that differs first.")
+        : !d->differs()             ? tr("This field agrees on both sides.")
+                                    : QString();
+    const QList<QPair<QAction *, QString>> reasons { { m_accept, tr("We own this field: push our value instead.") },
+        { m_push, tr("The provider owns this field: accept its value instead.") },
+        { m_ignore, tr("This difference is already ignored.") } };
+    for (const auto &[action, own] : reasons) {
+        if (action->data().isNull())
+            action->setData(action->toolTip()); // what it does, kept to say beside why it cannot now
+        const QString why = generic.isEmpty() ? own : generic;
+        action->setToolTip(
+            action->isEnabled() ? action->data().toString() : action->data().toString() + QLatin1Char(' ') + why);
+    }
 }
 
 void RecordDiffView::showMessage(const QString &text, bool error)
