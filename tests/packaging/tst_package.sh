@@ -64,6 +64,9 @@ icon=$fs/usr/share/icons/hicolor/scalable/apps/$id.svg
     fail "metainfo: $(cat "$root/as.log" 2>/dev/null)"
 appstreamcli validate-tree --no-net "$fs" >"$root/tree.log" 2>&1 && pass "installed tree valid (validate-tree)" ||
     fail "validate-tree: $(cat "$root/tree.log")"
+copyright=$fs/usr/share/doc/reconsole/copyright
+grep -q '^License: GPL-3.0-or-later' "$copyright" 2>/dev/null && grep -q '<project_license>GPL-3.0-or-later<' "$metainfo" &&
+    pass "licence named in the copyright file and the metainfo" || fail "licence missing from $copyright or the metainfo"
 grep -q '<screenshot type="default">' "$metainfo" && grep -q 'docs/screenshots/operations.png' "$metainfo" &&
     pass "metainfo has a screenshot" || fail "metainfo has no screenshot"
 [ -f "$(dirname "$0")/../../docs/screenshots/operations.png" ] && pass "the screenshot is in the repository" ||
