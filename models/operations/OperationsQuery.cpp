@@ -129,7 +129,10 @@ QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
         where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
             + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, op);
     }
-    return QStringLiteral("SELECT %1, %2 FROM operations%3 ORDER BY %2 %4, id %4 LIMIT %5")
+    // The page is picked first and its columns computed after, so the amount and currency are
+    // read out of the JSON of `limit` rows, not of every match the sort looks at.
+    return QStringLiteral("SELECT %1, %2 FROM (SELECT * FROM operations%3 ORDER BY %2 %4, id %4 LIMIT %5) page "
+                          "ORDER BY %2 %4, id %4")
         .arg(m_rowColumns, col, where, dir)
         .arg(limit);
 }
