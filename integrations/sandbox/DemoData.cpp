@@ -91,10 +91,10 @@ DemoStory DemoData::story(int index, qint64 createdAt) const
     return story;
 }
 
-Operation DemoData::makeOperation(int index, qint64 createdAt) const
+Operation DemoData::asRow(const DemoStory &planned)
 {
-    const DemoStory planned = story(index, createdAt);
     Operation op = planned.operation;
+    const qint64 createdAt = op.createdAt;
     const bool refund = op.action == QLatin1String("refund");
     if (const DemoFailure *f = planned.failure) {
         op.state = f->state;
@@ -106,7 +106,7 @@ Operation DemoData::makeOperation(int index, qint64 createdAt) const
     }
     op.state = OperationState::Succeeded;
     op.attempts = 1;
-
+    const int index = indexOf(op);
     op.externalId = (refund ? QStringLiteral("re_demo%1") : QStringLiteral("pi_demo%1")).arg(100000 + index);
     if (!refund && completedLater(index)) {
         op.state = OperationState::NeedsAttention;
@@ -157,10 +157,8 @@ QList<Operation> DemoData::operations(int count, int days)
 {
     QList<Operation> list;
     list.reserve(count);
-    const qint64 now = nowMs();
-    const qint64 span = qint64(days) * 86400000;
-    for (int i = 0; i < count; ++i)
-        list << makeOperation(i, now - span + span * i / qMax(count, 1));
+    for (const DemoStory &planned : stories(count, days))
+        list << asRow(planned);
     return list;
 }
 

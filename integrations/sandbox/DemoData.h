@@ -62,7 +62,8 @@ public:
 
 private:
     DemoStory story(int index, qint64 createdAt) const;
-    Operation makeOperation(int index, qint64 createdAt) const;
+    // A story as a row in the state its runs would leave it in.
+    static Operation asRow(const DemoStory &story);
 
     quint32 m_seed;
     quint64 m_state;
