@@ -17,6 +17,7 @@
 #include "shell/Prompts.h"
 #include "shell/ShellDialogs.h"
 #include "shell/Tints.h"
+#include "timeline/TimelineModel.h"
 #include "timeline/TimelineWorkspace.h"
 
 #include <QAction>
@@ -119,12 +120,15 @@ private Q_SLOTS:
         OperationsModel *model = window.operationsWorkspace()->model();
         QTRY_VERIFY(model->isReady());
         QCOMPARE(model->operationIdAt(0), id);
+        window.timelineWorkspace()->showEntity(op.entityId); // shown too: its lines grow by the attempt
+        const int lines = window.timelineWorkspace()->model()->rowCount();
         bool done = false;
         agent.retry(
             { id }, [](qint64, const Result<Operation> &) {}, [&] { done = true; });
         QTRY_VERIFY_WITH_TIMEOUT(done, 10000);
         QTRY_COMPARE(model->data(model->index(0, 0), OperationsModel::StateRole).toInt(),
             static_cast<int>(OperationState::Succeeded));
+        QTRY_VERIFY(window.timelineWorkspace()->model()->rowCount() > lines);
 
         window.showWorkspace(QStringLiteral("Credentials"));
         auto *credentials = window.findChild<QTableView *>(QStringLiteral("credentialsTable"));

@@ -261,6 +261,10 @@ void MainWindow::buildMenus()
 // The one place where what the services announce reaches the workspaces that show it.
 void MainWindow::followChanges(const WorkbenchContext &context)
 {
+    m_timelineChanged = new QTimer(this); // a burst of changes (the agent's retries) reads it once
+    m_timelineChanged->setSingleShot(true);
+    m_timelineChanged->setInterval(150);
+    connect(m_timelineChanged, &QTimer::timeout, m_timeline, &TimelineWorkspace::refresh);
     for (OperationService *service : { context.operations, context.agentOperations }) {
         if (service)
             connect(service, &OperationService::operationsChanged, this, &MainWindow::operationsChanged);
@@ -273,13 +277,13 @@ void MainWindow::followChanges(const WorkbenchContext &context)
 void MainWindow::operationsChanged(const QList<qint64> &ids)
 {
     m_operations->operationsChanged(ids);
-    m_timeline->refresh(); // a timeline holds the attempts and audit lines of its operations
+    m_timelineChanged->start(); // a timeline holds the attempts and audit lines of its operations
 }
 
 void MainWindow::recordsChanged(const QString &entityType, const QStringList &entityIds)
 {
     m_diff->recordsChanged(entityType, entityIds);
-    m_timeline->refresh();
+    m_timelineChanged->start();
 }
 
 void MainWindow::credentialsChanged(const QStringList &ids)

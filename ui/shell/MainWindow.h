@@ -18,6 +18,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
+class QTimer;
 class RecordService;
 class TimelineModel;
 class TimelineWorkspace;
@@ -123,4 +124,5 @@ private:
     QAction *m_find = nullptr;
     QAction *m_export = nullptr;
     QSet<QWidget *> m_splittersRestored;
+    QTimer *m_timelineChanged = nullptr;
 };
