@@ -81,6 +81,8 @@ Result<qint64> OperationsPageLoader::count(const QString &sql, const QVariantLis
 {
     QSqlQuery q(QSqlDatabase::database(m_connection, false));
     RunningStatement running(m_runningLock, m_running, generation);
+    if (m_latestGeneration.load() != generation) // replaced before interruptStale() could see us
+        return failure(ErrorClass::Storage, QStringLiteral("Superseded by a newer filter."));
     q.prepare(sql);
     bindAll(q, values);
     if (!q.exec() || !q.next())
@@ -195,6 +197,8 @@ void OperationsPageLoader::indexPages(quint64 generation)
         QVector<RowKey> anchors;
         {
             RunningStatement running(m_runningLock, m_running, generation);
+            if (m_latestGeneration.load() != generation)
+                return; // replaced between the check above and now: interruptStale() saw no statement
             a.prepare(m_query->anchorsSql(kPageSize, kPageSize * kPagesPerChunk, fromKey));
             bindAll(a, m_query->filterValues());
             if (fromKey) {
