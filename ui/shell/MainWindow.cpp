@@ -11,6 +11,7 @@
 #include "records/RecordDiffView.h"
 #include "records/RecordService.h"
 #include "shell/CommandPalette.h"
+#include "shell/EditCommands.h"
 #include "shell/Plural.h"
 #include "shell/Prompts.h"
 #include "shell/ShellDialogs.h"
@@ -22,7 +23,6 @@
 #include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
-#include <QClipboard>
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -30,13 +30,11 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenuBar>
-#include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QTextEdit>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -366,47 +364,12 @@ void MainWindow::showShortcuts()
 
 void MainWindow::copy()
 {
-    QWidget *focus = QApplication::focusWidget();
-    if (auto *line = qobject_cast<QLineEdit *>(focus))
-        return line->copy();
-    if (auto *text = qobject_cast<QTextEdit *>(focus))
-        return text->copy();
-    if (auto *plain = qobject_cast<QPlainTextEdit *>(focus))
-        return plain->copy();
-    if (auto *label = qobject_cast<QLabel *>(focus); label && label->hasSelectedText())
-        return QApplication::clipboard()->setText(label->selectedText());
-    auto *view = qobject_cast<QAbstractItemView *>(focus);
-    if (!view && workspace())
-        view = workspace()->mainTable();
-    if (!view || !view->selectionModel())
-        return;
-    QModelIndexList rows = view->selectionModel()->selectedRows();
-    std::sort(rows.begin(), rows.end(), [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
-    QStringList lines;
-    for (const QModelIndex &row : rows) {
-        QStringList cells;
-        for (int c = 0; c < view->model()->columnCount(); ++c)
-            cells << row.siblingAtColumn(c).data().toString();
-        lines << cells.join(QLatin1Char('\t'));
-    }
-    if (!lines.isEmpty())
-        QApplication::clipboard()->setText(lines.join(QLatin1Char('\n')));
+    EditCommands::copy(QApplication::focusWidget(), workspace() ? workspace()->mainTable() : nullptr);
 }
 
 void MainWindow::selectAll()
 {
-    QWidget *focus = QApplication::focusWidget();
-    if (auto *line = qobject_cast<QLineEdit *>(focus))
-        return line->selectAll();
-    if (auto *text = qobject_cast<QTextEdit *>(focus))
-        return text->selectAll();
-    if (auto *plain = qobject_cast<QPlainTextEdit *>(focus))
-        return plain->selectAll();
-    auto *view = qobject_cast<QAbstractItemView *>(focus);
-    if (!view && workspace())
-        view = workspace()->mainTable();
-    if (view)
-        view->selectAll();
+    EditCommands::selectAll(QApplication::focusWidget(), workspace() ? workspace()->mainTable() : nullptr);
 }
 
 void MainWindow::find()
