@@ -8,6 +8,7 @@
 #include "credentials/CredentialsModel.h"
 #include "credentials/CredentialsWorkspace.h"
 #include "operations/OperationsModel.h"
+#include "operations/OperationsQuery.h"
 #include "operations/OperationsWorkspace.h"
 #include "records/DiffWorkspace.h"
 #include "sandbox/DemoData.h"
@@ -18,6 +19,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QHeaderView>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -105,6 +107,29 @@ private Q_SLOTS:
         QCOMPARE(audit.size(), 1);
         QCOMPARE(audit.first().action, QStringLiteral("operation.resolve"));
         QCOMPARE(AuditLog(db).verify()->firstBrokenId, 0);
+    }
+
+    // A column the store cannot sort by (Amount) does not pretend to: the indicator stays put.
+    void unsortableColumnKeepsTheIndicator()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(50)));
+        ConsoleParts parts(scratch.db());
+        MainWindow window(parts.context(f, f.sandbox.baseUrl()));
+        window.show();
+        auto *table = window.findChild<QTableView *>(QStringLiteral("operationsTable"));
+        QVERIFY(table);
+        QHeaderView *header = table->horizontalHeader();
+        const int state = static_cast<int>(OperationsColumn::State);
+        const int amount = static_cast<int>(OperationsColumn::Amount);
+        QVERIFY(!OperationsQuery::isSortable(OperationsColumn::Amount));
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(state) + header->sectionSize(state) / 2, header->height() / 2));
+        QCOMPARE(header->sortIndicatorSection(), state);
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {},
+            QPoint(header->sectionViewportPosition(amount) + header->sectionSize(amount) / 2, header->height() / 2));
+        QCOMPARE(header->sortIndicatorSection(), state);
     }
 
     void declinedRetryExplainsWhy()

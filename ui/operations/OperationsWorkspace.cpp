@@ -3,6 +3,7 @@
 #include "operations/OperationDetailPane.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsModel.h"
+#include "operations/OperationsQuery.h"
 #include "shell/ActionButton.h"
 #include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
@@ -20,6 +21,7 @@
 #include <QLocale>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableView>
@@ -87,6 +89,17 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
         static_cast<int>(OperationsColumn::State), new RowTintDelegate(tintOfState, m_table));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(static_cast<int>(OperationsColumn::Age), Qt::AscendingOrder);
+    // A column with no index to sort by (Amount) keeps the indicator where the order really is.
+    connect(m_table->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+        [this, sorted = qMakePair(static_cast<int>(OperationsColumn::Age), Qt::AscendingOrder)](
+            int column, Qt::SortOrder order) mutable {
+            if (OperationsQuery::isSortable(static_cast<OperationsColumn>(column))) {
+                sorted = qMakePair(column, order);
+                return;
+            }
+            const QSignalBlocker quiet(m_table->horizontalHeader());
+            m_table->horizontalHeader()->setSortIndicator(sorted.first, sorted.second);
+        });
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setAlternatingRowColors(true);
@@ -331,7 +344,7 @@ void OperationsWorkspace::buildFilters()
             m_actionFilter->addItem(a, a);
 
     m_search->setObjectName(QStringLiteral("searchField"));
-    m_search->setPlaceholderText(tr("Search entity, external id or error…"));
+    m_search->setPlaceholderText(tr("Search entity, external id, e-mail or error…"));
     m_search->setClearButtonEnabled(true);
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(250); // one query when typing pauses, not one per key

@@ -33,8 +33,7 @@ QString aboutText(const QString &databaseName)
                        "</table>")
         .arg(QCoreApplication::applicationVersion().toHtmlEscaped(), QStringLiteral(QT_VERSION_STR),
             QString::fromLatin1(qVersion()), databaseName.toHtmlEscaped(),
-            // The repository ships no LICENSE file; saying so is better than naming one it lacks.
-            QObject::tr("none stated yet (the source has no LICENSE file)"));
+            QStringLiteral(RECONSOLE_LICENSE)); // declared once, in the top CMakeLists.txt
 }
 
 void about(QWidget *parent, const QString &databaseName)
