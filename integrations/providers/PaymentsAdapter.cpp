@@ -200,9 +200,12 @@ ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
     }
     o.state = OperationState::FailedPermanent;
     o.errorClass = ErrorClass::Client;
-    if (type == QLatin1String("card_error"))
+    if (type == QLatin1String("card_error")) {
         o.message = declineMessage(error.value(QStringLiteral("decline_code")).toString(), providerMessage);
-    else
+        // A declined charge still made a PaymentIntent at the provider: ours is linked to it, so
+        // a drift scan sees the pair rather than a stranger "not in our records".
+        o.externalId = error.value(QStringLiteral("payment_intent")).toObject().value(QStringLiteral("id")).toString();
+    } else
         o.message = QStringLiteral("The provider refused the request (%1): %2 Retrying will not help; correct the "
                                    "operation or resolve it.")
                         .arg(r.status)

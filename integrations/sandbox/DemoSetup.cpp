@@ -233,9 +233,12 @@ void DemoSetup::mirrorPayment(SandboxServer &sandbox, const Operation &op)
         amount += 100; // the provider's to own: accept it
     if (DemoData::describedOnBothSides(index))
         description = DemoData::conflictingDescription(op.entityId, false);
+    // A decline stays a decline at the provider; everything else went through (3-D Secure too,
+    // which the customer completed later).
+    const bool declined = op.state == OperationState::FailedPermanent;
     sandbox.importPaymentIntent(QJsonObject { { QStringLiteral("id"), op.externalId },
         { QStringLiteral("object"), QStringLiteral("payment_intent") }, { QStringLiteral("amount"), amount },
-        { QStringLiteral("amount_received"), amount },
+        { QStringLiteral("amount_received"), declined ? 0 : amount },
         { QStringLiteral("currency"), op.payload.value(QStringLiteral("currency")) },
         { QStringLiteral("created"), op.createdAt / 1000 }, { QStringLiteral("description"), description },
         { QStringLiteral("livemode"), false },
@@ -243,7 +246,8 @@ void DemoSetup::mirrorPayment(SandboxServer &sandbox, const Operation &op)
             QJsonObject { { QStringLiteral("reconsole_key"), op.idempotencyKey },
                 { QStringLiteral("entity"), op.entityType + QLatin1Char(':') + op.entityId } } },
         { QStringLiteral("payment_method"), op.payload.value(QStringLiteral("payment_method")) },
-        { QStringLiteral("status"), QStringLiteral("succeeded") } });
+        { QStringLiteral("status"),
+            declined ? QStringLiteral("requires_payment_method") : QStringLiteral("succeeded") } });
 }
 
 Status DemoSetup::mirrorRecords(SandboxServer &sandbox)

@@ -98,6 +98,7 @@ private Q_SLOTS:
                 break;
             case OperationState::FailedPermanent:
                 QCOMPARE(last.httpStatus, 402);
+                QVERIFY(op.externalId.startsWith(QLatin1String("pi_"))); // the declined PaymentIntent
                 break;
             case OperationState::NeedsAttention:
                 // Either 3-D Secure left pending, or five 500s in a row.
