@@ -25,6 +25,7 @@
 #include <QCommandLineParser>
 #include <QEventLoop>
 #include <QIcon>
+#include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -244,7 +245,17 @@ int main(int argc, char *argv[])
     SandboxServer sandbox;
     QString keychainProblem;
     if (demo) {
+        // The first start runs the demo's month against the sandbox, a few seconds: say so.
+        QLabel preparing(QObject::tr("Preparing the demo: the sandbox and its month of orders…"));
+        preparing.setObjectName(QStringLiteral("demoPreparing"));
+        preparing.setWindowFlag(Qt::SplashScreen);
+        preparing.setMargin(24);
+        preparing.adjustSize();
+        if (const QScreen *screen = QGuiApplication::primaryScreen())
+            preparing.move(screen->availableGeometry().center() - preparing.rect().center());
+        preparing.show();
         auto started = startDemo(context, sandbox, parser.value(QStringLiteral("sandbox-port")));
+        preparing.close();
         if (!started)
             return failAndExplain(started.message());
         keychainProblem = started.value();
