@@ -5,6 +5,8 @@
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
+#include <QTest>
 
 // Runs reconsolectl as a person would: a real process, its exit code and both outputs.
 struct CtlRun
@@ -46,3 +48,38 @@ inline QString startSandbox(QProcess &sandbox, const QStringList &extra = {})
         .match(QString::fromUtf8(sandbox.readAllStandardOutput()))
         .captured();
 }
+
+// A demo database at `db` whose providers are the sandbox at `sandboxUrl`, its month run there.
+inline CtlRun seedDemo(const QString &db, const QString &sandboxUrl, int operations)
+{
+    return ctl({ QStringLiteral("demo"), QStringLiteral("--operations"), QString::number(operations),
+        QStringLiteral("--sandbox-url"), sandboxUrl, QStringLiteral("--database"), db });
+}
+
+// Where most end-to-end tests start: a `reconsolectl sandbox` process, and a demo database in a
+// folder of its own whose month was run against it.
+struct CtlDemo
+{
+    QProcess sandbox;
+    QTemporaryDir dir;
+    QString url;
+    QString db;
+
+    // Empty when ready; otherwise what went wrong.
+    QString start(const QString &fileName, int operations)
+    {
+        url = startSandbox(sandbox);
+        if (url.isEmpty())
+            return QStringLiteral("`reconsolectl sandbox` did not start.");
+        db = dir.filePath(fileName);
+        const CtlRun seeded = seedDemo(db, url, operations);
+        return seeded.code == 0 ? QString() : seeded.err;
+    }
+};
+
+#define START_CTL_DEMO(var, fileName, operations)                                                                      \
+    CtlDemo var;                                                                                                       \
+    do {                                                                                                               \
+        const QString whyNot = var.start(fileName, operations);                                                        \
+        QVERIFY2(whyNot.isEmpty(), qPrintable(whyNot));                                                                \
+    } while (false)
