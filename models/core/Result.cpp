@@ -20,6 +20,7 @@ const ClassName kNames[] = {
     { ErrorClass::Input, "input" },
     { ErrorClass::State, "state" },
     { ErrorClass::Revoked, "credential_revoked" },
+    { ErrorClass::Certificate, "certificate" },
 };
 } // namespace
 

@@ -22,6 +22,7 @@ enum class ErrorClass
     Input, // bad input from a person or a file
     State, // an illegal transition
     Revoked, // the credential an operation needs was revoked
+    Certificate, // the provider's TLS certificate was refused; a person must fix trust, retrying will not
 };
 
 QString errorClassName(ErrorClass errorClass);
