@@ -1,5 +1,6 @@
 #include "operations/OperationsModel.h"
 
+#include "core/Money.h"
 #include "operations/OperationsPageLoader.h"
 #include "store/Database.h"
 
@@ -19,24 +20,12 @@ QString ageText(qint64 createdAt)
         return QStringLiteral("%1 h").arg(seconds / 3600);
     return QStringLiteral("%1 d").arg(seconds / 86400);
 }
-// ISO 4217 minor units where they are not 2.
-int currencyDecimals(const QString &code)
-{
-    static const QSet<QString> none { QStringLiteral("BIF"), QStringLiteral("CLP"), QStringLiteral("DJF"),
-        QStringLiteral("GNF"), QStringLiteral("ISK"), QStringLiteral("JPY"), QStringLiteral("KMF"),
-        QStringLiteral("KRW"), QStringLiteral("PYG"), QStringLiteral("RWF"), QStringLiteral("UGX"),
-        QStringLiteral("UYI"), QStringLiteral("VND"), QStringLiteral("VUV"), QStringLiteral("XAF"),
-        QStringLiteral("XOF"), QStringLiteral("XPF") };
-    static const QSet<QString> three { QStringLiteral("BHD"), QStringLiteral("IQD"), QStringLiteral("JOD"),
-        QStringLiteral("KWD"), QStringLiteral("LYD"), QStringLiteral("OMR"), QStringLiteral("TND") };
-    return none.contains(code) ? 0 : three.contains(code) ? 3 : 2;
-}
 } // namespace
 
 QString OperationsModel::formatAmount(qint64 minor, const QString &currency, const QLocale &locale)
 {
     const QString code = currency.toUpper();
-    const int decimals = currencyDecimals(code);
+    const int decimals = Money::exponent(code);
     double scale = 1;
     for (int i = 0; i < decimals; ++i)
         scale *= 10;
