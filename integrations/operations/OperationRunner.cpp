@@ -4,6 +4,7 @@
 #include "events/EventProcessor.h"
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
+#include "providers/ProviderStore.h"
 #include "store/Database.h"
 
 #include <QLoggingCategory>
@@ -52,6 +53,17 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
                 op->state == OperationState::FailedPermanent && !op->lastError.isEmpty()
                     ? op->lastError
                     : OperationStates::refusal(op->state, OperationState::Sending)));
+        return;
+    }
+    // A disabled provider gets no new attempts, nor lookups: the operation stays as it is.
+    if (auto provider = ProviderStore(m_db).get(op->providerId); provider && !provider->enabled) {
+        finish(r,
+            failure(ErrorClass::State,
+                QStringLiteral("Provider %1 is disabled: nothing was sent, and operation %2 stays %3. An admin "
+                               "enables it in the Providers workspace or with `reconsolectl providers enable %1`.")
+                    .arg(op->providerId)
+                    .arg(op->id)
+                    .arg(OperationStates::label(op->state).toLower())));
         return;
     }
     auto adapter = m_providers.adapterFor(op->providerId);

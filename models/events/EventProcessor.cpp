@@ -94,13 +94,42 @@ Result<int> EventProcessor::processPending(int limit)
     return static_cast<int>(events->size());
 }
 
+namespace {
+// Payments events (Stripe's names) that settle an operation, and the state each says it reached.
+struct Settling
+{
+    const char *type;
+    OperationState state;
+};
+const Settling kPaymentsSettling[] = {
+    { "payment_intent.succeeded", OperationState::Succeeded },
+    { "payment_intent.payment_failed", OperationState::FailedPermanent },
+    { "charge.refunded", OperationState::Succeeded },
+    { "refund.created", OperationState::Succeeded },
+};
+// CRM contact changes (HubSpot's subscription types) that go on our customer's timeline.
+const char *const kCrmTypes[] = { "contact.creation", "contact.propertyChange" };
+} // namespace
+
+QStringList EventProcessor::listenedTypes(const QString &providerKind)
+{
+    QStringList types;
+    if (providerKind == QLatin1String("payments")) {
+        for (const Settling &s : kPaymentsSettling)
+            types << QString::fromLatin1(s.type);
+    } else if (providerKind == QLatin1String("crm")) {
+        for (const char *type : kCrmTypes)
+            types << QString::fromLatin1(type);
+    }
+    return types;
+}
+
 std::optional<OperationState> EventProcessor::settles(const QString &type)
 {
-    if (type == QLatin1String("payment_intent.succeeded") || type == QLatin1String("refund.created")
-        || type == QLatin1String("charge.refunded"))
-        return OperationState::Succeeded;
-    if (type == QLatin1String("payment_intent.payment_failed"))
-        return OperationState::FailedPermanent;
+    for (const Settling &s : kPaymentsSettling) {
+        if (type == QLatin1String(s.type))
+            return s.state;
+    }
     return std::nullopt;
 }
 

@@ -5,6 +5,7 @@
 #include "operations/OperationState.h"
 
 #include <QJsonObject>
+#include <QStringList>
 
 #include <optional>
 
@@ -24,6 +25,10 @@ public:
     // An operation whose answer was lost, settled by a webhook that came while it was still in
     // flight (recorded then, when there was nothing to settle). True when it settled.
     Result<bool> settleFromEarlierEvents(qint64 operationId);
+
+    // The event types Reconsole acts on from a provider of `providerKind` ("payments", "crm"): the
+    // ones to subscribe to when registering its webhook endpoint. The same table decides below.
+    static QStringList listenedTypes(const QString &providerKind);
 
 private:
     // The state an event type says an operation reached; nullopt for events that settle nothing.

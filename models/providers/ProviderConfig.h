@@ -2,7 +2,8 @@
 
 #include <QString>
 
-// How to reach one provider. The secret is not here: credentialId names its keychain entry.
+// How to reach one provider. The secret is not here: credentialId names its keychain entry, and
+// its webhook secret is the provider's credential of kind "webhook-secret".
 struct ProviderConfig
 {
     QString id; // "stripe-sandbox"
@@ -13,4 +14,9 @@ struct ProviderConfig
     double ratePerSecond = 25;
     int burst = 25;
     int timeoutMs = 10000;
+    QString environment = QStringLiteral("test"); // "test" or "live"
+    QString purpose; // what the business uses it for (the runbook shows it)
+    QString owner; // who in the business answers for it
+    QString extraCaPem; // CA certificates (PEM) trusted beside the system store, for this provider only
+    bool enabled = true; // false: no new attempts go to it; its operations stay readable
 };

@@ -6,8 +6,8 @@
 #include <QSqlQuery>
 
 namespace {
-const char *kSelect = "SELECT id, kind, display_name, base_url, credential_id, rate_per_second, burst, timeout_ms "
-                      "FROM providers";
+const char *kSelect = "SELECT id, kind, display_name, base_url, credential_id, rate_per_second, burst, timeout_ms, "
+                      "environment, purpose, owner, extra_ca_pem, enabled FROM providers";
 
 ProviderConfig providerFrom(const QSqlQuery &q)
 {
@@ -20,6 +20,11 @@ ProviderConfig providerFrom(const QSqlQuery &q)
     p.ratePerSecond = q.value(5).toDouble();
     p.burst = q.value(6).toInt();
     p.timeoutMs = q.value(7).toInt();
+    p.environment = q.value(8).toString();
+    p.purpose = q.value(9).toString();
+    p.owner = q.value(10).toString();
+    p.extraCaPem = q.value(11).toString();
+    p.enabled = q.value(12).toInt() != 0;
     return p;
 }
 } // namespace
@@ -38,9 +43,12 @@ Status ProviderStore::upsert(const ProviderConfig &p)
         return failure(
             ErrorClass::Storage, QStringLiteral("Cannot update provider %1: %2").arg(p.id, q.lastError().text()));
     q.prepare(QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
-                             "burst, timeout_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : { sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl),
-             sqlText(p.credentialId), QVariant(p.ratePerSecond), QVariant(p.burst), QVariant(p.timeoutMs) })
+                             "burst, timeout_ms, environment, purpose, owner, extra_ca_pem, enabled) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &v :
+        { sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl), sqlText(p.credentialId),
+            QVariant(p.ratePerSecond), QVariant(p.burst), QVariant(p.timeoutMs), sqlText(p.environment),
+            sqlText(p.purpose), sqlText(p.owner), sqlText(p.extraCaPem), QVariant(p.enabled ? 1 : 0) })
         q.addBindValue(v);
     if (!q.exec() || !tx.commit())
         return failure(
