@@ -60,7 +60,11 @@ ProviderOutcome CrmAdapter::classify(const HttpResponse &r)
     o.response = Redactor::redact(QString::fromUtf8(r.body.left(4000)));
     const QJsonObject json = QJsonDocument::fromJson(r.body).object();
     const QString message = json.value(QStringLiteral("message")).toString();
-    if (r.transportError != ErrorClass::None) {
+    if (r.transportError == ErrorClass::Certificate) {
+        o.errorClass = r.transportError;
+        o.state = OperationState::NeedsAttention; // nothing left; a person must fix trust first
+        o.message = r.transportMessage;
+    } else if (r.transportError != ErrorClass::None) {
         o.errorClass = r.transportError;
         // An update is safe to repeat and a create is found by the search first: resend.
         o.state = OperationState::RetryScheduled;

@@ -37,6 +37,7 @@ HttpRequest KeyedAdapter::authorized(const QByteArray &method, const QString &pa
     req.body = body;
     req.timeoutMs = m_provider.timeoutMs;
     req.bucket = m_provider.id;
+    req.extraCaPem = m_provider.extraCaPem.toUtf8();
     req.headers = { { "Authorization", "Bearer " + m_secret.toUtf8() } };
     return req;
 }
@@ -54,6 +55,8 @@ Error KeyedAdapter::unreachable(const ProviderConfig &provider, const HttpRespon
     QString why = response.transportMessage;
     if (!why.isEmpty())
         why[0] = why.at(0).toLower();
+    if (response.transportError == ErrorClass::Certificate)
+        return failure(ErrorClass::Certificate, response.transportMessage); // names host, reason and remedy
     if (response.transportError != ErrorClass::Network) {
         QString text = QStringLiteral("%1 at %2 did not answer: %3.").arg(who, provider.baseUrl, why);
         text[0] = text.at(0).toUpper();

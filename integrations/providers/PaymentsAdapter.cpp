@@ -122,7 +122,10 @@ ProviderOutcome PaymentsAdapter::classify(const HttpResponse &r)
 
     if (r.transportError != ErrorClass::None) {
         o.errorClass = r.transportError;
-        if (r.mayHaveArrived) {
+        if (r.transportError == ErrorClass::Certificate) {
+            o.state = OperationState::NeedsAttention; // nothing left; a person must fix trust first
+            o.message = r.transportMessage;
+        } else if (r.mayHaveArrived) {
             o.state = OperationState::UnknownOutcome;
             o.message = QStringLiteral("No answer from the provider (%1) after the request was sent: it may have "
                                        "acted. Retry asks the provider first, then resends with the same key.")

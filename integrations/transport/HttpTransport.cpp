@@ -4,6 +4,10 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslError>
+#include <QSslSocket>
 #include <QTimer>
 
 namespace {
@@ -13,7 +17,73 @@ int parseRetryAfter(const QByteArray &value)
     const int seconds = value.trimmed().toInt(&ok);
     return ok && seconds >= 0 ? seconds : -1;
 }
+// Why one certificate error refused the connection, in words a person can check.
+QString reasonOf(const QSslError &error, const QString &host)
+{
+    const QSslCertificate cert = error.certificate();
+    const QString subject
+        = cert.isNull() ? QString() : cert.subjectInfo(QSslCertificate::CommonName).join(QStringLiteral(", "));
+    switch (error.error()) {
+    case QSslError::CertificateExpired:
+        return QStringLiteral("its certificate expired on %1").arg(cert.expiryDate().toString(Qt::ISODate));
+    case QSslError::CertificateNotYetValid:
+        return QStringLiteral("its certificate is not valid before %1 (is this machine's clock right?)")
+            .arg(cert.effectiveDate().toString(Qt::ISODate));
+    case QSslError::SelfSignedCertificate:
+        return QStringLiteral("its certificate is self-signed (%1), and no trusted CA vouches for it").arg(subject);
+    case QSslError::SelfSignedCertificateInChain:
+    case QSslError::UnableToGetLocalIssuerCertificate:
+    case QSslError::UnableToGetIssuerCertificate:
+    case QSslError::UnableToVerifyFirstCertificate:
+        return QStringLiteral("its certificate (%1) is issued by a CA this machine does not trust (%2)")
+            .arg(subject, cert.issuerInfo(QSslCertificate::CommonName).join(QStringLiteral(", ")));
+    case QSslError::HostNameMismatch: {
+        QStringList names = cert.subjectAlternativeNames().values();
+        if (names.isEmpty())
+            names = cert.subjectInfo(QSslCertificate::CommonName);
+        return QStringLiteral("its certificate is for %1, not for %2 (wrong host)")
+            .arg(names.join(QStringLiteral(", ")), host);
+    }
+    case QSslError::CertificateRevoked:
+        return QStringLiteral("its certificate was revoked");
+    default:
+        return error.errorString();
+    }
+}
 } // namespace
+
+QString HttpTransport::certificateMessage(
+    const QString &host, const QString &bucket, const QList<QSslError> &errors, const QString &handshakeError)
+{
+    QStringList reasons;
+    for (const QSslError &e : errors) {
+        const QString reason = reasonOf(e, host);
+        if (!reasons.contains(reason))
+            reasons << reason;
+    }
+    if (reasons.isEmpty())
+        reasons << QStringLiteral("the TLS handshake failed (%1)").arg(handshakeError);
+    const QString provider
+        = bucket.isEmpty() ? QStringLiteral("the provider") : QStringLiteral("provider %1").arg(bucket);
+    return QStringLiteral("The certificate of %1 was refused: %2. Nothing was sent. If a company proxy inspects TLS, "
+                          "add its CA to %3 (`reconsolectl providers edit %4 --extra-ca FILE.pem`, or in the Providers "
+                          "workspace); otherwise fix the server's certificate. Retrying will not help until then.")
+        .arg(host, reasons.join(QStringLiteral("; ")), provider, bucket.isEmpty() ? QStringLiteral("ID") : bucket);
+}
+
+const QSslConfiguration &HttpTransport::tlsFor(const QByteArray &extraCaPem)
+{
+    auto &cached = m_tls[extraCaPem];
+    if (!cached) {
+        // Explicitly the system store plus the extra CAs: setting any CA list ends Qt's loading of
+        // the system roots on demand, so they are named here rather than assumed.
+        cached = std::make_shared<QSslConfiguration>(QSslConfiguration::defaultConfiguration());
+        cached->setCaCertificates(
+            QSslConfiguration::systemCaCertificates() + QSslCertificate::fromData(extraCaPem, QSsl::Pem));
+        cached->setPeerVerifyMode(QSslSocket::VerifyPeer);
+    }
+    return *cached;
+}
 
 HttpTransport::HttpTransport(QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
@@ -68,6 +138,16 @@ void HttpTransport::dispatch(const HttpRequest &request, Callback done)
     for (const auto &[name, value] : request.headers)
         req.setRawHeader(name, value);
     req.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    if (request.url.scheme() == QLatin1String("https")) {
+        const QString origin = request.url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
+                                   .toString(QUrl::FullyEncoded);
+        const auto seen = m_trustByOrigin.find(origin);
+        if (seen != m_trustByOrigin.end() && seen->second != request.extraCaPem)
+            m_network->clearConnectionCache();
+        m_trustByOrigin[origin] = request.extraCaPem;
+        if (!request.extraCaPem.isEmpty())
+            req.setSslConfiguration(tlsFor(request.extraCaPem));
+    }
 
     auto *clock = new QElapsedTimer;
     clock->start();
@@ -80,37 +160,49 @@ void HttpTransport::dispatch(const HttpRequest &request, Callback done)
         reply->abort();
     });
     timer->start(request.timeoutMs);
+    // Kept to say why a handshake failed; never ignored (no code path calls ignoreSslErrors).
+    auto certificateErrors = std::make_shared<QList<QSslError>>();
+    connect(reply, &QNetworkReply::sslErrors, reply,
+        [certificateErrors](const QList<QSslError> &errors) { *certificateErrors << errors; });
 
-    connect(reply, &QNetworkReply::finished, this, [this, reply, clock, timedOut, done = std::move(done), request] {
-        HttpResponse r;
-        r.latencyMs = clock->elapsed();
-        delete clock;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (reply->isOpen())
-            r.body = reply->readAll();
-        for (const auto &[name, value] : reply->rawHeaderPairs())
-            r.headers.insert(name.toLower(), value);
-        r.retryAfterSeconds = parseRetryAfter(r.header("retry-after"));
-        const QNetworkReply::NetworkError error = reply->error();
-        if (*timedOut) {
-            r.status = 0;
-            r.transportError = ErrorClass::Timeout;
-            r.mayHaveArrived = true;
-            r.transportMessage = QStringLiteral("no answer within %1 s").arg(request.timeoutMs / 1000.0);
-        } else if (error >= QNetworkReply::ConnectionRefusedError && error <= QNetworkReply::UnknownNetworkError) {
-            // A connection-level failure, even after a status line arrived: the answer is incomplete.
-            r.status = 0;
-            // Refused or unresolved: the request never left. Anything else (reset, closed
-            // mid-answer) may have reached the provider.
-            const bool neverSent = error == QNetworkReply::ConnectionRefusedError
-                || error == QNetworkReply::HostNotFoundError || error == QNetworkReply::NetworkSessionFailedError
-                || error == QNetworkReply::TemporaryNetworkFailureError;
-            r.transportError = neverSent ? ErrorClass::Network : ErrorClass::Timeout;
-            r.mayHaveArrived = !neverSent;
-            r.transportMessage = reply->errorString();
-        }
-        reply->deleteLater();
-        honourAdvertisedBudget(request.bucket, r);
-        done(r);
-    });
+    connect(reply, &QNetworkReply::finished, this,
+        [this, reply, clock, timedOut, certificateErrors, done = std::move(done), request] {
+            HttpResponse r;
+            r.latencyMs = clock->elapsed();
+            delete clock;
+            r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (reply->isOpen())
+                r.body = reply->readAll();
+            for (const auto &[name, value] : reply->rawHeaderPairs())
+                r.headers.insert(name.toLower(), value);
+            r.retryAfterSeconds = parseRetryAfter(r.header("retry-after"));
+            const QNetworkReply::NetworkError error = reply->error();
+            if (*timedOut) {
+                r.status = 0;
+                r.transportError = ErrorClass::Timeout;
+                r.mayHaveArrived = true;
+                r.transportMessage = QStringLiteral("no answer within %1 s").arg(request.timeoutMs / 1000.0);
+            } else if (error == QNetworkReply::SslHandshakeFailedError) {
+                // Refused during the handshake, before the request left: not a blip to retry.
+                r.status = 0;
+                r.transportError = ErrorClass::Certificate;
+                r.mayHaveArrived = false;
+                r.transportMessage
+                    = certificateMessage(request.url.host(), request.bucket, *certificateErrors, reply->errorString());
+            } else if (error >= QNetworkReply::ConnectionRefusedError && error <= QNetworkReply::UnknownNetworkError) {
+                // A connection-level failure, even after a status line arrived: the answer is incomplete.
+                r.status = 0;
+                // Refused or unresolved: the request never left. Anything else (reset, closed
+                // mid-answer) may have reached the provider.
+                const bool neverSent = error == QNetworkReply::ConnectionRefusedError
+                    || error == QNetworkReply::HostNotFoundError || error == QNetworkReply::NetworkSessionFailedError
+                    || error == QNetworkReply::TemporaryNetworkFailureError;
+                r.transportError = neverSent ? ErrorClass::Network : ErrorClass::Timeout;
+                r.mayHaveArrived = !neverSent;
+                r.transportMessage = reply->errorString();
+            }
+            reply->deleteLater();
+            honourAdvertisedBudget(request.bucket, r);
+            done(r);
+        });
 }

@@ -12,8 +12,12 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 
 class QNetworkAccessManager;
+class QNetworkReply;
+class QSslConfiguration;
+class QSslError;
 
 struct HttpRequest
 {
@@ -23,6 +27,9 @@ struct HttpRequest
     QByteArray body;
     int timeoutMs = 10000;
     QString bucket; // the provider whose rate limit applies
+    // CA certificates (PEM) trusted for this request besides the system store: an admin's extra
+    // CA for the provider (a company proxy). Verification is never switched off.
+    QByteArray extraCaPem;
 };
 
 struct HttpResponse
@@ -58,10 +65,21 @@ public:
     void refillAll() { m_buckets.clear(); }
     void send(const HttpRequest &request, Callback done);
 
+    // What a refused certificate means and what to do, for `host` reached for provider `bucket`;
+    // `handshakeError` is said when no certificate error was reported.
+    static QString certificateMessage(
+        const QString &host, const QString &bucket, const QList<QSslError> &errors, const QString &handshakeError);
+
 private:
     void dispatch(const HttpRequest &request, Callback done);
+    // The system store plus `extraCaPem`, built once per distinct PEM.
+    const QSslConfiguration &tlsFor(const QByteArray &extraCaPem);
     void honourAdvertisedBudget(const QString &bucket, const HttpResponse &response);
 
     QNetworkAccessManager *m_network;
     std::map<QString, TokenBucket> m_buckets;
+    std::map<QByteArray, std::shared_ptr<QSslConfiguration>> m_tls;
+    // The extra CAs last used per scheme://host:port. Qt keeps a connection with the TLS settings
+    // it was opened with, so when they change (an admin added a CA) the cached ones are dropped.
+    std::map<QString, QByteArray> m_trustByOrigin;
 };
