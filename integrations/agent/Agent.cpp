@@ -24,8 +24,10 @@ Agent::Agent(const Database &db, Keychain &credentials, ProviderRegistry &provid
     , m_credentials(credentials)
     , m_operations(operations)
     , m_receiver(db)
+    , m_listener(std::make_unique<HttpListener>())
     , m_sync(std::make_unique<EventSync>(db, providers))
 {
+    m_listener->addRoute(m_receiver);
     connect(&m_syncTimer, &QTimer::timeout, this, &Agent::syncAll);
     connect(&m_retryTimer, &QTimer::timeout, this, &Agent::retryDue);
     connect(&m_activityTimer, &QTimer::timeout, this, &Agent::checkActivity);
@@ -69,8 +71,11 @@ void Agent::loadWebhookSecrets(std::function<void(QStringList)> done)
 bool Agent::start(const Options &options)
 {
     m_receiver.setBatchWindow(qMax(0, options.batchWindowMs));
-    if (!m_receiver.start(options.port))
+    m_receiver.setGroupCommit(options.groupCommit);
+    m_listener->setOptions(options.listener);
+    if (!m_listener->listen(options.port))
         return false;
+    m_receiver.start();
     m_silenceMinutes = options.silenceMinutes;
     if (options.syncIntervalSeconds > 0)
         m_syncTimer.start(options.syncIntervalSeconds * 1000);

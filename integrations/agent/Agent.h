@@ -1,5 +1,6 @@
 #pragma once
 
+#include "transport/HttpListener.h"
 #include "webhooks/WebhookReceiver.h"
 
 #include <QObject>
@@ -14,7 +15,8 @@ class OperationService;
 class ProviderRegistry;
 
 // The agent's services in one place, hosted by `reconsolectl serve` and, in solo mode, by the
-// console itself: the webhook receiver (secrets from the keychain), the scheduled event sync,
+// console itself: one HttpListener on its port serving the webhook receiver (secrets from the
+// keychain) and whatever other routes are added (the intake API), the scheduled event sync,
 // the worker that retries operations whose retry fell due, and the missing-activity check.
 class Agent : public QObject
 {
@@ -23,7 +25,9 @@ public:
     struct Options
     {
         quint16 port = 8123; // 0: any free port
-        int batchWindowMs = 25;
+        HttpListener::Options listener; // address, limits and timeouts of the port
+        WebhookReceiver::GroupCommit groupCommit;
+        int batchWindowMs = 25; // of event processing, after the answers
         int syncIntervalSeconds = 60; // 0: no scheduled sync
         int retryIntervalMs = 5000; // 0: no retry worker
         int silenceMinutes = 30;
@@ -35,9 +39,14 @@ public:
 
     // Reads every unrevoked webhook-secret credential (two while one rotates) into the receiver.
     void loadWebhookSecrets(std::function<void(QStringList problems)> done);
+    // Another route on the agent's port (not owned; it must outlive the agent or be removed).
+    // Routes are asked in the order added, the webhook receiver first.
+    void addRoute(HttpRoute &route) { m_listener->addRoute(route); }
     bool start(const Options &options);
-    QString webhookBaseUrl() const { return m_receiver.baseUrl(); }
+    QString baseUrl() const { return m_listener->baseUrl(); }
+    QString webhookBaseUrl() const { return baseUrl(); }
     WebhookReceiver &receiver() { return m_receiver; }
+    HttpListener &listener() { return *m_listener; }
 
 private:
     void syncAll();
@@ -48,6 +57,7 @@ private:
     Keychain &m_credentials;
     OperationService &m_operations;
     WebhookReceiver m_receiver;
+    std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<EventSync> m_sync;
     QTimer m_syncTimer;
     QTimer m_retryTimer;

@@ -5,41 +5,26 @@
 #include "webhooks/WebhookVerifier.h"
 
 #include <QDateTime>
-#include <QHostAddress>
-#include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QTcpSocket>
+
+#include <cstdlib>
 
 Q_LOGGING_CATEGORY(lcWebhooks, "reconsole.webhooks")
 
 namespace {
-QByteArray header(const QHttpServerRequest &request, const QByteArray &name)
-{
-    for (const auto &[key, value] : request.headers()) {
-        if (key.compare(name, Qt::CaseInsensitive) == 0)
-            return value;
-    }
-    return {};
-}
+const QLatin1String kPrefix("/webhooks/");
 
-void answer(QTcpSocket *socket, int status, const QByteArray &body)
+HttpReply error(int status, const QString &why)
 {
-    const QByteArray reason = status == 200 ? "OK"
-        : status == 400                     ? "Bad Request"
-        : status == 401                     ? "Unauthorized"
-                                            : "Not Found";
-    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
-        + "\r\nContent-Type: application/json\r\n"
-          "Content-Length: "
-        + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    return HttpReply::json(status, QJsonObject { { QStringLiteral("error"), why } });
 }
 } // namespace
 
 WebhookReceiver::WebhookReceiver(const Database &db, QObject *parent)
-    : QAbstractHttpServer(parent)
+    : QObject(parent)
     , m_db(db)
     , m_inserter(db)
 {
@@ -47,28 +32,53 @@ WebhookReceiver::WebhookReceiver(const Database &db, QObject *parent)
     m_processTimer.setSingleShot(true);
     m_processTimer.setInterval(25);
     connect(&m_processTimer, &QTimer::timeout, this, &WebhookReceiver::processQueue);
+    m_commitTimer.setSingleShot(true);
+    m_commitTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_commitTimer, &QTimer::timeout, this, &WebhookReceiver::commitBatch);
+
+    // TEST ONLY: RECONSOLE_TEST_CRASH=mid-batch[:N] | after-commit[:N] makes the process abort()
+    // in its N-th group commit (default 1): halfway through the inserts, or once the commit is
+    // on disk and before any answer. tests/webhooks/tst_webhookcrash kills the agent there to
+    // show that what was answered 2xx is kept and the rest is stored once when delivered again.
+    const QString crash = qEnvironmentVariable("RECONSOLE_TEST_CRASH");
+    if (!crash.isEmpty()) {
+        const QString point = crash.section(QLatin1Char(':'), 0, 0);
+        m_crashPoint = point == QLatin1String("mid-batch") ? CrashPoint::MidBatch
+            : point == QLatin1String("after-commit")       ? CrashPoint::AfterCommit
+                                                           : CrashPoint::None;
+        m_crashInBatch = qMax(1, crash.section(QLatin1Char(':'), 1, 1).toInt());
+        if (m_crashPoint != CrashPoint::None)
+            qCWarning(lcWebhooks).noquote()
+                << "RECONSOLE_TEST_CRASH is set: this process will abort() in commit" << m_crashInBatch;
+    }
 }
 
-quint16 WebhookReceiver::start(quint16 port)
+void WebhookReceiver::start()
 {
-    const quint16 bound = listen(QHostAddress::LocalHost, port);
-    if (bound && m_processing)
+    if (m_processing)
         m_processTimer.start(); // whatever a previous run stored but never processed
-    return bound;
 }
 
-QString WebhookReceiver::baseUrl() const
+void WebhookReceiver::setGroupCommit(const GroupCommit &groupCommit)
 {
-    const auto ports = const_cast<WebhookReceiver *>(this)->serverPorts();
-    return ports.isEmpty() ? QString() : QStringLiteral("http://127.0.0.1:%1").arg(ports.first());
+    m_groupCommit = groupCommit;
+    m_groupCommit.windowMs = qMax(0, groupCommit.windowMs);
+    m_groupCommit.maxDeliveries = qMax(1, groupCommit.maxDeliveries);
 }
 
-void WebhookReceiver::missingHandler(const QHttpServerRequest &, QTcpSocket *socket)
+bool WebhookReceiver::serves(const QString &path) const
 {
-    answer(socket, 404, R"({"error":"unknown path; POST /webhooks/<provider>"})");
+    return path.startsWith(kPrefix);
 }
 
-void WebhookReceiver::reject(QTcpSocket *socket, const QString &providerId, int status, const QString &why)
+qint64 WebhookReceiver::bodyLimit(const QString &path) const
+{
+    // No provider we verify documents a larger delivery than the listener's default (1 MiB):
+    // Stripe's events and HubSpot's batches of at most 100 changes are a few kilobytes.
+    return HttpRoute::bodyLimit(path);
+}
+
+void WebhookReceiver::reject(const HttpReplier &reply, const QString &providerId, int status, const QString &why)
 {
     ++m_rejected;
     // The rejection stands whether or not its count can be kept (a full disk must not turn a
@@ -76,34 +86,33 @@ void WebhookReceiver::reject(QTcpSocket *socket, const QString &providerId, int 
     if (Status counted = EventStore(m_db).countWebhook(providerId, QStringLiteral("rejected")); !counted)
         qCWarning(lcWebhooks).noquote() << "rejection not counted:" << counted.message();
     qCInfo(lcWebhooks).noquote() << QStringLiteral("rejected a delivery for %1: %2").arg(providerId, why);
-    answer(
-        socket, status, QJsonDocument(QJsonObject { { QStringLiteral("error"), why } }).toJson(QJsonDocument::Compact));
+    reply(error(status, why));
 }
 
-bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+void WebhookReceiver::handle(const HttpExchange &exchange, HttpReplier reply)
 {
-    const QString path = request.url().path();
-    if (request.method() != QHttpServerRequest::Method::Post || !path.startsWith(QLatin1String("/webhooks/"))) {
-        missingHandler(request, socket);
-        return true;
+    const QString path = exchange.url.path();
+    if (exchange.method != "POST") {
+        reply(error(404, QStringLiteral("unknown path; POST /webhooks/<provider>")));
+        return;
     }
-    const QString providerId = path.mid(10);
+    const QString providerId = path.mid(kPrefix.size());
     const QStringList secrets = m_secrets.value(providerId);
     if (secrets.isEmpty()) {
-        reject(socket, providerId, 404, QStringLiteral("no webhook secret is configured for this provider"));
-        return true;
+        reject(reply, providerId, 404, QStringLiteral("no webhook secret is configured for this provider"));
+        return;
     }
-    const QByteArray body = request.body();
+    if (!exchange.header("x-hubspot-signature-v3").isEmpty() || !exchange.header("x-hubspot-signature").isEmpty()) {
+        receiveHubSpot(exchange, reply, providerId, secrets);
+        return;
+    }
+    const QByteArray &body = exchange.body;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     Event e;
     e.source = providerId;
     e.channel = QStringLiteral("webhook");
     e.payload = QString::fromUtf8(body);
-    if (!header(request, "X-HubSpot-Signature-v3").isEmpty() || !header(request, "X-HubSpot-Signature").isEmpty()) {
-        receiveHubSpot(request, socket, providerId, secrets);
-        return true;
-    }
-    const QByteArray stripeSignature = header(request, "Stripe-Signature");
+    const QByteArray stripeSignature = exchange.header("stripe-signature");
     Status verified = success();
     QJsonParseError parseError;
     const QJsonObject json = QJsonDocument::fromJson(body, &parseError).object();
@@ -113,66 +122,44 @@ bool WebhookReceiver::handleRequest(const QHttpServerRequest &request, QTcpSocke
         e.type = json.value(QStringLiteral("type")).toString();
         e.occurredAt = json.value(QStringLiteral("created")).toInteger() * 1000;
     } else {
-        const QByteArray id = header(request, "webhook-id");
-        const QByteArray timestamp = header(request, "webhook-timestamp");
+        const QByteArray id = exchange.header("webhook-id");
+        const QByteArray timestamp = exchange.header("webhook-timestamp");
         verified
-            = WebhookVerifier::verifyStandard(body, id, timestamp, header(request, "webhook-signature"), secrets, now);
+            = WebhookVerifier::verifyStandard(body, id, timestamp, exchange.header("webhook-signature"), secrets, now);
         e.externalId = QString::fromUtf8(id);
         e.type = json.value(QStringLiteral("type")).toString();
         e.occurredAt = timestamp.toLongLong() * 1000;
     }
     if (!verified) {
-        reject(socket, providerId, verified.error().errorClass == ErrorClass::Input ? 400 : 401, verified.message());
-        return true;
+        reject(reply, providerId, verified.error().errorClass == ErrorClass::Input ? 400 : 401, verified.message());
+        return;
     }
     if (parseError.error != QJsonParseError::NoError || e.externalId.isEmpty() || e.type.isEmpty()) {
-        reject(socket, providerId, 400, QStringLiteral("the body is not an event (no id or type)"));
-        return true;
+        reject(reply, providerId, 400, QStringLiteral("the body is not an event (no id or type)"));
+        return;
     }
     if (e.occurredAt <= 0)
         e.occurredAt = nowMs();
-    store(socket, { e });
-    return true;
-}
-
-void WebhookReceiver::store(QTcpSocket *socket, const QList<Event> &events)
-{
-    bool anyNew = false;
-    for (const Event &e : events) {
-        auto inserted = m_inserter.insertIfNew(e);
-        if (!inserted) {
-            // Not stored: a 5xx makes the provider deliver again later (what was stored is
-            // then a duplicate, counted once).
-            qCWarning(lcWebhooks).noquote() << inserted.message();
-            socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\n\r\n");
-            return;
-        }
-        if (inserted.value())
-            ++m_accepted;
-        else
-            ++m_duplicates;
-        anyNew = anyNew || inserted.value();
-    }
-    answer(socket, 200,
-        anyNew ? QByteArrayLiteral(R"({"received":true})")
-               : QByteArrayLiteral(R"({"received":true,"duplicate":true})"));
-    if (m_processing && !m_processTimer.isActive())
-        m_processTimer.start();
+    enqueue({ e }, reply);
 }
 
 void WebhookReceiver::receiveHubSpot(
-    const QHttpServerRequest &request, QTcpSocket *socket, const QString &providerId, const QStringList &secrets)
+    const HttpExchange &exchange, const HttpReplier &reply, const QString &providerId, const QStringList &secrets)
 {
-    const QByteArray body = request.body();
-    const QByteArray v3 = header(request, "X-HubSpot-Signature-v3");
+    const QByteArray &body = exchange.body;
+    const QByteArray v3 = exchange.header("x-hubspot-signature-v3");
     // v3 signs the URL HubSpot called; behind a proxy that is the public one, which the Host
-    // header the proxy forwards still names.
+    // header the proxy forwards still names (and X-Forwarded-Proto its https).
+    QUrl called = exchange.url;
+    if (exchange.header("x-forwarded-proto").toLower() == "https")
+        called.setScheme(QStringLiteral("https"));
     const Status verified = !v3.isEmpty()
-        ? WebhookVerifier::verifyHubSpotV3("POST", request.url().toString(QUrl::FullyDecoded).toUtf8(), body,
-            header(request, "X-HubSpot-Request-Timestamp"), v3, secrets, nowMs())
-        : WebhookVerifier::verifyHubSpotV1(body, header(request, "X-HubSpot-Signature"), secrets);
+        // toString() as before: QUrl turns FullyDecoded into this for a whole URL (with a warning).
+        ? WebhookVerifier::verifyHubSpotV3("POST", called.toString().toUtf8(), body,
+            exchange.header("x-hubspot-request-timestamp"), v3, secrets, nowMs())
+        : WebhookVerifier::verifyHubSpotV1(body, exchange.header("x-hubspot-signature"), secrets);
     if (!verified) {
-        reject(socket, providerId, verified.error().errorClass == ErrorClass::Input ? 400 : 401, verified.message());
+        reject(reply, providerId, verified.error().errorClass == ErrorClass::Input ? 400 : 401, verified.message());
         return;
     }
     // HubSpot batches: an array of events, each with its own id, time and one changed property.
@@ -197,11 +184,63 @@ void WebhookReceiver::receiveHubSpot(
         events << e;
     }
     if (parseError.error != QJsonParseError::NoError || events.isEmpty()) {
-        reject(socket, providerId, 400,
+        reject(reply, providerId, 400,
             QStringLiteral("the body is not a batch of HubSpot events (eventId, subscriptionType)"));
         return;
     }
-    store(socket, events);
+    enqueue(events, reply);
+}
+
+void WebhookReceiver::enqueue(const QList<Event> &events, const HttpReplier &reply)
+{
+    m_batch << Delivery { events, reply };
+    if (m_batch.size() >= m_groupCommit.maxDeliveries)
+        commitBatch();
+    else if (!m_commitTimer.isActive())
+        m_commitTimer.start(m_groupCommit.windowMs);
+}
+
+void WebhookReceiver::commitBatch()
+{
+    m_commitTimer.stop();
+    if (m_batch.isEmpty())
+        return;
+    const QList<Delivery> batch = std::exchange(m_batch, {});
+    QList<Event> events;
+    for (const Delivery &d : batch)
+        events << d.events;
+    const bool crashHere = m_crashPoint != CrashPoint::None && m_commits + 1 == m_crashInBatch;
+    auto inserted = m_inserter.insertDurably(events, [&](qsizetype i) {
+        if (crashHere && m_crashPoint == CrashPoint::MidBatch && i == events.size() / 2)
+            std::abort(); // test only: see the constructor
+    });
+    if (!inserted) {
+        // Nothing of the batch is stored: a 5xx makes each provider deliver again later.
+        qCWarning(lcWebhooks).noquote() << inserted.message();
+        HttpReply unavailable = error(503, QStringLiteral("the event could not be stored; deliver it again"));
+        unavailable.headers << qMakePair(QByteArray("Retry-After"), QByteArray("5"));
+        for (const Delivery &d : batch)
+            d.reply(unavailable);
+        return;
+    }
+    ++m_commits;
+    if (crashHere && m_crashPoint == CrashPoint::AfterCommit)
+        std::abort(); // test only: see the constructor
+    qsizetype at = 0;
+    for (const Delivery &d : batch) {
+        bool anyNew = false;
+        for (qsizetype i = 0; i < d.events.size(); ++i, ++at) {
+            const bool isNew = inserted->at(at);
+            ++(isNew ? m_accepted : m_duplicates);
+            anyNew = anyNew || isNew;
+        }
+        d.reply({ 200,
+            anyNew ? QByteArrayLiteral(R"({"received":true})")
+                   : QByteArrayLiteral(R"({"received":true,"duplicate":true})"),
+            "application/json", {} });
+    }
+    if (m_processing && !m_processTimer.isActive())
+        m_processTimer.start();
 }
 
 void WebhookReceiver::processQueue()

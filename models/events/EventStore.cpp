@@ -89,7 +89,8 @@ Result<bool> EventStore::insertIfNew(const Event &e)
 }
 
 EventStore::Inserter::Inserter(const Database &db)
-    : m_query(db.connection())
+    : m_db(db)
+    , m_query(db.connection())
     , m_again(db.connection())
 {
     m_prepared = m_query.prepare(QLatin1String(kInsertEvent)) && m_again.prepare(QLatin1String(kCountAgain));
@@ -103,6 +104,50 @@ Result<bool> EventStore::Inserter::insertIfNew(const Event &e)
     if (!inserted || inserted.value())
         return inserted;
     return countAgain(m_again, e);
+}
+
+Result<QList<bool>> EventStore::Inserter::insertDurably(
+    const QList<Event> &events, const std::function<void(qsizetype)> &afterEach)
+{
+    const SqlDialect::DurableCommit durable = m_db.dialect().durableCommit();
+    QSqlDatabase connection = m_db.connection();
+    auto runAll = [&connection](const QStringList &statements) -> Status {
+        for (const QString &sql : statements) {
+            QSqlQuery q(connection);
+            if (!q.exec(sql))
+                return storageError(QStringLiteral("Cannot make the commit durable (%1)").arg(sql), q);
+        }
+        return success();
+    };
+    if (Status before = runAll(durable.before); !before)
+        return before.error();
+    Result<QList<bool>> outcome = [&]() -> Result<QList<bool>> {
+        Transaction tx(connection);
+        if (!tx.active())
+            return failure(ErrorClass::Storage,
+                QStringLiteral("Cannot begin storing the events: %1").arg(connection.lastError().text()));
+        if (Status inside = runAll(durable.inside); !inside)
+            return inside.error();
+        QList<bool> inserted;
+        inserted.reserve(events.size());
+        for (qsizetype i = 0; i < events.size(); ++i) {
+            auto one = insertIfNew(events.at(i));
+            if (!one)
+                return one.error();
+            inserted << one.value();
+            if (afterEach)
+                afterEach(i);
+        }
+        if (!tx.commit())
+            return failure(
+                ErrorClass::Storage, QStringLiteral("Cannot commit the events: %1").arg(connection.lastError().text()));
+        return inserted;
+    }();
+    // Back to the connection's everyday setting. Should that fail, later commits are only
+    // slower (fsynced too): the batch's outcome stands either way.
+    const Status restored = runAll(durable.after);
+    Q_UNUSED(restored);
+    return outcome;
 }
 
 Result<QList<Event>> EventStore::pending(int limit) const

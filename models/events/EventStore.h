@@ -6,6 +6,8 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <functional>
+
 class Database;
 
 // Something that happened to an entity, from any system (docs/architecture.md).
@@ -43,8 +45,14 @@ public:
     public:
         explicit Inserter(const Database &db);
         Result<bool> insertIfNew(const Event &event);
+        // All of `events` in one transaction that is on disk when this returns, through a power
+        // loss (the dialect's durable commit), or none of them: per event, true when new.
+        // `afterEach(i)` runs once the i-th is inserted, before the commit.
+        Result<QList<bool>> insertDurably(
+            const QList<Event> &events, const std::function<void(qsizetype)> &afterEach = {});
 
     private:
+        const Database &m_db;
         QSqlQuery m_query;
         QSqlQuery m_again;
         bool m_prepared = false;

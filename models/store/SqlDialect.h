@@ -38,6 +38,15 @@ public:
     virtual std::function<void()> interrupter(const QSqlDatabase &db) const = 0;
     // Appended to a SELECT inside a claim: rows another session holds are passed over, not waited for.
     virtual QString skipLocked() const = 0;
+    // A commit that must survive a power loss, not only a crash (the group commit that answers
+    // webhooks): statements run before BEGIN, inside the transaction, and after it ends.
+    struct DurableCommit
+    {
+        QStringList before;
+        QStringList inside;
+        QStringList after;
+    };
+    virtual DurableCommit durableCommit() const = 0;
     // Statements that refuse UPDATE and DELETE on `table` for everyone, owner included.
     virtual QString appendOnly(const QString &table) const = 0;
     // Rewrites the placeholders of a migration file for this database: {{AUTO_ID}},
@@ -77,6 +86,12 @@ public:
     bool prepareConnection(QSqlDatabase &db, QString *error) const override;
     QString lockAuditForAppend() const override { return {}; } // one writer at a time already
     QString skipLocked() const override { return {}; } // likewise
+    // The connection runs synchronous=NORMAL, where a WAL commit is not fsynced; FULL fsyncs
+    // the WAL at COMMIT. SQLite refuses to change it inside a transaction, hence around it.
+    DurableCommit durableCommit() const override
+    {
+        return { { QStringLiteral("PRAGMA synchronous=FULL") }, {}, { QStringLiteral("PRAGMA synchronous=NORMAL") } };
+    }
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
     std::function<void()> interrupter(const QSqlDatabase &db) const override;
@@ -99,6 +114,11 @@ public:
     // insert into the audit log can still append in turn.
     QString lockAuditForAppend() const override { return QStringLiteral("SELECT pg_advisory_xact_lock(4242004242)"); }
     QString skipLocked() const override { return QStringLiteral(" FOR UPDATE SKIP LOCKED"); }
+    // COMMIT returns once the WAL is flushed to disk, whatever the server's or role's default.
+    DurableCommit durableCommit() const override
+    {
+        return { {}, { QStringLiteral("SET LOCAL synchronous_commit TO on") }, {} };
+    }
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return column; } // its planner has statistics
     std::function<void()> interrupter(const QSqlDatabase &db) const override;

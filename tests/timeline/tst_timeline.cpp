@@ -2,6 +2,7 @@
 // people; the provider's event list paged back to a durable cursor.
 #include "HttpClient.h"
 #include "SandboxFixture.h"
+#include "ServedWebhooks.h"
 #include "TestSupport.h"
 #include "access/AuditLog.h"
 #include "events/ActivityMonitor.h"
@@ -10,7 +11,6 @@
 #include "events/EventSync.h"
 #include "sandbox/DemoData.h"
 #include "timeline/TimelineModel.h"
-#include "webhooks/WebhookReceiver.h"
 
 #include <QAbstractItemModelTester>
 #include <QSqlQuery>
@@ -27,12 +27,13 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, backend);
         const Database &db = *scratch.db();
         SandboxFixture f(db);
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         const QString secret = QStringLiteral("whsec_timelineTestSecret_0001");
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { secret });
         f.sandbox.setWebhooks(
-            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 0 });
+            { served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 0 });
 
         OperationStore store(db);
         const qint64 declined
@@ -212,13 +213,14 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
         SandboxFixture f(db);
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         const QString secret = QStringLiteral("whsec_syncTestSecret_0002");
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { secret });
         // Every second webhook is lost on the way.
         f.sandbox.setWebhooks(
-            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 2 });
+            { served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), secret, 0, false, false, 2 });
         TestHttpClient http(f.sandbox.baseUrl());
         for (int i = 0; i < 250; ++i)
             QCOMPARE(http.send("POST", QStringLiteral("/v1/payment_intents"),

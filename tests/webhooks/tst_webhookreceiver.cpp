@@ -2,11 +2,11 @@
 // event however often it is delivered, order by the event's own time, the unknown outcome
 // settled by the provider's word, and nothing lost when the process dies after the answer.
 #include "SandboxFixture.h"
+#include "ServedWebhooks.h"
 #include "TestSupport.h"
 #include "events/EventStore.h"
 #include "records/CustomerStore.h"
 #include "timeline/Timeline.h"
-#include "webhooks/WebhookReceiver.h"
 #include "webhooks/WebhookVerifier.h"
 
 #include <QCryptographicHash>
@@ -72,12 +72,13 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, backend);
         const Database &db = *scratch.db();
         SandboxFixture f(db, 700);
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { kSecret });
         // The answer is lost, the webhook arrives later (as real providers do).
         f.sandbox.setWebhooks(
-            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 1500, false, false, 0 });
+            { served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 1500, false, false, 0 });
         f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("timeout_after_charge")).value());
         OperationStore store(db);
         const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("hook-1"))).value();
@@ -102,11 +103,12 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
         SandboxFixture f(db, 800); // the client gives up after 0.8 s
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { kSecret });
         f.sandbox.setWebhooks(
-            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 0, false, false, 0 });
+            { served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 0, false, false, 0 });
         f.sandbox.queueFaults({ SandboxFault { SandboxFault::Kind::Slow, 3000 } }); // charged at once, answered late
         const qint64 id = OperationStore(db).insert(SandboxFixture::payment(QStringLiteral("early-webhook"))).value();
         std::optional<Result<Operation>> ran;
@@ -125,11 +127,12 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
         SandboxFixture f(db);
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { kSecret });
         f.sandbox.setWebhooks(
-            { receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 0, true, true, 0 });
+            { served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), kSecret, 0, true, true, 0 });
         OperationStore store(db);
         for (int i = 0; i < 4; ++i) {
             const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("dup-%1").arg(i))).value();
@@ -153,11 +156,12 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { kSecret });
         const qint64 id = unknownOutcome(db, QStringLiteral("order-1"));
-        const QString url = receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox");
+        const QString url = served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox");
         QNetworkAccessManager network;
         const qint64 now = QDateTime::currentSecsSinceEpoch();
         auto send = [&](const QString &eventId, const QString &type, qint64 created) {
@@ -189,12 +193,13 @@ private Q_SLOTS:
         const Database &db = *scratch.db();
         SandboxFixture f(db);
         f.addCrm(db);
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         const QString secret = QStringLiteral("hubspot-client-secret-1234");
         receiver.setSecrets(QStringLiteral("crm-sandbox"), { secret });
         SandboxWebhooks hooks;
-        hooks.target = receiver.baseUrl() + QStringLiteral("/webhooks/crm-sandbox");
+        hooks.target = served.baseUrl() + QStringLiteral("/webhooks/crm-sandbox");
         hooks.secret = secret;
         f.sandbox.setCrmWebhooks(hooks);
 
@@ -254,10 +259,11 @@ private Q_SLOTS:
     {
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
-        WebhookReceiver receiver(db);
-        QVERIFY(receiver.start());
+        ServedWebhooks served(db);
+        WebhookReceiver &receiver = served.receiver;
+        QVERIFY(served.start());
         receiver.setSecrets(QStringLiteral("stripe-sandbox"), { QStringLiteral("whsec_old_secret_abcdef"), kSecret });
-        const QString url = receiver.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox");
+        const QString url = served.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox");
         QNetworkAccessManager network;
         const qint64 now = QDateTime::currentSecsSinceEpoch();
         const QByteArray body = stripeEvent(QStringLiteral("evt_r"), QStringLiteral("payment_intent.succeeded"), now,
@@ -273,7 +279,7 @@ private Q_SLOTS:
         QCOMPARE(
             post(network, url, body + ' ', { { "Stripe-Signature", WebhookVerifier::signStripe(body, kSecret, now) } }),
             401);
-        QCOMPARE(post(network, receiver.baseUrl() + QStringLiteral("/webhooks/nobody"), body,
+        QCOMPARE(post(network, served.baseUrl() + QStringLiteral("/webhooks/nobody"), body,
                      { { "Stripe-Signature", WebhookVerifier::signStripe(body, kSecret, now) } }),
             404);
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events")), 0);
@@ -303,19 +309,21 @@ private Q_SLOTS:
         const QByteArray body = stripeEvent(QStringLiteral("evt_c"), QStringLiteral("payment_intent.succeeded"), now,
             QStringLiteral("crash-1"), QStringLiteral("pi_crash"));
         {
-            WebhookReceiver dying(db);
+            ServedWebhooks servedDying(db);
+            WebhookReceiver &dying = servedDying.receiver;
             dying.setProcessing(false); // answers, then "dies" before processing
-            QVERIFY(dying.start());
+            QVERIFY(servedDying.start());
             dying.setSecrets(QStringLiteral("stripe-sandbox"), { kSecret });
             QNetworkAccessManager network;
-            QCOMPARE(post(network, dying.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), body,
+            QCOMPARE(post(network, servedDying.baseUrl() + QStringLiteral("/webhooks/stripe-sandbox"), body,
                          { { "Stripe-Signature", WebhookVerifier::signStripe(body, kSecret, now) } }),
                 200);
         }
         QCOMPARE(OperationStore(db).get(id)->state, OperationState::UnknownOutcome);
         QCOMPARE(count(db, QStringLiteral("SELECT COUNT(*) FROM events WHERE processed_at IS NULL")), 1);
-        WebhookReceiver restarted(db);
-        QVERIFY(restarted.start()); // works the queue the dead one left
+        ServedWebhooks servedRestarted(db);
+        WebhookReceiver &restarted = servedRestarted.receiver;
+        QVERIFY(servedRestarted.start()); // works the queue the dead one left
         QTRY_COMPARE(OperationStore(db).get(id)->state, OperationState::Succeeded);
     }
 };
