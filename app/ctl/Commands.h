@@ -16,6 +16,7 @@ Command diff();
 Command drift();
 Command audit();
 Command credentials();
+Command intakeToken();
 Command roles();
 Command database();
 Command bench();

@@ -1,12 +1,14 @@
 #include "AppContext.h"
 #include "Commands.h"
 #include "Console.h"
+#include "intake/IntakeService.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsQuery.h"
 #include "store/Database.h"
 
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -194,6 +196,76 @@ int close(const QCommandLineParser &args, AppContext &app, bool resolve)
     return 0;
 }
 
+// The same request a POST /v1/operations carries, checked and stored the same way (docs/intake.md).
+int submit(const QCommandLineParser &args, AppContext &app)
+{
+    const QString entity = args.value(QStringLiteral("entity"));
+    const qsizetype colon = entity.indexOf(QLatin1Char(':'));
+    if (colon <= 0 || colon == entity.size() - 1)
+        return fail(QStringLiteral("--entity must be TYPE:ID, e.g. order:ORD-1042."), 2);
+    QByteArray payload = args.value(QStringLiteral("payload")).toUtf8();
+    if (payload.startsWith('@')) {
+        QFile file(QString::fromUtf8(payload.mid(1)));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(QStringLiteral("Cannot read %1: %2").arg(file.fileName(), file.errorString()), 2);
+        payload = file.readAll();
+    }
+    QJsonParseError parseError;
+    const QJsonDocument payloadDoc = QJsonDocument::fromJson(payload, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !payloadDoc.isObject())
+        return fail(QStringLiteral("--payload must be a JSON object (or @FILE holding one): %1")
+                        .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString()
+                                                                          : QStringLiteral("not an object")),
+            2);
+    QJsonObject request { { QStringLiteral("action"), args.value(QStringLiteral("action")) },
+        { QStringLiteral("provider"), args.value(QStringLiteral("provider")) },
+        { QStringLiteral("entity"),
+            QJsonObject {
+                { QStringLiteral("type"), entity.left(colon) }, { QStringLiteral("id"), entity.mid(colon + 1) } } },
+        { QStringLiteral("payload"), payloadDoc.object() },
+        { QStringLiteral("idempotency_key"), args.value(QStringLiteral("idempotency-key")) } };
+    if (args.isSet(QStringLiteral("not-before")))
+        request.insert(QStringLiteral("not_before"), args.value(QStringLiteral("not-before")));
+    IntakeOutcome parsed = IntakeService::parse(QJsonDocument(request).toJson(QJsonDocument::Compact));
+    IntakeService intake(app.database(), app.providers());
+    IntakeOutcome outcome = parsed ? intake.submit(parsed.record) : parsed;
+    if (!outcome) {
+        const IntakeRefusal &r = *outcome.refusal;
+        return fail(
+            r.param.isEmpty() ? r.message : QStringLiteral("%1: %2").arg(r.param, r.message), r.status == 400 ? 2 : 1);
+    }
+    out() << QJsonDocument(IntakeService::describe(outcome.record)).toJson(QJsonDocument::Indented);
+    if (outcome.replayed)
+        err() << "Already submitted with this key: operation " << outcome.record.operation.id << Qt::endl;
+    out().flush();
+    return 0;
+}
+
+Command submitCommand()
+{
+    auto required = [](const char *name, const char *description, const char *value) {
+        return Option { .name = QLatin1String(name),
+            .description = QLatin1String(description),
+            .valueName = QLatin1String(value),
+            .required = true };
+    };
+    return { .name = QStringLiteral("submit"),
+        .summary = QStringLiteral("Submit an operation for the agent to send, as POST /v1/operations would."),
+        .details = QStringLiteral("The same key with the same request gives back the same operation; with "
+                                  "another request it is refused. The agent (`serve`) sends it under the "
+                                  "provider's rate limit."),
+        .options = { required("action", "What to do: capture_payment, refund, update_payment, upsert_contact, …", "A"),
+            required("provider", "Provider id.", "P"),
+            required("entity", "The business entity, TYPE:ID (order:ORD-1042).", "TYPE:ID"),
+            required("payload", "The operation's JSON object, or @FILE to read it from a file.", "JSON|@FILE"),
+            required("idempotency-key", "Your own key for this operation.", "K"),
+            { .name = QStringLiteral("not-before"),
+                .description = QStringLiteral("Not sent before this RFC 3339 time."),
+                .valueName = QStringLiteral("time") } },
+        .json = JsonOutput::Always,
+        .run = DatabaseHandler(submit) };
+}
+
 Command closing(const QString &name, const QString &summary, bool resolve)
 {
     return { .name = name,
@@ -239,8 +311,8 @@ Command ops()
         .check = checkRetry,
         .run = DatabaseHandler(::retry) };
     return { .name = QStringLiteral("ops"),
-        .summary = QStringLiteral("Operations: list them, retry them, settle them by hand."),
-        .subcommands = { std::move(list), std::move(retry),
+        .summary = QStringLiteral("Operations: list them, retry them, submit them, settle them by hand."),
+        .subcommands = { std::move(list), std::move(retry), submitCommand(),
             closing(QStringLiteral("resolve"), QStringLiteral("Resolve an operation by hand, with a reason."), true),
             closing(QStringLiteral("cancel"), QStringLiteral("Cancel an operation, with a reason."), false) } };
 }

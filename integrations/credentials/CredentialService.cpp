@@ -12,6 +12,7 @@
 #include "store/Database.h"
 
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 
 Q_LOGGING_CATEGORY(lcCredentials, "reconsole.credentials")
 
@@ -20,6 +21,8 @@ QString target(const QString &id)
 {
     return QStringLiteral("credential:") + id;
 }
+
+constexpr char kIntakeToken[] = "intake-token";
 
 QString describe(const Credential &c)
 {
@@ -327,9 +330,66 @@ void CredentialService::reveal(const QString &id, Callback<Result<QString>> done
         done(allowed.error());
         return;
     }
+    if (auto c = CredentialStore(m_db).get(id); c && c->kind == QLatin1String(kIntakeToken)) {
+        done(failure(ErrorClass::Input,
+            QStringLiteral("An intake token is shown once, when it is created. Revoke %1 and create a new one.")
+                .arg(id)));
+        return;
+    }
     m_store.read(id, [this, id, done](Result<QString> secret) {
         // No secret is shown that the audit log does not know was shown.
         Status audited = audit(QStringLiteral("credential.reveal"), id, secret ? QString() : secret.message());
         done(audited ? secret : Result<QString>(audited.error()));
+    });
+}
+
+QString CredentialService::newIntakeTokenSecret()
+{
+    // 192 bits from the system's generator; the rci_ prefix is how Redactor knows one anywhere.
+    QByteArray bytes(24, Qt::Uninitialized);
+    QRandomGenerator::system()->generate(bytes.begin(), bytes.end());
+    return QStringLiteral("rci_")
+        + QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+void CredentialService::createIntakeToken(const QString &label, Callback<Result<IntakeToken>> done)
+{
+    Status allowed = m_access.require(
+        Permission::ManageCredentials, m_db, QStringLiteral("credential.add"), QStringLiteral("intake"));
+    if (!allowed) {
+        done(allowed.error());
+        return;
+    }
+    if (label.trimmed().isEmpty()) {
+        done(failure(ErrorClass::Input, QStringLiteral("Give the token a label: which system will use it.")));
+        return;
+    }
+    const QString secret = newIntakeTokenSecret();
+    Credential c;
+    c.id = CredentialStore::newId();
+    c.environment = QStringLiteral("live");
+    c.kind = QLatin1String(kIntakeToken);
+    c.label = label.trimmed();
+    c.fingerprint = QStringLiteral("rci_") + Redactor::fingerprint(secret);
+    c.createdAt = nowMs();
+    m_store.write(c.id, secret, [this, c, secret, done](Status written) {
+        if (!written) {
+            done(written.error());
+            return;
+        }
+        AuditEntry e;
+        e.actor = m_access.actor();
+        e.action = QStringLiteral("credential.add");
+        e.target = target(c.id);
+        e.after = QStringLiteral("intake-token %1 %2").arg(c.label, c.fingerprint);
+        Status stored = CredentialStore(m_db).insert(c, e);
+        if (!stored) {
+            m_store.remove(c.id, [](Status) {});
+            done(stored.error());
+            return;
+        }
+        qCInfo(lcCredentials) << "added intake token" << c.id;
+        Q_EMIT credentialsChanged({ c.id });
+        done(IntakeToken { c, secret });
     });
 }

@@ -31,6 +31,13 @@ public:
         qint64 expiresAt = 0;
     };
 
+    // A bearer token the business's systems present to the intake API (docs/intake.md).
+    struct IntakeToken
+    {
+        Credential credential;
+        QString token; // handed out once, here; afterwards only the keychain has it
+    };
+
     CredentialService(const Database &db, Keychain &store, ProviderRegistry &providers, const AccessPolicy &access,
         QObject *parent = nullptr);
 
@@ -41,7 +48,12 @@ public:
     // revoked. Any failure rolls back and leaves the old credential in use.
     void rotate(const QString &id, const QString &newSecret, Callback<Result<Credential>> done);
     void revoke(const QString &id, const QString &reason, Callback<Status> done);
+    // Reveals an API key or webhook secret; an intake token is never shown again.
     void reveal(const QString &id, Callback<Result<QString>> done);
+    // Makes a new intake token (kind "intake-token", no provider), kept in the keychain; the
+    // token is in the result and nowhere else the caller could read it later.
+    void createIntakeToken(const QString &label, Callback<Result<IntakeToken>> done);
+    static QString newIntakeTokenSecret();
 
 Q_SIGNALS:
     // Credentials an add, verify, rotate or revoke may have changed (a failed verification is

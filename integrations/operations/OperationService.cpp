@@ -2,11 +2,17 @@
 
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
+#include "operations/IntakeStore.h"
 #include "operations/OperationRunner.h"
 #include "operations/OperationStore.h"
 #include "store/Database.h"
 
+#include <QLoggingCategory>
+#include <QTimer>
+
 #include <memory>
+
+Q_LOGGING_CATEGORY(lcDue, "reconsole.operations.due")
 
 OperationService::OperationService(
     const Database &db, OperationRunner &runner, const AccessPolicy &access, QObject *parent)
@@ -39,6 +45,41 @@ void OperationService::retry(const QList<qint64> &ids, Each each, std::function<
                 finished();
         });
     }
+}
+
+void OperationService::runDue(const QString &claimant, int maxInFlight)
+{
+    const int room = maxInFlight - m_dueInFlight;
+    if (room <= 0) {
+        m_dueBacklog = true;
+        return;
+    }
+    // A claim outlives the run it is for; one of an agent that died lapses after a minute.
+    const qint64 now = nowMs();
+    const qint64 until = now + 60000;
+    auto due = OperationStore(m_db).claimDueForRetry(now, room, claimant, until);
+    if (!due)
+        qCWarning(lcDue).noquote() << due.message();
+    QList<qint64> ids = due.value_or({});
+    if (ids.size() < room) {
+        auto ready = IntakeStore(m_db).claimReady(now, room - static_cast<int>(ids.size()), claimant, until);
+        if (!ready)
+            qCWarning(lcDue).noquote() << ready.message();
+        ids += ready.value_or({});
+    }
+    m_dueBacklog = ids.size() == room;
+    if (ids.isEmpty())
+        return;
+    std::sort(ids.begin(), ids.end()); // oldest first, as they came in
+    m_dueInFlight += static_cast<int>(ids.size());
+    retry(
+        ids,
+        [this, claimant, maxInFlight](qint64, const Result<Operation> &) {
+            --m_dueInFlight;
+            if (m_dueBacklog) // later, not from inside the run that just ended
+                QTimer::singleShot(0, this, [this, claimant, maxInFlight] { runDue(claimant, maxInFlight); });
+        },
+        [] {});
 }
 
 Status OperationService::resolve(qint64 id, const QString &reason)

@@ -26,6 +26,12 @@ public:
 
     // Retries each operation; `each` reports every one, `finished` once all are done.
     void retry(const QList<qint64> &ids, Each each, std::function<void()> finished);
+    // The agent's worker: claims what fell due — retries whose time came, and pending intake
+    // operations whose not_before passed — for `claimant` and runs them, keeping at most
+    // `maxInFlight` runs going and claiming again as they finish while more are waiting, so
+    // the provider's token bucket, not the worker's timer, sets the pace.
+    void runDue(const QString &claimant, int maxInFlight = 32);
+    int dueInFlight() const { return m_dueInFlight; }
     Status resolve(qint64 id, const QString &reason);
     Status cancel(qint64 id, const QString &reason);
     const AccessPolicy &access() const { return m_access; }
@@ -47,4 +53,6 @@ private:
     const Database &m_db;
     OperationRunner &m_runner;
     const AccessPolicy &m_access;
+    int m_dueInFlight = 0;
+    bool m_dueBacklog = false; // the last claim was full: more may be waiting
 };

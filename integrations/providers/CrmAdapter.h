@@ -13,6 +13,10 @@ class CrmAdapter : public KeyedAdapter
 public:
     using KeyedAdapter::KeyedAdapter;
 
+    QStringList actions() const override
+    {
+        return { QStringLiteral("update_contact"), QStringLiteral("upsert_contact") };
+    }
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
     void verifyCredential(const QString &secret, Callback<Result<QString>> done) override;

@@ -11,6 +11,10 @@ class PaymentsAdapter : public KeyedAdapter
 public:
     using KeyedAdapter::KeyedAdapter;
 
+    QStringList actions() const override
+    {
+        return { QStringLiteral("capture_payment"), QStringLiteral("refund"), QStringLiteral("update_payment") };
+    }
     QString describeRequest(const Operation &operation) const override;
     void execute(const Operation &operation, Callback<ProviderOutcome> done) override;
     QString describeLookup(const Operation &operation) const override;

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 
@@ -60,6 +61,8 @@ public:
 
     virtual ~ProviderAdapter() = default;
 
+    // The business actions execute() knows (capture_payment, …): the intake API refuses others.
+    virtual QStringList actions() const = 0;
     // How long one request may take; a claim on an operation outlives it.
     virtual int requestTimeoutMs() const = 0;
     // Loads the credential; nothing is sent (and no attempt journaled) if this fails.

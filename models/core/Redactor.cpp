@@ -41,7 +41,9 @@ QString redact(const QString &text)
 {
     static const QRegularExpression authorization(QStringLiteral("(?i)(authorization\\s*[:=]\\s*)[^\\r\\n]*"));
     static const QRegularExpression bearer(QStringLiteral("(?i)\\bbearer\\s+[A-Za-z0-9._~+/=-]+"));
-    static const QRegularExpression keys(QStringLiteral("\\b((?:sk|rk|pk)_(?:test|live)_|whsec_)[A-Za-z0-9+/=_-]+"));
+    // rci_: Reconsole's own intake tokens (CredentialService::createIntakeToken).
+    static const QRegularExpression keys(
+        QStringLiteral("\\b((?:sk|rk|pk)_(?:test|live)_|whsec_|rci_)[A-Za-z0-9+/=_-]+"));
     static const QRegularExpression cardFields(
         QStringLiteral("(card(?:\\[|%5B)(?:number|cvc|exp_month|exp_year)(?:\\]|%5D)=)[^&\\s]*"));
     static const QRegularExpression cardNumber(QStringLiteral("\\b[2-6](?:[ -]?\\d){12,18}\\b"));

@@ -4,6 +4,7 @@
 #include "credentials/AddCredentialDialog.h"
 #include "credentials/CredentialService.h"
 #include "credentials/CredentialsModel.h"
+#include "credentials/IntakeTokenDialog.h"
 #include "providers/ProviderRegistry.h"
 #include "shell/ActionButton.h"
 #include "shell/EmptyState.h"
@@ -53,6 +54,7 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     , m_message(new MessageBanner(this))
     , m_warnDays(new QSpinBox(this))
     , m_add(new QAction(tr("Add…"), this))
+    , m_intakeToken(new QAction(tr("New intake token…"), this))
     , m_verify(new QAction(tr("Verify"), this))
     , m_rotate(new QAction(tr("Rotate…"), this))
     , m_revoke(new QAction(tr("Revoke…"), this))
@@ -70,8 +72,9 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_message->setObjectName(QStringLiteral("credentialMessage"));
 
-    const QList<QPair<QAction *, const char *>> buttons { { m_add, "addCredential" }, { m_verify, "verify" },
-        { m_rotate, "rotate" }, { m_revoke, "revoke" }, { m_reveal, "reveal" }, { m_copy, "copy" } };
+    const QList<QPair<QAction *, const char *>> buttons { { m_add, "addCredential" }, { m_intakeToken, "intakeToken" },
+        { m_verify, "verify" }, { m_rotate, "rotate" }, { m_revoke, "revoke" }, { m_reveal, "reveal" },
+        { m_copy, "copy" } };
     auto *actions = new QHBoxLayout;
     for (const auto &[action, name] : buttons) {
         action->setObjectName(QLatin1String(name) + QStringLiteral("Action"));
@@ -80,6 +83,8 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
     }
     m_add->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
     m_add->setToolTip(tr("Put a provider's key or webhook secret in the keychain."));
+    m_intakeToken->setToolTip(tr("A bearer token for a backend to submit operations (POST /v1/operations); shown "
+                                 "once."));
     m_verify->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_V));
     m_revoke->setToolTip(tr("Delete the key from the keychain; what still needs it stops, saying why."));
     m_reveal->setToolTip(tr("Show the secret once; the audit log records that you looked."));
@@ -107,6 +112,7 @@ CredentialsWorkspace::CredentialsWorkspace(CredentialsModel &model, CredentialSe
                             "stays until you revoke it."));
     m_copy->setToolTip(tr("Copies the secret; the clipboard is cleared after %1 s.").arg(kClipboardSeconds));
     connect(m_add, &QAction::triggered, this, &CredentialsWorkspace::addCredential);
+    connect(m_intakeToken, &QAction::triggered, this, &CredentialsWorkspace::createIntakeToken);
     connect(m_verify, &QAction::triggered, this, &CredentialsWorkspace::verifySelected);
     connect(m_rotate, &QAction::triggered, this, &CredentialsWorkspace::rotateSelected);
     connect(m_revoke, &QAction::triggered, this, &CredentialsWorkspace::revokeSelected);
@@ -156,7 +162,9 @@ void CredentialsWorkspace::updateActions()
     const bool admin = m_access.allows(Permission::ManageCredentials);
     const int row = m_model->rowOf(selectedId());
     const bool live = row >= 0 && !m_model->credentialAt(row).isRevoked();
+    const bool token = row >= 0 && m_model->credentialAt(row).kind == QLatin1String("intake-token");
     m_add->setEnabled(admin);
+    m_intakeToken->setEnabled(admin);
     const QString whyNot = !admin
         ? tr("Only admins manage credentials; you are signed in as %1.").arg(m_access.describe())
         : tr("Select a credential that is not revoked.");
@@ -165,6 +173,14 @@ void CredentialsWorkspace::updateActions()
             a->setData(a->toolTip()); // what it does, kept to say beside why it cannot now
         a->setEnabled(admin && live);
         a->setToolTip(a->isEnabled() ? a->data().toString() : a->data().toString() + QLatin1Char(' ') + whyNot);
+    }
+    // An intake token is shown once, when made; it has no provider to verify it against.
+    for (QAction *a : { m_verify, m_rotate, m_reveal, m_copy }) {
+        if (token && a->isEnabled()) {
+            a->setEnabled(false);
+            a->setToolTip(a->data().toString() + QLatin1Char(' ')
+                + tr("An intake token is shown only when it is made; revoke it and make another."));
+        }
     }
     if (!admin)
         m_add->setToolTip(tr("Only admins manage credentials; you are signed in as %1.").arg(m_access.describe()));
@@ -207,6 +223,29 @@ void CredentialsWorkspace::addCredential()
         self->showMessage(tr("Added %1 (%2) to the keychain. Verify it to check it against the provider.")
                               .arg(added->label, added->fingerprint),
             false);
+    });
+}
+
+void CredentialsWorkspace::createIntakeToken()
+{
+    const QString label = Prompts::reason(this, tr("New intake token"),
+        tr("Which system will use it (a label, such as “billing backend”)? The token is shown once."));
+    if (label.isEmpty())
+        return;
+    QPointer<CredentialsWorkspace> self(this);
+    m_service.createIntakeToken(label, [self](Result<CredentialService::IntakeToken> made) {
+        if (!self)
+            return;
+        if (!made) {
+            self->showMessage(made.message(), true);
+            return;
+        }
+        self->selectCredential(made->credential.id);
+        self->showMessage(
+            self->tr("Made intake token %1 (%2).").arg(made->credential.label, made->credential.fingerprint), false);
+        auto *dialog = new IntakeTokenDialog(made->credential.label, made->token, self);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open(); // not exec(): the workspace (and a test) goes on while it is shown
     });
 }
 

@@ -25,6 +25,8 @@ public:
 
     CredentialsModel *model() const { return m_model; }
     void addCredential();
+    // A new intake token for a backend, shown once in a dialog with a Copy button.
+    void createIntakeToken();
     void verifySelected();
     void rotateSelected();
     void revokeSelected();
@@ -52,6 +54,7 @@ private:
     MessageBanner *m_message;
     QSpinBox *m_warnDays;
     QAction *m_add;
+    QAction *m_intakeToken;
     QAction *m_verify;
     QAction *m_rotate;
     QAction *m_revoke;

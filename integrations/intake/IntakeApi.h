@@ -1,0 +1,48 @@
+#pragma once
+
+#include "transport/HttpRoute.h"
+
+#include <QList>
+#include <QString>
+
+class Database;
+class IntakeService;
+class IntakeTokens;
+
+// The intake API on the agent's port (docs/intake.md, docs/intake.openapi.yaml):
+// POST /v1/operations, GET /v1/operations/{id}, GET /v1/operations?idempotency_key=…, each
+// behind a bearer intake token. Refusals are Stripe-shaped JSON naming the field; nothing is
+// stored for them, and each is counted (IntakeStore::countRefusal).
+class IntakeApi : public HttpRoute
+{
+public:
+    static constexpr qint64 kBodyLimit = qint64(1) << 20;
+
+    // What the API serves and every status it answers with: the document is checked against
+    // this list, and the handlers answer only through it.
+    struct Endpoint
+    {
+        QByteArray method;
+        QString path; // OpenAPI's template: /v1/operations/{id}
+        QList<int> statuses;
+    };
+    static const QList<Endpoint> &endpoints();
+
+    IntakeApi(const Database &db, IntakeService &service, IntakeTokens &tokens);
+
+    bool serves(const QString &path) const override;
+    qint64 bodyLimit(const QString &path) const override;
+    void handle(const HttpExchange &exchange, HttpReplier reply) override;
+
+private:
+    void submit(const HttpExchange &exchange, const HttpReplier &reply);
+    void get(qint64 id, const HttpReplier &reply);
+    void find(const HttpExchange &exchange, const HttpReplier &reply);
+    // Counts a refusal and answers it.
+    void refuse(const HttpReplier &reply, const QString &outcome, int status, const QString &type, const QString &param,
+        const QString &message);
+
+    const Database &m_db;
+    IntakeService &m_service;
+    IntakeTokens &m_tokens;
+};

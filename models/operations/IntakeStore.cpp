@@ -1,0 +1,118 @@
+#include "operations/IntakeStore.h"
+
+#include "operations/OperationStore.h"
+#include "store/Database.h"
+
+#include <QJsonDocument>
+#include <QSqlQuery>
+
+IntakeStore::IntakeStore(const Database &db)
+    : m_db(db)
+{ }
+
+Result<IntakeStore::Accepted> IntakeStore::accept(const IntakeRecord &record)
+{
+    const Operation &op = record.operation;
+    const qint64 now = nowMs();
+    // ON CONFLICT DO NOTHING rather than a failed insert: inside the outbox's transaction on
+    // PostgreSQL, a unique violation would abort every other row claimed with this one.
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "INSERT INTO operations (action, entity_type, entity_id, provider_id, payload, idempotency_key, state, "
+        "created_at, updated_at, client_key, request_hash, not_before) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, "
+        "?, ?) ON CONFLICT DO NOTHING RETURNING id"));
+    for (const QVariant &v : { sqlText(op.action), sqlText(op.entityType), sqlText(op.entityId), sqlText(op.providerId),
+             QVariant(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
+             QVariant(operationKey(record.clientKey)), QVariant(now), QVariant(now), sqlText(record.clientKey),
+             sqlText(record.requestHash), QVariant(record.notBefore > 0 ? record.notBefore : now) })
+        q.addBindValue(v);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot store the operation"), q);
+    if (q.next())
+        return Accepted { q.value(0).toLongLong(), false };
+    auto earlier = byClientKey(record.clientKey);
+    if (!earlier)
+        return earlier.error();
+    if (earlier->requestHash != record.requestHash)
+        return failure(ErrorClass::Conflict,
+            QStringLiteral("Keys for idempotent requests can only be used with the same parameters they were first "
+                           "used with. The key %1 was first used for operation %2.")
+                .arg(record.clientKey)
+                .arg(earlier->operation.id));
+    return Accepted { earlier->operation.id, true };
+}
+
+Result<IntakeRecord> IntakeStore::find(const char *column, const QVariant &value) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "SELECT id, client_key, request_hash, not_before FROM operations WHERE %1 = ? AND client_key <> ''")
+                  .arg(QLatin1String(column)));
+    q.addBindValue(value);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot look up the operation"), q);
+    if (!q.next())
+        return failure(ErrorClass::Input, QStringLiteral("There is no operation %1.").arg(value.toString()));
+    IntakeRecord r;
+    r.clientKey = q.value(1).toString();
+    r.requestHash = q.value(2).toString();
+    r.notBefore = q.value(3).toLongLong();
+    auto op = OperationStore(m_db).get(q.value(0).toLongLong());
+    if (!op)
+        return op.error();
+    r.operation = op.value();
+    return r;
+}
+
+Result<IntakeRecord> IntakeStore::get(qint64 id) const
+{
+    return find("id", id);
+}
+
+Result<IntakeRecord> IntakeStore::byClientKey(const QString &clientKey) const
+{
+    return find("client_key", clientKey);
+}
+
+Result<QList<qint64>> IntakeStore::claimReady(qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
+                       "WHERE state = 'pending' AND not_before > 0 AND not_before <= ? AND claimed_until < ? "
+                       "ORDER BY not_before LIMIT ?%1) RETURNING id")
+            .arg(m_db.dialect().skipLocked()));
+    q.addBindValue(claimant);
+    q.addBindValue(claimedUntil);
+    q.addBindValue(now);
+    q.addBindValue(now);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot claim operations that fell due"), q);
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    return ids;
+}
+
+Status IntakeStore::countRefusal(const QString &outcome)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("INSERT INTO intake_counters (outcome, count, last_at) VALUES (?, 1, ?) ON CONFLICT "
+                             "(outcome) DO UPDATE SET count = intake_counters.count + 1, last_at = excluded.last_at"));
+    q.addBindValue(outcome);
+    q.addBindValue(nowMs());
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot count the refused request"), q);
+    return success();
+}
+
+Result<qint64> IntakeStore::refusals(const QString &outcome) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT count FROM intake_counters WHERE outcome = ?"));
+    q.addBindValue(outcome);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot read the intake counters"), q);
+    return q.next() ? q.value(0).toLongLong() : 0;
+}
