@@ -9,6 +9,7 @@
 #include "keychain/Keychain.h"
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
+#include "providers/ProviderService.h"
 #include "records/DiffWorkspace.h"
 #include "records/DriftScanPanel.h"
 #include "records/RecordDiffView.h"
@@ -271,9 +272,20 @@ int main(int argc, char *argv[])
     TimelineModel timelineModel(context.database());
     CredentialsModel credentialsModel(context.database());
     ActivityMonitor activity(context.database());
+    ProviderService providerService(context.database(), context.access());
+    // Where providers reach the agent: the address published for it (a proxy in front of the
+    // agent), else the in-process agent's own; unknown in team mode until set.
+    const QString agentUrl
+        = QSettings()
+              .value(QStringLiteral("agent/publicUrl"),
+                  agentProblem.isEmpty() && context.database().location().dialect == QLatin1String("sqlite")
+                      ? agent.webhookBaseUrl()
+                      : QString())
+              .toString();
     MainWindow window({ context.database().location().display(), &context.operations(), &context.credentialService(),
         &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
-        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString(), &context.agentOperations() });
+        &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString(), &context.agentOperations(),
+        &providerService, agentUrl });
     // Webhooks the in-process agent takes in settle operations too; which ones it does not say.
     QObject::connect(&agent.receiver(), &WebhookReceiver::processed, &window, [&window](int events) {
         if (events > 0)

@@ -72,6 +72,18 @@ Status ProviderService::checkExtraCa(const QString &pem)
     return success();
 }
 
+QStringList ProviderService::describeCertificates(const QString &pem)
+{
+    QStringList described;
+    for (const QSslCertificate &c : QSslCertificate::fromData(pem.toUtf8(), QSsl::Pem)) {
+        QString name = c.subjectInfo(QSslCertificate::CommonName).join(QStringLiteral(", "));
+        if (name.isEmpty())
+            name = c.subjectDisplayName();
+        described << QStringLiteral("%1, until %2").arg(name, c.expiryDate().date().toString(Qt::ISODate));
+    }
+    return described;
+}
+
 Result<ProviderConfig> ProviderService::add(const ProviderConfig &provider)
 {
     if (Status allowed

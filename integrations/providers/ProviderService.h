@@ -37,6 +37,8 @@ public:
     static QString webhookEndpoint(const QString &agentUrl, const QString &id);
     // ProviderRules::checkPem, then each certificate parsed as X.509.
     static Status checkExtraCa(const QString &pem);
+    // Each certificate of `pem` for people: "proxy-ca, until 2036-01-01".
+    static QStringList describeCertificates(const QString &pem);
 
 Q_SIGNALS:
     // Emitted after a change is committed, before the caller hears of it.

@@ -7,6 +7,8 @@
 #include "events/ActivityMonitor.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsWorkspace.h"
+#include "providers/ProviderService.h"
+#include "providers/ProvidersWorkspace.h"
 #include "records/DiffWorkspace.h"
 #include "records/RecordDiffView.h"
 #include "records/RecordService.h"
@@ -82,6 +84,13 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     addWorkspace(tr("Diff"), m_diff, true, {}); // looking is for everyone; fixing checks the role
     addWorkspace(tr("Credentials"), m_credentials, access.allows(Permission::ManageCredentials),
         tr("Managing credentials needs the admin role."));
+    if (context.providerService) {
+        m_providers
+            = new ProvidersWorkspace(*context.providerService, *context.credentials, access, context.agentUrl, this);
+        addWorkspace(tr("Providers"), m_providers, access.allows(Permission::ManageCredentials),
+            tr("Setting up providers needs the admin role."));
+        connect(m_providers, &ProvidersWorkspace::message, this, [this](const QString &text) { showMessage(text); });
+    }
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::workspaceShown);
 
     // The alert list sits under the navigation, empty and hidden while all is well.
@@ -270,6 +279,8 @@ void MainWindow::followChanges(const WorkbenchContext &context)
     connect(context.records, &RecordService::operationsChanged, this, &MainWindow::operationsChanged);
     connect(context.records, &RecordService::recordsChanged, this, &MainWindow::recordsChanged);
     connect(context.credentials, &CredentialService::credentialsChanged, this, &MainWindow::credentialsChanged);
+    if (m_providers)
+        connect(context.providerService, &ProviderService::providersChanged, m_providers, &ProvidersWorkspace::refresh);
 }
 
 void MainWindow::operationsChanged(const QList<qint64> &ids)
@@ -288,6 +299,8 @@ void MainWindow::credentialsChanged(const QStringList &ids)
 {
     Q_UNUSED(ids) // a handful of rows: all are read again, the selection kept
     m_credentials->refresh();
+    if (m_providers)
+        m_providers->refresh(); // a provider's page lists its credentials
 }
 
 void MainWindow::workspaceShown(int index)

@@ -14,6 +14,8 @@ class OperationService;
 class OperationsModel;
 class OperationsWorkspace;
 class ProviderRegistry;
+class ProviderService;
+class ProvidersWorkspace;
 class QLabel;
 class QListWidget;
 class QMenu;
@@ -40,6 +42,8 @@ struct WorkbenchContext
     ActivityMonitor *activity = nullptr;
     QString sandboxUrl; // empty when no sandbox runs in-process
     OperationService *agentOperations = nullptr; // the in-process agent's, whose retries show too
+    ProviderService *providerService = nullptr; // none: no Providers workspace
+    QString agentUrl; // where providers send webhooks, for the Providers workspace; empty when unknown
 };
 
 // The shell: a navigation of workspaces on the left, the chosen one on the right, a menu bar
@@ -54,6 +58,7 @@ public:
 
     OperationsWorkspace *operationsWorkspace() const { return m_operations; }
     CredentialsWorkspace *credentialsWorkspace() const { return m_credentials; }
+    ProvidersWorkspace *providersWorkspace() const { return m_providers; }
     TimelineWorkspace *timelineWorkspace() const { return m_timeline; }
     DiffWorkspace *diffWorkspace() const { return m_diff; }
     CommandPalette *commandPalette() const { return m_palette; }
@@ -109,6 +114,7 @@ private:
     QStackedWidget *m_stack;
     OperationsWorkspace *m_operations;
     CredentialsWorkspace *m_credentials;
+    ProvidersWorkspace *m_providers = nullptr;
     TimelineWorkspace *m_timeline;
     DiffWorkspace *m_diff;
     CommandPalette *m_palette;

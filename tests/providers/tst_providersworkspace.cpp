@@ -1,0 +1,246 @@
+// The Providers workspace, offscreen, through its widgets' object names: a fresh database
+// leads to the form, defaults are offered per kind, a refusal names its field before saving,
+// an extra CA is picked from a PEM file, the endpoint to register is copyable, the key and the
+// webhook secret go through the Credentials dialog, and disable/enable reach the list. In the
+// shell it is an admin's workspace and follows changes made elsewhere.
+#include "ConsoleParts.h"
+#include "SandboxFixture.h"
+#include "TestSupport.h"
+#include "access/AuditLog.h"
+#include "credentials/AddCredentialDialog.h"
+#include "providers/ProviderForm.h"
+#include "providers/ProviderService.h"
+#include "providers/ProviderStore.h"
+#include "providers/ProvidersWorkspace.h"
+#include "shell/MessageBanner.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProcess>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+void choose(QComboBox *combo, const QString &data)
+{
+    const int index = combo->findData(data);
+    combo->setCurrentIndex(index);
+    Q_EMIT combo->activated(index); // as a person picking it
+}
+
+void retype(QLineEdit *field, const QString &text)
+{
+    field->selectAll();
+    QTest::keyClick(field, Qt::Key_Backspace);
+    QTest::keyClicks(field, text);
+}
+
+template <typename T> T *child(QWidget *parent, const char *name)
+{
+    T *found = parent->findChild<T *>(QLatin1String(name));
+    if (!found)
+        qWarning("no %s", name);
+    return found;
+}
+
+// The services the workspace uses, on a database with no provider at all.
+struct Services
+{
+    explicit Services(const Database &db)
+        : transport(&network)
+        , access(AccessPolicy::allRoles(), QStringLiteral("admin-alice"))
+        , registry(db, transport, keys)
+        , credentials(db, keys, registry, access)
+        , providers(db, access)
+    { }
+    QNetworkAccessManager network;
+    HttpTransport transport;
+    MemoryKeychain keys;
+    AccessPolicy access;
+    ProviderRegistry registry;
+    CredentialService credentials;
+    ProviderService providers;
+};
+} // namespace
+
+class TestProvidersWorkspace : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { MessageBanner::setSuccessTimeoutMs(60000); }
+
+    void setUpAProviderFromAFreshDatabase()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        Services s(db);
+        ProvidersWorkspace workspace(s.providers, s.credentials, s.access, QStringLiteral("http://127.0.0.1:8123"));
+        workspace.resize(1300, 700);
+        workspace.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&workspace));
+
+        auto *empty = child<QLabel>(&workspace, "providerListEmptyState");
+        QVERIFY(empty && empty->isVisible());
+        QVERIFY2(empty->text().contains(QLatin1String("No providers yet")), qPrintable(empty->text()));
+        auto *save = child<QPushButton>(&workspace, "saveProviderButton");
+        auto *baseUrl = child<QLineEdit>(&workspace, "baseUrlField");
+        auto *problem = child<QLabel>(&workspace, "providerProblem");
+        QCOMPARE(baseUrl->text(), QStringLiteral("https://api.stripe.com")); // the kind's public API, offered
+        QVERIFY(!save->isEnabled()); // no id yet
+        QVERIFY2(problem->text().startsWith(QLatin1String("Id:")), qPrintable(problem->text()));
+
+        QTest::keyClicks(child<QLineEdit>(&workspace, "providerIdField"), QStringLiteral("stripe-live"));
+        choose(child<QComboBox>(&workspace, "environmentField"), QStringLiteral("live"));
+        QTest::mouseClick(child<QPushButton>(&workspace, "defaultLimitsButton"), Qt::LeftButton);
+        QCOMPARE(child<QDoubleSpinBox>(&workspace, "rateField")->value(), 100.0); // Stripe's live limit
+        QCOMPARE(child<QSpinBox>(&workspace, "burstField")->value(), 100);
+
+        // Refused before it is saved, naming the field: a live provider over http://.
+        retype(baseUrl, QStringLiteral("http://api.stripe.com"));
+        QVERIFY2(problem->text().startsWith(QLatin1String("Base URL: a live provider")), qPrintable(problem->text()));
+        QVERIFY(!save->isEnabled());
+        QVERIFY(save->toolTip().startsWith(QLatin1String("Base URL:")));
+        QTest::mouseClick(child<QPushButton>(&workspace, "defaultUrlButton"), Qt::LeftButton);
+        QCOMPARE(baseUrl->text(), QStringLiteral("https://api.stripe.com"));
+        QVERIFY(problem->text().isEmpty());
+        QVERIFY(save->isEnabled());
+
+        // The CRM kind offers HubSpot's address and limits instead.
+        choose(child<QComboBox>(&workspace, "providerKindField"), QStringLiteral("crm"));
+        QCOMPARE(baseUrl->text(), QStringLiteral("https://api.hubapi.com"));
+        QCOMPARE(child<QDoubleSpinBox>(&workspace, "rateField")->value(), 10.0);
+        QCOMPARE(child<QSpinBox>(&workspace, "burstField")->value(), 100);
+        QVERIFY(child<QLabel>(&workspace, "eventTypesLabel")->text().contains(QLatin1String("contact.propertyChange")));
+        choose(child<QComboBox>(&workspace, "providerKindField"), QStringLiteral("payments"));
+        QCOMPARE(child<QDoubleSpinBox>(&workspace, "rateField")->value(), 100.0);
+
+        QTest::keyClicks(child<QLineEdit>(&workspace, "purposeField"), QStringLiteral("Web shop card payments"));
+        QTest::keyClicks(child<QLineEdit>(&workspace, "ownerField"), QStringLiteral("finance@example.com"));
+
+        // An extra CA, picked as a PEM file.
+        QTemporaryDir dir;
+        QProcess openssl;
+        openssl.setWorkingDirectory(dir.path());
+        openssl.start(QStringLiteral("openssl"),
+            { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("30"), QStringLiteral("-subj"),
+                QStringLiteral("/CN=Company proxy CA"), QStringLiteral("-keyout"), QStringLiteral("ca.key"),
+                QStringLiteral("-out"), QStringLiteral("ca.pem") });
+        QVERIFY(openssl.waitForFinished(30000) && openssl.exitCode() == 0);
+        ProviderForm::setCaFileHook([&] { return dir.filePath(QStringLiteral("ca.pem")); });
+        QTest::mouseClick(child<QPushButton>(&workspace, "chooseCaButton"), Qt::LeftButton);
+        ProviderForm::setCaFileHook({});
+        QVERIFY2(child<QLabel>(&workspace, "extraCaLabel")->text().contains(QLatin1String("Company proxy CA, until")),
+            qPrintable(child<QLabel>(&workspace, "extraCaLabel")->text()));
+
+        QVERIFY(!child<QPushButton>(&workspace, "addApiKeyButton")->isEnabled()); // saved first
+        QTest::mouseClick(save, Qt::LeftButton);
+        QTRY_VERIFY(child<QLabel>(&workspace, "providerMessage")->text().contains(QLatin1String("added")));
+        const ProviderConfig stored = ProviderStore(db).get(QStringLiteral("stripe-live")).value();
+        QCOMPARE(stored.environment, QStringLiteral("live"));
+        QCOMPARE(stored.ratePerSecond, 100.0);
+        QCOMPARE(stored.purpose, QStringLiteral("Web shop card payments"));
+        QCOMPARE(stored.owner, QStringLiteral("finance@example.com"));
+        QVERIFY(stored.extraCaPem.contains(QLatin1String("BEGIN CERTIFICATE")));
+        auto *list = child<QListWidget>(&workspace, "providerList");
+        QCOMPARE(list->count(), 1);
+        QVERIFY(!empty->isVisible());
+        QVERIFY(!child<QLineEdit>(&workspace, "providerIdField")->isEnabled()
+            || child<QLineEdit>(&workspace, "providerIdField")->isReadOnly());
+
+        // What to register at the provider: copyable.
+        auto *endpoint = child<QLineEdit>(&workspace, "webhookEndpointField");
+        QCOMPARE(endpoint->text(), QStringLiteral("http://127.0.0.1:8123/webhooks/stripe-live"));
+        QTest::mouseClick(child<QPushButton>(&workspace, "copyEndpointButton"), Qt::LeftButton);
+        QCOMPARE(QApplication::clipboard()->text(), endpoint->text());
+        QVERIFY(
+            child<QLabel>(&workspace, "eventTypesLabel")->text().contains(QLatin1String("payment_intent.succeeded")));
+
+        // Its key and webhook secret, through the Credentials dialog.
+        QString kindOffered;
+        AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
+            kindOffered = dialog.findChild<QComboBox *>(QStringLiteral("kindField"))->currentText();
+            dialog.findChild<QLineEdit *>(QStringLiteral("labelField"))->setText(QStringLiteral("Shop live key"));
+            dialog.findChild<QLineEdit *>(QStringLiteral("secretField"))
+                ->setText(QStringLiteral("sk_live_shopKey0004242"));
+            return true;
+        });
+        QTest::mouseClick(child<QPushButton>(&workspace, "addApiKeyButton"), Qt::LeftButton);
+        QCOMPARE(kindOffered, QStringLiteral("api-key"));
+        auto *linked = child<QLabel>(&workspace, "linkedCredentialsLabel");
+        QTRY_VERIFY2(linked->text().contains(QLatin1String("Shop live key")), qPrintable(linked->text()));
+        QVERIFY(linked->text().contains(QLatin1String("(in use)")));
+        QVERIFY(!ProviderStore(db).get(QStringLiteral("stripe-live"))->credentialId.isEmpty());
+        AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
+            kindOffered = dialog.findChild<QComboBox *>(QStringLiteral("kindField"))->currentText();
+            dialog.findChild<QLineEdit *>(QStringLiteral("labelField"))->setText(QStringLiteral("Signing secret"));
+            dialog.findChild<QLineEdit *>(QStringLiteral("secretField"))
+                ->setText(QStringLiteral("whsec_signingSecret0004242"));
+            return true;
+        });
+        QTest::mouseClick(child<QPushButton>(&workspace, "addWebhookSecretButton"), Qt::LeftButton);
+        AddCredentialDialog::setTestHook({});
+        QCOMPARE(kindOffered, QStringLiteral("webhook-secret"));
+        QTRY_VERIFY2(
+            linked->text().contains(QLatin1String("Webhook secret <b>Signing secret</b>")), qPrintable(linked->text()));
+
+        // Disabled: the list and the page say so; enable is offered instead.
+        QTest::mouseClick(child<QPushButton>(&workspace, "disableProviderButton"), Qt::LeftButton);
+        QVERIFY(!ProviderStore(db).get(QStringLiteral("stripe-live"))->enabled);
+        QVERIFY(list->item(0)->text().contains(QLatin1String("disabled")));
+        QVERIFY(child<QLabel>(&workspace, "providerState")->text().contains(QLatin1String("disabled")));
+        QVERIFY(!child<QPushButton>(&workspace, "disableProviderButton")->isEnabled());
+        QTest::mouseClick(child<QPushButton>(&workspace, "enableProviderButton"), Qt::LeftButton);
+        QVERIFY(ProviderStore(db).get(QStringLiteral("stripe-live"))->enabled);
+
+        QStringList actions;
+        for (const AuditEntry &e : AuditLog(db).entriesFor(QStringLiteral("provider:stripe-live")).value())
+            actions << e.action;
+        QCOMPARE(actions,
+            (QStringList { QStringLiteral("provider.add"), QStringLiteral("provider.disable"),
+                QStringLiteral("provider.enable") }));
+    }
+
+    void inTheShell()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        ConsoleParts parts(scratch.db());
+        ProviderService providers(*scratch.db(), f.access);
+        WorkbenchContext context = parts.context(f, f.sandbox.baseUrl());
+        context.providerService = &providers;
+        context.agentUrl = QStringLiteral("https://hooks.example.com");
+        MainWindow window(context);
+        window.show();
+        window.showWorkspace(QStringLiteral("Providers"));
+        QCOMPARE(window.currentWorkspace(), window.providersWorkspace());
+        auto *list = child<QListWidget>(&window, "providerList");
+        QCOMPARE(list->count(), 1); // the fixture's sandbox
+        QCOMPARE(child<QLineEdit>(&window, "webhookEndpointField")->text(),
+            QStringLiteral("https://hooks.example.com/webhooks/stripe-sandbox"));
+        // A change made elsewhere (reconsolectl, another service) shows without F5.
+        QVERIFY(providers.setEnabled(QStringLiteral("stripe-sandbox"), false));
+        QTRY_VERIFY(list->item(0)->text().contains(QLatin1String("disabled")));
+
+        // Without the admin role the workspace is shown, not opened.
+        SandboxFixture support(*scratch.db(), 1500, { Role::Support });
+        WorkbenchContext narrow = parts.context(support, {});
+        ProviderService supportProviders(*scratch.db(), support.access);
+        narrow.providerService = &supportProviders;
+        MainWindow limited(narrow);
+        const QList<QListWidgetItem *> items
+            = child<QListWidget>(&limited, "navigation")->findItems(QStringLiteral("Providers"), Qt::MatchStartsWith);
+        QCOMPARE(items.size(), 1);
+        QVERIFY(!(items.first()->flags() & Qt::ItemIsEnabled));
+    }
+};
+
+QTEST_MAIN(TestProvidersWorkspace)
+#include "tst_providersworkspace.moc"
