@@ -14,6 +14,7 @@ Command events();
 Command timeline();
 Command diff();
 Command drift();
+Command records();
 Command audit();
 Command credentials();
 Command intakeToken();

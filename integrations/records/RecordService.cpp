@@ -4,10 +4,12 @@
 #include "access/AuditLog.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderRegistry.h"
+#include "providers/ProviderStore.h"
 #include "records/CustomerStore.h"
 #include "records/DriftFindingStore.h"
 #include "records/DriftScanner.h"
 #include "records/IgnoreDecisionStore.h"
+#include "records/ImportPresetStore.h"
 #include "store/Database.h"
 
 #include <QLoggingCategory>
@@ -393,6 +395,90 @@ Status RecordService::restoreFieldMap(const QString &entityType)
     if (restored)
         Q_EMIT recordsChanged(entityType, {});
     return restored;
+}
+
+Result<QStringList> RecordService::importSystems(const QString &target) const
+{
+    auto providers = ProviderStore(m_db).all();
+    if (!providers)
+        return providers.error();
+    QStringList systems;
+    for (const ProviderConfig &p : providers.value()) {
+        // A payment is one of our capture operations: only a payments provider can hold it.
+        if (target != QLatin1String("payments") || p.kind == QLatin1String("payments"))
+            systems << p.id;
+    }
+    return systems;
+}
+
+ImportFile RecordService::readImport(const RecordImportRequest &request) const
+{
+    ImportPreset preset = request.preset;
+    preset.format = request.format.isEmpty() ? RecordImport::formatFor(request.path, preset.format) : request.format;
+    auto systems = importSystems(preset.target);
+    if (!systems) {
+        ImportFile file;
+        file.fileName = request.path;
+        file.target = preset.target;
+        file.problems << ImportProblem { request.path, 0, {},
+            QStringLiteral("cannot be checked: ") + systems.message() };
+        return file;
+    }
+    return RecordImport::readFile(request.path, preset, systems.value());
+}
+
+Result<ImportOutcome> RecordService::importRecords(const RecordImportRequest &request)
+{
+    const QString target = QStringLiteral("records:%1").arg(request.preset.target);
+    if (!request.dryRun) {
+        Status allowed = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("records.import"), target);
+        if (!allowed)
+            return allowed.error();
+    }
+    const ImportFile file = readImport(request);
+    AuditEntry audit;
+    audit.actor = m_access.actor();
+    auto outcome = RecordImporter(m_db).apply(file, audit, request.dryRun);
+    if (!outcome || request.dryRun)
+        return outcome;
+    qCInfo(lcRecords).noquote() << "imported" << file.fileName << "as" << file.target << ":" << outcome->summary();
+    if (!outcome->entityIds.isEmpty())
+        Q_EMIT recordsChanged(RecordImport::entityTypeOf(file.target), outcome->entityIds);
+    if (!outcome->operationIds.isEmpty())
+        Q_EMIT operationsChanged(outcome->operationIds);
+    return outcome;
+}
+
+Result<QList<ImportPreset>> RecordService::importPresets(const QString &target) const
+{
+    return ImportPresetStore(m_db).all(target);
+}
+
+Result<ImportPreset> RecordService::importPreset(const QString &name) const
+{
+    return ImportPresetStore(m_db).get(name);
+}
+
+Status RecordService::saveImportPreset(const ImportPreset &preset)
+{
+    const QString target = QStringLiteral("preset:%1").arg(preset.name);
+    Status allowed
+        = m_access.require(Permission::HandleOperations, m_db, QStringLiteral("records.preset.save"), target);
+    if (!allowed)
+        return allowed;
+    auto before = ImportPresetStore(m_db).get(preset.name);
+    Transaction tx(m_db.connection());
+    Status saved = ImportPresetStore(m_db).save(preset, m_access.actor());
+    if (!saved)
+        return saved;
+    AuditEntry e;
+    e.actor = m_access.actor();
+    e.action = QStringLiteral("records.preset.save");
+    e.target = target;
+    e.reason = QStringLiteral("import preset for %1 (%2)").arg(preset.target, preset.format);
+    e.before = before ? before->mappingText() : QString();
+    e.after = preset.mappingText();
+    return AuditLog(m_db).commitWith(tx, e, QStringLiteral("the preset %1").arg(preset.name));
 }
 
 void RecordService::announce(const OurRecord &record)

@@ -5,6 +5,7 @@
 #include "records/FieldMapStore.h"
 #include "records/OurRecords.h"
 #include "records/RecordDiff.h"
+#include "records/RecordImporter.h"
 
 #include <QObject>
 
@@ -27,6 +28,15 @@ struct RecordComparison
 
     const FieldDiff *field(const QString &name) const;
     int differing() const; // fields that still ask for a decision
+};
+
+// A file of our records to import, and how to read it.
+struct RecordImportRequest
+{
+    QString path;
+    QString format; // csv, jsonl; empty: by the file's extension, else the preset's
+    ImportPreset preset; // its target is what the rows become; its mapping may be changed from the stored one
+    bool dryRun = false;
 };
 
 // Compares one record across systems and fixes a field the way its owner says: accept the
@@ -78,6 +88,19 @@ public:
     bool isCustomer(const QString &id) const;
     // The record type and id an operation is about ("payment"/"contact", id), for Compare.
     Result<QPair<QString, QString>> recordOfOperation(qint64 operationId) const;
+
+    // Imports of our side from a file (customers, payments), all or nothing, audited as the
+    // signed-in person (support role); a dry run needs no role and changes nothing.
+    // The providers whose ids rows of `target` may carry (any for customers, payments ones for payments).
+    Result<QStringList> importSystems(const QString &target) const;
+    // The file read and checked through the request's preset; no database write.
+    ImportFile readImport(const RecordImportRequest &request) const;
+    // Refused with every problem named (file, line, column, what was expected) when one row is bad.
+    Result<ImportOutcome> importRecords(const RecordImportRequest &request);
+    Result<QList<ImportPreset>> importPresets(const QString &target = {}) const;
+    Result<ImportPreset> importPreset(const QString &name) const;
+    // Saves (or replaces) a named preset; support role, audited.
+    Status saveImportPreset(const ImportPreset &preset);
 
     const AccessPolicy &access() const { return m_access; }
 

@@ -63,7 +63,7 @@ Status setUp(const Database &db)
                << QStringLiteral("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM %1").arg(everyone)
                << QStringLiteral(
                       "GRANT INSERT, UPDATE ON operations, attempts, events, sync_cursors, webhook_counters, "
-                      "customers, external_ids, diff_ignores, drift_findings TO %1")
+                      "customers, external_ids, diff_ignores, drift_findings, import_presets TO %1")
                       .arg(roleName(Role::Support))
                << QStringLiteral("GRANT DELETE ON drift_findings TO %1").arg(roleName(Role::Support))
                << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1")

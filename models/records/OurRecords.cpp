@@ -98,7 +98,10 @@ Result<OurRecord> OurRecords::findPayment(const QString &id) const
     qint64 operationId = id.toLongLong(&numeric);
     if (!numeric) {
         QSqlQuery q(m_db.connection());
-        q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? ORDER BY id LIMIT 1"));
+        // The provider's id, or our order id (what an import of our payments knows them by).
+        q.prepare(QStringLiteral("SELECT id FROM operations WHERE external_id = ? UNION ALL SELECT id FROM operations "
+                                 "WHERE action = 'capture_payment' AND entity_id = ? ORDER BY id LIMIT 1"));
+        q.addBindValue(id);
         q.addBindValue(id);
         if (!q.exec())
             return storageError(QStringLiteral("Cannot look up %1").arg(id), q);
