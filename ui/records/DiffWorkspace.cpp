@@ -3,6 +3,7 @@
 #include "records/DriftScanPanel.h"
 #include "records/FieldMapDialog.h"
 #include "records/RecordDiffView.h"
+#include "records/RecordImportDialog.h"
 #include "records/RecordService.h"
 #include "shell/ActionButton.h"
 
@@ -25,13 +26,19 @@ DiffWorkspace::DiffWorkspace(const ProviderRegistry &providers, RecordService &r
     maps->setObjectName(QStringLiteral("fieldMapsAction"));
     maps->setToolTip(tr("Which provider field each of ours maps to, and which system owns it."));
     connect(maps, &QAction::triggered, this, &DiffWorkspace::editFieldMaps);
-    // The shell offers what the workspace holds: the diff's fixes and the field maps.
+    auto *import = new QAction(tr("Import our records…"), this);
+    import->setObjectName(QStringLiteral("importRecordsAction"));
+    import->setToolTip(tr("Our customers or payments from a CSV or JSON Lines file, all or nothing."));
+    connect(import, &QAction::triggered, this, &DiffWorkspace::importRecords);
+    // The shell offers what the workspace holds: the diff's fixes, the field maps and the import.
     addActions(m_diff->actions());
     addAction(maps);
+    addAction(import);
     auto *title = new QLabel(
         tr("<b>Records across systems</b> — ours beside the provider's, field by field, with who owns each"), this);
     auto *top = new QHBoxLayout;
     top->addWidget(title, 1);
+    top->addWidget(new ActionButton(import, QStringLiteral("importRecordsButton"), this));
     top->addWidget(new ActionButton(maps, QStringLiteral("fieldMapsButton"), this));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -54,6 +61,15 @@ void DiffWorkspace::editFieldMaps()
 {
     FieldMapDialog dialog(m_records, this);
     dialog.exec();
+}
+
+RecordImportDialog *DiffWorkspace::importRecords()
+{
+    auto *dialog = new RecordImportDialog(m_records, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &RecordImportDialog::imported, this, &DiffWorkspace::message);
+    dialog->open();
+    return dialog;
 }
 
 QAbstractItemView *DiffWorkspace::mainTable() const

@@ -7,6 +7,7 @@
 
 class DriftScanPanel;
 class ProviderRegistry;
+class RecordImportDialog;
 class RecordDiffView;
 class RecordService;
 
@@ -20,6 +21,8 @@ public:
     RecordDiffView *diffView() const { return m_diff; }
     DriftScanPanel *scanPanel() const { return m_scan; }
     void editFieldMaps();
+    // Opens the import of our records from a file (window-modal; it stays open over the workspace).
+    RecordImportDialog *importRecords();
 
     QAbstractItemView *mainTable() const override;
     QLineEdit *searchField() const override;

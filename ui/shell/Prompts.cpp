@@ -81,6 +81,13 @@ QString saveFile(QWidget *parent, const QString &title, const QString &suggested
     return QFileDialog::getSaveFileName(parent, title, QDir::home().filePath(suggestedName));
 }
 
+QString openFile(QWidget *parent, const QString &title, const QString &filter)
+{
+    if (hooks().text)
+        return hooks().text(title);
+    return QFileDialog::getOpenFileName(parent, title, QDir::homePath(), filter);
+}
+
 bool confirm(QWidget *parent, const QString &title, const QString &question)
 {
     if (hooks().confirm)

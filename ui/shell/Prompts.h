@@ -16,10 +16,13 @@ QString secret(QWidget *parent, const QString &title, const QString &prompt);
 bool confirm(QWidget *parent, const QString &title, const QString &question);
 // A file to write; empty if the person backed out.
 QString saveFile(QWidget *parent, const QString &title, const QString &suggestedName);
+// A file to read, of the types `filter` names ("CSV or JSON Lines (*.csv *.jsonl)"); empty if
+// the person backed out.
+QString openFile(QWidget *parent, const QString &title, const QString &filter);
 
 struct TestHooks
 {
-    std::function<QString(const QString &title)> text; // reason(), secret() and saveFile()
+    std::function<QString(const QString &title)> text; // reason(), secret(), saveFile() and openFile()
     std::function<bool(const QString &title)> confirm;
 };
 void setTestHooks(TestHooks hooks); // empty hooks show the real dialogs again
