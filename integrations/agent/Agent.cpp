@@ -3,6 +3,7 @@
 #include "credentials/CredentialStore.h"
 #include "events/ActivityMonitor.h"
 #include "events/EventSync.h"
+#include "intake/AgentIntake.h"
 #include "keychain/Keychain.h"
 #include "operations/OperationService.h"
 #include "operations/OperationStore.h"
@@ -17,6 +18,13 @@
 
 Q_LOGGING_CATEGORY(lcAgent, "reconsole.agent")
 
+namespace {
+QString claimant()
+{
+    return QStringLiteral("agent:%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+}
+} // namespace
+
 Agent::Agent(const Database &db, Keychain &credentials, ProviderRegistry &providers, OperationService &operations,
     QObject *parent)
     : QObject(parent)
@@ -26,8 +34,10 @@ Agent::Agent(const Database &db, Keychain &credentials, ProviderRegistry &provid
     , m_receiver(db)
     , m_listener(std::make_unique<HttpListener>())
     , m_sync(std::make_unique<EventSync>(db, providers))
+    , m_intake(std::make_unique<AgentIntake>(db, credentials, providers, operations, claimant()))
 {
     m_listener->addRoute(m_receiver);
+    m_listener->addRoute(m_intake->route());
     connect(&m_syncTimer, &QTimer::timeout, this, &Agent::syncAll);
     connect(&m_retryTimer, &QTimer::timeout, this, &Agent::retryDue);
     connect(&m_activityTimer, &QTimer::timeout, this, &Agent::checkActivity);
@@ -82,6 +92,7 @@ bool Agent::start(const Options &options)
     if (options.retryIntervalMs > 0)
         m_retryTimer.start(options.retryIntervalMs);
     m_activityTimer.start(60000);
+    m_intake->start();
     return true;
 }
 
@@ -99,12 +110,8 @@ void Agent::retryDue()
 {
     // Claimed, not just listed: agents sharing a database each take their own. The claim
     // lapses after a minute, so one that dies before sending leaves nothing stuck.
-    const QString claimant
-        = QStringLiteral("agent:%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
-    auto due = OperationStore(m_db).claimDueForRetry(nowMs(), 50, claimant, nowMs() + 60000);
-    if (due && !due->isEmpty())
-        m_operations.retry(
-            due.value(), [](qint64, const Result<Operation> &) {}, [] {});
+    // Intake operations whose not_before passed are due too.
+    m_operations.runDue(claimant());
 }
 
 void Agent::checkActivity()

@@ -8,6 +8,7 @@
 
 #include <functional>
 
+class AgentIntake;
 class Keychain;
 class Database;
 class EventSync;
@@ -47,6 +48,7 @@ public:
     QString webhookBaseUrl() const { return baseUrl(); }
     WebhookReceiver &receiver() { return m_receiver; }
     HttpListener &listener() { return *m_listener; }
+    AgentIntake &intake() { return *m_intake; }
 
 private:
     void syncAll();
@@ -59,6 +61,7 @@ private:
     WebhookReceiver m_receiver;
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<EventSync> m_sync;
+    std::unique_ptr<AgentIntake> m_intake; // the intake API on the same port, the outbox
     QTimer m_syncTimer;
     QTimer m_retryTimer;
     QTimer m_activityTimer;

@@ -1,5 +1,8 @@
+#include "CtlRunner.h"
+#include "HttpClient.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
+#include "agent/Agent.h"
 #include "core/Redactor.h"
 #include "credentials/CredentialStore.h"
 #include "intake/IntakeApi.h"
@@ -11,9 +14,11 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTcpSocket>
 #include <QTest>
 #include <QThread>
 
@@ -98,6 +103,94 @@ bool declared(const QByteArray &method, const QString &path, int status)
         if (e.method == method && e.path == templ)
             return e.statuses.contains(status);
     return false;
+}
+
+// POSTs each body in `bodies` over `senders` keep-alive connections, the next on a connection
+// once the last is answered, until all are answered or the agent is gone. `answered` is called
+// after each answer (it may kill the agent). Returns the status per body (0: no answer) and
+// the id each 202 named.
+struct Posted
+{
+    QList<int> status;
+    QList<qint64> id;
+};
+Posted postAll(quint16 port, const QList<QByteArray> &bodies, const QByteArray &token, int senders,
+    const std::function<void(int answeredSoFar)> &answered = {})
+{
+    Posted result { QList<int>(bodies.size(), 0), QList<qint64>(bodies.size(), 0) };
+    struct Sender
+    {
+        std::unique_ptr<QTcpSocket> socket;
+        QByteArray buffer;
+        int current = -1;
+    };
+    std::vector<Sender> pool(senders);
+    qsizetype next = 0;
+    int open = senders;
+    int done = 0;
+    QEventLoop loop;
+    auto sendNext = [&](Sender &s) {
+        if (next >= bodies.size()) {
+            s.current = -1;
+            return;
+        }
+        s.current = int(next++);
+        const QByteArray &body = bodies.at(s.current);
+        s.socket->write("POST /v1/operations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        "Authorization: Bearer "
+            + token + "\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    };
+    for (Sender &s : pool) {
+        s.socket = std::make_unique<QTcpSocket>();
+        Sender *sender = &s;
+        QObject::connect(s.socket.get(), &QTcpSocket::readyRead, &loop, [&, sender] {
+            sender->buffer += sender->socket->readAll();
+            for (;;) {
+                const qsizetype end = sender->buffer.indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                const QByteArray head = sender->buffer.left(end).toLower();
+                const qsizetype at = head.indexOf("content-length:");
+                const int length = at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toInt();
+                if (sender->buffer.size() < end + 4 + length)
+                    return;
+                result.status[sender->current] = head.mid(9, 3).toInt();
+                result.id[sender->current]
+                    = QJsonDocument::fromJson(sender->buffer.mid(end + 4, length)).object().value(u"id").toInteger();
+                sender->buffer.remove(0, end + 4 + length);
+                ++done;
+                if (answered)
+                    answered(done);
+                if (done == bodies.size())
+                    loop.quit();
+                sendNext(*sender);
+            }
+        });
+        QObject::connect(s.socket.get(), &QTcpSocket::disconnected, &loop, [&] {
+            if (--open == 0)
+                loop.quit();
+        });
+        s.socket->connectToHost(QHostAddress::LocalHost, port);
+        if (!s.socket->waitForConnected(5000))
+            return result;
+    }
+    for (Sender &s : pool)
+        sendNext(s);
+    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+    loop.exec();
+    return result;
+}
+
+QString startServe(QProcess &agent, const QString &db)
+{
+    agent.start(QStringLiteral(RECONSOLECTL),
+        { QStringLiteral("serve"), QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--sync-interval"),
+            QStringLiteral("0"), QStringLiteral("--database"), db });
+    if (!agent.waitForReadyRead(10000))
+        return {};
+    return QRegularExpression(QStringLiteral("http://127\\.0\\.0\\.1:\\d+"))
+        .match(QString::fromUtf8(agent.readAllStandardOutput()))
+        .captured();
 }
 } // namespace
 
@@ -507,6 +600,132 @@ private Q_SLOTS:
             1);
         QVERIFY(q.exec(QStringLiteral("DROP OWNED BY %1").arg(role)));
         QVERIFY(q.exec(QStringLiteral("DROP ROLE %1").arg(role)));
+    }
+
+    void servedOnTheAgentsPort_data() { ADD_BACKEND_ROWS(); }
+    void servedOnTheAgentsPort()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        SandboxFixture fx(*scratch.db());
+        QString token;
+        fx.credentialService->createIntakeToken(QStringLiteral("backend"),
+            [&](Result<CredentialService::IntakeToken> made) { token = made ? made->token : QString(); });
+        QTRY_VERIFY(!token.isEmpty());
+        Agent agent(*scratch.db(), fx.credentials, *fx.registry, *fx.service);
+        Agent::Options options;
+        options.port = 0;
+        options.syncIntervalSeconds = 0;
+        QVERIFY(agent.start(options));
+        TestHttpClient http(agent.baseUrl());
+
+        const TestReply posted = http.send(
+            "POST", QStringLiteral("/v1/operations"), paymentBody(QStringLiteral("http-1")), token.toUtf8());
+        QCOMPARE(posted.status, 202);
+        const qint64 id = posted.json().value(QStringLiteral("id")).toInteger();
+        QCOMPARE(posted.header("Location"), QByteArray("/v1/operations/") + QByteArray::number(id));
+        // Started at once, not at the worker's next round.
+        QTRY_COMPARE_WITH_TIMEOUT(http.send("GET", QStringLiteral("/v1/operations/%1").arg(id), {}, token.toUtf8())
+                                      .json()
+                                      .value(u"state")
+                                      .toString(),
+            QStringLiteral("succeeded"), 3000);
+        QCOMPARE(fx.sandbox.chargesForKey(IntakeStore::operationKey(QStringLiteral("http-1"))), 1);
+        const TestReply byKey
+            = http.send("GET", QStringLiteral("/v1/operations?idempotency_key=http-1"), {}, token.toUtf8());
+        QCOMPARE(byKey.status, 200);
+        QCOMPARE(byKey.json().value(QStringLiteral("id")).toInteger(), id);
+        QVERIFY(byKey.json().value(QStringLiteral("external_id")).toString().startsWith(QLatin1String("pi_")));
+
+        QCOMPARE(http.send("POST", QStringLiteral("/v1/operations"), paymentBody(QStringLiteral("http-2")), "rci_nope")
+                     .status,
+            401);
+        // Over 1 MiB: refused by the listener from Content-Length, before the body is sent.
+        QTcpSocket raw;
+        raw.connectToHost(QHostAddress::LocalHost, QUrl(agent.baseUrl()).port());
+        QVERIFY(raw.waitForConnected(5000));
+        raw.write("POST /v1/operations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token.toUtf8()
+            + "\r\nContent-Type: application/json\r\nContent-Length: 1048577\r\n\r\n{");
+        QTRY_VERIFY(raw.bytesAvailable() > 12 || raw.waitForReadyRead(100));
+        QCOMPARE(raw.readAll().mid(9, 3), QByteArray("413"));
+        QCOMPARE(countOf(*scratch.db(), QStringLiteral("SELECT COUNT(*) FROM operations")), 1);
+        // The webhook receiver is still there on the same port.
+        QVERIFY(http.send("POST", QStringLiteral("/webhooks/stripe-sandbox"), "{}", {}).status != 202);
+    }
+
+    // A real `reconsolectl serve` killed (SIGKILL) while answering a stream of POSTs: every
+    // operation it answered 202 is in the database afterwards, and sending the unanswered ones
+    // again to a new agent makes each exactly once.
+    void killDuringIntakeLosesNothingAnswered()
+    {
+        REQUIRE_SECRET_SERVICE();
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("agent.sqlite"));
+        {
+            auto created = Database::open(db);
+            QVERIFY2(created, qPrintable(created.message()));
+            ProviderConfig stripe { QStringLiteral("stripe-sandbox"), QStringLiteral("payments"),
+                QStringLiteral("Payments sandbox"), QStringLiteral("http://127.0.0.1:9") };
+            EXPECT_OK(ProviderStore(*created.value()).upsert(stripe));
+        }
+        const CtlRun made = ctl({ QStringLiteral("intake-token"), QStringLiteral("create"), QStringLiteral("--label"),
+            QStringLiteral("backend"), QStringLiteral("--database"), db });
+        QVERIFY2(made.code == 0, qPrintable(made.err));
+        const QByteArray token = made.out.trimmed().toUtf8();
+        QVERIFY(token.startsWith("rci_"));
+        QVERIFY2(!made.err.contains(QString::fromUtf8(token)), "the token is printed once, on stdout only");
+
+        constexpr int kOperations = 600;
+        QList<QByteArray> bodies;
+        for (int n = 0; n < kOperations; ++n)
+            bodies << paymentBody(QStringLiteral("kill-%1").arg(n), 100 + n);
+        QProcess agent;
+        const QString url = startServe(agent, db);
+        QVERIFY(!url.isEmpty());
+        const Posted first = postAll(QUrl(url).port(), bodies, token, 16, [&](int answered) {
+            if (answered == kOperations / 3)
+                agent.kill();
+        });
+        agent.waitForFinished(10000); // false when it is gone already
+        QCOMPARE(agent.state(), QProcess::NotRunning);
+        QCOMPARE(agent.exitStatus(), QProcess::CrashExit);
+        QList<int> unanswered;
+        int accepted = 0;
+        {
+            auto opened = Database::open(db, {}, Database::IfMissing::Refuse);
+            QVERIFY2(opened, qPrintable(opened.message()));
+            for (int n = 0; n < kOperations; ++n) {
+                QVERIFY2(first.status.at(n) == 0 || first.status.at(n) == 202,
+                    qPrintable(QString::number(first.status.at(n))));
+                if (first.status.at(n) != 202) {
+                    unanswered << n;
+                    continue;
+                }
+                ++accepted;
+                auto stored = IntakeStore(*opened.value()).byClientKey(QStringLiteral("kill-%1").arg(n));
+                QVERIFY2(stored, qPrintable(stored.message()));
+                QCOMPARE(stored->operation.id, first.id.at(n));
+            }
+        }
+        QVERIFY(accepted >= kOperations / 3);
+        QVERIFY(!unanswered.isEmpty());
+
+        QProcess restarted;
+        const QString again = startServe(restarted, db);
+        QVERIFY(!again.isEmpty());
+        QList<QByteArray> rest;
+        for (int n : std::as_const(unanswered))
+            rest << bodies.at(n);
+        const Posted second = postAll(QUrl(again).port(), rest, token, 16);
+        for (int status : second.status)
+            QCOMPARE(status, 202);
+        restarted.terminate();
+        QVERIFY(restarted.waitForFinished(10000));
+        auto opened = Database::open(db, {}, Database::IfMissing::Refuse);
+        QVERIFY2(opened, qPrintable(opened.message()));
+        QCOMPARE(countOf(*opened.value(), QStringLiteral("SELECT COUNT(*) FROM operations")), kOperations);
+        QCOMPARE(
+            countOf(*opened.value(), QStringLiteral("SELECT COUNT(DISTINCT client_key) FROM operations")), kOperations);
     }
 
     void documentAndServerAgree()
