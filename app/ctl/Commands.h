@@ -17,6 +17,7 @@ Command drift();
 Command records();
 Command audit();
 Command credentials();
+Command providers();
 Command intakeToken();
 Command roles();
 Command database();

@@ -115,6 +115,11 @@ Result<ProviderConfig> ProviderService::edit(const ProviderConfig &provider)
     auto before = ProviderStore(m_db).get(provider.id);
     if (!before)
         return before.error();
+    if (provider.kind != before->kind)
+        return failure(ErrorClass::Input,
+            QStringLiteral("Kind: provider %1 is %2; its operations and keys are of that kind. Add a new provider "
+                           "of kind %3 instead.")
+                .arg(provider.id, before->kind, provider.kind));
     if (Status valid = ProviderRules::check(provider); !valid)
         return valid.error();
     if (Status ca = checkExtraCa(provider.extraCaPem); !ca)

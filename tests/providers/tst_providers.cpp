@@ -199,6 +199,14 @@ private Q_SLOTS:
         QVERIFY(!badEdit);
         QVERIFY(badEdit.message().startsWith(QLatin1String("Rate limit:")));
         edited.ratePerSecond = 50;
+        edited.kind = QStringLiteral("crm");
+        edited.baseUrl = QStringLiteral("https://api.hubapi.com");
+        const auto otherKind = service.edit(edited);
+        QVERIFY(!otherKind);
+        QVERIFY2(otherKind.message().startsWith(QLatin1String("Kind: provider stripe-live is payments")),
+            qPrintable(otherKind.message()));
+        edited.kind = QStringLiteral("payments");
+        edited.baseUrl = QStringLiteral("https://api.stripe.com");
         QVERIFY(service.edit(edited));
         const ProviderConfig afterEdit = ProviderStore(db).get(QStringLiteral("stripe-live")).value();
         QCOMPARE(afterEdit.owner, QStringLiteral("payments-team@example.com"));
