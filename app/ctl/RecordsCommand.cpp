@@ -76,10 +76,12 @@ int importRecords(const QCommandLineParser &args, AppContext &app)
     if (!outcome)
         return fail(outcome.message());
     if (args.isSet(QStringLiteral("save-preset"))) {
+        // The mapping and format the file was read with, so the next file of that export is read the same way.
+        const ImportFile file = records.readImport(request);
         ImportPreset saved = request.preset;
         saved.name = args.value(QStringLiteral("save-preset"));
-        // The format the file was read as: the next file of that export is read the same way.
-        saved.format = request.format.isEmpty() ? RecordImport::formatFor(request.path, saved.format) : request.format;
+        saved.format = file.format;
+        saved.mapping = file.mapping;
         Status stored = records.saveImportPreset(saved);
         if (!stored)
             return fail(stored.message());

@@ -552,7 +552,7 @@ private Q_SLOTS:
         run = ctl(QStringList { QStringLiteral("records"), QStringLiteral("presets"), QStringLiteral("list") } + on);
         QCOMPARE(run.code, 0);
         const QRegularExpression shop(QStringLiteral("^shop +customers +jsonl +id=customer_no,email=mail,"
-                                                     "first_name=given,last_name=family,phone=tel,access=access,"
+                                                     "first_name=given,last_name=family,phone=tel,"
                                                      "external_id:stripe-sandbox=stripe  \\(.+, 20\\d\\d-"),
             QRegularExpression::MultilineOption);
         QVERIFY2(run.out.contains(shop), qPrintable(run.out));
@@ -637,6 +637,9 @@ private Q_SLOTS:
         QCOMPARE(saved.format, QStringLiteral("jsonl"));
         QCOMPARE(saved.column(QStringLiteral("id")), QStringLiteral("customer_no"));
         QCOMPARE(saved.column(QStringLiteral("external_id:stripe-sandbox")), QStringLiteral("stripe"));
+        QCOMPARE(saved.mappingText(),
+            QStringLiteral(
+                "id=customer_no,email=mail,first_name=given,last_name=family,external_id:stripe-sandbox=stripe"));
         QCOMPARE(columnFor(dialog, QStringLiteral("first_name"))->currentData().toString(), QStringLiteral("given"));
         screenshot(dialog, QStringLiteral("record-import-preview.png"));
 

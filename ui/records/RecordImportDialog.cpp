@@ -304,7 +304,11 @@ void RecordImportDialog::savePreset()
 {
     ImportPreset preset = m_preset;
     preset.name = m_presetName->text().trimmed();
-    preset.format = m_file.format.isEmpty() ? preset.format : m_file.format;
+    if (m_file.ok() && !m_file.rows.isEmpty()) {
+        // What this file was read with: the default's same-named columns it lacks are left out.
+        preset.format = m_file.format;
+        preset.mapping = m_file.mapping;
+    }
     Status saved = m_records.saveImportPreset(preset);
     m_message->showMessage(
         saved ? tr("Saved preset %1: %2").arg(preset.name, preset.mappingText()) : saved.message(), !saved);
