@@ -277,9 +277,12 @@ void PaymentsAdapter::findExisting(const Operation &op, Callback<LookupOutcome> 
         l.response = answer.response;
         if (r.transportError != ErrorClass::None || r.status != 200) {
             l.errorClass = answer.errorClass == ErrorClass::None ? ErrorClass::Server : answer.errorClass;
+            // A refused certificate says what to fix; anything else passes with time.
             l.message = QStringLiteral("Could not ask the provider what became of the operation: %1 Nothing was "
-                                       "resent; try again later.")
-                            .arg(answer.message);
+                                       "resent%2")
+                            .arg(answer.message,
+                                l.errorClass == ErrorClass::Certificate ? QStringLiteral(".")
+                                                                        : QStringLiteral("; try again later."));
             done(l);
             return;
         }

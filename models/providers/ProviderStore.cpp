@@ -66,7 +66,9 @@ Result<ProviderConfig> ProviderStore::get(const QString &id) const
             ErrorClass::Storage, QStringLiteral("Cannot read provider %1: %2").arg(id, q.lastError().text()));
     if (!q.next())
         return failure(ErrorClass::Input,
-            QStringLiteral("No provider '%1' is configured; add it or run `reconsolectl demo`.").arg(id));
+            QStringLiteral("No provider '%1' is configured; an admin adds it in the Providers workspace or with "
+                           "`reconsolectl providers add --id %1 …` (`reconsolectl demo` sets up the sandbox's).")
+                .arg(id));
     return providerFrom(q);
 }
 

@@ -297,6 +297,47 @@ private Q_SLOTS:
         QCOMPARE(server.requests(), 1);
     }
 
+    // A lost answer is looked up before any resend; a refused certificate stops the lookup too,
+    // saying what to fix rather than "try again later", and leaves the outcome unknown.
+    void lookupRefusedLeavesTheOutcomeUnknown()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        HttpsServer server(m_local);
+        ProviderConfig p;
+        p.id = QStringLiteral("corp-stripe");
+        p.kind = QStringLiteral("payments");
+        p.displayName = p.id;
+        p.baseUrl = server.baseUrl();
+        p.credentialId = QStringLiteral("corp-key");
+        EXPECT_OK(ProviderStore(db).upsert(p));
+        MemoryKeychain keys;
+        keys.write(QStringLiteral("corp-key"), QStringLiteral("sk_test_tls_000000000000004242"), [](Status) {});
+        QNetworkAccessManager network;
+        HttpTransport transport(&network);
+        ProviderRegistry registry(db, transport, keys);
+        OperationRunner runner(db, registry);
+        OperationStore store(db);
+        Operation op;
+        op.action = QStringLiteral("capture_payment");
+        op.entityType = QStringLiteral("order");
+        op.entityId = QStringLiteral("ORD-LOST");
+        op.providerId = p.id;
+        op.payload = { { QStringLiteral("amount"), 1200 }, { QStringLiteral("currency"), QStringLiteral("eur") } };
+        op.idempotencyKey = QStringLiteral("tls-lost");
+        op.state = OperationState::UnknownOutcome;
+        const qint64 id = store.insert(op).value();
+        std::optional<Result<Operation>> result;
+        runner.run(id, QStringLiteral("tester"), [&](Result<Operation> r) { result = r; });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 20000);
+        QVERIFY(!*result);
+        QCOMPARE(result->error().errorClass, ErrorClass::Certificate);
+        QVERIFY2(!result->message().contains(QLatin1String("try again later")), qPrintable(result->message()));
+        QVERIFY(result->message().contains(QLatin1String("--extra-ca")));
+        QCOMPARE(store.get(id)->state, OperationState::UnknownOutcome);
+        QCOMPARE(server.requests(), 0);
+    }
+
 private:
     QTemporaryDir m_dir;
     Pki m_local;
