@@ -38,6 +38,7 @@ private Q_SLOTS:
         QVERIFY(!RetryPolicy::isRetryable(ErrorClass::Client));
         QVERIFY(!RetryPolicy::isRetryable(ErrorClass::Auth));
         QVERIFY(!RetryPolicy::isRetryable(ErrorClass::Conflict));
+        QVERIFY(!RetryPolicy::isRetryable(ErrorClass::Certificate)); // a person must fix trust first
     }
 
     void backoffGrowsWithJitterAndHonoursRetryAfter()
