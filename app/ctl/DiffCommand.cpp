@@ -119,7 +119,7 @@ Command diff()
         = { { .name = QStringLiteral("contact|payment"), .description = QStringLiteral("The kind of record.") },
             { .name = QStringLiteral("ID"),
                 .description = QStringLiteral("Contact: our customer id, e-mail or the CRM's id. Payment: "
-                                              "operation id or the provider's pi_… id.") } },
+                                              "operation id, our order id or the provider's pi_… id.") } },
         .json = JsonOutput::OnRequest,
         .check = checkDiff,
         .run = DatabaseHandler(::diff) };

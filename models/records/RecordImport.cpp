@@ -175,7 +175,7 @@ void readJsonLines(QIODevice &in, ImportFile &file, QList<RawRow> &rows, Reader 
         if (error.error != QJsonParseError::NoError || !doc.isObject()) {
             reader.problem(line, {},
                 error.error != QJsonParseError::NoError
-                    ? QStringLiteral("expected one JSON object, got %1 at character %2")
+                    ? QStringLiteral("is not one JSON object (%1 at character %2)")
                           .arg(error.errorString())
                           .arg(error.offset + 1)
                     : QStringLiteral("expected one JSON object, got %1").arg(got(QString::fromUtf8(bytes.trimmed()))));
@@ -238,8 +238,9 @@ void resolveMapping(ImportFile &file, const ImportPreset &preset, const QStringL
             columnOf.insert(column, column);
         else
             reader.problem(headerLine, column,
-                QStringLiteral("expected external_id:<provider> naming one of the providers (%1), got %2")
-                    .arg(systemList, got(column)));
+                QStringLiteral("expected external_id:<provider> naming one of the providers (%1) our %2 may be "
+                               "linked to, got %3")
+                    .arg(systemList, file.target, got(column)));
     }
     int externalIds = 0;
     for (const QString &field : fixed) {
@@ -369,8 +370,9 @@ ImportFile read(
         readJsonLines(in, file, raw, reader);
     if (reader.full())
         return file;
+    const qsizetype before = file.problems.size();
     resolveMapping(file, preset, systems, reader);
-    if (!file.ok())
+    if (file.problems.size() > before || reader.full())
         return file; // rows named against a mapping that is wrong would only repeat it
 
     QHash<QString, int> lineOfId;

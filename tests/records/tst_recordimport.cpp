@@ -296,11 +296,24 @@ private Q_SLOTS:
             QStringLiteral("short.csv line 2: expected 2 fields as the header has, got 1\nNothing was imported."));
         const QString unknown
             = writeFile(dir, QStringLiteral("unknown.csv"), "id,email,external_id:nowhere\nCUS-6,d@example.com,x\n");
-        QVERIFY2(f.records->importRecords(request(*f.records, QStringLiteral("customers"), unknown))
-                     .message()
-                     .startsWith(QStringLiteral("unknown.csv line 1, column external_id:nowhere: expected "
-                                                "external_id:<provider> naming one of the providers (stripe-sandbox)")),
+        QVERIFY2(
+            f.records->importRecords(request(*f.records, QStringLiteral("customers"), unknown))
+                .message()
+                .startsWith(QStringLiteral("unknown.csv line 1, column external_id:nowhere: expected "
+                                           "external_id:<provider> naming one of the providers (stripe-sandbox) our")),
             "an unknown provider's column is named");
+        // JSON Lines: a line that is no object, and a key holding an object where text belongs.
+        const QString jsonl = writeFile(dir, QStringLiteral("bad.jsonl"),
+            "{\"id\": \"CUS-7\", \"email\": \"e@example.com\"}\n{\"id\": \"CUS-8\", \"email\": }\n"
+            "{\"id\": \"CUS-9\", \"email\": {\"work\": \"f@example.com\"}}\n");
+        const QStringList lines = f.records->importRecords(request(*f.records, QStringLiteral("customers"), jsonl))
+                                      .message()
+                                      .split(QLatin1Char('\n'));
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("bad.jsonl line 2 is not one JSON object (")),
+            qPrintable(lines.at(0)));
+        QCOMPARE(lines.at(1),
+            QStringLiteral("bad.jsonl line 3, column email: expected text or a number, got an object or a list"));
         QCOMPARE(CustomerStore(db).count().value(), 1);
     }
 
@@ -473,10 +486,11 @@ private Q_SLOTS:
             qPrintable(refused.message()));
         const QString crmIds = writeFile(
             dir, QStringLiteral("crm.csv"), "id,amount,currency,external_id:crm-sandbox\nORD-9,100,eur,123\n");
-        QVERIFY2(f.records->importRecords(request(*f.records, QStringLiteral("payments"), crmIds))
-                     .message()
-                     .startsWith(QStringLiteral("crm.csv line 1, column external_id:crm-sandbox: expected "
-                                                "external_id:<provider> naming one of the providers (stripe-sandbox)")),
+        QVERIFY2(
+            f.records->importRecords(request(*f.records, QStringLiteral("payments"), crmIds))
+                .message()
+                .startsWith(QStringLiteral("crm.csv line 1, column external_id:crm-sandbox: expected "
+                                           "external_id:<provider> naming one of the providers (stripe-sandbox) our")),
             "a CRM is no payments provider");
     }
 
