@@ -12,6 +12,7 @@
 #include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
 #include "providers/ProvidersWorkspace.h"
+#include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
 
 #include <QApplication>
@@ -219,7 +220,11 @@ private Q_SLOTS:
         context.agentUrl = QStringLiteral("https://hooks.example.com");
         MainWindow window(context);
         window.show();
-        window.showWorkspace(QStringLiteral("Providers"));
+        // No operations yet: the empty state's link leads here.
+        auto *empty = window.findChild<EmptyState *>(QStringLiteral("operationsTableEmptyState"));
+        QTRY_VERIFY(empty && empty->isVisible());
+        QVERIFY(empty->text().contains(QLatin1String("href=\"providers\"")));
+        Q_EMIT empty->linkActivated(QStringLiteral("providers"));
         QCOMPARE(window.currentWorkspace(), window.providersWorkspace());
         auto *list = child<QListWidget>(&window, "providerList");
         QCOMPARE(list->count(), 1); // the fixture's sandbox

@@ -288,8 +288,8 @@ private Q_SLOTS:
             QVERIFY(empty);
             QTRY_VERIFY(empty->isVisible());
             QVERIFY(empty->text().contains(QStringLiteral("reconsole --demo")));
-            QVERIFY(empty->text().contains(QStringLiteral("reconsolectl providers add"))); // not built yet: says so
-            QVERIFY(empty->text().contains(QStringLiteral("coming")));
+            QVERIFY(empty->text().contains(QStringLiteral("reconsolectl providers add")));
+            QVERIFY(empty->text().contains(QStringLiteral("<a href=\"providers\">Providers</a>")));
         }
         QVERIFY(OperationStore(*scratch.db()).insertMany(DemoData().operations(12)));
         MainWindow window(parts.context(f, f.sandbox.baseUrl()));

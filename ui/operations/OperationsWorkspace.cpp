@@ -180,6 +180,8 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
         [this](const QString &href) {
             if (href == QLatin1String("clear"))
                 clearFilters();
+            else if (href == QLatin1String("providers"))
+                Q_EMIT providersRequested();
         });
     connect(m_model, &OperationsModel::loadFailed, this, [this](const QString &text) { showMessage(text, true); });
     selectionChanged();
@@ -262,10 +264,11 @@ QString OperationsWorkspace::emptyMessage() const
         return {};
     if (!(m_model->filter() == OperationsFilter {}))
         return tr("No operations match these filters. <a href=\"clear\">Clear filters</a>");
-    return tr("<p><b>No operations yet.</b></p><p>Operations appear here once a provider is connected and your "
-              "systems send through Reconsole.</p><p>To look around first, start the demo: <code>reconsole "
-              "--demo</code>.</p><p>Adding a provider from here (<code>reconsolectl providers add</code>) is coming in "
-              "a later version.</p>");
+    return tr(
+        "<p><b>No operations yet.</b></p><p>Operations appear here once a provider is connected and your "
+        "systems send through Reconsole.</p><p>To look around first, start the demo: <code>reconsole "
+        "--demo</code>.</p><p>To connect your own, an admin adds the provider in <a href=\"providers\">Providers</a> "
+        "(or with <code>reconsolectl providers add</code>), then its key.</p>");
 }
 
 void OperationsWorkspace::clearFilters()

@@ -44,6 +44,7 @@ Q_SIGNALS:
     void message(const QString &text); // for the status bar
     void timelineRequested(const QString &entityId);
     void compareRequested(qint64 operationId);
+    void providersRequested(); // the empty state's link: set a provider up
 
 private:
     void buildFilters();

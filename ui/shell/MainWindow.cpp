@@ -90,6 +90,8 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
         addWorkspace(tr("Providers"), m_providers, access.allows(Permission::ManageCredentials),
             tr("Setting up providers needs the admin role."));
         connect(m_providers, &ProvidersWorkspace::message, this, [this](const QString &text) { showMessage(text); });
+        connect(
+            m_operations, &OperationsWorkspace::providersRequested, this, [this] { showWorkspace(tr("Providers")); });
     }
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::workspaceShown);
 
