@@ -35,22 +35,24 @@ ProviderStore::ProviderStore(const Database &db)
 
 Status ProviderStore::upsert(const ProviderConfig &p)
 {
-    Transaction tx(m_db.connection());
+    // One statement, no DELETE: the admin role may insert and update providers, not delete them
+    // (TeamRoles), and a provider's row is never gone, even for a moment.
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("DELETE FROM providers WHERE id = ?"));
-    q.addBindValue(p.id);
-    if (!q.exec())
-        return failure(
-            ErrorClass::Storage, QStringLiteral("Cannot update provider %1: %2").arg(p.id, q.lastError().text()));
-    q.prepare(QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
-                             "burst, timeout_ms, environment, purpose, owner, extra_ca_pem, enabled) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
+                       "burst, timeout_ms, environment, purpose, owner, extra_ca_pem, enabled) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                       "kind = excluded.kind, display_name = excluded.display_name, base_url = excluded.base_url, "
+                       "credential_id = excluded.credential_id, rate_per_second = excluded.rate_per_second, "
+                       "burst = excluded.burst, timeout_ms = excluded.timeout_ms, "
+                       "environment = excluded.environment, purpose = excluded.purpose, owner = excluded.owner, "
+                       "extra_ca_pem = excluded.extra_ca_pem, enabled = excluded.enabled"));
     for (const QVariant &v :
         { sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl), sqlText(p.credentialId),
             QVariant(p.ratePerSecond), QVariant(p.burst), QVariant(p.timeoutMs), sqlText(p.environment),
             sqlText(p.purpose), sqlText(p.owner), sqlText(p.extraCaPem), QVariant(p.enabled ? 1 : 0) })
         q.addBindValue(v);
-    if (!q.exec() || !tx.commit())
+    if (!q.exec())
         return failure(
             ErrorClass::Storage, QStringLiteral("Cannot store provider %1: %2").arg(p.id, q.lastError().text()));
     return success();

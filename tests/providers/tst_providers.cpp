@@ -5,13 +5,16 @@
 #include "TestSupport.h"
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
+#include "access/TeamRoles.h"
 #include "credentials/CredentialStore.h"
 #include "providers/ProviderRules.h"
 #include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
 
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTest>
+#include <QUrl>
 
 namespace {
 // A structurally valid certificate (a DER SEQUENCE), enough for the rules; X.509 is the service's.
@@ -305,6 +308,42 @@ private Q_SLOTS:
         }
         QCOMPARE(service.credentialsOf(QStringLiteral("stripe-live"))->size(), 2);
         QCOMPARE(service.credentialsOf(QStringLiteral("crm"))->size(), 0);
+    }
+
+    // Team mode: a database user holding only reconsole_admin sets providers up (the admin role
+    // may insert and update providers, not delete them, so a change is never a delete and insert).
+    void adminDatabaseRoleSetsProvidersUp()
+    {
+        if (!TestSupport::backends().contains(QStringLiteral("postgresql")))
+            QSKIP("No PostgreSQL server here; the README's test command starts one.");
+        SCRATCH_DATABASE(scratch, QStringLiteral("postgresql"));
+        const Database &owner = *scratch.db();
+        const QString ada = QStringLiteral("ada_providers_") + QString::number(QCoreApplication::applicationPid());
+        const QString password = QStringLiteral("team-member-password-1");
+        QSqlQuery q(owner.connection());
+        QVERIFY(q.exec(QStringLiteral("CREATE ROLE %1 LOGIN PASSWORD '%2'").arg(ada, password)));
+        QVERIFY(TeamRoles::setUp(owner));
+        QVERIFY(TeamRoles::assign(owner, ada, { Role::Admin }));
+        {
+            QUrl url(scratch.url());
+            url.setUserName(ada);
+            url.setPassword(password);
+            auto db = Database::open(url.toString());
+            QVERIFY2(db, qPrintable(db.message()));
+            AccessPolicy admin({ Role::Admin }, ada);
+            ProviderService service(*db.value(), admin);
+            const auto added = service.add(live());
+            QVERIFY2(added, qPrintable(added.message()));
+            ProviderConfig edited = added.value();
+            edited.owner = QStringLiteral("treasury@example.com");
+            const auto saved = service.edit(edited);
+            QVERIFY2(saved, qPrintable(saved.message()));
+            QVERIFY(service.setEnabled(edited.id, false));
+            const ProviderConfig stored = ProviderStore(owner).get(edited.id).value();
+            QCOMPARE(stored.owner, QStringLiteral("treasury@example.com"));
+            QVERIFY(!stored.enabled);
+        }
+        QVERIFY(q.exec(QStringLiteral("DROP OWNED BY %1; DROP ROLE %1").arg(ada)));
     }
 
     // Disabled: the runner sends nothing and leaves the operation as it was, readable.
