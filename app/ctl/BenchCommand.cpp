@@ -1,3 +1,4 @@
+#include "BenchIntake.h"
 #include "Commands.h"
 #include "Console.h"
 #include "events/EventStore.h"
@@ -550,6 +551,7 @@ Command bench()
                 .json = JsonOutput::Always,
                 .readsDatabaseUrl = true,
                 .run = Handler(benchWebhooks) },
+            benchIntake(),
             { .name = QStringLiteral("drift"),
                 .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
                 .details

@@ -1,12 +1,12 @@
 #include "intake/IntakeApi.h"
 
 #include "core/Redactor.h"
-#include "intake/IntakeService.h"
 #include "intake/IntakeTokens.h"
 #include "operations/IntakeStore.h"
 #include "store/Database.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
 #include <QUrlQuery>
 
 Q_LOGGING_CATEGORY(lcIntake, "reconsole.intake")
@@ -109,7 +109,33 @@ void IntakeApi::handle(const HttpExchange &exchange, HttpReplier reply)
 void IntakeApi::submit(const HttpExchange &exchange, const HttpReplier &reply)
 {
     IntakeOutcome parsed = IntakeService::parse(exchange.body);
-    IntakeOutcome outcome = parsed ? m_service.submit(parsed.record) : parsed;
+    if (!parsed) {
+        answer(parsed, reply);
+        return;
+    }
+    m_group << Waiting { parsed.record, reply };
+    if (m_group.size() >= kMaxGroup)
+        commitGroup();
+    else if (m_group.size() == 1) // after the requests already read in this pass
+        QTimer::singleShot(0, &m_context, [this] { commitGroup(); });
+}
+
+void IntakeApi::commitGroup()
+{
+    if (m_group.isEmpty())
+        return;
+    const QList<Waiting> group = std::exchange(m_group, {});
+    QList<IntakeRecord> requests;
+    requests.reserve(group.size());
+    for (const Waiting &w : group)
+        requests << w.request;
+    const QList<IntakeOutcome> outcomes = m_service.submitAll(requests);
+    for (qsizetype i = 0; i < group.size(); ++i)
+        answer(outcomes.at(i), group.at(i).reply);
+}
+
+void IntakeApi::answer(const IntakeOutcome &outcome, const HttpReplier &reply)
+{
     if (!outcome) {
         const IntakeRefusal &r = *outcome.refusal;
         if (r.status == 503) {
@@ -120,13 +146,12 @@ void IntakeApi::submit(const HttpExchange &exchange, const HttpReplier &reply)
             r.param, Redactor::redact(r.message));
         return;
     }
-    HttpReply answer = HttpReply::json(202, IntakeService::describe(outcome.record));
+    HttpReply reply202 = HttpReply::json(202, IntakeService::describe(outcome.record));
     const QByteArray location = kCollection.toLatin1() + '/' + QByteArray::number(outcome.record.operation.id);
-    answer.headers.append(qMakePair(QByteArray("Location"), QByteArray(location)));
+    reply202.headers.append(qMakePair(QByteArray("Location"), location));
     if (outcome.replayed)
-        answer.headers.append(
-            qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true"))); // Stripe's header for a replay
-    reply(answer);
+        reply202.headers.append(qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true"))); // Stripe's header
+    reply(reply202);
 }
 
 void IntakeApi::get(qint64 id, const HttpReplier &reply)

@@ -3,20 +3,25 @@
 #include "transport/HttpRoute.h"
 
 #include <QList>
+#include <QObject>
 #include <QString>
 
+#include "intake/IntakeService.h"
+
 class Database;
-class IntakeService;
 class IntakeTokens;
 
 // The intake API on the agent's port (docs/intake.md, docs/intake.openapi.yaml):
 // POST /v1/operations, GET /v1/operations/{id}, GET /v1/operations?idempotency_key=…, each
 // behind a bearer intake token. Refusals are Stripe-shaped JSON naming the field; nothing is
-// stored for them, and each is counted (IntakeStore::countRefusal).
+// stored for them, and each is counted (IntakeStore::countRefusal). Accepted requests are
+// committed in groups: all that arrive in one pass of the event loop (at most kMaxGroup) share
+// one transaction, and each is answered 202 once it is committed.
 class IntakeApi : public HttpRoute
 {
 public:
     static constexpr qint64 kBodyLimit = qint64(1) << 20;
+    static constexpr int kMaxGroup = 256;
 
     // What the API serves and every status it answers with: the document is checked against
     // this list, and the handlers answer only through it.
@@ -36,6 +41,8 @@ public:
 
 private:
     void submit(const HttpExchange &exchange, const HttpReplier &reply);
+    void commitGroup();
+    void answer(const IntakeOutcome &outcome, const HttpReplier &reply);
     void get(qint64 id, const HttpReplier &reply);
     void find(const HttpExchange &exchange, const HttpReplier &reply);
     // Counts a refusal and answers it.
@@ -45,4 +52,11 @@ private:
     const Database &m_db;
     IntakeService &m_service;
     IntakeTokens &m_tokens;
+    struct Waiting
+    {
+        IntakeRecord request;
+        HttpReplier reply;
+    };
+    QList<Waiting> m_group;
+    QObject m_context; // for the timer that commits the group
 };

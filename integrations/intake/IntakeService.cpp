@@ -59,7 +59,10 @@ IntakeService::IntakeService(const Database &db, ProviderRegistry &providers, QO
     : QObject(parent)
     , m_db(db)
     , m_providers(providers)
+    , m_store(std::make_unique<IntakeStore>(db))
 { }
+
+IntakeService::~IntakeService() = default;
 
 IntakeOutcome IntakeService::parse(const QByteArray &body)
 {
@@ -144,33 +147,43 @@ QString IntakeService::fingerprint(const IntakeRecord &r)
 std::optional<IntakeRefusal> IntakeService::checkProvider(const IntakeRecord &r)
 {
     const QString &id = r.operation.providerId;
-    auto provider = ProviderStore(m_db).get(id);
-    if (!provider) {
-        if (provider.error().errorClass == ErrorClass::Storage)
-            return IntakeRefusal { 503, QStringLiteral("api_error"), {}, provider.message() };
-        QStringList ids;
-        for (const ProviderConfig &p : m_providers.configured().value_or({}))
-            ids << p.id;
-        return IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("provider"),
-            QStringLiteral("No such provider: '%1'. This Reconsole has: %2.")
-                .arg(id, ids.isEmpty() ? QStringLiteral("none") : ids.join(QStringLiteral(", "))) };
+    const qint64 now = nowMs();
+    auto cached = m_verdicts.constFind(id);
+    if (cached == m_verdicts.cend() || now - cached->checkedAt > 1000) {
+        ProviderVerdict v;
+        v.checkedAt = now;
+        auto provider = ProviderStore(m_db).get(id);
+        if (!provider && provider.error().errorClass == ErrorClass::Storage)
+            return IntakeRefusal { 503, QStringLiteral("api_error"), {}, provider.message() }; // not kept
+        if (!provider) {
+            QStringList ids;
+            for (const ProviderConfig &p : m_providers.configured().value_or({}))
+                ids << p.id;
+            v.refusal = IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("provider"),
+                QStringLiteral("No such provider: '%1'. This Reconsole has: %2.")
+                    .arg(id, ids.isEmpty() ? QStringLiteral("none") : ids.join(QStringLiteral(", "))) };
+        } else if (!provider->enabled) {
+            v.refusal = IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("provider"),
+                QStringLiteral("Provider '%1' is disabled: an admin stopped new attempts to it.").arg(id) };
+        } else if (auto adapter = m_providers.adapterFor(id); !adapter) {
+            v.refusal = IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("provider"),
+                adapter.message() };
+        } else {
+            v.kind = provider->kind;
+            v.actions = adapter.value()->actions();
+        }
+        cached = m_verdicts.insert(id, v);
     }
-    if (!provider->enabled)
-        return IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("provider"),
-            QStringLiteral("Provider '%1' is disabled: an admin stopped new attempts to it.").arg(id) };
-    auto adapter = m_providers.adapterFor(id);
-    if (!adapter)
-        return IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("provider"),
-            adapter.message() };
-    const QStringList actions = adapter.value()->actions();
-    if (!actions.contains(r.operation.action))
+    if (cached->refusal)
+        return cached->refusal;
+    if (!cached->actions.contains(r.operation.action))
         return IntakeRefusal { 422, QStringLiteral("invalid_request_error"), QStringLiteral("action"),
             QStringLiteral("Provider '%1' (%2) has no action '%3'; it has: %4.")
-                .arg(id, provider->kind, r.operation.action, actions.join(QStringLiteral(", "))) };
+                .arg(id, cached->kind, r.operation.action, cached->actions.join(QStringLiteral(", "))) };
     return std::nullopt;
 }
 
-IntakeOutcome IntakeService::submit(IntakeRecord request)
+IntakeOutcome IntakeService::store(IntakeRecord request)
 {
     IntakeOutcome out;
     if (auto refusal = checkProvider(request)) {
@@ -178,7 +191,7 @@ IntakeOutcome IntakeService::submit(IntakeRecord request)
         return out;
     }
     request.requestHash = fingerprint(request);
-    auto stored = IntakeStore(m_db).accept(request);
+    auto stored = m_store->accept(request);
     if (!stored) {
         if (stored.error().errorClass == ErrorClass::Conflict)
             out.refusal = IntakeRefusal { 409, QStringLiteral("idempotency_error"), QStringLiteral("idempotency_key"),
@@ -189,16 +202,35 @@ IntakeOutcome IntakeService::submit(IntakeRecord request)
                     .arg(stored.message()) };
         return out;
     }
-    auto record = IntakeStore(m_db).get(stored->id);
-    if (!record) {
-        out.refusal = IntakeRefusal { 503, QStringLiteral("api_error"), {}, record.message() };
-        return out;
-    }
-    out.record = record.value();
+    out.record = stored->record;
     out.replayed = stored->replayed;
-    if (!out.replayed)
-        Q_EMIT accepted(stored->id);
     return out;
+}
+
+QList<IntakeOutcome> IntakeService::submitAll(const QList<IntakeRecord> &requests)
+{
+    QList<IntakeOutcome> outcomes;
+    outcomes.reserve(requests.size());
+    Transaction tx(m_db.connection());
+    for (const IntakeRecord &r : requests)
+        outcomes << store(r);
+    if (!tx.commit()) {
+        for (IntakeOutcome &o : outcomes)
+            if (o || (o.refusal && o.refusal->status == 409)) // 409s named rows that are now undone too
+                o.refusal = IntakeRefusal { 503, QStringLiteral("api_error"), {},
+                    QStringLiteral("The operation could not be committed; nothing was accepted, send it again.") };
+        return outcomes;
+    }
+    // Inside a caller's transaction (the outbox's), the signal's receivers run after it: queued.
+    for (const IntakeOutcome &o : outcomes)
+        if (o && !o.replayed)
+            Q_EMIT accepted(o.record.operation.id);
+    return outcomes;
+}
+
+IntakeOutcome IntakeService::submit(IntakeRecord request)
+{
+    return submitAll({ request }).first();
 }
 
 QJsonObject IntakeService::describe(const IntakeRecord &r)

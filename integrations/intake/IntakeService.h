@@ -2,10 +2,13 @@
 
 #include "operations/IntakeStore.h"
 
+#include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 class Database;
@@ -42,11 +45,15 @@ public:
     static constexpr int kMaxKeyLength = 200; // the provider's own Idempotency-Key allows 255
 
     IntakeService(const Database &db, ProviderRegistry &providers, QObject *parent = nullptr);
+    ~IntakeService() override;
 
     // The request in a POST body, or a 400 naming the field that is missing, malformed or unknown.
     static IntakeOutcome parse(const QByteArray &body);
     // Checks `request` against the configured providers and stores it, once per client key.
     IntakeOutcome submit(IntakeRecord request);
+    // The same for many, in one transaction (the API's group commit): every outcome is known
+    // once it is committed, and a failed commit refuses the lot with 503, nothing stored.
+    QList<IntakeOutcome> submitAll(const QList<IntakeRecord> &requests);
     // The SHA-256 of what makes two requests the same: everything but the key itself.
     static QString fingerprint(const IntakeRecord &request);
     // The operation as GET /v1/operations/{id} shows it.
@@ -58,7 +65,20 @@ Q_SIGNALS:
 
 private:
     std::optional<IntakeRefusal> checkProvider(const IntakeRecord &request);
+    IntakeOutcome store(IntakeRecord request);
+
+    // A provider's verdict is read again after a second: a provider an admin disabled (or
+    // whose key was revoked) is refused from then on without a lookup per request.
+    struct ProviderVerdict
+    {
+        qint64 checkedAt = 0;
+        QString kind;
+        QStringList actions;
+        std::optional<IntakeRefusal> refusal;
+    };
 
     const Database &m_db;
     ProviderRegistry &m_providers;
+    std::unique_ptr<IntakeStore> m_store;
+    QHash<QString, ProviderVerdict> m_verdicts;
 };

@@ -71,12 +71,17 @@ Result<QString> IntakeTokens::lookUp(const QByteArray &hash) const
     const QString id = m_byHash.value(hash);
     if (id.isEmpty())
         return failure(ErrorClass::Auth, QStringLiteral("Invalid intake token."));
+    const qint64 now = nowMs();
+    if (auto known = m_verdicts.constFind(id); known != m_verdicts.cend() && now - known->checkedAt <= 1000)
+        return known->result;
     auto credential = CredentialStore(m_db).get(id);
     if (!credential)
-        return credential.error();
-    if (credential->isRevoked())
-        return failure(ErrorClass::Revoked, QStringLiteral("This intake token was revoked."));
-    return id;
+        return credential.error(); // not kept: the next request asks again
+    Result<QString> verdict = credential->isRevoked()
+        ? Result<QString>(failure(ErrorClass::Revoked, QStringLiteral("This intake token was revoked.")))
+        : Result<QString>(id);
+    m_verdicts.insert(id, Verdict { now, verdict });
+    return verdict;
 }
 
 void IntakeTokens::check(const QByteArray &authorization, std::function<void(Result<QString>)> done)

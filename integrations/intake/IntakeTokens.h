@@ -16,8 +16,9 @@ class Keychain;
 
 // Checks the bearer token of an intake request against the unrevoked intake-token credentials.
 // The tokens are read from the keychain once (and again when one is created elsewhere, by
-// `reconsolectl intake-token create`); only their SHA-256 stays in memory. Revocation is read
-// from the database on every request, so a token revoked by another process stops at once.
+// `reconsolectl intake-token create`); only their SHA-256 stays in memory. Whether a token was
+// revoked is read from the database again once a second, so a token revoked by any process
+// stops within a second, without a lookup per request.
 class IntakeTokens : public QObject
 {
     Q_OBJECT
@@ -38,6 +39,12 @@ private:
     const Database &m_db;
     Keychain &m_keychain;
     QHash<QByteArray, QString> m_byHash; // SHA-256 of the token → credential id
+    struct Verdict
+    {
+        qint64 checkedAt = 0;
+        Result<QString> result = QString();
+    };
+    mutable QHash<QString, Verdict> m_verdicts; // by credential id
     QSet<QString> m_read;
     QList<std::function<void()>> m_waiting; // checks waiting for a load under way
     bool m_loading = false;

@@ -86,11 +86,30 @@ void SandboxServer::missingHandler(const QHttpServerRequest &, QTcpSocket *socke
             404, QStringLiteral("invalid_request_error"), QStringLiteral("Unrecognized request URL.")));
 }
 
+void SandboxServer::setRateLimit(double perSecond, int burst)
+{
+    m_ratePerSecond = perSecond;
+    m_rateBurst = qMax(1, burst);
+    m_rateTokens = m_rateBurst;
+    m_rateClock.start();
+    m_rateRefilledNs = 0;
+}
+
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     ++m_requests;
     const QString path = request.url().path();
     const bool crm = path.startsWith(QLatin1String("/crm/"));
+    if (m_ratePerSecond > 0) {
+        const qint64 now = m_rateClock.nsecsElapsed();
+        m_rateTokens = qMin(m_rateBurst, m_rateTokens + (now - m_rateRefilledNs) * m_ratePerSecond / 1e9);
+        m_rateRefilledNs = now;
+        if (m_rateTokens < 1) {
+            ++m_rateLimited;
+            return answerFault({ SandboxFault::Kind::RateLimit, 1 }, socket, crm);
+        }
+        m_rateTokens -= 1;
+    }
     if (const std::optional<SandboxAnswer> refused = refusedKey(request, crm)) {
         write(socket, *refused);
         return true;

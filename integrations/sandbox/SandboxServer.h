@@ -12,6 +12,7 @@
 #include "sandbox/SandboxWebhooks.h"
 
 #include <QAbstractHttpServer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -55,6 +56,11 @@ public:
     int chargesForKey(const QString &idempotencyKey) const { return m_payments.chargesForKey(idempotencyKey); }
     int totalCharges() const { return m_payments.totalCharges(); }
     int requestCount() const { return m_requests; }
+    // A provider's own rate limit, as a token bucket (`perSecond`, bursts of `burst`): a request
+    // past it gets 429 with Retry-After, Stripe's rate_limit_error (HubSpot's for the CRM) and is
+    // counted. 0 (the default): no limit.
+    void setRateLimit(double perSecond, int burst = 1);
+    int rateLimitedCount() const { return m_rateLimited; }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -81,6 +87,12 @@ private:
     QList<SandboxFault> m_faults;
     QHash<QString, StoredAnswer> m_idempotency;
     int m_requests = 0;
+    double m_ratePerSecond = 0;
+    double m_rateBurst = 1;
+    double m_rateTokens = 0;
+    qint64 m_rateRefilledNs = 0;
+    QElapsedTimer m_rateClock;
+    int m_rateLimited = 0;
     // Declared in the order they depend on each other.
     SandboxIds m_ids;
     SandboxWebhookSender m_webhookSender;

@@ -10,26 +10,47 @@ IntakeStore::IntakeStore(const Database &db)
     : m_db(db)
 { }
 
+IntakeStore::~IntakeStore() = default;
+
 Result<IntakeStore::Accepted> IntakeStore::accept(const IntakeRecord &record)
 {
     const Operation &op = record.operation;
     const qint64 now = nowMs();
+    Accepted stored { record, false };
+    Operation &made = stored.record.operation;
+    made.idempotencyKey = operationKey(record.clientKey);
+    made.state = OperationState::Pending;
+    made.createdAt = made.updatedAt = now;
+    stored.record.notBefore = record.notBefore > 0 ? record.notBefore : now;
+    made.nextAttemptAt = stored.record.notBefore;
     // ON CONFLICT DO NOTHING rather than a failed insert: inside the outbox's transaction on
     // PostgreSQL, a unique violation would abort every other row claimed with this one.
-    QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral(
-        "INSERT INTO operations (action, entity_type, entity_id, provider_id, payload, idempotency_key, state, "
-        "created_at, updated_at, client_key, request_hash, not_before) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, "
-        "?, ?) ON CONFLICT DO NOTHING RETURNING id"));
+    if (!m_insert) {
+        m_insert = std::make_unique<QSqlQuery>(m_db.connection());
+        if (!m_insert->prepare(QStringLiteral(
+                "INSERT INTO operations (action, entity_type, entity_id, provider_id, payload, idempotency_key, "
+                "state, created_at, updated_at, client_key, request_hash, not_before, next_attempt_at) VALUES (?, ?, "
+                "?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"))) {
+            Error e = storageError(QStringLiteral("Cannot store the operation"), *m_insert);
+            m_insert.reset();
+            return e;
+        }
+    }
+    QSqlQuery &q = *m_insert;
+    int i = 0;
     for (const QVariant &v : { sqlText(op.action), sqlText(op.entityType), sqlText(op.entityId), sqlText(op.providerId),
              QVariant(QString::fromUtf8(QJsonDocument(op.payload).toJson(QJsonDocument::Compact))),
-             QVariant(operationKey(record.clientKey)), QVariant(now), QVariant(now), sqlText(record.clientKey),
-             sqlText(record.requestHash), QVariant(record.notBefore > 0 ? record.notBefore : now) })
-        q.addBindValue(v);
+             QVariant(made.idempotencyKey), QVariant(now), QVariant(now), sqlText(record.clientKey),
+             sqlText(record.requestHash), QVariant(stored.record.notBefore), QVariant(stored.record.notBefore) })
+        q.bindValue(i++, v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot store the operation"), q);
-    if (q.next())
-        return Accepted { q.value(0).toLongLong(), false };
+    if (q.next()) {
+        made.id = q.value(0).toLongLong();
+        q.finish();
+        return stored;
+    }
+    q.finish();
     auto earlier = byClientKey(record.clientKey);
     if (!earlier)
         return earlier.error();
@@ -39,7 +60,7 @@ Result<IntakeStore::Accepted> IntakeStore::accept(const IntakeRecord &record)
                            "used with. The key %1 was first used for operation %2.")
                 .arg(record.clientKey)
                 .arg(earlier->operation.id));
-    return Accepted { earlier->operation.id, true };
+    return Accepted { earlier.value(), true };
 }
 
 Result<IntakeRecord> IntakeStore::find(const char *column, const QVariant &value) const
@@ -71,7 +92,7 @@ Result<IntakeRecord> IntakeStore::get(qint64 id) const
 
 Result<IntakeRecord> IntakeStore::byClientKey(const QString &clientKey) const
 {
-    return find("client_key", clientKey);
+    return find("idempotency_key", operationKey(clientKey)); // through its unique index
 }
 
 Result<QList<qint64>> IntakeStore::claimReady(qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
@@ -79,8 +100,8 @@ Result<QList<qint64>> IntakeStore::claimReady(qint64 now, int limit, const QStri
     QSqlQuery q(m_db.connection());
     q.prepare(
         QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
-                       "WHERE state = 'pending' AND not_before > 0 AND not_before <= ? AND claimed_until < ? "
-                       "ORDER BY not_before LIMIT ?%1) RETURNING id")
+                       "WHERE state = 'pending' AND next_attempt_at > 0 AND next_attempt_at <= ? AND claimed_until < ? "
+                       "AND client_key <> '' ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
             .arg(m_db.dialect().skipLocked()));
     q.addBindValue(claimant);
     q.addBindValue(claimedUntil);

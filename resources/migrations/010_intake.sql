@@ -7,9 +7,10 @@
 ALTER TABLE operations ADD COLUMN client_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN request_hash TEXT NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN not_before BIGINT NOT NULL DEFAULT 0;
-CREATE UNIQUE INDEX operations_client_key ON operations (client_key) WHERE client_key <> '';
--- What the agent's worker looks for: pending intake operations that fell due.
-CREATE INDEX operations_ready ON operations (state, not_before) WHERE not_before > 0;
+-- No index of their own: every index is paid on each of the thousands of inserts a second the
+-- API takes. The operation's idempotency_key is 'intake:' + client_key, already unique; and
+-- next_attempt_at of a pending intake operation is its not_before, so the worker finds those
+-- that fell due through operations_due (state, next_attempt_at), as it finds due retries.
 
 -- Refusals of the intake API (wrong or revoked token, bad requests), counted like webhooks'.
 CREATE TABLE intake_counters (
