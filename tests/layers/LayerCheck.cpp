@@ -158,6 +158,11 @@ QStringList checkSource(const QString &root, const Source &source)
         if (source.layer == Layer::Ui && databaseType.match(line).hasMatch()
             && !line.trimmed().startsWith(QLatin1String("//")))
             found << where + QStringLiteral("names Database: ui/ gets services and read models, never the database");
+        // Certificates are always verified: an untrusted one is fixed with the provider's extra CA.
+        if (line.contains(QLatin1String("ignoreSslErrors")) && !line.trimmed().startsWith(QLatin1String("//")))
+            found << where
+                    + QStringLiteral("ignores SSL errors: certificates are always verified; trust a CA per provider "
+                                     "(extra CA) instead");
     }
     return found;
 }
