@@ -4,10 +4,14 @@
 // webhook secret go through the Credentials dialog, and disable/enable reach the list. In the
 // shell it is an admin's workspace and follows changes made elsewhere.
 #include "ConsoleParts.h"
+#include "HttpClient.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 #include "access/AuditLog.h"
+#include "agent/Agent.h"
 #include "credentials/AddCredentialDialog.h"
+#include "operations/OperationStore.h"
+#include "operations/OperationsWorkspace.h"
 #include "providers/ProviderForm.h"
 #include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
@@ -19,6 +23,8 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -207,6 +213,74 @@ private Q_SLOTS:
         QCOMPARE(actions,
             (QStringList { QStringLiteral("provider.add"), QStringLiteral("provider.disable"),
                 QStringLiteral("provider.enable") }));
+    }
+
+    // The whole path in the console: an admin adds a provider and its key in the
+    // Providers workspace, the business's backend submits an operation over HTTP to the agent,
+    // and the operation, sent to that provider, appears in the Operations workspace.
+    void providerAddedThenAnOperationSubmittedOverHttpShows()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        ConsoleParts parts(scratch.db());
+        ProviderService providers(db, f.access);
+        WorkbenchContext context = parts.context(f, f.sandbox.baseUrl());
+        context.providerService = &providers;
+        Agent agent(db, f.credentials, *f.registry, *f.service);
+        Agent::Options options;
+        options.port = 0;
+        options.syncIntervalSeconds = 0;
+        QVERIFY(agent.start(options));
+        context.agentUrl = agent.webhookBaseUrl();
+        MainWindow window(context);
+        window.show();
+        window.showWorkspace(QStringLiteral("Providers"));
+        ProvidersWorkspace *workspace = window.providersWorkspace();
+
+        QTest::mouseClick(child<QPushButton>(workspace, "newProviderButton"), Qt::LeftButton);
+        QTest::keyClicks(child<QLineEdit>(workspace, "providerIdField"), QStringLiteral("shop-payments"));
+        retype(child<QLineEdit>(workspace, "baseUrlField"), f.sandbox.baseUrl());
+        QTest::mouseClick(child<QPushButton>(workspace, "saveProviderButton"), Qt::LeftButton);
+        QVERIFY2(ProviderStore(db).get(QStringLiteral("shop-payments")),
+            qPrintable(child<QLabel>(workspace, "providerMessage")->text()));
+        QCOMPARE(child<QLineEdit>(workspace, "webhookEndpointField")->text(),
+            agent.webhookBaseUrl() + QStringLiteral("/webhooks/shop-payments"));
+        AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
+            dialog.findChild<QLineEdit *>(QStringLiteral("secretField"))
+                ->setText(QString::fromLatin1(SandboxFixture::kKey));
+            return true;
+        });
+        QTest::mouseClick(child<QPushButton>(workspace, "addApiKeyButton"), Qt::LeftButton);
+        AddCredentialDialog::setTestHook({});
+        QTRY_VERIFY(!ProviderStore(db).get(QStringLiteral("shop-payments"))->credentialId.isEmpty());
+
+        QString token;
+        f.credentialService->createIntakeToken(QStringLiteral("backend"),
+            [&](Result<CredentialService::IntakeToken> made) { token = made ? made->token : QString(); });
+        QTRY_VERIFY(!token.isEmpty());
+        const QByteArray body
+            = QJsonDocument(QJsonObject { { QStringLiteral("action"), QStringLiteral("capture_payment") },
+                                { QStringLiteral("provider"), QStringLiteral("shop-payments") },
+                                { QStringLiteral("entity"),
+                                    QJsonObject { { QStringLiteral("type"), QStringLiteral("order") },
+                                        { QStringLiteral("id"), QStringLiteral("ORD-WEB-1") } } },
+                                { QStringLiteral("payload"),
+                                    QJsonObject { { QStringLiteral("amount"), 4200 },
+                                        { QStringLiteral("currency"), QStringLiteral("eur") },
+                                        { QStringLiteral("payment_method"), QStringLiteral("pm_card_visa") } } },
+                                { QStringLiteral("idempotency_key"), QStringLiteral("web-1") } })
+                  .toJson(QJsonDocument::Compact);
+        const TestReply posted
+            = TestHttpClient(agent.baseUrl()).send("POST", QStringLiteral("/v1/operations"), body, token.toUtf8());
+        QCOMPARE(posted.status, 202);
+        const qint64 id = posted.json().value(QStringLiteral("id")).toInteger();
+
+        window.showWorkspace(QStringLiteral("Operations"));
+        OperationsModel *model = window.operationsWorkspace()->model();
+        QTRY_VERIFY_WITH_TIMEOUT(model->isReady() && model->rowCount() == 1 && model->operationIdAt(0) == id, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(OperationStore(db).get(id)->state, OperationState::Succeeded, 5000);
+        QCOMPARE(OperationStore(db).get(id)->providerId, QStringLiteral("shop-payments"));
     }
 
     void inTheShell()
