@@ -71,17 +71,21 @@ QString HttpTransport::certificateMessage(
         .arg(host, reasons.join(QStringLiteral("; ")), provider, bucket.isEmpty() ? QStringLiteral("ID") : bucket);
 }
 
+QSslConfiguration HttpTransport::trustWith(const QByteArray &extraCaPem)
+{
+    // Explicitly the system store plus the extra CAs: setting any CA list ends Qt's loading of
+    // the system roots on demand, so they are named here rather than assumed.
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + QSslCertificate::fromData(extraCaPem, QSsl::Pem));
+    tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    return tls;
+}
+
 const QSslConfiguration &HttpTransport::tlsFor(const QByteArray &extraCaPem)
 {
-    auto &cached = m_tls[extraCaPem];
-    if (!cached) {
-        // Explicitly the system store plus the extra CAs: setting any CA list ends Qt's loading of
-        // the system roots on demand, so they are named here rather than assumed.
-        cached = std::make_shared<QSslConfiguration>(QSslConfiguration::defaultConfiguration());
-        cached->setCaCertificates(
-            QSslConfiguration::systemCaCertificates() + QSslCertificate::fromData(extraCaPem, QSsl::Pem));
-        cached->setPeerVerifyMode(QSslSocket::VerifyPeer);
-    }
+    auto &cached = m_tls[extraCaPem]; // reading the system store costs; once per distinct PEM
+    if (!cached)
+        cached = std::make_shared<QSslConfiguration>(trustWith(extraCaPem));
     return *cached;
 }
 

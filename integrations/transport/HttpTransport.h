@@ -65,6 +65,9 @@ public:
     void refillAll() { m_buckets.clear(); }
     void send(const HttpRequest &request, Callback done);
 
+    // The TLS settings for a request with `extraCaPem`: the system CA store plus those CAs, peers
+    // verified.
+    static QSslConfiguration trustWith(const QByteArray &extraCaPem);
     // What a refused certificate means and what to do, for `host` reached for provider `bucket`;
     // `handshakeError` is said when no certificate error was reported.
     static QString certificateMessage(

@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
@@ -206,6 +207,18 @@ private Q_SLOTS:
             = selfSigned(m_dir, QStringLiteral("other"), QStringLiteral("127.0.0.1"), QStringLiteral("IP:127.0.0.1"));
         QCOMPARE(sendTo(server.baseUrl(), other.cert).transportError, ErrorClass::Certificate);
         QCOMPARE(server.requests(), 1);
+    }
+
+    // The extra CA is trusted besides the system store, never instead of it.
+    void extraCaAddsToTheSystemStore()
+    {
+        const QList<QSslCertificate> system = QSslConfiguration::systemCaCertificates();
+        QVERIFY2(!system.isEmpty(), "this machine has no system CA store to add to");
+        const QSslConfiguration tls = HttpTransport::trustWith(m_local.cert);
+        QCOMPARE(tls.caCertificates().size(), system.size() + 1);
+        QVERIFY(tls.caCertificates().contains(QSslCertificate(m_local.cert, QSsl::Pem)));
+        QVERIFY(tls.caCertificates().contains(system.first()));
+        QCOMPARE(tls.peerVerifyMode(), QSslSocket::VerifyPeer);
     }
 
     void wrongHost()
