@@ -238,8 +238,8 @@ private Q_SLOTS:
         QVERIFY(farOff.err.contains(QLatin1String("unknown command 'explode' (see reconsolectl --help)")));
         const Run noSub = ctl({ QStringLiteral("ops") });
         QCOMPARE(noSub.code, 2);
-        QVERIFY2(noSub.err.contains(
-                     QLatin1String("'ops' needs one of: list, retry, resolve, cancel (see reconsolectl ops --help)")),
+        QVERIFY2(noSub.err.contains(QLatin1String(
+                     "'ops' needs one of: list, retry, submit, resolve, cancel (see reconsolectl ops --help)")),
             qPrintable(noSub.err));
         // The option that takes a secret only to refuse it is never offered.
         const Run hidden = ctl(

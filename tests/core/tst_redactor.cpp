@@ -20,6 +20,10 @@ private Q_SLOTS:
                                         << "XYZ123abc";
         QTest::newRow("webhook secret") << "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
                                         << "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        QTest::newRow("intake token") << "token rci_Q3VyaW91cy1nZW9yZ2UtMTIzNDU2Nzg5 in a log line"
+                                      << "Q3VyaW91cy1nZW9yZ2UtMTIzNDU2Nzg5";
+        QTest::newRow("intake token in JSON") << "{\"token\":\"rci_a-b_c0123456789abcdefghijk\"}"
+                                              << "a-b_c0123456789abcdefghijk";
         QTest::newRow("card form field") << "card[number]=4242424242424242&amount=10"
                                          << "4242424242424242";
         QTest::newRow("card in text") << "card 4000 0566 5566 5556 declined"
