@@ -4,6 +4,7 @@
 #include "events/EventStore.h"
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
+#include "providers/ProviderStore.h"
 #include "store/Database.h"
 
 #include <QJsonDocument>
@@ -51,6 +52,11 @@ EventSync::EventSync(const Database &db, ProviderRegistry &providers, int maxPag
 
 void EventSync::syncOnce(const QString &providerId, std::function<void(Result<int>)> done)
 {
+    // A disabled provider is not contacted at all; its events wait until it is enabled again.
+    if (auto provider = ProviderStore(m_db).get(providerId); provider && !provider->enabled) {
+        done(0);
+        return;
+    }
     auto adapter = m_providers.adapterFor(providerId);
     if (!adapter) {
         done(adapter.error());

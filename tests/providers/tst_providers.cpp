@@ -7,6 +7,7 @@
 #include "access/AuditLog.h"
 #include "access/TeamRoles.h"
 #include "credentials/CredentialStore.h"
+#include "events/EventSync.h"
 #include "providers/ProviderRules.h"
 #include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
@@ -375,6 +376,14 @@ private Q_SLOTS:
         QCOMPARE(untouched.state, OperationState::Pending);
         QCOMPARE(untouched.attempts, 0);
         QCOMPARE(store.attempts(id)->size(), 0);
+
+        // Nor does the agent's event sync ask it for events.
+        EventSync sync(db, *f.registry);
+        std::optional<Result<int>> synced;
+        sync.syncOnce(QStringLiteral("stripe-sandbox"), [&](Result<int> n) { synced = n; });
+        QTRY_VERIFY(synced.has_value());
+        QCOMPARE(synced->value_or(-1), 0);
+        QCOMPARE(f.sandbox.requestCount(), 0);
 
         QVERIFY(service.setEnabled(QStringLiteral("stripe-sandbox"), true));
         const auto sent = run();
