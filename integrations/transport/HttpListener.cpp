@@ -187,6 +187,9 @@ public:
     {
         socket->setParent(this);
         socket->setReadBufferSize(kSocketBuffer);
+        // Answers are small and go out whole: Nagle's algorithm would hold one back for the
+        // peer's delayed ACK (tens of ms) whenever the previous answer is still unacknowledged.
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::pump);
         connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::drop);
         connect(socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) {
