@@ -372,7 +372,7 @@ Command benchIntake()
                                   "past --rate requests a second, the provider's rate set to the same: prints the "
                                   "execution rate and the 429s."),
         .options = { number("operations", "Operations to submit (default 20000).", "20000"),
-            number("senders", "Connections in flight (default 16).", "16"),
+            number("senders", "Connections in flight (default 64: a backend's pool of workers).", "64"),
             number("execute", "How many of them to send to the sandbox (default 1000).", "1000"),
             number("rate", "The sandbox's and the provider's requests per second (default 100).", "100") },
         .json = JsonOutput::Always,

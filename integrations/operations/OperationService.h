@@ -29,8 +29,10 @@ public:
     // The agent's worker: claims what fell due — retries whose time came, and pending intake
     // operations whose not_before passed — for `claimant` and runs them, keeping at most
     // `maxInFlight` runs going and claiming again as they finish while more are waiting, so
-    // the provider's token bucket, not the worker's timer, sets the pace.
-    void runDue(const QString &claimant, int maxInFlight = 32);
+    // the provider's token bucket, not the worker's timer, sets the pace. Few at once: each run
+    // reserves its token when it starts, so a stall of the event loop releases those waiting
+    // together, and more than a provider's burst at once is a 429.
+    void runDue(const QString &claimant, int maxInFlight = 8);
     int dueInFlight() const { return m_dueInFlight; }
     Status resolve(qint64 id, const QString &reason);
     Status cancel(qint64 id, const QString &reason);
