@@ -126,6 +126,7 @@ Result<ProviderConfig> ProviderService::edit(const ProviderConfig &provider)
         return ca.error();
     ProviderConfig p = provider;
     p.credentialId = before->credentialId; // which key it uses is the Credentials flow's to change
+    p.enabled = before->enabled; // disable and enable are their own audited actions
     if (p.displayName.isEmpty())
         p.displayName = p.id;
     return store(p, QStringLiteral("provider.edit"), describe(before.value()));

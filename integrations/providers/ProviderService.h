@@ -24,7 +24,8 @@ public:
     Result<ProviderConfig> get(const QString &id) const;
     // A new provider; refused when the id exists. Its credentials come later (Credentials flow).
     Result<ProviderConfig> add(const ProviderConfig &provider);
-    // Replaces every setting of the provider `provider.id` except its linked credential.
+    // Replaces every setting of the provider `provider.id` except its linked credential and
+    // whether it is enabled (setEnabled's).
     Result<ProviderConfig> edit(const ProviderConfig &provider);
     // Disabled: the runner sends nothing to it (its operations and history stay readable).
     Result<ProviderConfig> setEnabled(const QString &id, bool enabled);

@@ -211,7 +211,9 @@ private Q_SLOTS:
             qPrintable(otherKind.message()));
         edited.kind = QStringLiteral("payments");
         edited.baseUrl = QStringLiteral("https://api.stripe.com");
+        edited.enabled = false; // a stale copy: editing never disables
         QVERIFY(service.edit(edited));
+        QVERIFY(ProviderStore(db).get(QStringLiteral("stripe-live"))->enabled);
         const ProviderConfig afterEdit = ProviderStore(db).get(QStringLiteral("stripe-live")).value();
         QCOMPARE(afterEdit.owner, QStringLiteral("payments-team@example.com"));
         QCOMPARE(afterEdit.ratePerSecond, 50.0);

@@ -170,7 +170,8 @@ private Q_SLOTS:
         QVERIFY(
             child<QLabel>(&workspace, "eventTypesLabel")->text().contains(QLatin1String("payment_intent.succeeded")));
 
-        // Its key and webhook secret, through the Credentials dialog.
+        // Its key and webhook secret, through the Credentials dialog; an edit not yet saved stays.
+        retype(child<QLineEdit>(&workspace, "ownerField"), QStringLiteral("treasury@example.com"));
         QString kindOffered;
         AddCredentialDialog::setTestHook([&](AddCredentialDialog &dialog) {
             kindOffered = dialog.findChild<QComboBox *>(QStringLiteral("kindField"))->currentText();
@@ -195,6 +196,8 @@ private Q_SLOTS:
         QTest::mouseClick(child<QPushButton>(&workspace, "addWebhookSecretButton"), Qt::LeftButton);
         AddCredentialDialog::setTestHook({});
         QCOMPARE(kindOffered, QStringLiteral("webhook-secret"));
+        QCOMPARE(child<QLineEdit>(&workspace, "ownerField")->text(), QStringLiteral("treasury@example.com"));
+        QCOMPARE(ProviderStore(db).get(QStringLiteral("stripe-live"))->owner, QStringLiteral("finance@example.com"));
         QTRY_VERIFY2(
             linked->text().contains(QLatin1String("Webhook secret <b>Signing secret</b>")), qPrintable(linked->text()));
 

@@ -220,26 +220,55 @@ void ProviderForm::load(const ProviderConfig &p, bool isNew, const QList<Credent
     m_purpose->setText(p.purpose);
     m_owner->setText(p.owner);
     m_caPem = p.extraCaPem;
-    QStringList linked;
-    for (const Credential &c : credentials) {
-        if (c.isRevoked())
-            continue;
-        const bool inUse = c.id == p.credentialId;
-        linked << tr("%1 <b>%2</b> %3 %4%5")
-                      .arg(c.kind == QLatin1String("webhook-secret") ? tr("Webhook secret") : tr("API key"),
-                          c.label.toHtmlEscaped(), c.environment, c.fingerprint, inUse ? tr(" (in use)") : QString());
-    }
-    m_credentials->setText(linked.isEmpty() ? tr("None yet: add its API key and webhook secret below.")
-                                            : linked.join(QStringLiteral("<br>")));
+    setCredentials(p.credentialId, credentials);
     m_addKey->setEnabled(!isNew);
     m_addSecret->setEnabled(!isNew);
     const QString save = tr("Save the provider first.");
     m_addKey->setToolTip(isNew ? save : tr("Put its API key in the keychain (Credentials)."));
     m_addSecret->setToolTip(isNew ? save : tr("Put the secret its webhooks are signed with in the keychain."));
-    m_state->setText(isNew ? tr("<b>New provider</b>")
-            : p.enabled    ? tr("<b>%1</b>: enabled").arg(p.id.toHtmlEscaped())
-                           : tr("<b>%1</b>: disabled; nothing new is sent to it").arg(p.id.toHtmlEscaped()));
+    showState();
     setCa(m_caPem);
+}
+
+void ProviderForm::showState()
+{
+    const QString id = m_loaded.id.toHtmlEscaped();
+    m_state->setText(m_new     ? tr("<b>New provider</b>")
+            : m_loaded.enabled ? tr("<b>%1</b>: enabled").arg(id)
+                               : tr("<b>%1</b>: disabled; nothing new is sent to it").arg(id));
+}
+
+void ProviderForm::refreshStored(const ProviderConfig &stored, const QList<Credential> &credentials)
+{
+    m_loaded.enabled = stored.enabled;
+    setCredentials(stored.credentialId, credentials);
+    showState();
+}
+
+void ProviderForm::setCredentials(const QString &inUse, const QList<Credential> &credentials)
+{
+    m_loaded.credentialId = inUse;
+    QStringList linked;
+    for (const Credential &c : credentials) {
+        if (c.isRevoked())
+            continue;
+        linked << tr("%1 <b>%2</b> %3 %4%5")
+                      .arg(c.kind == QLatin1String("webhook-secret") ? tr("Webhook secret") : tr("API key"),
+                          c.label.toHtmlEscaped(), c.environment, c.fingerprint,
+                          c.id == inUse ? tr(" (in use)") : QString());
+    }
+    m_credentials->setText(linked.isEmpty() ? tr("None yet: add its API key and webhook secret below.")
+                                            : linked.join(QStringLiteral("<br>")));
+}
+
+bool ProviderForm::hasUnsavedChanges() const
+{
+    const ProviderConfig now = provider();
+    const ProviderConfig &was = m_loaded;
+    return now.id != was.id || now.kind != was.kind || now.displayName != was.displayName || now.baseUrl != was.baseUrl
+        || now.environment != was.environment || now.ratePerSecond != was.ratePerSecond || now.burst != was.burst
+        || now.timeoutMs != was.timeoutMs || now.purpose != was.purpose || now.owner != was.owner
+        || now.extraCaPem != was.extraCaPem;
 }
 
 ProviderConfig ProviderForm::provider() const

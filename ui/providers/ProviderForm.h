@@ -26,7 +26,11 @@ public:
 
     // A provider to edit (its id fixed), or a new one (`isNew`: every field open).
     void load(const ProviderConfig &provider, bool isNew, const QList<Credential> &credentials);
+    // The shown provider read again (enabled, its credentials); the fields stay as typed.
+    void refreshStored(const ProviderConfig &stored, const QList<Credential> &credentials);
     ProviderConfig provider() const;
+    // Fields changed since load(), not saved.
+    bool hasUnsavedChanges() const;
     bool isNew() const { return m_new; }
     // What ProviderRules says of the fields now; empty when they would be accepted.
     QString problem() const;
@@ -48,6 +52,8 @@ private:
     void chooseCa();
     void setCa(const QString &pem);
     void updateDerived();
+    void setCredentials(const QString &inUse, const QList<Credential> &credentials);
+    void showState();
 
     QString m_agentUrl;
     bool m_new = true;

@@ -143,10 +143,14 @@ void ProvidersWorkspace::showSelected()
 {
     const QString id = selectedId();
     for (const ProviderConfig &p : m_list) {
-        if (p.id == id) {
+        if (p.id != id)
+            continue;
+        // Read again while being edited (a credential was added): keep what was typed.
+        if (!m_form->isNew() && m_form->provider().id == id && m_form->hasUnsavedChanges())
+            m_form->refreshStored(p, m_providers.credentialsOf(id).value_or({}));
+        else
             m_form->load(p, false, m_providers.credentialsOf(id).value_or({}));
-            break;
-        }
+        break;
     }
     updateActions();
 }
