@@ -450,6 +450,26 @@ private Q_SLOTS:
             == 1);
     }
 
+    void aDisabledProviderIsRefused_data() { ADD_BACKEND_ROWS(); }
+    void aDisabledProviderIsRefused()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        IntakeFixture in(*scratch.db());
+        auto provider = ProviderStore(*scratch.db()).get(QStringLiteral("stripe-sandbox"));
+        QVERIFY2(provider, qPrintable(provider.message()));
+        ProviderConfig off = provider.value();
+        off.enabled = false;
+        EXPECT_OK(ProviderStore(*scratch.db()).upsert(off));
+        const HttpReply r = in.call("POST", QStringLiteral("/v1/operations"), paymentBody(QStringLiteral("off-1")));
+        QCOMPARE(r.status, 422);
+        const QJsonObject error = IntakeFixture::json(r).value(QStringLiteral("error")).toObject();
+        QCOMPARE(error.value(QStringLiteral("param")).toString(), QStringLiteral("provider"));
+        QVERIFY2(error.value(QStringLiteral("message")).toString().contains(QLatin1String("disabled")),
+            qPrintable(error.value(QStringLiteral("message")).toString()));
+        QCOMPARE(countOf(*scratch.db(), QStringLiteral("SELECT COUNT(*) FROM operations")), 0);
+    }
+
     void acceptedOperationsRunThroughTheSandbox_data() { ADD_BACKEND_ROWS(); }
     void acceptedOperationsRunThroughTheSandbox()
     {
