@@ -350,6 +350,7 @@ void ProviderForm::updateDerived()
     const QString base = m_agentUrl.isEmpty() ? tr("<agent URL>") : m_agentUrl;
     m_endpoint->setText(ProviderService::webhookEndpoint(base, p.id.isEmpty() ? tr("<id>") : p.id));
     m_endpoint->setCursorPosition(0); // the host first; the id follows
+    m_endpoint->setToolTip(m_endpoint->text()); // whole, where the field is too narrow
     const QStringList types = ProviderService::eventTypes(p.kind);
     m_eventTypes->setText(types.join(QStringLiteral(", ")));
     const QString why = problem();
