@@ -313,10 +313,12 @@ int runBenchIntake(const QCommandLineParser &args)
     auto submitted = submitAll(port, bodies, token.toUtf8(), senders);
     QString backend;
     qint64 persisted = 0;
+    int commits = 0;
     QMetaObject::invokeMethod(
         &holder,
         [&] {
             backend = server->db->dialect().name();
+            commits = server->api->commits();
             for (int n = 0; n < total; ++n)
                 persisted += IntakeStore(*server->db).byClientKey(QStringLiteral("%1-%2").arg(run).arg(n)).ok();
         },
@@ -337,7 +339,8 @@ int runBenchIntake(const QCommandLineParser &args)
     const QJsonObject result { { QStringLiteral("backend"), backend }, { QStringLiteral("operations"), total },
         { QStringLiteral("senders"), senders }, { QStringLiteral("accepted_202"), submitted->accepted },
         { QStringLiteral("refused"), submitted->refused }, { QStringLiteral("persisted"), persisted },
-        { QStringLiteral("submitted_per_second"), qRound(perSecond) },
+        { QStringLiteral("submitted_per_second"), qRound(perSecond) }, { QStringLiteral("group_commits"), commits },
+        { QStringLiteral("operations_per_commit"), commits ? qRound(total * 10.0 / commits) / 10.0 : 0.0 },
         { QStringLiteral("p50_answer_ms"), percentileMs(submitted->latenciesUs, 0.5) },
         { QStringLiteral("p99_answer_ms"), percentileMs(submitted->latenciesUs, 0.99) },
         { QStringLiteral("executed"), executed.runs }, { QStringLiteral("succeeded"), executed.succeeded },

@@ -117,7 +117,7 @@ void IntakeApi::submit(const HttpExchange &exchange, const HttpReplier &reply)
     if (m_group.size() >= kMaxGroup)
         commitGroup();
     else if (m_group.size() == 1) // after the requests already read in this pass
-        QTimer::singleShot(0, &m_context, [this] { commitGroup(); });
+        QTimer::singleShot(kGroupWindowMs, &m_context, [this] { commitGroup(); });
 }
 
 void IntakeApi::commitGroup()
@@ -130,6 +130,7 @@ void IntakeApi::commitGroup()
     for (const Waiting &w : group)
         requests << w.request;
     const QList<IntakeOutcome> outcomes = m_service.submitAll(requests);
+    ++m_commits;
     for (qsizetype i = 0; i < group.size(); ++i)
         answer(outcomes.at(i), group.at(i).reply);
 }

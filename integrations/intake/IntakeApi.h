@@ -15,13 +15,14 @@ class IntakeTokens;
 // POST /v1/operations, GET /v1/operations/{id}, GET /v1/operations?idempotency_key=…, each
 // behind a bearer intake token. Refusals are Stripe-shaped JSON naming the field; nothing is
 // stored for them, and each is counted (IntakeStore::countRefusal). Accepted requests are
-// committed in groups: all that arrive in one pass of the event loop (at most kMaxGroup) share
-// one transaction, and each is answered 202 once it is committed.
+// committed in groups: those that arrive within kGroupWindowMs of the first (at most
+// kMaxGroup) share one transaction, and each is answered 202 once it is committed.
 class IntakeApi : public HttpRoute
 {
 public:
     static constexpr qint64 kBodyLimit = qint64(1) << 20;
     static constexpr int kMaxGroup = 256;
+    static constexpr int kGroupWindowMs = 2; // how long the first of a group waits for others
 
     // What the API serves and every status it answers with: the document is checked against
     // this list, and the handlers answer only through it.
@@ -38,6 +39,7 @@ public:
     bool serves(const QString &path) const override;
     qint64 bodyLimit(const QString &path) const override;
     void handle(const HttpExchange &exchange, HttpReplier reply) override;
+    int commits() const { return m_commits; } // group commits so far, for the benchmark
 
 private:
     void submit(const HttpExchange &exchange, const HttpReplier &reply);
@@ -59,4 +61,5 @@ private:
     };
     QList<Waiting> m_group;
     QObject m_context; // for the timer that commits the group
+    int m_commits = 0;
 };
