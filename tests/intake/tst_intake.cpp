@@ -770,6 +770,53 @@ private Q_SLOTS:
             countOf(*opened.value(), QStringLiteral("SELECT COUNT(DISTINCT client_key) FROM operations")), kOperations);
     }
 
+    // `reconsolectl ops submit` for scripts: the same checks and idempotency as the API.
+    void opsSubmitFromTheCommandLine()
+    {
+        QTemporaryDir dir;
+        const QString db = dir.filePath(QStringLiteral("ops.sqlite"));
+        {
+            auto created = Database::open(db);
+            QVERIFY2(created, qPrintable(created.message()));
+            ProviderConfig stripe { QStringLiteral("stripe-sandbox"), QStringLiteral("payments"),
+                QStringLiteral("Payments sandbox"), QStringLiteral("http://127.0.0.1:9") };
+            EXPECT_OK(ProviderStore(*created.value()).upsert(stripe));
+        }
+        QFile payload(dir.filePath(QStringLiteral("charge.json")));
+        QVERIFY(payload.open(QIODevice::WriteOnly));
+        payload.write(R"({"amount": 2599, "currency": "eur", "payment_method": "pm_card_visa"})");
+        payload.close();
+        auto submit = [&](const QString &payloadArg, const QString &action = QStringLiteral("capture_payment")) {
+            return ctl({ QStringLiteral("ops"), QStringLiteral("submit"), QStringLiteral("--action"), action,
+                QStringLiteral("--provider"), QStringLiteral("stripe-sandbox"), QStringLiteral("--entity"),
+                QStringLiteral("order:ORD-7"), QStringLiteral("--payload"), payloadArg,
+                QStringLiteral("--idempotency-key"), QStringLiteral("script-7"), QStringLiteral("--database"), db });
+        };
+        const CtlRun first = submit(QLatin1Char('@') + payload.fileName());
+        QVERIFY2(first.code == 0, qPrintable(first.err));
+        const QJsonObject op = QJsonDocument::fromJson(first.out.toUtf8()).object();
+        QCOMPARE(op.value(QStringLiteral("state")).toString(), QStringLiteral("pending"));
+        QCOMPARE(op.value(QStringLiteral("entity")).toObject().value(QStringLiteral("type")).toString(),
+            QStringLiteral("order"));
+        const CtlRun again
+            = submit(QStringLiteral(R"({"currency":"eur","amount":2599,"payment_method":"pm_card_visa"})"));
+        QVERIFY2(again.code == 0, qPrintable(again.err));
+        QCOMPARE(QJsonDocument::fromJson(again.out.toUtf8()).object().value(QStringLiteral("id")),
+            op.value(QStringLiteral("id")));
+        const CtlRun clash
+            = submit(QStringLiteral(R"({"amount": 1, "currency": "eur", "payment_method": "pm_card_visa"})"));
+        QCOMPARE(clash.code, 1);
+        QVERIFY2(clash.err.contains(QLatin1String("idempotency_key")), qPrintable(clash.err));
+        const CtlRun unknown = submit(QStringLiteral("{}"), QStringLiteral("teleport"));
+        QCOMPARE(unknown.code, 1);
+        QVERIFY2(unknown.err.contains(QLatin1String("action")), qPrintable(unknown.err));
+        const CtlRun malformed = submit(QStringLiteral("{amount"));
+        QCOMPARE(malformed.code, 2);
+        auto opened = Database::open(db, {}, Database::IfMissing::Refuse);
+        QVERIFY2(opened, qPrintable(opened.message()));
+        QCOMPARE(countOf(*opened.value(), QStringLiteral("SELECT COUNT(*) FROM operations")), 1);
+    }
+
     void documentAndServerAgree()
     {
         const QSet<QString> doc = documented(QStringLiteral(INTAKE_OPENAPI));
