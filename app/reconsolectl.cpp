@@ -20,8 +20,8 @@ int main(int argc, char *argv[])
         .details = QStringLiteral("--database and --json may come before or after the command."),
         .subcommands = { Commands::demo(), Commands::sandbox(), Commands::serve(), Commands::events(),
             Commands::timeline(), Commands::ops(), Commands::audit(), Commands::providers(), Commands::credentials(),
-            Commands::intakeToken(), Commands::diff(), Commands::drift(), Commands::records(), Commands::roles(),
-            Commands::database(), Commands::migrate(), Commands::bench() } };
+            Commands::intakeToken(), Commands::diff(), Commands::drift(), Commands::import(), Commands::records(),
+            Commands::roles(), Commands::database(), Commands::migrate(), Commands::bench() } };
     const CommandLine commandLine(std::move(table), QStringLiteral(RECONSOLE_VERSION));
     return commandLine.run(QCoreApplication::arguments().mid(1));
 }

@@ -29,7 +29,7 @@ public:
 private:
     bool inside(const char *tag) const { return m_stack.contains(QLatin1String(tag)); }
     Status leaf(const QString &tag, const QString &text, int line);
-    Status endTransaction(int line);
+    Status endTransaction();
 
     QString m_file;
     QStringList m_stack;
@@ -64,7 +64,7 @@ Status Reader::close(const QString &tag, int line)
     if (at < 0)
         return success(); // a closing tag for a leaf that was closed by its value already
     if (m_line && tag == QLatin1String("STMTTRN")) {
-        if (Status s = endTransaction(line); !s)
+        if (Status s = endTransaction(); !s)
             return s;
     } else if (m_statement && (tag == QLatin1String("STMTRS") || tag == QLatin1String("CCSTMTRS"))) {
         if (!m_closingAmount.isEmpty()) {
@@ -141,14 +141,14 @@ Status Reader::leaf(const QString &tag, const QString &text, int line)
     return success();
 }
 
-Status Reader::endTransaction(int line)
+Status Reader::endTransaction()
 {
     StatementLine l = *m_line;
     m_line.reset();
-    const QString which = l.bankEntryId.isEmpty() ? QStringLiteral("the transaction at line %1").arg(l.sourceLine)
-                                                  : QStringLiteral("transaction %1").arg(l.bankEntryId);
+    const QString which = l.bankEntryId.isEmpty() ? QStringLiteral("the transaction")
+                                                  : QStringLiteral("the transaction (FITID %1)").arg(l.bankEntryId);
     if (!m_sawPosted)
-        return readError(m_file, line,
+        return readError(m_file, l.sourceLine,
             QStringLiteral("%1 has no <DTPOSTED> (the day it was posted); expected a date such as 20090401.")
                 .arg(which));
     l.currency = m_statement->currency;
@@ -156,7 +156,7 @@ Status Reader::endTransaction(int line)
     const auto minor = Money::parseMajor(m_amount, l.exponent);
     if (!minor)
         return readError(
-            m_file, line, QStringLiteral("%1 has no <TRNAMT> amount such as -6.60; found '%2'.").arg(which, m_amount));
+            m_file, l.sourceLine, QStringLiteral("%1 has no <TRNAMT> amount such as -6.60; found '%2'.").arg(which, m_amount));
     l.direction = *minor < 0 ? Direction::Debit : Direction::Credit;
     l.amountMinor = *minor < 0 ? -*minor : *minor;
     if (!l.valueDate.isValid())

@@ -57,18 +57,28 @@ Result<QList<Statement>> StatementReader::read(StatementFormat format, QIODevice
     return statements;
 }
 
-Result<QList<Statement>> StatementReader::readFile(const QString &path, std::optional<StatementFormat> format)
+Result<StatementFormat> StatementReader::detectFile(const QString &path)
 {
-    const QString name = QFileInfo(path).fileName();
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return failure(ErrorClass::Input, QStringLiteral("Cannot open %1: %2").arg(path, file.errorString()));
+    if (auto format = detect(file.peek(4096)))
+        return *format;
+    return failure(ErrorClass::Input,
+        QStringLiteral("%1 is not a camt.053, MT940 or OFX statement; give --format, or a --preset for a CSV.")
+            .arg(QFileInfo(path).fileName()));
+}
+
+Result<QList<Statement>> StatementReader::readFile(const QString &path, std::optional<StatementFormat> format)
+{
     if (!format) {
-        format = detect(file.peek(4096));
-        if (!format)
-            return failure(ErrorClass::Input,
-                QStringLiteral("%1 is not a camt.053, MT940 or OFX statement; give --format, or a --preset for a CSV.")
-                    .arg(name));
+        auto detected = detectFile(path);
+        if (!detected)
+            return detected.error();
+        format = detected.value();
     }
-    return read(*format, file, name);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return failure(ErrorClass::Input, QStringLiteral("Cannot open %1: %2").arg(path, file.errorString()));
+    return read(*format, file, QFileInfo(path).fileName());
 }

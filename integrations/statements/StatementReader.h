@@ -26,6 +26,8 @@ QString formatName(StatementFormat format); // "camt053", as --format takes it
 std::optional<StatementFormat> formatFromName(const QString &name);
 // The format, told from the first bytes of a file; nothing when it is none of them (a CSV).
 std::optional<StatementFormat> detect(const QByteArray &head);
+// The same, of a file: an error that says what to do when it is none of them.
+Result<StatementFormat> detectFile(const QString &path);
 Result<QList<Statement>> read(StatementFormat format, QIODevice &in, const QString &fileName);
 // Opens the file; detects the format when none is given.
 Result<QList<Statement>> readFile(const QString &path, std::optional<StatementFormat> format = std::nullopt);

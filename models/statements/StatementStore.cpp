@@ -1,0 +1,127 @@
+#include "statements/StatementStore.h"
+
+#include "store/Database.h"
+
+#include <QSqlQuery>
+
+namespace {
+const QChar kUnit(0x1f); // between references in refs, which a bank's reference never holds
+
+// Text columns are NOT NULL: an absent value is stored empty.
+QVariant text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
+QVariant orNull(const std::optional<StatementBalance> &b, int field)
+{
+    if (!b)
+        return QVariant();
+    return field == 0 ? QVariant(b->minor)
+        : field == 1  ? QVariant(b->currency)
+                      : QVariant(b->date.toString(Qt::ISODate));
+}
+} // namespace
+
+StatementStore::StatementStore(const Database &db)
+    : m_db(db)
+{ }
+
+Result<qint64> StatementStore::statementId(
+    const Statement &s, const QString &format, const QString &fileName, const QString &actor)
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "INSERT INTO statements (account, reference, format, file_name, currency, opening_minor, opening_currency, "
+        "opening_date, closing_minor, closing_currency, closing_date, imported_at, imported_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, reference) DO NOTHING"));
+    for (const QVariant &v : { text(s.account), text(s.id), QVariant(format), text(fileName), text(s.currency),
+             orNull(s.opening, 0), orNull(s.opening, 1), orNull(s.opening, 2), orNull(s.closing, 0),
+             orNull(s.closing, 1), orNull(s.closing, 2), QVariant(nowMs()), text(actor) })
+        q.addBindValue(v);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot store the statement %1").arg(s.id), q);
+    QSqlQuery find(m_db.connection());
+    find.prepare(QStringLiteral("SELECT id FROM statements WHERE account = ? AND reference = ?"));
+    find.addBindValue(s.account);
+    find.addBindValue(s.id);
+    if (!find.exec() || !find.next())
+        return storageError(QStringLiteral("Cannot find the statement %1 just stored").arg(s.id), find);
+    return find.value(0).toLongLong();
+}
+
+Result<StatementImport> StatementStore::store(Transaction &tx, const QList<Statement> &statements,
+    const QString &format, const QString &fileName, const QString &actor)
+{
+    if (!tx.active())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot start storing %1.").arg(fileName));
+    StatementImport result;
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral(
+        "INSERT INTO statement_lines (statement_id, account, identity, booking_date, value_date, amount_minor, "
+        "currency, exponent, bank_entry_id, end_to_end_id, refs, counterparty_name, counterparty_account, "
+        "description, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (account, identity) DO NOTHING"));
+    for (const Statement &s : statements) {
+        auto id = statementId(s, format, fileName, actor);
+        if (!id)
+            return id.error();
+        ++result.statements;
+        for (const StatementLine &l : s.lines) {
+            for (const QVariant &v : { QVariant(id.value()), text(s.account), text(l.identity),
+                     QVariant(l.bookingDate.toString(Qt::ISODate)), QVariant(l.valueDate.toString(Qt::ISODate)),
+                     QVariant(l.signedMinor()), text(l.currency), QVariant(l.exponent), text(l.bankEntryId),
+                     text(l.endToEndId), text(l.references.join(kUnit)), text(l.counterpartyName),
+                     text(l.counterpartyAccount), text(l.description), QVariant(l.sourceLine) })
+                q.addBindValue(v);
+            if (!q.exec())
+                return storageError(QStringLiteral("Cannot store %1 line %2").arg(fileName).arg(l.sourceLine), q);
+            if (q.numRowsAffected() > 0)
+                ++result.linesImported;
+            else
+                ++result.duplicatesSkipped;
+        }
+    }
+    return result;
+}
+
+Result<QList<StatementLine>> StatementStore::lines(const QString &account) const
+{
+    QSqlQuery q(m_db.connection());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT booking_date, value_date, amount_minor, currency, exponent, bank_entry_id, "
+                             "end_to_end_id, refs, counterparty_name, counterparty_account, description, "
+                             "source_line, identity FROM statement_lines WHERE account = ? ORDER BY booking_date, id"));
+    q.addBindValue(account);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot list the statement lines of %1").arg(account), q);
+    QList<StatementLine> lines;
+    while (q.next()) {
+        StatementLine l;
+        l.bookingDate = QDate::fromString(q.value(0).toString(), Qt::ISODate);
+        l.valueDate = QDate::fromString(q.value(1).toString(), Qt::ISODate);
+        const qint64 amount = q.value(2).toLongLong();
+        l.direction = amount < 0 ? Direction::Debit : Direction::Credit;
+        l.amountMinor = amount < 0 ? -amount : amount;
+        l.currency = q.value(3).toString();
+        l.exponent = q.value(4).toInt();
+        l.bankEntryId = q.value(5).toString();
+        l.endToEndId = q.value(6).toString();
+        l.references = q.value(7).toString().split(kUnit, Qt::SkipEmptyParts);
+        l.counterpartyName = q.value(8).toString();
+        l.counterpartyAccount = q.value(9).toString();
+        l.description = q.value(10).toString();
+        l.sourceLine = q.value(11).toInt();
+        l.identity = q.value(12).toString();
+        lines << l;
+    }
+    return lines;
+}
+
+Result<qint64> StatementStore::lineCount() const
+{
+    QSqlQuery q(m_db.connection());
+    if (!q.exec(QStringLiteral("SELECT COUNT(*) FROM statement_lines")) || !q.next())
+        return storageError(QStringLiteral("Cannot count the statement lines"), q);
+    return q.value(0).toLongLong();
+}
