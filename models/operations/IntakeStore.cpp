@@ -101,8 +101,8 @@ Result<QList<qint64>> IntakeStore::claimReady(qint64 now, int limit, const QStri
     q.prepare(
         QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
                        "WHERE state = 'pending' AND next_attempt_at > 0 AND next_attempt_at <= ? AND claimed_until < ? "
-                       "AND client_key <> '' ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
-            .arg(m_db.dialect().skipLocked()));
+                       "AND client_key <> '' AND %2 ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
+            .arg(m_db.dialect().skipLocked(), OperationStore::providerEnabledSql()));
     q.addBindValue(claimant);
     q.addBindValue(claimedUntil);
     q.addBindValue(now);

@@ -386,9 +386,9 @@ Result<QList<qint64>> OperationStore::claimDueForRetry(
     QSqlQuery q(m_db.connection());
     q.prepare(
         QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
-                       "WHERE state = 'retry_scheduled' AND next_attempt_at <= ? AND claimed_until < ? "
+                       "WHERE state = 'retry_scheduled' AND next_attempt_at <= ? AND claimed_until < ? AND %2 "
                        "ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
-            .arg(m_db.dialect().skipLocked()));
+            .arg(m_db.dialect().skipLocked(), providerEnabledSql()));
     q.addBindValue(claimant);
     q.addBindValue(claimedUntil);
     q.addBindValue(now);

@@ -32,6 +32,13 @@ class OperationStore
 public:
     explicit OperationStore(const Database &db);
 
+    // The claimers' test that an operation's provider takes attempts: a disabled provider's
+    // work is left where it is, readable, instead of being claimed only to be refused.
+    static QString providerEnabledSql()
+    {
+        return QStringLiteral("provider_id NOT IN (SELECT id FROM providers WHERE enabled = 0)");
+    }
+
     Result<qint64> insert(Operation operation);
     // One transaction for the lot; used by the demo seeder and the benchmark.
     Status insertMany(const QList<Operation> &operations);

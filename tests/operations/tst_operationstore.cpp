@@ -350,6 +350,19 @@ private Q_SLOTS:
         QCOMPARE(store.get(b.first())->claimedBy, QStringLiteral("agent-b"));
         // An agent that died holding its claim: after it lapses, another takes the work.
         QCOMPARE(other.claimDueForRetry(now + 61000, 50, QStringLiteral("agent-b"), now + 120000)->size(), 21);
+        // A disabled provider's due work stays unclaimed (and readable) until it is enabled again.
+        ProviderConfig stripe;
+        stripe.id = QStringLiteral("stripe-sandbox");
+        stripe.kind = QStringLiteral("payments");
+        stripe.displayName = QStringLiteral("Stripe sandbox");
+        stripe.baseUrl = QStringLiteral("http://127.0.0.1:1");
+        stripe.enabled = false;
+        QVERIFY(ProviderStore(*scratch.db()).upsert(stripe));
+        QVERIFY(store.claimDueForRetry(now + 122000, 50, QStringLiteral("agent-a"), now + 180000)->isEmpty());
+        QCOMPARE(store.get(a.first())->state, OperationState::RetryScheduled);
+        stripe.enabled = true;
+        QVERIFY(ProviderStore(*scratch.db()).upsert(stripe));
+        QCOMPARE(store.claimDueForRetry(now + 122000, 50, QStringLiteral("agent-a"), now + 180000)->size(), 21);
 
         if (backend != QLatin1String("postgresql"))
             return;
