@@ -205,7 +205,9 @@ void CredentialsWorkspace::addCredential()
 {
     const QList<ProviderConfig> providers = m_providers.configured().value_or({});
     if (providers.isEmpty()) {
-        showMessage(tr("No provider is configured yet; add one first (or run `reconsolectl demo`)."), true);
+        showMessage(tr("No provider is configured yet; add one in the Providers workspace (View > Providers), or run "
+                       "`reconsolectl demo`."),
+            true);
         return;
     }
     AddCredentialDialog dialog(providers, this);
