@@ -155,8 +155,8 @@ Status Reader::endTransaction()
     l.exponent = Money::exponent(l.currency);
     const auto minor = Money::parseMajor(m_amount, l.exponent);
     if (!minor)
-        return readError(
-            m_file, l.sourceLine, QStringLiteral("%1 has no <TRNAMT> amount such as -6.60; found '%2'.").arg(which, m_amount));
+        return readError(m_file, l.sourceLine,
+            QStringLiteral("%1 has no <TRNAMT> amount such as -6.60; found '%2'.").arg(which, m_amount));
     l.direction = *minor < 0 ? Direction::Debit : Direction::Credit;
     l.amountMinor = *minor < 0 ? -*minor : *minor;
     if (!l.valueDate.isValid())
