@@ -97,23 +97,9 @@ Result<IntakeRecord> IntakeStore::byClientKey(const QString &clientKey) const
 
 Result<QList<qint64>> IntakeStore::claimReady(qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
 {
-    QSqlQuery q(m_db.connection());
-    q.prepare(
-        QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
-                       "WHERE state = 'pending' AND next_attempt_at > 0 AND next_attempt_at <= ? AND claimed_until < ? "
-                       "AND client_key <> '' AND %2 ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
-            .arg(m_db.dialect().skipLocked(), OperationStore::providerEnabledSql()));
-    q.addBindValue(claimant);
-    q.addBindValue(claimedUntil);
-    q.addBindValue(now);
-    q.addBindValue(now);
-    q.addBindValue(limit);
-    if (!q.exec())
-        return storageError(QStringLiteral("Cannot claim operations that fell due"), q);
-    QList<qint64> ids;
-    while (q.next())
-        ids << q.value(0).toLongLong();
-    return ids;
+    return OperationStore(m_db).claimWhere(
+        QStringLiteral("state = 'pending' AND next_attempt_at > 0 AND client_key <> ''"), now, limit, claimant,
+        claimedUntil);
 }
 
 Status IntakeStore::countRefusal(const QString &outcome)

@@ -383,19 +383,27 @@ Result<int> OperationStore::recoverInterrupted(qint64 now)
 Result<QList<qint64>> OperationStore::claimDueForRetry(
     qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
 {
+    return claimWhere(QStringLiteral("state = 'retry_scheduled'"), now, limit, claimant, claimedUntil);
+}
+
+Result<QList<qint64>> OperationStore::claimWhere(
+    const QString &condition, qint64 now, int limit, const QString &claimant, qint64 claimedUntil)
+{
+    // Due, not claimed by another agent, and for a provider that takes attempts: a disabled
+    // provider's work is left where it is, readable, instead of being claimed to be refused.
     QSqlQuery q(m_db.connection());
     q.prepare(
         QStringLiteral("UPDATE operations SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM operations "
-                       "WHERE state = 'retry_scheduled' AND next_attempt_at <= ? AND claimed_until < ? AND %2 "
-                       "ORDER BY next_attempt_at LIMIT ?%1) RETURNING id")
-            .arg(m_db.dialect().skipLocked(), providerEnabledSql()));
+                       "WHERE %1 AND next_attempt_at <= ? AND claimed_until < ? AND provider_id NOT IN "
+                       "(SELECT id FROM providers WHERE enabled = 0) ORDER BY next_attempt_at LIMIT ?%2) RETURNING id")
+            .arg(condition, m_db.dialect().skipLocked()));
     q.addBindValue(claimant);
     q.addBindValue(claimedUntil);
     q.addBindValue(now);
     q.addBindValue(now);
     q.addBindValue(limit);
     if (!q.exec())
-        return storageError(QStringLiteral("Cannot claim operations due for retry"), q);
+        return storageError(QStringLiteral("Cannot claim operations that fell due"), q);
     QList<qint64> ids;
     while (q.next())
         ids << q.value(0).toLongLong();

@@ -32,13 +32,6 @@ class OperationStore
 public:
     explicit OperationStore(const Database &db);
 
-    // The claimers' test that an operation's provider takes attempts: a disabled provider's
-    // work is left where it is, readable, instead of being claimed only to be refused.
-    static QString providerEnabledSql()
-    {
-        return QStringLiteral("provider_id NOT IN (SELECT id FROM providers WHERE enabled = 0)");
-    }
-
     Result<qint64> insert(Operation operation);
     // One transaction for the lot; used by the demo seeder and the benchmark.
     Status insertMany(const QList<Operation> &operations);
@@ -78,6 +71,10 @@ public:
     // one statement: agents sharing a database each get their own, and on PostgreSQL none
     // waits for rows another holds (FOR UPDATE SKIP LOCKED).
     Result<QList<qint64>> claimDueForRetry(qint64 now, int limit, const QString &claimant, qint64 claimedUntil);
+    // The same for any `condition` on operations (SQL, no placeholders), in next_attempt_at
+    // order: the intake's pending work is claimed this way too.
+    Result<QList<qint64>> claimWhere(
+        const QString &condition, qint64 now, int limit, const QString &claimant, qint64 claimedUntil);
     Result<QStringList> distinctValues(const QString &column) const;
 
 private:
