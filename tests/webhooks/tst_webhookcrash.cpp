@@ -3,6 +3,7 @@
 // stored, once; what it did not answer, delivered again to the restarted agent, is stored once.
 // The crash point is RECONSOLE_TEST_CRASH (test only, see WebhookReceiver.cpp).
 #include "CtlRunner.h"
+#include "KeepAliveSenders.h"
 #include "TestSupport.h"
 #include "events/EventStore.h"
 #include "providers/ProviderStore.h"
@@ -48,59 +49,11 @@ QByteArray request(int n)
 // (0: none).
 QList<int> deliver(quint16 port, const QList<int> &events, int senders)
 {
+    const QList<KeepAliveAnswer> answers = sendKeepAlive(
+        port, int(events.size()), senders, [&](int i) { return request(events.at(i)); }, {}, 30000);
     QList<int> status(events.isEmpty() ? 0 : *std::max_element(events.cbegin(), events.cend()) + 1, 0);
-    struct Sender
-    {
-        std::unique_ptr<QTcpSocket> socket;
-        QByteArray buffer;
-        int current = -1;
-    };
-    std::vector<Sender> pool(senders);
-    qsizetype next = 0;
-    int open = senders;
-    int left = int(events.size());
-    QEventLoop loop;
-    auto sendNext = [&](Sender &s) {
-        if (next >= events.size()) {
-            s.current = -1;
-            return;
-        }
-        s.current = events.at(next++);
-        s.socket->write(request(s.current));
-    };
-    for (Sender &s : pool) {
-        s.socket = std::make_unique<QTcpSocket>();
-        Sender *sender = &s;
-        QObject::connect(s.socket.get(), &QTcpSocket::readyRead, &loop, [&, sender] {
-            sender->buffer += sender->socket->readAll();
-            for (;;) {
-                const qsizetype end = sender->buffer.indexOf("\r\n\r\n");
-                if (end < 0)
-                    return;
-                const QByteArray head = sender->buffer.left(end).toLower();
-                const qsizetype at = head.indexOf("content-length:");
-                const int length = at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toInt();
-                if (sender->buffer.size() < end + 4 + length)
-                    return;
-                status[sender->current] = head.mid(9, 3).toInt();
-                sender->buffer.remove(0, end + 4 + length);
-                if (--left == 0)
-                    loop.quit();
-                sendNext(*sender);
-            }
-        });
-        QObject::connect(s.socket.get(), &QTcpSocket::disconnected, &loop, [&] {
-            if (--open == 0)
-                loop.quit();
-        });
-        s.socket->connectToHost(QHostAddress::LocalHost, port);
-        if (!s.socket->waitForConnected(5000))
-            return status;
-    }
-    for (Sender &s : pool)
-        sendNext(s);
-    QTimer::singleShot(30000, &loop, &QEventLoop::quit);
-    loop.exec();
+    for (qsizetype i = 0; i < events.size(); ++i)
+        status[events.at(i)] = answers.at(i).status;
     return status;
 }
 
