@@ -36,7 +36,13 @@ struct StatementLine
     QString counterpartyName;
     QString counterpartyAccount;
     QString description;
+    // A payments provider's balance transaction (schema 13): its fee (amountMinor is the gross,
+    // the net is amount − fee), the payout that settled it, its reporting category.
+    qint64 feeMinor = 0;
+    QString payoutId;
+    QString category;
     int sourceLine = 0; // where in the file it was read
+    qint64 rowId = 0; // statement_lines.id once stored
     QString identity; // stable across re-imports (StatementIdentity)
 
     qint64 signedMinor() const { return direction == Direction::Credit ? amountMinor : -amountMinor; }

@@ -60,7 +60,8 @@ Result<StatementImport> StatementStore::store(Transaction &tx, const QList<State
     q.prepare(QStringLiteral(
         "INSERT INTO statement_lines (statement_id, account, identity, booking_date, value_date, amount_minor, "
         "currency, exponent, bank_entry_id, end_to_end_id, refs, counterparty_name, counterparty_account, "
-        "description, source_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "description, source_line, fee_minor, payout_id, category) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (account, identity) DO NOTHING"));
     for (const Statement &s : statements) {
         auto id = statementId(s, format, fileName, actor);
@@ -72,7 +73,8 @@ Result<StatementImport> StatementStore::store(Transaction &tx, const QList<State
                      QVariant(l.bookingDate.toString(Qt::ISODate)), QVariant(l.valueDate.toString(Qt::ISODate)),
                      QVariant(l.signedMinor()), text(l.currency), QVariant(l.exponent), text(l.bankEntryId),
                      text(l.endToEndId), text(l.references.join(kUnit)), text(l.counterpartyName),
-                     text(l.counterpartyAccount), text(l.description), QVariant(l.sourceLine) })
+                     text(l.counterpartyAccount), text(l.description), QVariant(l.sourceLine), QVariant(l.feeMinor),
+                     text(l.payoutId), text(l.category) })
                 q.addBindValue(v);
             if (!q.exec())
                 return storageError(QStringLiteral("Cannot store %1 line %2").arg(fileName).arg(l.sourceLine), q);
@@ -91,7 +93,8 @@ Result<QList<StatementLine>> StatementStore::lines(const QString &account) const
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT booking_date, value_date, amount_minor, currency, exponent, bank_entry_id, "
                              "end_to_end_id, refs, counterparty_name, counterparty_account, description, "
-                             "source_line, identity FROM statement_lines WHERE account = ? ORDER BY booking_date, id"));
+                             "source_line, identity, fee_minor, payout_id, category, id FROM statement_lines "
+                             "WHERE account = ? ORDER BY booking_date, id"));
     q.addBindValue(account);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot list the statement lines of %1").arg(account), q);
@@ -113,6 +116,10 @@ Result<QList<StatementLine>> StatementStore::lines(const QString &account) const
         l.description = q.value(10).toString();
         l.sourceLine = q.value(11).toInt();
         l.identity = q.value(12).toString();
+        l.feeMinor = q.value(13).toLongLong();
+        l.payoutId = q.value(14).toString();
+        l.category = q.value(15).toString();
+        l.rowId = q.value(16).toLongLong();
         lines << l;
     }
     return lines;
