@@ -16,7 +16,8 @@ Result<QList<ImportPreset>> ImportPresetStore::all(const QString &target) const
     for (const ImportPreset &p : ImportPreset::shippedPresets())
         byTargetAndName.insert({ p.target, p.name }, p);
     QSqlQuery q(m_db.connection());
-    if (!q.exec(QStringLiteral("SELECT name, target, format, mapping, updated_by, updated_at FROM import_presets")))
+    if (!q.exec(QStringLiteral(
+            "SELECT name, target, format, mapping, updated_by, updated_at, options FROM import_presets")))
         return storageError(QStringLiteral("Cannot read the import presets"), q);
     while (q.next()) {
         ImportPreset p;
@@ -26,6 +27,7 @@ Result<QList<ImportPreset>> ImportPresetStore::all(const QString &target) const
         p.mapping = ImportPreset::mappingFromJson(QJsonDocument::fromJson(q.value(3).toString().toUtf8()).array());
         p.updatedBy = q.value(4).toString();
         p.updatedAt = q.value(5).toLongLong();
+        p.options = ImportOptions::fromJson(QJsonDocument::fromJson(q.value(6).toString().toUtf8()).object());
         // A saved preset replaces the shipped one of its name, whatever target that had.
         for (auto it = byTargetAndName.begin(); it != byTargetAndName.end();) {
             it = it.key().second == p.name ? byTargetAndName.erase(it) : std::next(it);
@@ -62,16 +64,18 @@ Status ImportPresetStore::save(const ImportPreset &preset, const QString &actor)
     if (!problem.isEmpty())
         return failure(ErrorClass::Input, problem);
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("INSERT INTO import_presets (name, target, format, mapping, updated_by, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET target = excluded.target, "
-                             "format = excluded.format, mapping = excluded.mapping, "
-                             "updated_by = excluded.updated_by, updated_at = excluded.updated_at"));
+    q.prepare(QStringLiteral("INSERT INTO import_presets (name, target, format, mapping, updated_by, updated_at, "
+                             "options) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+                             "target = excluded.target, format = excluded.format, mapping = excluded.mapping, "
+                             "updated_by = excluded.updated_by, updated_at = excluded.updated_at, "
+                             "options = excluded.options"));
     q.addBindValue(preset.name);
     q.addBindValue(preset.target);
     q.addBindValue(preset.format);
     q.addBindValue(QString::fromUtf8(QJsonDocument(preset.mappingJson()).toJson(QJsonDocument::Compact)));
     q.addBindValue(sqlText(actor));
     q.addBindValue(nowMs());
+    q.addBindValue(QString::fromUtf8(QJsonDocument(preset.options.toJson()).toJson(QJsonDocument::Compact)));
     if (!q.exec())
         return storageError(QStringLiteral("Cannot save import preset %1").arg(preset.name), q);
     return success();

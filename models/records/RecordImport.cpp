@@ -1,6 +1,7 @@
 #include "records/RecordImport.h"
 
 #include "core/CsvReader.h"
+#include "records/ImportTarget.h"
 #include "records/RecordDiff.h"
 
 #include <QFile>
@@ -23,8 +24,7 @@ struct RawRow
 
 QString got(const QString &value)
 {
-    QString shown = value.size() > 40 ? value.left(40) + QStringLiteral("…") : value;
-    return QStringLiteral("'%1'").arg(shown.replace(QLatin1Char('\n'), QLatin1Char(' ')));
+    return ImportTargets::quoted(value);
 }
 
 class Reader
@@ -52,58 +52,21 @@ private:
     int m_max;
 };
 
-// Checks and tidies one value of ours; the reason it is refused, or empty.
-QString checkValue(const QString &target, const QString &field, QString &value)
+// Checks and tidies one value of ours (ImportTargets::check, and the provider ids the table's
+// ProviderIds rule asks for); the reason it is refused, or empty.
+QString checkValue(const ImportTarget &target, const QString &field, QString &value)
 {
-    value = value.trimmed();
-    if (field == QLatin1String("id")) {
-        static const QRegularExpression plain(QStringLiteral("^\\S+$"));
-        if (!plain.match(value).hasMatch())
-            return QStringLiteral("expected our id for the %1 (no spaces), got %2")
-                .arg(target == QLatin1String("customers") ? QStringLiteral("customer") : QStringLiteral("payment"),
-                    got(value));
-        return {};
-    }
     if (!RecordImport::systemOf(field).isEmpty()) {
+        value = value.trimmed();
         if (value.contains(QLatin1Char(' ')))
             return QStringLiteral("expected the provider's id (no spaces), got %1").arg(got(value));
-        if (value.isEmpty() && target == QLatin1String("payments"))
-            return QStringLiteral("expected the provider's id for the payment (such as pi_3Mt…), got nothing");
+        if (value.isEmpty() && target.providerIds == ImportTarget::ProviderIds::ExactlyOne)
+            return QStringLiteral("expected the provider's id for the %1 (such as pi_3Mt…), got nothing")
+                .arg(target.noun);
         return {};
     }
-    if (field == QLatin1String("email")) {
-        static const QRegularExpression email(QStringLiteral("^[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+$"));
-        if (!email.match(value).hasMatch())
-            return QStringLiteral("expected an e-mail address, got %1").arg(got(value));
-        return {};
-    }
-    if (field == QLatin1String("access")) {
-        value = value.toLower();
-        if (!value.isEmpty() && value != QLatin1String("basic") && value != QLatin1String("premium"))
-            return QStringLiteral("expected basic or premium, got %1").arg(got(value));
-        return {};
-    }
-    if (field == QLatin1String("amount")) {
-        static const QRegularExpression whole(QStringLiteral("^\\d{1,15}$"));
-        if (!whole.match(value).hasMatch())
-            return QStringLiteral("expected an amount in minor units (a whole number such as 2599 for 25.99), got %1")
-                .arg(got(value));
-        return {};
-    }
-    if (field == QLatin1String("currency")) {
-        static const QRegularExpression code(QStringLiteral("^[A-Za-z]{3}$"));
-        if (!code.match(value).hasMatch())
-            return QStringLiteral("expected a three-letter currency code such as eur, got %1").arg(got(value));
-        value = value.toLower();
-        return {};
-    }
-    if (field == QLatin1String("status")) {
-        value = value.toLower();
-        if (!value.isEmpty() && value != QLatin1String("succeeded") && value != QLatin1String("failed"))
-            return QStringLiteral("expected succeeded or failed, got %1").arg(got(value));
-        return {};
-    }
-    return {}; // names, phone, description: any text
+    const ImportField *f = target.field(field);
+    return f ? ImportTargets::check(target, *f, value, ImportOptions {}) : QString();
 }
 
 // A JSON value as the text a CSV cell would hold; false for objects and arrays.
@@ -258,11 +221,12 @@ void resolveMapping(ImportFile &file, const ImportPreset &preset, const QStringL
         }
     }
     std::sort(file.mapping.begin() + (file.mapping.size() - externalIds), file.mapping.end());
-    if (file.target == QLatin1String("payments") && externalIds != 1)
+    const ImportTarget *target = ImportTargets::find(file.target);
+    if (target->providerIds == ImportTarget::ProviderIds::ExactlyOne && externalIds != 1)
         reader.problem(headerLine, {},
-            QStringLiteral("expected one column with the payments provider's id (external_id:<provider>=COLUMN; the "
-                           "providers are %1), got %2")
-                .arg(systemList)
+            QStringLiteral("expected one column with the %1s provider's id (external_id:<provider>=COLUMN; the "
+                           "providers are %2), got %3")
+                .arg(target->noun, systemList)
                 .arg(externalIds));
 }
 } // namespace
@@ -303,32 +267,26 @@ namespace RecordImport {
 
 QStringList targets()
 {
-    return { QStringLiteral("customers"), QStringLiteral("payments") };
+    return ImportTargets::namesFor(QStringLiteral("records import"));
 }
 
 QString entityTypeOf(const QString &target)
 {
-    return target == QLatin1String("payments") ? QStringLiteral("payment") : QStringLiteral("contact");
+    const ImportTarget *t = ImportTargets::find(target);
+    return t ? t->entityType : QString();
 }
 
 QStringList fieldsOf(const QString &target)
 {
-    if (target == QLatin1String("customers"))
-        return { QStringLiteral("id"), QStringLiteral("email"), QStringLiteral("first_name"),
-            QStringLiteral("last_name"), QStringLiteral("phone"), QStringLiteral("access") };
-    if (target == QLatin1String("payments"))
-        return { QStringLiteral("id"), QStringLiteral("amount"), QStringLiteral("currency"), QStringLiteral("status"),
-            QStringLiteral("description") };
-    return {};
+    const ImportTarget *t = ImportTargets::find(target);
+    return t ? t->fieldNames() : QStringList();
 }
 
 bool isRequired(const QString &target, const QString &field)
 {
-    if (field == QLatin1String("id"))
-        return true;
-    if (target == QLatin1String("customers"))
-        return field == QLatin1String("email");
-    return field == QLatin1String("amount") || field == QLatin1String("currency");
+    const ImportTarget *t = ImportTargets::find(target);
+    const ImportField *f = t ? t->field(field) : nullptr;
+    return f && f->required;
 }
 
 QString externalIdField(const QString &system)
@@ -359,8 +317,17 @@ ImportFile read(
     file.target = preset.target;
     file.format = preset.format;
     Reader reader(file, maxProblems);
-    if (!targets().contains(preset.target) || !ImportPreset::formats().contains(preset.format)) {
-        reader.problem(0, {}, preset.problem());
+    const ImportTarget *target = ImportTargets::find(preset.target);
+    if (target && target->command != QLatin1String("records import")) {
+        // A statement's or the ledger's preset read as our records would make customers of bank lines.
+        reader.problem(0, {},
+            QStringLiteral("cannot be imported as our records with preset %1: it is for %2, which reconsolectl %3 "
+                           "reads; records import reads %4")
+                .arg(preset.name, target->name, target->command, targets().join(QStringLiteral(" and "))));
+        return file;
+    }
+    if (const QString problem = preset.problem(); !target || !problem.isEmpty()) {
+        reader.problem(0, {}, problem);
         return file;
     }
     QList<RawRow> raw;
@@ -396,7 +363,7 @@ ImportFile read(
                 continue;
             }
             const QString asGiven = value;
-            const QString refused = checkValue(file.target, field, value);
+            const QString refused = checkValue(*target, field, value);
             if (!refused.isEmpty()) {
                 row.refused.insert(field, asGiven);
                 if (!reader.problem(r.line, column, refused))
