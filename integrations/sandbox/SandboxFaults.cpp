@@ -15,6 +15,8 @@ const KindName kKinds[] = {
     { SandboxFault::Kind::DropAfterCharge, "drop_after_charge" },
     { SandboxFault::Kind::Reset, "reset" },
     { SandboxFault::Kind::Malformed, "malformed" },
+    { SandboxFault::Kind::ListWithoutData, "list_without_data" },
+    { SandboxFault::Kind::Pass, "pass" },
 };
 } // namespace
 

@@ -6,7 +6,8 @@
 #include <QString>
 
 // Faults the sandbox injects into its next answers, in order. Spec (for --faults):
-// comma-separated `kind[=arg][*count]`, e.g. `rate_limit=2*3,server_error,timeout_after_charge`.
+// comma-separated `kind[=arg][*count]`, e.g. `rate_limit=2*3,server_error,timeout_after_charge`;
+// `pass*2,malformed` answers two requests as usual and the third with the fault (mid-paging).
 // Over HTTP: POST /_sandbox/faults with the form field `spec`, authorized like any request.
 struct SandboxFault
 {
@@ -20,6 +21,8 @@ struct SandboxFault
         DropAfterCharge, // the request is processed, then the connection drops mid-answer
         Reset, // the connection drops mid-answer; nothing was processed
         Malformed, // 200 with a body that is not JSON; nothing processed
+        ListWithoutData, // 200 with a list envelope that has no `data`; nothing processed
+        Pass, // no fault: the request is answered as usual (so the faults after it meet later requests)
     };
     Kind kind = Kind::ServerError;
     int arg = -1;

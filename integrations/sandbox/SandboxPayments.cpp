@@ -1,5 +1,6 @@
 #include "sandbox/SandboxPayments.h"
 
+#include "sandbox/SandboxBalance.h"
 #include "sandbox/SandboxEvents.h"
 #include "sandbox/SandboxIds.h"
 
@@ -41,9 +42,10 @@ const TestCard *testCard(const QString &paymentMethod)
 }
 } // namespace
 
-SandboxPayments::SandboxPayments(SandboxIds &ids, SandboxEvents &events)
+SandboxPayments::SandboxPayments(SandboxIds &ids, SandboxEvents &events, SandboxBalance &balance)
     : m_ids(ids)
     , m_events(events)
+    , m_balance(balance)
 { }
 
 SandboxAnswer SandboxPayments::create(const Params &params, const QString &idempotencyKey)
@@ -100,7 +102,10 @@ SandboxAnswer SandboxPayments::create(const Params &params, const QString &idemp
     } else if (confirm && card) {
         pi.insert(QStringLiteral("status"), QStringLiteral("succeeded"));
         pi.insert(QStringLiteral("amount_received"), amount);
-        pi.insert(QStringLiteral("latest_charge"), m_ids.next(QStringLiteral("ch")));
+        const QString chargeId = m_ids.next(QStringLiteral("ch"));
+        pi.insert(QStringLiteral("latest_charge"), chargeId);
+        m_balance.charge(chargeId, amount, pi.value(QStringLiteral("currency")).toString(),
+            pi.value(QStringLiteral("description")).toString());
         ++m_totalCharges;
         ++m_chargesByKey[idempotencyKey];
     }

@@ -11,16 +11,18 @@
 
 #include <optional>
 
+class SandboxBalance;
 class SandboxEvents;
 class SandboxIds;
 
 // Stripe's PaymentIntents as far as Reconsole uses them: create (and confirm with Stripe's test
 // payment methods), update, get, list, search by metadata, the balance they add up to, and the
-// charges made per idempotency key, for tests to count.
+// charges made per idempotency key, for tests to count. Each charge that succeeds is a balance
+// transaction (SandboxBalance).
 class SandboxPayments
 {
 public:
-    SandboxPayments(SandboxIds &ids, SandboxEvents &events);
+    SandboxPayments(SandboxIds &ids, SandboxEvents &events, SandboxBalance &balance);
 
     SandboxAnswer create(const SandboxStripe::Params &params, const QString &idempotencyKey);
     SandboxAnswer update(const QString &id, const SandboxStripe::Params &params);
@@ -41,6 +43,7 @@ public:
 private:
     SandboxIds &m_ids;
     SandboxEvents &m_events;
+    SandboxBalance &m_balance;
     QMap<QString, QJsonObject> m_paymentIntents; // by id
     QList<QString> m_order; // creation order
     QHash<QString, int> m_chargesByKey;

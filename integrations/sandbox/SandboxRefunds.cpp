@@ -1,5 +1,6 @@
 #include "sandbox/SandboxRefunds.h"
 
+#include "sandbox/SandboxBalance.h"
 #include "sandbox/SandboxEvents.h"
 #include "sandbox/SandboxIds.h"
 #include "sandbox/SandboxPayments.h"
@@ -8,10 +9,12 @@
 
 using SandboxStripe::Params;
 
-SandboxRefunds::SandboxRefunds(SandboxIds &ids, SandboxPayments &payments, SandboxEvents &events)
+SandboxRefunds::SandboxRefunds(
+    SandboxIds &ids, SandboxPayments &payments, SandboxEvents &events, SandboxBalance &balance)
     : m_ids(ids)
     , m_payments(payments)
     , m_events(events)
+    , m_balance(balance)
 { }
 
 SandboxAnswer SandboxRefunds::create(const Params &params)
@@ -41,15 +44,16 @@ SandboxAnswer SandboxRefunds::create(const Params &params)
                 .arg(received - refunded),
             { { QStringLiteral("code"), QStringLiteral("amount_too_large") } });
     m_payments.edit(piId, { { QStringLiteral("amount_refunded"), refunded + amount } });
-    const QJsonObject refund { { QStringLiteral("id"), m_ids.next(QStringLiteral("re")) },
-        { QStringLiteral("object"), QStringLiteral("refund") }, { QStringLiteral("amount"), amount },
-        { QStringLiteral("currency"), pi->value(QStringLiteral("currency")) },
+    const QString id = m_ids.next(QStringLiteral("re"));
+    const QString currency = pi->value(QStringLiteral("currency")).toString();
+    const QJsonObject refund { { QStringLiteral("id"), id }, { QStringLiteral("object"), QStringLiteral("refund") },
+        { QStringLiteral("amount"), amount }, { QStringLiteral("currency"), currency },
         { QStringLiteral("payment_intent"), piId },
+        { QStringLiteral("balance_transaction"), m_balance.refund(id, amount, currency) },
         { QStringLiteral("charge"), pi->value(QStringLiteral("latest_charge")) },
         { QStringLiteral("created"), QDateTime::currentSecsSinceEpoch() },
         { QStringLiteral("metadata"), SandboxStripe::metadataFrom(params) },
         { QStringLiteral("status"), QStringLiteral("succeeded") } };
-    const QString id = refund.value(QStringLiteral("id")).toString();
     m_refunds.insert(id, refund);
     m_order << id;
     m_events.publish(QStringLiteral("refund.created"), refund);

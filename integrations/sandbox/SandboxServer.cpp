@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QHttpServerRequest>
+#include <QJsonArray>
 #include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -45,7 +46,12 @@ QByteArray reasonPhrase(int status)
 
 SandboxServer::SandboxServer(QObject *parent)
     : QAbstractHttpServer(parent)
-{ }
+{
+    // Stripe's default schedule: daily, what has become available.
+    m_payoutSchedule.setInterval(24 * 3600 * 1000);
+    connect(&m_payoutSchedule, &QTimer::timeout, this, [this] { runPayouts(); });
+    m_payoutSchedule.start();
+}
 
 void SandboxServer::setCrmWebhooks(const SandboxWebhooks &webhooks)
 {
@@ -129,6 +135,25 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
             SandboxAnswer::json(200,
                 QJsonObject { { QStringLiteral("queued"), static_cast<int>(faults->size()) },
                     { QStringLiteral("pending"), pendingFaults() } }));
+        return true;
+    }
+
+    // The payout schedule run now (tests, and the demo against an external sandbox): `until`,
+    // unix seconds, pays out what is available by then.
+    if (path == QLatin1String("/_sandbox/payouts") && request.method() == QHttpServerRequest::Method::Post) {
+        const Params form = SandboxStripe::parseForm(request.body());
+        bool ok = true;
+        const qint64 until
+            = form.contains(QStringLiteral("until")) ? form.value(QStringLiteral("until")).toLongLong(&ok) : -1;
+        if (!ok) {
+            write(socket,
+                SandboxStripe::invalidRequest(QStringLiteral("until must be unix seconds."),
+                    { { QStringLiteral("param"), QStringLiteral("until") } }));
+            return true;
+        }
+        write(socket,
+            SandboxAnswer::json(
+                200, QJsonObject { { QStringLiteral("payouts"), QJsonArray::fromStringList(runPayouts(until)) } }));
         return true;
     }
 
@@ -218,6 +243,10 @@ bool SandboxServer::answerFault(const SandboxFault &fault, QTcpSocket *socket, b
     case SandboxFault::Kind::Malformed:
         write(socket, SandboxAnswer { 200, QByteArrayLiteral("{\"id\": \"pi_"), {} });
         return true;
+    case SandboxFault::Kind::ListWithoutData:
+        write(socket, SandboxAnswer { 200, QByteArrayLiteral("{\"object\":\"list\",\"has_more\":false}"), {} });
+        return true;
+    case SandboxFault::Kind::Pass:
     case SandboxFault::Kind::Slow:
     case SandboxFault::Kind::TimeoutAfterCharge:
     case SandboxFault::Kind::DropAfterCharge:
@@ -277,6 +306,14 @@ SandboxAnswer SandboxServer::route(
         return m_payments.get(id);
     if (path == QLatin1String("/v1/events") && isGet)
         return m_events.list(query);
+    if (path == QLatin1String("/v1/balance_transactions") && isGet)
+        return m_balance.list(query);
+    if (path.startsWith(QLatin1String("/v1/balance_transactions/")) && isGet)
+        return m_balance.get(id);
+    if (path == QLatin1String("/v1/payouts") && isGet)
+        return m_payouts.list(query);
+    if (path.startsWith(QLatin1String("/v1/payouts/")) && isGet)
+        return m_payouts.get(id);
     if (path == QLatin1String("/v1/refunds") && isPost)
         return m_refunds.create(params);
     if (path == QLatin1String("/v1/refunds") && isGet)

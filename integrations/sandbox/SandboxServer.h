@@ -1,11 +1,13 @@
 #pragma once
 
 #include "sandbox/SandboxAnswer.h"
+#include "sandbox/SandboxBalance.h"
 #include "sandbox/SandboxCrm.h"
 #include "sandbox/SandboxEvents.h"
 #include "sandbox/SandboxFaults.h"
 #include "sandbox/SandboxIds.h"
 #include "sandbox/SandboxPayments.h"
+#include "sandbox/SandboxPayouts.h"
 #include "sandbox/SandboxRefunds.h"
 #include "sandbox/SandboxStripe.h"
 #include "sandbox/SandboxWebhookSender.h"
@@ -17,6 +19,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QStringList>
+#include <QTimer>
 
 #include <optional>
 
@@ -24,8 +27,8 @@ class QHttpServerRequest;
 class QTcpSocket;
 
 // The local provider: a real HTTP server on 127.0.0.1 speaking Stripe's API v1 shapes for
-// PaymentIntents and Refunds, with Stripe's test payment methods, idempotency rules and
-// error bodies, faults on request, and counters a test can read. This class is the router —
+// PaymentIntents, Refunds, balance transactions and payouts, with Stripe's test payment methods,
+// idempotency rules and error bodies, faults on request, and counters a test can read. This class is the router —
 // API keys, faults, idempotency, paths — and hands each resource to the class that keeps it.
 class SandboxServer : public QAbstractHttpServer
 {
@@ -53,6 +56,11 @@ public:
     void editPaymentIntent(const QString &id, const QJsonObject &fields) { m_payments.edit(id, fields); }
     // For the demo: a payment intent made before this sandbox started, kept as given.
     void importPaymentIntent(const QJsonObject &paymentIntent) { m_payments.import(paymentIntent); }
+    // The balance transactions every charge and refund made (a test may add older ones here).
+    SandboxBalance &balance() { return m_balance; }
+    // The payout schedule (daily on its own) run now: pays out what is available by `until`
+    // (unix seconds; -1: now), also as POST /_sandbox/payouts with the form field `until`.
+    QStringList runPayouts(qint64 until = -1) { return m_payouts.run(until); }
     int chargesForKey(const QString &idempotencyKey) const { return m_payments.chargesForKey(idempotencyKey); }
     int totalCharges() const { return m_payments.totalCharges(); }
     int requestCount() const { return m_requests; }
@@ -97,7 +105,10 @@ private:
     SandboxIds m_ids;
     SandboxWebhookSender m_webhookSender;
     SandboxEvents m_events { m_ids, m_webhookSender };
-    SandboxPayments m_payments { m_ids, m_events };
-    SandboxRefunds m_refunds { m_ids, m_payments, m_events };
+    SandboxBalance m_balance { m_ids };
+    SandboxPayouts m_payouts { m_ids, m_balance };
+    SandboxPayments m_payments { m_ids, m_events, m_balance };
+    SandboxRefunds m_refunds { m_ids, m_payments, m_events, m_balance };
+    QTimer m_payoutSchedule;
     SandboxCrm m_crm;
 };

@@ -61,21 +61,30 @@ SandboxAnswer list(const QList<QJsonObject> &items, const QString &url, const Pa
         return invalidRequest(QStringLiteral("Invalid limit: must be between 1 and 100"),
             { { QStringLiteral("param"), QStringLiteral("limit") } });
     const QString after = query.value(QStringLiteral("starting_after"));
-    qsizetype start = 0;
-    if (!after.isEmpty()) {
-        start = -1;
-        for (qsizetype i = 0; i < items.size(); ++i) {
-            if (items.at(i).value(QStringLiteral("id")).toString() == after)
-                start = i + 1;
-        }
-        if (start < 0)
-            return invalidRequest(QStringLiteral("No such object: '%1'").arg(after),
-                { { QStringLiteral("param"), QStringLiteral("starting_after") } });
+    const QString before = query.value(QStringLiteral("ending_before"));
+    if (!after.isEmpty() && !before.isEmpty())
+        return invalidRequest(
+            QStringLiteral("You may only specify one of these parameters: ending_before, starting_after."),
+            { { QStringLiteral("param"), QStringLiteral("ending_before") } });
+    const QString cursor = after.isEmpty() ? before : after;
+    qsizetype at = -1; // the cursor's position in the list
+    for (qsizetype i = 0; !cursor.isEmpty() && i < items.size() && at < 0; ++i) {
+        if (items.at(i).value(QStringLiteral("id")).toString() == cursor)
+            at = i;
     }
+    if (!cursor.isEmpty() && at < 0)
+        return invalidRequest(QStringLiteral("No such object: '%1'").arg(cursor),
+            { { QStringLiteral("param"),
+                after.isEmpty() ? QStringLiteral("ending_before") : QStringLiteral("starting_after") } });
+    // starting_after: the `limit` items after the cursor. ending_before: the `limit` items just
+    // before it (newer, in a newest-first list), still in list order; has_more then says whether
+    // there are more before those, as Stripe's backward paging does.
+    const qsizetype start = !before.isEmpty() ? qMax<qsizetype>(0, at - limit) : after.isEmpty() ? 0 : at + 1;
+    const qsizetype end = !before.isEmpty() ? at : items.size();
     QJsonArray data;
-    for (qsizetype i = start; i < items.size() && data.size() < limit; ++i)
+    for (qsizetype i = start; i < end && data.size() < limit; ++i)
         data.append(items.at(i));
-    const bool hasMore = start + data.size() < items.size();
+    const bool hasMore = !before.isEmpty() ? start > 0 : start + data.size() < items.size();
     return SandboxAnswer::json(200,
         { { QStringLiteral("object"), QStringLiteral("list") }, { QStringLiteral("data"), data },
             { QStringLiteral("has_more"), hasMore }, { QStringLiteral("url"), url } });

@@ -24,8 +24,8 @@ SandboxAnswer error(int status, const QString &type, const QString &message, con
 SandboxAnswer invalidRequest(const QString &message, const QJsonObject &extra = {});
 // 404 resource_missing: "No such <objectType>: '<id>'".
 SandboxAnswer noSuch(const QString &objectType, const QString &id);
-// One page of `items` (in list order) after the `starting_after` id, `limit` long (1…100,
-// default 10), with `has_more` as Stripe sets it.
+// One page of `items` (in list order) after the `starting_after` id or just before the
+// `ending_before` id, `limit` long (1…100, default 10), with `has_more` as Stripe sets it.
 SandboxAnswer list(const QList<QJsonObject> &items, const QString &url, const Params &query);
 
 } // namespace SandboxStripe
