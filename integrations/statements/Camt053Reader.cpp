@@ -65,12 +65,13 @@ struct Entry
 class Reader
 {
 public:
-    Reader(QIODevice &in, const QString &fileName)
+    Reader(QIODevice &in, const QString &fileName, StatementSink &sink)
         : m_xml(&in)
         , m_file(fileName)
+        , m_sink(sink)
     { }
 
-    Result<QList<Statement>> run();
+    Status run();
 
 private:
     Status leaf(const QString &text);
@@ -79,17 +80,30 @@ private:
     Error error(const QString &what) const { return readError(m_file, m_xml.lineNumber(), what); }
 
     QXmlStreamReader m_xml;
+    Status beginStatement();
+
     QString m_file;
+    StatementSink &m_sink;
     Path m_path;
-    QList<Statement> m_statements;
+    int m_statements = 0;
     std::optional<Statement> m_statement;
+    bool m_begun = false; // the sink has the statement's header
     std::optional<Balance> m_balance;
     std::optional<Entry> m_entry;
     QString m_attributeCurrency;
     QString m_text;
 };
 
-Result<QList<Statement>> Reader::run()
+// The header is whole at the first entry: a camt gives its account and balances before them.
+Status Reader::beginStatement()
+{
+    if (m_begun)
+        return success();
+    m_begun = true;
+    return m_sink.begin(*m_statement);
+}
+
+Status Reader::run()
 {
     bool sawDocument = false;
     while (!m_xml.atEnd()) {
@@ -98,12 +112,16 @@ Result<QList<Statement>> Reader::run()
             sawDocument = true;
             const QStringView name = m_xml.name();
             m_path.push(name);
-            if (name == u"Stmt" || name == u"Rpt" || name == u"Ntfctn")
+            if (name == u"Stmt" || name == u"Rpt" || name == u"Ntfctn") {
                 m_statement = Statement {};
-            else if (name == u"Bal" && m_statement)
+                m_begun = false;
+            } else if (name == u"Bal" && m_statement)
                 m_balance = Balance { .line = m_xml.lineNumber() };
-            else if (name == u"Ntry" && m_statement)
+            else if (name == u"Ntry" && m_statement) {
+                if (Status s = beginStatement(); !s)
+                    return s;
                 m_entry = Entry { .line = StatementLine { .sourceLine = int(m_xml.lineNumber()) } };
+            }
             m_attributeCurrency = m_xml.attributes().value(QLatin1String("Ccy")).toString();
             m_text.clear();
         } else if (m_xml.isCharacters()) {
@@ -112,17 +130,21 @@ Result<QList<Statement>> Reader::run()
             const QStringView name = m_xml.name();
             if (const QString text = m_text.trimmed(); !text.isEmpty()) {
                 if (Status s = leaf(text); !s)
-                    return s.error();
+                    return s;
             }
             m_text.clear();
             if (name == u"Bal" && m_balance) {
                 if (Status s = endBalance(); !s)
-                    return s.error();
+                    return s;
             } else if (name == u"Ntry" && m_entry) {
                 if (Status s = endEntry(); !s)
-                    return s.error();
+                    return s;
             } else if ((name == u"Stmt" || name == u"Rpt" || name == u"Ntfctn") && m_statement) {
-                m_statements << *m_statement;
+                if (Status s = beginStatement(); !s)
+                    return s;
+                if (Status s = m_sink.end(*m_statement); !s)
+                    return s;
+                ++m_statements;
                 m_statement.reset();
             }
             m_path.pop();
@@ -130,11 +152,11 @@ Result<QList<Statement>> Reader::run()
     }
     if (m_xml.hasError())
         return error(QStringLiteral("the XML is broken (%1); nothing was imported.").arg(m_xml.errorString()));
-    if (!sawDocument || m_statements.isEmpty())
+    if (!sawDocument || m_statements == 0)
         return readError(m_file, m_xml.lineNumber(),
             QStringLiteral("not a camt.053 statement: no <Stmt> (or camt.052 <Rpt>, camt.054 <Ntfctn>) element; "
                            "is this the bank's statement export?"));
-    return m_statements;
+    return success();
 }
 
 Status Reader::leaf(const QString &text)
@@ -264,12 +286,11 @@ Status Reader::endEntry()
     line.counterpartyName = credit ? e.debtorName : e.creditorName;
     line.counterpartyAccount = credit ? e.debtorAccount : e.creditorAccount;
     line.description = e.unstructured.join(QLatin1Char(' ')).simplified();
-    m_statement->lines << line;
-    return success();
+    return m_sink.line(line);
 }
 } // namespace
 
-Result<QList<Statement>> Camt053Reader::read(QIODevice &in, const QString &fileName)
+Status Camt053Reader::read(QIODevice &in, const QString &fileName, StatementSink &sink)
 {
-    return Reader(in, fileName).run();
+    return Reader(in, fileName, sink).run();
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
-#include "statements/Statement.h"
+#include "statements/StatementSink.h"
 
 class QIODevice;
 
@@ -10,5 +10,5 @@ class QIODevice;
 // found by local name, so every version's namespace reads alike. Booked entries only: pending
 // ones are not in the balances yet.
 namespace Camt053Reader {
-Result<QList<Statement>> read(QIODevice &in, const QString &fileName);
+Status read(QIODevice &in, const QString &fileName, StatementSink &sink);
 }

@@ -33,19 +33,21 @@ QDate swiftDate(const QString &yymmdd)
 class Reader
 {
 public:
-    explicit Reader(const QString &fileName)
+    Reader(const QString &fileName, StatementSink &sink)
         : m_file(fileName)
+        , m_sink(sink)
     { }
 
     Status field(const Field &f);
     Status endMessage(int line);
-    QList<Statement> statements() { return std::move(m_statements); }
+    int statements() const { return m_statements; }
 
 private:
     Status balance(const Field &f, std::optional<StatementBalance> *into, const char *what);
     Status entry(const Field &f);
     Status details(const Field &f);
     Status slashCoded(StatementLine &line, const QString &text);
+    Status flushLine(); // hands the last :61: on, its :86: read
     Error error(int line, const QString &what) const { return readError(m_file, line, what); }
 
     enum class Stage
@@ -57,17 +59,31 @@ private:
     };
 
     QString m_file;
-    QList<Statement> m_statements;
+    StatementSink &m_sink;
+    int m_statements = 0;
     Statement m_current;
+    std::optional<StatementLine> m_pending; // a :61: waiting for the :86: that may follow it
     Stage m_stage = Stage::None;
     int m_startLine = 0;
     bool m_lastWasEntry = false;
 };
 
+Status Reader::flushLine()
+{
+    if (!m_pending)
+        return success();
+    StatementLine line = std::move(*m_pending);
+    m_pending.reset();
+    return m_sink.line(line);
+}
+
 Status Reader::field(const Field &f)
 {
     const QString &tag = f.tag;
     const QString first = f.lines.value(0);
+    if (tag != QLatin1String("86"))
+        if (Status s = flushLine(); !s)
+            return s;
     if (tag == QLatin1String("20")) {
         if (m_stage != Stage::None)
             if (Status s = endMessage(f.line); !s)
@@ -93,6 +109,8 @@ Status Reader::field(const Field &f)
             return s;
         m_current.currency = m_current.opening->currency;
         m_stage = Stage::Opened;
+        if (Status s = m_sink.begin(m_current); !s)
+            return s;
     } else if (tag == QLatin1String("61")) {
         if (m_stage != Stage::Opened)
             return error(
@@ -121,13 +139,17 @@ Status Reader::endMessage(int line)
 {
     if (m_stage == Stage::None)
         return success();
+    if (Status s = flushLine(); !s)
+        return s;
     if (m_stage != Stage::Closed)
         return error(line,
             QStringLiteral("the statement '%1' that starts at line %2 has no closing balance (:62F:); the file may be "
                            "cut short.")
                 .arg(m_current.id)
                 .arg(m_startLine));
-    m_statements << m_current;
+    if (Status s = m_sink.end(m_current); !s)
+        return s;
+    ++m_statements;
     m_stage = Stage::None;
     return success();
 }
@@ -200,7 +222,7 @@ Status Reader::entry(const Field &f)
         else
             line.description = more;
     }
-    m_current.lines << line;
+    m_pending = std::move(line);
     return success();
 }
 
@@ -234,7 +256,7 @@ Status Reader::slashCoded(StatementLine &line, const QString &text)
 
 Status Reader::details(const Field &f)
 {
-    StatementLine &line = m_current.lines.last();
+    StatementLine &line = *m_pending;
     static const QRegularExpression structured(QStringLiteral("^\\d{3}\\?"));
     if (f.lines.value(0).startsWith(QLatin1Char('/')) && slashCodes().match(f.lines.value(0)).hasMatch())
         return slashCoded(line, f.lines.join(QString()));
@@ -289,10 +311,10 @@ Status Reader::details(const Field &f)
 
 } // namespace
 
-Result<QList<Statement>> Mt940Reader::read(QIODevice &in, const QString &fileName)
+Status Mt940Reader::read(QIODevice &in, const QString &fileName, StatementSink &sink)
 {
     static const QRegularExpression tagLine(QStringLiteral("^:(\\d{2}[A-Z]?):(.*)$"));
-    Reader reader(fileName);
+    Reader reader(fileName, sink);
     std::optional<Field> open;
     int lineNo = 0;
     auto flush = [&]() -> Status {
@@ -327,24 +349,23 @@ Result<QList<Statement>> Mt940Reader::read(QIODevice &in, const QString &fileNam
         }
         if (const auto m = tagLine.match(text); m.hasMatch()) {
             if (Status s = flush(); !s)
-                return s.error();
+                return s;
             open = Field { m.captured(1), { m.captured(2) }, lineNo };
         } else if (text.trimmed() == QLatin1String("-") || text.trimmed() == QLatin1String("-}")) {
             if (Status s = flush(); !s)
-                return s.error();
+                return s;
             if (Status s = reader.endMessage(lineNo); !s)
-                return s.error();
+                return s;
         } else if (open) {
             if (!text.trimmed().isEmpty())
                 open->lines << text;
         } // else a bank's header before the first field (ABN AMRO: "ABNANL2A", "940")
     }
     if (Status s = flush(); !s)
-        return s.error();
+        return s;
     if (Status s = reader.endMessage(lineNo); !s)
-        return s.error();
-    QList<Statement> statements = reader.statements();
-    if (statements.isEmpty())
+        return s;
+    if (reader.statements() == 0)
         return readError(fileName, lineNo, QStringLiteral("no MT940 statement (a :20: field) in the file."));
-    return statements;
+    return success();
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
-#include "statements/Statement.h"
+#include "statements/StatementSink.h"
 
 class QIODevice;
 
@@ -10,5 +10,5 @@ class QIODevice;
 // lines or the German structured form (a transaction code, then ?00…?63 subfields, SEPA's
 // EREF+/MREF+/SVWZ+ inside the purpose). Read line by line, so a file's size does not matter.
 namespace Mt940Reader {
-Result<QList<Statement>> read(QIODevice &in, const QString &fileName);
+Status read(QIODevice &in, const QString &fileName, StatementSink &sink);
 }

@@ -10,11 +10,16 @@ qint64 Statement::linesTotal() const
 
 Statement::Check Statement::check() const
 {
-    if (!opening || !closing || opening->currency != closing->currency)
+    bool inCurrency = true;
+    for (const StatementLine &line : lines)
+        inCurrency = inCurrency && opening && line.currency == opening->currency;
+    return checkOf(opening, closing, linesTotal(), inCurrency);
+}
+
+Statement::Check Statement::checkOf(const std::optional<StatementBalance> &opening,
+    const std::optional<StatementBalance> &closing, qint64 total, bool linesInCurrency)
+{
+    if (!opening || !closing || opening->currency != closing->currency || !linesInCurrency)
         return Check::Unknown;
-    for (const StatementLine &line : lines) {
-        if (line.currency != opening->currency)
-            return Check::Unknown;
-    }
-    return opening->minor + linesTotal() == closing->minor ? Check::Balanced : Check::Unbalanced;
+    return opening->minor + total == closing->minor ? Check::Balanced : Check::Unbalanced;
 }

@@ -66,4 +66,8 @@ struct Statement
 
     qint64 linesTotal() const;
     Check check() const;
+    // The same check for a statement streamed line by line (its lines not kept): `total` is their
+    // signed sum, `linesInCurrency` whether every one was in the opening balance's currency.
+    static Check checkOf(const std::optional<StatementBalance> &opening, const std::optional<StatementBalance> &closing,
+        qint64 total, bool linesInCurrency);
 };

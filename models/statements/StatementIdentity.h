@@ -1,6 +1,11 @@
 #pragma once
 
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+
 struct Statement;
+struct StatementLine;
 
 // Gives every line a stable identity, so importing the same file again, or one that overlaps
 // it, recognises the lines already there:
@@ -13,4 +18,19 @@ struct Statement;
 //   day gives them the same two identities.
 namespace StatementIdentity {
 void assign(Statement &statement);
-}
+
+// The same, one line at a time, for a statement that streams: one Assigner per statement. It
+// keeps a count per distinct hashed line (about 80 bytes each), never the lines.
+class Assigner
+{
+public:
+    explicit Assigner(const QString &account)
+        : m_account(account)
+    { }
+    void assign(StatementLine &line);
+
+private:
+    QString m_account;
+    QHash<QByteArray, int> m_seen;
+};
+} // namespace StatementIdentity

@@ -23,68 +23,106 @@ QVariant orNull(const std::optional<StatementBalance> &b, int field)
 }
 } // namespace
 
-StatementStore::StatementStore(const Database &db)
+StatementWriter::StatementWriter(
+    const Database &db, Transaction &tx, const QString &format, const QString &fileName, const QString &actor)
     : m_db(db)
-{ }
-
-Result<qint64> StatementStore::statementId(
-    const Statement &s, const QString &format, const QString &fileName, const QString &actor)
+    , m_tx(tx)
+    , m_format(format)
+    , m_fileName(fileName)
+    , m_actor(actor)
+    , m_insert(db.connection())
 {
+    m_insert.prepare(QStringLiteral(
+        "INSERT INTO statement_lines (statement_id, account, identity, booking_date, value_date, amount_minor, "
+        "currency, exponent, bank_entry_id, end_to_end_id, refs, counterparty_name, counterparty_account, "
+        "description, source_line, fee_minor, payout_id, category) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (account, identity) DO NOTHING"));
+}
+
+Status StatementWriter::begin(const Statement &s)
+{
+    if (!m_tx.active())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot start storing %1.").arg(m_fileName));
     QSqlQuery q(m_db.connection());
     q.prepare(QStringLiteral(
         "INSERT INTO statements (account, reference, format, file_name, currency, opening_minor, opening_currency, "
         "opening_date, closing_minor, closing_currency, closing_date, imported_at, imported_by) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account, reference) DO NOTHING"));
-    for (const QVariant &v : { text(s.account), text(s.id), QVariant(format), text(fileName), text(s.currency),
+    for (const QVariant &v : { text(s.account), text(s.id), QVariant(m_format), text(m_fileName), text(s.currency),
              orNull(s.opening, 0), orNull(s.opening, 1), orNull(s.opening, 2), orNull(s.closing, 0),
-             orNull(s.closing, 1), orNull(s.closing, 2), QVariant(nowMs()), text(actor) })
+             orNull(s.closing, 1), orNull(s.closing, 2), QVariant(nowMs()), text(m_actor) })
         q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot store the statement %1").arg(s.id), q);
+    m_newStatement = q.numRowsAffected() > 0;
     QSqlQuery find(m_db.connection());
     find.prepare(QStringLiteral("SELECT id FROM statements WHERE account = ? AND reference = ?"));
     find.addBindValue(s.account);
     find.addBindValue(s.id);
     if (!find.exec() || !find.next())
         return storageError(QStringLiteral("Cannot find the statement %1 just stored").arg(s.id), find);
-    return find.value(0).toLongLong();
+    m_statementId = find.value(0).toLongLong();
+    m_account = s.account;
+    ++m_result.statements;
+    return success();
 }
+
+Status StatementWriter::add(const StatementLine &l)
+{
+    int i = 0;
+    for (const QVariant &v : { QVariant(m_statementId), text(m_account), text(l.identity),
+             QVariant(l.bookingDate.toString(Qt::ISODate)), QVariant(l.valueDate.toString(Qt::ISODate)),
+             QVariant(l.signedMinor()), text(l.currency), QVariant(l.exponent), text(l.bankEntryId), text(l.endToEndId),
+             text(l.references.join(kUnit)), text(l.counterpartyName), text(l.counterpartyAccount), text(l.description),
+             QVariant(l.sourceLine), QVariant(l.feeMinor), text(l.payoutId), text(l.category) })
+        m_insert.bindValue(i++, v);
+    if (!m_insert.exec())
+        return storageError(QStringLiteral("Cannot store %1 line %2").arg(m_fileName).arg(l.sourceLine), m_insert);
+    if (m_insert.numRowsAffected() > 0)
+        ++m_result.linesImported;
+    else
+        ++m_result.duplicatesSkipped;
+    return success();
+}
+
+Status StatementWriter::end(const Statement &s)
+{
+    // A format may give the closing balance after the lines (MT940's :62F:); a statement already
+    // there keeps what it was first stored with.
+    if (!m_newStatement)
+        return success();
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        QStringLiteral("UPDATE statements SET currency = ?, opening_minor = ?, opening_currency = ?, "
+                       "opening_date = ?, closing_minor = ?, closing_currency = ?, closing_date = ? WHERE id = ?"));
+    for (const QVariant &v : { text(s.currency), orNull(s.opening, 0), orNull(s.opening, 1), orNull(s.opening, 2),
+             orNull(s.closing, 0), orNull(s.closing, 1), orNull(s.closing, 2), QVariant(m_statementId) })
+        q.addBindValue(v);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot store the balances of statement %1").arg(s.id), q);
+    return success();
+}
+
+StatementStore::StatementStore(const Database &db)
+    : m_db(db)
+{ }
 
 Result<StatementImport> StatementStore::store(Transaction &tx, const QList<Statement> &statements,
     const QString &format, const QString &fileName, const QString &actor)
 {
-    if (!tx.active())
-        return failure(ErrorClass::Storage, QStringLiteral("Cannot start storing %1.").arg(fileName));
-    StatementImport result;
-    QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral(
-        "INSERT INTO statement_lines (statement_id, account, identity, booking_date, value_date, amount_minor, "
-        "currency, exponent, bank_entry_id, end_to_end_id, refs, counterparty_name, counterparty_account, "
-        "description, source_line, fee_minor, payout_id, category) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (account, identity) DO NOTHING"));
+    StatementWriter writer(m_db, tx, format, fileName, actor);
     for (const Statement &s : statements) {
-        auto id = statementId(s, format, fileName, actor);
-        if (!id)
-            return id.error();
-        ++result.statements;
+        if (Status begun = writer.begin(s); !begun)
+            return begun.error();
         for (const StatementLine &l : s.lines) {
-            for (const QVariant &v : { QVariant(id.value()), text(s.account), text(l.identity),
-                     QVariant(l.bookingDate.toString(Qt::ISODate)), QVariant(l.valueDate.toString(Qt::ISODate)),
-                     QVariant(l.signedMinor()), text(l.currency), QVariant(l.exponent), text(l.bankEntryId),
-                     text(l.endToEndId), text(l.references.join(kUnit)), text(l.counterpartyName),
-                     text(l.counterpartyAccount), text(l.description), QVariant(l.sourceLine), QVariant(l.feeMinor),
-                     text(l.payoutId), text(l.category) })
-                q.addBindValue(v);
-            if (!q.exec())
-                return storageError(QStringLiteral("Cannot store %1 line %2").arg(fileName).arg(l.sourceLine), q);
-            if (q.numRowsAffected() > 0)
-                ++result.linesImported;
-            else
-                ++result.duplicatesSkipped;
+            if (Status added = writer.add(l); !added)
+                return added.error();
         }
+        if (Status ended = writer.end(s); !ended)
+            return ended.error();
     }
-    return result;
+    return writer.result();
 }
 
 Result<QList<StatementLine>> StatementStore::lines(const QString &account) const

@@ -4,6 +4,7 @@
 #include "statements/Statement.h"
 
 #include <QList>
+#include <QSqlQuery>
 #include <QString>
 
 class Database;
@@ -14,6 +15,32 @@ struct StatementImport
     int statements = 0;
     int linesImported = 0;
     int duplicatesSkipped = 0; // lines already there, from this file or an overlapping one
+};
+
+// Stores one file's statements as a reader streams them, inside the caller's transaction,
+// with one prepared insert for all its lines: begin() a statement (its header), add() each
+// line (identity assigned), end() it with its final balances. A line whose (account,
+// identity) is there already is skipped and counted, not doubled.
+class StatementWriter
+{
+public:
+    StatementWriter(
+        const Database &db, Transaction &tx, const QString &format, const QString &fileName, const QString &actor);
+
+    Status begin(const Statement &header);
+    Status add(const StatementLine &line);
+    Status end(const Statement &statement); // its balances, as the file gave them at its end
+    const StatementImport &result() const { return m_result; }
+
+private:
+    const Database &m_db;
+    Transaction &m_tx;
+    QString m_format, m_fileName, m_actor;
+    QSqlQuery m_insert;
+    qint64 m_statementId = 0;
+    bool m_newStatement = false;
+    QString m_account;
+    StatementImport m_result;
 };
 
 // The statements and statement_lines tables (schema 12).
@@ -30,8 +57,5 @@ public:
     Result<qint64> lineCount() const;
 
 private:
-    Result<qint64> statementId(
-        const Statement &statement, const QString &format, const QString &fileName, const QString &actor);
-
     const Database &m_db;
 };

@@ -174,7 +174,7 @@ private slots:
         const CtlRun badFormat = ctl({ QStringLiteral("import"), fixture(QStringLiteral("ofx/bank_medium.ofx")),
             QStringLiteral("--format"), QStringLiteral("qif"), QStringLiteral("--database"), db });
         QCOMPARE(badFormat.code, 2);
-        QVERIFY2(badFormat.err.contains(QLatin1String("camt053, mt940 or ofx")), qPrintable(badFormat.err));
+        QVERIFY2(badFormat.err.contains(QLatin1String("camt053, mt940, ofx or csv")), qPrintable(badFormat.err));
     }
 };
 
