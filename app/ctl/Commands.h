@@ -15,6 +15,7 @@ Command timeline();
 Command diff();
 Command drift();
 Command import();
+Command pull();
 Command records();
 Command audit();
 Command credentials();

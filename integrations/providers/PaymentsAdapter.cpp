@@ -378,3 +378,67 @@ void PaymentsAdapter::listRecords(const QString &after, int limit, Callback<Resu
         done(page);
     });
 }
+
+Result<ListPage> PaymentsAdapter::readList(const QJsonObject &answer, const QString &request)
+{
+    const auto wrong = [&request](const QString &what) {
+        return failure(ErrorClass::Server,
+            QStringLiteral("The provider's answer to %1 is not a Stripe list: %2. Nothing of it was used; try again "
+                           "later, or check that the provider's address is a Stripe-compatible API.")
+                .arg(request, what));
+    };
+    if (answer.value(QStringLiteral("object")).toString() != QLatin1String("list"))
+        return wrong(QStringLiteral("its `object` is not \"list\""));
+    if (!answer.value(QStringLiteral("data")).isArray())
+        return wrong(QStringLiteral("it has no `data` array"));
+    if (!answer.value(QStringLiteral("has_more")).isBool())
+        return wrong(QStringLiteral("it has no `has_more` true or false"));
+    ListPage page;
+    page.request = request;
+    page.hasMore = answer.value(QStringLiteral("has_more")).toBool();
+    const QJsonArray data = answer.value(QStringLiteral("data")).toArray();
+    for (qsizetype i = 0; i < data.size(); ++i) {
+        const QJsonObject item = data.at(i).toObject();
+        if (item.value(QStringLiteral("id")).toString().isEmpty())
+            return wrong(QStringLiteral("item %1 of `data` has no `id`").arg(i + 1));
+        page.data << item;
+    }
+    if (page.hasMore && page.data.isEmpty())
+        return wrong(QStringLiteral("it says has_more but its `data` is empty, so there is no cursor to go on from"));
+    return page;
+}
+
+void PaymentsAdapter::getPage(const QString &path, const ListQuery &q, Callback<Result<ListPage>> done)
+{
+    HttpRequest req = authorized("GET", path);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("limit"), QString::number(qBound(1, q.limit, 100)));
+    if (!q.startingAfter.isEmpty())
+        query.addQueryItem(QStringLiteral("starting_after"), q.startingAfter);
+    if (!q.endingBefore.isEmpty())
+        query.addQueryItem(QStringLiteral("ending_before"), q.endingBefore);
+    if (!q.payout.isEmpty())
+        query.addQueryItem(QStringLiteral("payout"), q.payout);
+    if (!q.type.isEmpty())
+        query.addQueryItem(QStringLiteral("type"), q.type);
+    if (q.createdGte >= 0)
+        query.addQueryItem(QStringLiteral("created[gte]"), QString::number(q.createdGte));
+    req.url.setQuery(query);
+    const QString request = QStringLiteral("GET ") + path + QLatin1Char('?') + query.toString(QUrl::PrettyDecoded);
+    getJson(req, classify, {}, [done, request](Result<QJsonObject> answer) {
+        if (!answer)
+            done(failure(answer.error().errorClass, QStringLiteral("%1 (%2)").arg(answer.message(), request)));
+        else
+            done(readList(answer.value(), request));
+    });
+}
+
+void PaymentsAdapter::listBalanceTransactions(const ListQuery &query, Callback<Result<ListPage>> done)
+{
+    getPage(QStringLiteral("/v1/balance_transactions"), query, std::move(done));
+}
+
+void PaymentsAdapter::listPayouts(const ListQuery &query, Callback<Result<ListPage>> done)
+{
+    getPage(QStringLiteral("/v1/payouts"), query, std::move(done));
+}

@@ -1,20 +1,26 @@
 #include "sandbox/DemoSetup.h"
 
+#include "access/AccessPolicy.h"
 #include "core/Redactor.h"
 #include "credentials/CredentialStore.h"
 #include "events/EventStore.h"
 #include "keychain/Keychain.h"
 #include "operations/OperationStore.h"
 #include "providers/PaymentsAdapter.h"
+#include "providers/ProviderRegistry.h"
 #include "providers/ProviderStore.h"
 #include "records/CustomerStore.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/DemoHistory.h"
 #include "sandbox/SandboxServer.h"
+#include "statements/BalanceTransactionPull.h"
 #include "store/Database.h"
+#include "transport/HttpTransport.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -92,7 +98,7 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
         done(count.error());
         return;
     }
-    auto keys = [this, done, provider](Status history) {
+    auto keys = [this, done, provider, sandboxUrl](Status history) {
         if (!history) {
             done(history);
             return;
@@ -110,10 +116,51 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
         keys(success());
         return;
     }
+    // After the month: the provider pays it out and finance pulls its balance transactions, so
+    // the demo has the provider's lines and a payout to reconcile.
+    auto balance = [this, keys, sandboxUrl](Status history) {
+        if (!history)
+            keys(history);
+        else
+            settleBalance(sandboxUrl, keys);
+    };
     // The month is run once, against this sandbox, before anything else talks to it.
     auto history = std::make_shared<DemoHistory>(m_db, m_transport, sandboxUrl, m_actor);
     history->run(
-        DemoData().stories(operations) + DemoData::crmStories(), [history, keys](Status s) mutable { keys(s); });
+        DemoData().stories(operations) + DemoData::crmStories(), [history, balance](Status s) mutable { balance(s); });
+}
+
+void DemoSetup::settleBalance(const QString &sandboxUrl, std::function<void(Status)> done)
+{
+    // The payout schedule run at the sandbox as of three days on, when the month's charges are
+    // available (the sandbox's own clock made them today).
+    HttpRequest req;
+    req.method = "POST";
+    req.url = QUrl(sandboxUrl + QStringLiteral("/_sandbox/payouts"));
+    QUrlQuery form;
+    form.addQueryItem(QStringLiteral("until"), QString::number(QDateTime::currentSecsSinceEpoch() + 3 * 86400));
+    req.body = form.toString(QUrl::FullyEncoded).toUtf8();
+    req.headers = { { "Authorization", "Bearer " + QByteArray(kTestKey) },
+        { "Content-Type", "application/x-www-form-urlencoded" } };
+    req.timeoutMs = 5000;
+    m_transport.send(req, [this, done, sandboxUrl](const HttpResponse &r) {
+        if (r.status != 200) {
+            done(failure(ErrorClass::Network,
+                QStringLiteral("The sandbox at %1 did not run its payouts (%2). Is it Reconsole's sandbox "
+                               "(`reconsolectl sandbox`)?")
+                    .arg(sandboxUrl, r.status ? QStringLiteral("HTTP %1").arg(r.status) : r.transportMessage)));
+            return;
+        }
+        // Pulled with the demo's key held in memory, as finance would pull it.
+        auto keys = std::make_shared<MemoryKeychain>();
+        keys->write(QString::fromLatin1(DemoData::kCredentialId), QString::fromLatin1(kTestKey), [](Status) {});
+        auto registry = std::make_shared<ProviderRegistry>(m_db, m_transport, *keys);
+        auto access = std::make_shared<AccessPolicy>(AccessPolicy::allRoles(), m_actor);
+        auto pull = std::make_shared<BalanceTransactionPull>(m_db, *registry, *access);
+        PullRequest request;
+        request.providerId = QString::fromLatin1(DemoData::kProviderId);
+        pull->pull(request, [keys, registry, access, pull, done](Result<PullReport> pulled) { done(pulled.status()); });
+    });
 }
 
 void DemoSetup::storeKeys(const ProviderConfig &provider, std::function<void(Status)> done)

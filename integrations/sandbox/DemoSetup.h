@@ -42,6 +42,8 @@ public:
 
 private:
     static void mirrorPayment(SandboxServer &sandbox, const Operation &op);
+    // Runs the sandbox's payout schedule and pulls its balance transactions into the demo.
+    void settleBalance(const QString &sandboxUrl, std::function<void(Status)> done);
     void ensureWebhookSecret(
         const QString &id, const QString &providerId, const QString &label, std::function<void(Status)> done);
     Status storeCrm(const QString &sandboxUrl);

@@ -66,6 +66,11 @@ Status setUp(const Database &db)
                       "customers, external_ids, diff_ignores, drift_findings, import_presets TO %1")
                       .arg(roleName(Role::Support))
                << QStringLiteral("GRANT DELETE ON drift_findings TO %1").arg(roleName(Role::Support))
+               // Pulling a provider's balance transactions (finance) stores them as statement lines,
+               // links them to the payout that carried them later, and moves its cursor.
+               << QStringLiteral("GRANT INSERT ON statements, statement_lines TO %1").arg(roleName(Role::Finance))
+               << QStringLiteral("GRANT UPDATE (payout_id) ON statement_lines TO %1").arg(roleName(Role::Finance))
+               << QStringLiteral("GRANT INSERT, UPDATE ON pull_cursors TO %1").arg(roleName(Role::Finance))
                << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1")
                       .arg(roleName(Role::Admin))
                << QStringLiteral("GRANT DELETE ON field_rules TO %1").arg(roleName(Role::Admin));
