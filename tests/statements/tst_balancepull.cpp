@@ -290,6 +290,14 @@ private slots:
             qPrintable(disabled.message()));
         QCOMPARE(f.sandbox.requestCount(), requests); // not contacted
         QCOMPARE(lines(db).size(), 0);
+
+        f.addCrm(db);
+        PullRequest crm;
+        crm.providerId = QStringLiteral("crm-sandbox");
+        auto notPayments = pull(f, db, crm);
+        QVERIFY(!notPayments);
+        QVERIFY2(notPayments.message().contains(QLatin1String("payments provider")), qPrintable(notPayments.message()));
+        QCOMPARE(f.sandbox.requestCount(), requests);
     }
 
     void fromTheCommandLine()
