@@ -1,3 +1,4 @@
+#include "BenchImport.h"
 #include "BenchIntake.h"
 #include "Commands.h"
 #include "Console.h"
@@ -553,6 +554,7 @@ Command bench()
                 .readsDatabaseUrl = true,
                 .run = Handler(benchWebhooks) },
             benchIntake(),
+            benchImport(),
             { .name = QStringLiteral("drift"),
                 .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
                 .details

@@ -8,25 +8,56 @@
 #include <QStringList>
 #include <QXmlStreamReader>
 
+#include <algorithm>
+
 namespace {
+// The element names the reader looks for, sorted; any other name is kept as "" (a shared empty
+// string), so pushing an element allocates nothing — it happens some thirty times an entry.
+QString known(QStringView name)
+{
+    static const QStringList names = [] {
+        QStringList list { QStringLiteral("Acct"), QStringLiteral("AcctSvcrRef"), QStringLiteral("AddtlNtryInf"),
+            QStringLiteral("AddtlTxInf"), QStringLiteral("Amt"), QStringLiteral("Bal"), QStringLiteral("BookgDt"),
+            QStringLiteral("Ccy"), QStringLiteral("Cd"), QStringLiteral("CdOrPrtry"), QStringLiteral("CdtDbtInd"),
+            QStringLiteral("Cdtr"), QStringLiteral("CdtrAcct"), QStringLiteral("CdtrRefInf"), QStringLiteral("Dbtr"),
+            QStringLiteral("DbtrAcct"), QStringLiteral("Dt"), QStringLiteral("DtTm"), QStringLiteral("EndToEndId"),
+            QStringLiteral("IBAN"), QStringLiteral("Id"), QStringLiteral("InstrId"), QStringLiteral("MndtId"),
+            QStringLiteral("Nm"), QStringLiteral("Ntry"), QStringLiteral("NtryRef"), QStringLiteral("Othr"),
+            QStringLiteral("PmtInfId"), QStringLiteral("Pty"), QStringLiteral("Ref"), QStringLiteral("Refs"),
+            QStringLiteral("RltdPties"), QStringLiteral("RmtInf"), QStringLiteral("Stmt"), QStringLiteral("Sts"),
+            QStringLiteral("Tp"), QStringLiteral("TxDtls"), QStringLiteral("TxId"), QStringLiteral("Ustrd"),
+            QStringLiteral("ValDt") };
+        std::sort(list.begin(), list.end());
+        return list;
+    }();
+    static const QString other;
+    const auto it = std::lower_bound(
+        names.cbegin(), names.cend(), name, [](const QString &a, QStringView b) { return QStringView(a) < b; });
+    return it != names.cend() && *it == name ? *it : other;
+}
+
 // The path of local names from the root, with Rpt (camt.052) and Ntfctn (camt.054) read as Stmt.
 class Path
 {
 public:
     void push(QStringView name)
     {
-        m_names << ((name == u"Rpt" || name == u"Ntfctn") ? QStringLiteral("Stmt") : name.toString());
+        m_names << ((name == u"Rpt" || name == u"Ntfctn") ? QStringLiteral("Stmt") : known(name));
     }
     void pop() { m_names.removeLast(); }
-    // Whether the path ends with these names ("Ntry/Amt").
+    // Whether the path ends with these names ("Ntry/Amt"). Called for every leaf with many
+    // suffixes, so it compares in place, allocating nothing.
     bool endsWith(QLatin1StringView suffix) const
     {
-        const QStringList parts = QString(suffix).split(QLatin1Char('/'));
-        if (parts.size() > m_names.size())
-            return false;
-        for (qsizetype i = 0; i < parts.size(); ++i) {
-            if (m_names[m_names.size() - parts.size() + i] != parts[i])
+        qsizetype name = m_names.size();
+        qsizetype end = suffix.size();
+        while (end > 0) {
+            qsizetype start = end;
+            while (start > 0 && suffix[start - 1] != QLatin1Char('/'))
+                --start;
+            if (--name < 0 || m_names[name] != suffix.sliced(start, end - start))
                 return false;
+            end = start - 1;
         }
         return true;
     }
@@ -122,7 +153,8 @@ Status Reader::run()
                     return s;
                 m_entry = Entry { .line = StatementLine { .sourceLine = int(m_xml.lineNumber()) } };
             }
-            m_attributeCurrency = m_xml.attributes().value(QLatin1String("Ccy")).toString();
+            if (name == u"Amt") // the only element whose Ccy the reader uses
+                m_attributeCurrency = m_xml.attributes().value(QLatin1String("Ccy")).toString();
             m_text.clear();
         } else if (m_xml.isCharacters()) {
             m_text += m_xml.text(); // an element's text may come in several pieces (entities)

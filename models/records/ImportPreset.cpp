@@ -69,12 +69,19 @@ QDate ImportOptions::date(const QString &value) const
     // "yyyy-MM-dd HH:mm:ss": the date and the time are read apart, with no zone, so a time that a
     // local clock skips (a DST change) is still that day.
     const qsizetype space = dateFormat.indexOf(QLatin1Char(' '));
-    if (space < 0)
-        return QDate::fromString(v, dateFormat);
-    const qsizetype valueSpace = v.indexOf(QLatin1Char(' '));
-    if (valueSpace < 0 || !QTime::fromString(v.mid(valueSpace + 1).trimmed(), dateFormat.mid(space + 1)).isValid())
-        return {};
-    return QDate::fromString(v.left(valueSpace), dateFormat.left(space));
+    const QString format = space < 0 ? dateFormat : dateFormat.left(space);
+    QString day = v;
+    if (space >= 0) {
+        const qsizetype valueSpace = v.indexOf(QLatin1Char(' '));
+        if (valueSpace < 0 || !QTime::fromString(v.mid(valueSpace + 1).trimmed(), dateFormat.mid(space + 1)).isValid())
+            return {};
+        day = v.left(valueSpace);
+    }
+    const QDate date = QDate::fromString(day, format);
+    // Qt reads "yy" as 19yy; a bank's two-digit year is this century's.
+    if (date.isValid() && !format.contains(QLatin1String("yyyy")) && date.year() < 1970)
+        return date.addYears(100);
+    return date;
 }
 
 QString ImportOptions::dateFormatText() const
