@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QIODevice>
+#include <QStringDecoder>
 #include <QStringList>
 #include <QXmlStreamReader>
 
@@ -112,6 +113,7 @@ private:
 
     QXmlStreamReader m_xml;
     Status beginStatement();
+    qint64 badUtf8Line();
 
     QString m_file;
     StatementSink &m_sink;
@@ -182,13 +184,38 @@ Status Reader::run()
             m_path.pop();
         }
     }
-    if (m_xml.hasError())
+    if (m_xml.hasError()) {
+        if (const qint64 line = badUtf8Line(); line > 0)
+            return readError(m_file, line,
+                QStringLiteral("the XML is broken: this line is not UTF-8, the encoding the file declares (%1); "
+                               "export it again as UTF-8. Nothing was imported.")
+                    .arg(m_xml.errorString()));
         return error(QStringLiteral("the XML is broken (%1); nothing was imported.").arg(m_xml.errorString()));
+    }
     if (!sawDocument || m_statements == 0)
         return readError(m_file, m_xml.lineNumber(),
             QStringLiteral("not a camt.053 statement: no <Stmt> (or camt.052 <Rpt>, camt.054 <Ntfctn>) element; "
                            "is this the bank's statement export?"));
     return success();
+}
+
+// QXmlStreamReader decodes ahead of the line it reports, so for bytes that are not the UTF-8
+// the file claims, the line is found by reading the file again (when it can be).
+qint64 Reader::badUtf8Line()
+{
+    QIODevice *in = m_xml.device();
+    if (!in || in->isSequential() || !in->seek(0))
+        return 0;
+    QStringDecoder utf8(QStringDecoder::Utf8);
+    for (qint64 line = 1; !in->atEnd(); ++line) {
+        const QByteArray bytes = in->readLine();
+        if (line == 1 && !bytes.contains("UTF-8") && !bytes.contains("utf-8") && bytes.contains("encoding="))
+            return 0; // it declares another encoding
+        const QString text = utf8.decode(bytes); // decode() is lazy: it decodes when converted
+        if (utf8.hasError())
+            return line;
+    }
+    return 0;
 }
 
 Status Reader::leaf(const QString &text)

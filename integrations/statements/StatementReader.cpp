@@ -117,7 +117,7 @@ bool looksLikeText(const QByteArray &head)
     QStringDecoder utf8(QStringDecoder::Utf8);
     // The head may end inside a character: only what comes before the last line break counts.
     const qsizetype end = head.lastIndexOf('\n');
-    (void)utf8.decode(end > 0 ? head.left(end) : head);
+    const QString text = utf8.decode(end > 0 ? head.left(end) : head); // decode() is lazy: it decodes when converted
     return !utf8.hasError();
 }
 } // namespace
