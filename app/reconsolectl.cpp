@@ -21,6 +21,7 @@ int main(int argc, char *argv[])
         .subcommands = { Commands::demo(), Commands::sandbox(), Commands::serve(), Commands::events(),
             Commands::timeline(), Commands::ops(), Commands::audit(), Commands::providers(), Commands::credentials(),
             Commands::intakeToken(), Commands::diff(), Commands::drift(), Commands::import(), Commands::records(),
+            Commands::ledger(), // finance: the ledger
             Commands::pull(), // finance: a payments provider's balance transactions and payouts
             Commands::roles(), Commands::database(), Commands::migrate(), Commands::bench() } };
     const CommandLine commandLine(std::move(table), QStringLiteral(RECONSOLE_VERSION));

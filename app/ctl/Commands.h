@@ -16,6 +16,7 @@ Command diff();
 Command drift();
 Command import();
 Command pull();
+Command ledger();
 Command records();
 Command audit();
 Command credentials();

@@ -2,6 +2,7 @@
 
 #include "core/Redactor.h"
 #include "intake/IntakeTokens.h"
+#include "intake/LedgerIntake.h"
 #include "operations/IntakeStore.h"
 #include "store/Database.h"
 
@@ -13,6 +14,7 @@ Q_LOGGING_CATEGORY(lcIntake, "reconsole.intake")
 
 namespace {
 const QString kCollection = QStringLiteral("/v1/operations");
+const QString kLedger = QStringLiteral("/v1/ledger_entries");
 
 HttpReply withRetryAfter(HttpReply reply)
 {
@@ -28,6 +30,8 @@ const QList<IntakeApi::Endpoint> &IntakeApi::endpoints()
         { "POST", kCollection, { 202, 400, 401, 409, 413, 422, 503 } },
         { "GET", kCollection, { 200, 400, 401, 404, 503 } },
         { "GET", kCollection + QStringLiteral("/{id}"), { 200, 401, 404, 503 } },
+        { "POST", kLedger, { 201, 400, 401, 409, 413, 503 } },
+        { "GET", kLedger + QStringLiteral("/{id}"), { 200, 401, 404, 503 } },
     };
     return list;
 }
@@ -36,11 +40,15 @@ IntakeApi::IntakeApi(const Database &db, IntakeService &service, IntakeTokens &t
     : m_db(db)
     , m_service(service)
     , m_tokens(tokens)
+    , m_ledger(std::make_unique<LedgerIntake>(db))
 { }
+
+IntakeApi::~IntakeApi() = default;
 
 bool IntakeApi::serves(const QString &path) const
 {
-    return path == kCollection || path.startsWith(kCollection + QLatin1Char('/'));
+    return path == kCollection || path.startsWith(kCollection + QLatin1Char('/')) || path == kLedger
+        || path.startsWith(kLedger + QLatin1Char('/'));
 }
 
 qint64 IntakeApi::bodyLimit(const QString &path) const
@@ -86,7 +94,9 @@ void IntakeApi::handle(const HttpExchange &exchange, HttpReplier reply)
                 QStringLiteral("authentication_error"), {}, token.message());
             return;
         }
-        if (exchange.method == "POST" && path == kCollection) {
+        if (path == kLedger || path.startsWith(kLedger + QLatin1Char('/'))) {
+            ledger(exchange, token.value(), reply);
+        } else if (exchange.method == "POST" && path == kCollection) {
             submit(exchange, reply);
         } else if (exchange.method == "GET" && path == kCollection) {
             find(exchange, reply);
@@ -191,4 +201,42 @@ void IntakeApi::find(const HttpExchange &exchange, const HttpReplier &reply)
         return;
     }
     reply(HttpReply::json(200, IntakeService::describe(record.value())));
+}
+
+void IntakeApi::ledger(const HttpExchange &exchange, const QString &tokenId, const HttpReplier &reply)
+{
+    const QString path = exchange.url.path(QUrl::FullyEncoded); // an id's own '/' stays %2F
+    LedgerIntakeOutcome outcome;
+    int okStatus = 200;
+    if (exchange.method == "POST" && path == kLedger) {
+        outcome = m_ledger->submit(exchange.body, tokenId);
+        okStatus = 201;
+    } else if (exchange.method == "GET" && path.count(QLatin1Char('/')) == 3 && path.size() > kLedger.size() + 1) {
+        outcome = m_ledger->get(QUrl::fromPercentEncoding(path.mid(kLedger.size() + 1).toLatin1()));
+    } else {
+        refuse(reply, QStringLiteral("not_found"), 404, QStringLiteral("invalid_request_error"), {},
+            QStringLiteral("No such endpoint: %1 %2.").arg(QString::fromLatin1(exchange.method), path));
+        return;
+    }
+    if (!outcome) {
+        const IntakeRefusal &r = *outcome.refusal;
+        if (r.status == 503) {
+            reply(withRetryAfter(HttpReply::json(503, r.json())));
+            return;
+        }
+        refuse(reply,
+            r.status == 409       ? QStringLiteral("conflict")
+                : r.status == 404 ? QStringLiteral("not_found")
+                                  : QStringLiteral("invalid"),
+            r.status, r.type, r.param, Redactor::redact(r.message));
+        return;
+    }
+    HttpReply answer = HttpReply::json(okStatus, LedgerIntake::describe(outcome.entry));
+    if (okStatus == 201) {
+        answer.headers.append(qMakePair(
+            QByteArray("Location"), kLedger.toLatin1() + '/' + QUrl::toPercentEncoding(outcome.entry.entryId)));
+        if (outcome.replayed)
+            answer.headers.append(qMakePair(QByteArray("Idempotent-Replayed"), QByteArray("true")));
+    }
+    reply(answer);
 }

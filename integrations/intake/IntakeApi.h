@@ -8,12 +8,16 @@
 
 #include "intake/IntakeService.h"
 
+#include <memory>
+
 class Database;
 class IntakeTokens;
+class LedgerIntake;
 
 // The intake API on the agent's port (docs/intake.md, docs/intake.openapi.yaml):
-// POST /v1/operations, GET /v1/operations/{id}, GET /v1/operations?idempotency_key=…, each
-// behind a bearer intake token. Refusals are Stripe-shaped JSON naming the field; nothing is
+// POST /v1/operations, GET /v1/operations/{id}, GET /v1/operations?idempotency_key=…, and
+// POST /v1/ledger_entries, GET /v1/ledger_entries/{id} (LedgerIntake), each behind a bearer
+// intake token. Refusals are Stripe-shaped JSON naming the field; nothing is
 // stored for them, and each is counted (IntakeStore::countRefusal). Accepted requests are
 // committed in groups: those that arrive within kGroupWindowMs of the first (at most
 // kMaxGroup) share one transaction, and each is answered 202 once it is committed.
@@ -35,6 +39,7 @@ public:
     static const QList<Endpoint> &endpoints();
 
     IntakeApi(const Database &db, IntakeService &service, IntakeTokens &tokens);
+    ~IntakeApi() override;
 
     bool serves(const QString &path) const override;
     qint64 bodyLimit(const QString &path) const override;
@@ -47,6 +52,7 @@ private:
     void answer(const IntakeOutcome &outcome, const HttpReplier &reply);
     void get(qint64 id, const HttpReplier &reply);
     void find(const HttpExchange &exchange, const HttpReplier &reply);
+    void ledger(const HttpExchange &exchange, const QString &tokenId, const HttpReplier &reply);
     // Counts a refusal and answers it.
     void refuse(const HttpReplier &reply, const QString &outcome, int status, const QString &type, const QString &param,
         const QString &message);
@@ -54,6 +60,7 @@ private:
     const Database &m_db;
     IntakeService &m_service;
     IntakeTokens &m_tokens;
+    std::unique_ptr<LedgerIntake> m_ledger;
     struct Waiting
     {
         IntakeRecord request;

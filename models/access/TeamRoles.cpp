@@ -66,6 +66,10 @@ Status setUp(const Database &db)
                       "customers, external_ids, diff_ignores, drift_findings, import_presets TO %1")
                       .arg(roleName(Role::Support))
                << QStringLiteral("GRANT DELETE ON drift_findings TO %1").arg(roleName(Role::Support))
+               // The ledger (append-only): finance imports entries; a support person's retry that
+               // succeeds books its capture or refund in the same transaction.
+               << QStringLiteral("GRANT INSERT ON ledger_entries TO %1, %2")
+                      .arg(roleName(Role::Finance), roleName(Role::Support))
                // Pulling a provider's balance transactions (finance) stores them as statement lines,
                // links them to the payout that carried them later, and moves its cursor.
                << QStringLiteral("GRANT INSERT ON statements, statement_lines TO %1").arg(roleName(Role::Finance))

@@ -2,6 +2,7 @@
 
 #include "core/Redactor.h"
 #include "events/EventStore.h"
+#include "ledger/LedgerBooking.h"
 #include "store/Database.h"
 #include "store/SqlDialect.h"
 
@@ -260,6 +261,10 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
         if (!recorded)
             return recorded.error();
     }
+    // A capture or refund that succeeded books its ledger entry with the change, once.
+    if (to == OperationState::Succeeded)
+        if (Status booked = LedgerBooking::book(m_db, op.value()); !booked)
+            return booked.error();
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to operation %1").arg(id));
     return op;

@@ -35,6 +35,14 @@ QList<ImportTarget> declare()
                 field("end_to_end_id", K::Id), field("reference", K::Text), field("counterparty_name", K::Text),
                 field("counterparty_account", K::Text), field("description", K::Text), field("fee", K::MajorUnits),
                 field("payout_id", K::Id), field("category", K::Text) } },
+        // Our books' entries (reconsolectl ledger import, models/ledger/LedgerImport): the columns
+        // of `bench reconcile --out`'s ledger.csv; amount_minor signed, or a preset's amount in major units.
+        { QStringLiteral("ledger"), QStringLiteral("ledger entry"), QStringLiteral("ledger import"), QString(), P::None,
+            { QStringLiteral("csv"), QStringLiteral("jsonl") },
+            { field("id", K::Id, true), field("booked_on", K::Date, true), field("currency", K::Currency, true),
+                field("amount_minor", K::SignedMinorUnits), field("amount", K::MajorUnits), field("account", K::Id),
+                field("reference", K::Text), field("counterparty", K::Text), field("description", K::Text),
+                field("entity_type", K::Id), field("entity_id", K::Id) } },
     };
 }
 } // namespace

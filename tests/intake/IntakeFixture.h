@@ -103,6 +103,8 @@ inline bool declared(const QByteArray &method, const QString &path, int status)
 {
     QString templ = path.section(QLatin1Char('?'), 0, 0);
     templ.replace(QRegularExpression(QStringLiteral("^/v1/operations/[^/]+$")), QStringLiteral("/v1/operations/{id}"));
+    templ.replace(
+        QRegularExpression(QStringLiteral("^/v1/ledger_entries/[^/]+$")), QStringLiteral("/v1/ledger_entries/{id}"));
     for (const IntakeApi::Endpoint &e : IntakeApi::endpoints())
         if (e.method == method && e.path == templ)
             return e.statuses.contains(status);
