@@ -21,7 +21,11 @@ bool CsvReader::readLine(QString &text)
     }
     while (bytes.endsWith('\n') || bytes.endsWith('\r'))
         bytes.chop(1);
+    // Decoded with its line end, so a sequence the line leaves unfinished is an error of this
+    // line (even the last one), not a state the decoder carries on to the next.
+    bytes.append('\n');
     text = m_decoder.decode(bytes);
+    text.chop(1);
     if (m_decoder.hasError()) {
         m_error = QStringLiteral("is not UTF-8 text (save the file as UTF-8)");
         return false;

@@ -151,6 +151,11 @@ private Q_SLOTS:
         QVERIFY2(error.startsWith(QStringLiteral("line 2 has text after a closing quote")), qPrintable(error));
         readCsv("id,name\n1,Lee\n2,M\xFC\x6cler\n", nullptr, &error); // Latin-1, not UTF-8
         QCOMPARE(error, QStringLiteral("line 3 is not UTF-8 text (save the file as UTF-8)"));
+        // A sequence cut off at the end of the last line is that line's error, not nothing.
+        readCsv("id,name\n1,Caf\xE9\n", nullptr, &error);
+        QCOMPARE(error, QStringLiteral("line 2 is not UTF-8 text (save the file as UTF-8)"));
+        readCsv("id,name\n1,Caf\xE9", nullptr, &error);
+        QCOMPARE(error, QStringLiteral("line 2 is not UTF-8 text (save the file as UTF-8)"));
         readCsv(QByteArray("id\n\x01\x00\x02\n", 6), nullptr, &error);
         QCOMPARE(error, QStringLiteral("line 2 holds binary data (a NUL byte), not text"));
     }
