@@ -1,0 +1,141 @@
+#include "reconciliation/ReconSide.h"
+#include "reconciliation/ReconSideData.h"
+
+#include <QHash>
+
+quint64 hashKey(QByteArrayView text)
+{
+    // FNV-1a, then a final mix: stable across runs (qHash is seeded), fast on short ids.
+    quint64 h = 14695981039346656037ULL;
+    for (char c : text)
+        h = (h ^ quint8(c)) * 1099511628211ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+const RefKey *ReconSideData::sharedKey(qsizetype row, const ReconSideData &other, qsizetype otherRow) const
+{
+    for (const RefKey *a = keysBegin(row); a != keysEnd(row); ++a)
+        for (const RefKey *b = other.keysBegin(otherRow); b != other.keysEnd(otherRow); ++b)
+            if (sameKey(*a, other, *b))
+                return a;
+    return nullptr;
+}
+
+quint16 ReconSideData::currencyIndex(const QString &currency)
+{
+    const int at = currencyOf(currency);
+    if (at >= 0)
+        return quint16(at);
+    currencyNames.append(currency);
+    return quint16(currencyNames.size() - 1);
+}
+
+int ReconSideData::currencyOf(const QString &currency) const
+{
+    return int(currencyNames.indexOf(currency));
+}
+
+namespace {
+RefKey addKey(ReconSideData &d, const QString &text)
+{
+    const QByteArray utf8 = text.trimmed().toUpper().toUtf8();
+    if (utf8.isEmpty())
+        return {};
+    RefKey key { hashKey(utf8), quint32(d.pool.size()), quint32(utf8.size()) };
+    d.pool.append(utf8);
+    return key;
+}
+} // namespace
+
+ReconSide::ReconSide()
+    : m_data(std::make_shared<ReconSideData>())
+{ }
+
+ReconSide::ReconSide(const QList<ReconItem> &items)
+    : ReconSide()
+{
+    reserve(items.size());
+    for (const ReconItem &item : items)
+        append(item);
+}
+
+void ReconSide::detach()
+{
+    if (m_data.use_count() > 1)
+        m_data = std::make_shared<ReconSideData>(*m_data);
+}
+
+void ReconSide::reserve(qsizetype rows)
+{
+    detach();
+    ReconSideData &d = *m_data;
+    d.ids.reserve(rows);
+    d.amounts.reserve(rows);
+    d.fees.reserve(rows);
+    d.days.reserve(rows);
+    d.currencies.reserve(rows);
+    d.refStart.reserve(rows + 1);
+    d.keys.reserve(rows);
+    d.hasReference.reserve(rows);
+    d.groups.reserve(rows);
+    d.descriptionStart.reserve(rows + 1);
+}
+
+void ReconSide::append(const ReconItem &item)
+{
+    detach();
+    ReconSideData &d = *m_data;
+    d.ids.push_back(item.id);
+    d.amounts.push_back(item.amountMinor);
+    d.fees.push_back(item.feeMinor);
+    d.days.push_back(item.day);
+    d.currencies.push_back(d.currencyIndex(item.currency.trimmed().toUpper()));
+    const qsizetype first = qsizetype(d.keys.size());
+    auto addUnique = [&](const QString &text) {
+        const RefKey key = addKey(d, text);
+        if (key.length == 0)
+            return false;
+        for (qsizetype k = first; k < qsizetype(d.keys.size()); ++k)
+            if (d.sameKey(d.keys[k], d, key)) {
+                d.pool.chop(key.length);
+                return false;
+            }
+        d.keys.push_back(key);
+        return true;
+    };
+    d.hasReference.push_back(addUnique(item.reference));
+    for (const QString &other : item.otherRefs)
+        addUnique(other);
+    d.refStart.push_back(quint32(d.keys.size()));
+    d.groups.push_back(addKey(d, item.groupId));
+    d.descriptions.append(item.description.toUtf8());
+    d.descriptionStart.push_back(quint32(d.descriptions.size()));
+}
+
+qsizetype ReconSide::size() const
+{
+    return m_data->size();
+}
+
+ReconItem ReconSide::at(qsizetype i) const
+{
+    const ReconSideData &d = *m_data;
+    ReconItem item;
+    item.id = d.ids[i];
+    item.amountMinor = d.amounts[i];
+    item.feeMinor = d.fees[i];
+    item.day = d.days[i];
+    item.currency = d.currencyNames.at(d.currencies[i]);
+    const RefKey *key = d.keysBegin(i);
+    if (d.hasReference[i])
+        item.reference = d.keyText(*key++);
+    for (; key != d.keysEnd(i); ++key)
+        item.otherRefs.append(d.keyText(*key));
+    if (d.groups[i].length)
+        item.groupId = d.keyText(d.groups[i]);
+    item.description = QString::fromUtf8(d.description(i));
+    return item;
+}
