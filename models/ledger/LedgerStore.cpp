@@ -83,14 +83,26 @@ Result<LedgerStore::Stored> LedgerStore::insert(const LedgerEntry &e)
     if (q.numRowsAffected() > 0)
         return Stored::New;
 
+    // A re-imported file is all repeats: one prepared lookup of the fingerprint each, the whole
+    // entry read only when it differs.
+    if (!m_fingerprint) {
+        m_fingerprint = std::make_unique<QSqlQuery>(m_db.connection());
+        m_fingerprint->setForwardOnly(true);
+        m_fingerprint->prepare(QStringLiteral("SELECT fingerprint FROM ledger_entries WHERE entry_id = ?"));
+    }
+    m_fingerprint->bindValue(0, e.entryId);
+    if (!m_fingerprint->exec() || !m_fingerprint->next())
+        return storageError(QStringLiteral("Cannot read ledger entry %1 back").arg(e.entryId), *m_fingerprint);
+    const bool repeat = m_fingerprint->value(0).toString() == fingerprint;
+    m_fingerprint->finish();
+    if (repeat)
+        return Stored::Repeat;
     QSqlQuery there(m_db.connection());
     there.prepare(
         QStringLiteral("SELECT %1, fingerprint FROM ledger_entries WHERE entry_id = ?").arg(QLatin1String(kColumns)));
     there.addBindValue(e.entryId);
     if (!there.exec() || !there.next())
         return storageError(QStringLiteral("Cannot read ledger entry %1 back").arg(e.entryId), there);
-    if (there.value(16).toString() == fingerprint)
-        return Stored::Repeat;
     const LedgerEntry earlier = entryFrom(there);
     return failure(ErrorClass::Conflict,
         QStringLiteral("entry %1 is already in the ledger (from %2) with another %3; an entry is never changed: book "

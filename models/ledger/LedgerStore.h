@@ -46,4 +46,5 @@ public:
 private:
     const Database &m_db;
     std::unique_ptr<QSqlQuery> m_insert;
+    std::unique_ptr<QSqlQuery> m_fingerprint;
 };
