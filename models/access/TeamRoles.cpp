@@ -75,6 +75,11 @@ Status setUp(const Database &db)
                << QStringLiteral("GRANT INSERT ON statements, statement_lines TO %1").arg(roleName(Role::Finance))
                << QStringLiteral("GRANT UPDATE (payout_id) ON statement_lines TO %1").arg(roleName(Role::Finance))
                << QStringLiteral("GRANT INSERT, UPDATE ON pull_cursors TO %1").arg(roleName(Role::Finance))
+               // Reconciliation: a run replaces its range's unconfirmed matches; support only reads.
+               << QStringLiteral("GRANT INSERT ON reconciliation_runs TO %1").arg(roleName(Role::Finance))
+               << QStringLiteral("GRANT INSERT, UPDATE, DELETE ON reconciliation_matches, reconciliation_match_rows "
+                                 "TO %1")
+                      .arg(roleName(Role::Finance))
                << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1")
                       .arg(roleName(Role::Admin))
                << QStringLiteral("GRANT DELETE ON field_rules TO %1").arg(roleName(Role::Admin));
