@@ -553,8 +553,7 @@ Command bench()
                 .json = JsonOutput::Always,
                 .readsDatabaseUrl = true,
                 .run = Handler(benchWebhooks) },
-            benchIntake(),
-            benchImport(),
+            benchIntake(), benchImport(),
             { .name = QStringLiteral("drift"),
                 .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
                 .details
