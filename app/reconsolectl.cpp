@@ -23,6 +23,7 @@ int main(int argc, char *argv[])
             Commands::intakeToken(), Commands::diff(), Commands::drift(), Commands::import(), Commands::records(),
             Commands::ledger(), // finance: the ledger
             Commands::pull(), // finance: a payments provider's balance transactions and payouts
+            Commands::reconcile(), // finance: the ledger against statements and provider lines
             Commands::roles(), Commands::database(), Commands::migrate(), Commands::bench() } };
     const CommandLine commandLine(std::move(table), QStringLiteral(RECONSOLE_VERSION));
     return commandLine.run(QCoreApplication::arguments().mid(1));

@@ -8,6 +8,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql libsqlite3-dev libpq-dev qt6-qpa-plugins libgl-dev
     postgresql dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth imagemagick
     libqt6svg6 dpkg-dev desktop-file-utils appstream librsvg2-bin man-db
+    python3-pandas
 )
 
 missing=()

@@ -1,5 +1,6 @@
 #include "BenchImport.h"
 #include "BenchIntake.h"
+#include "BenchReconcile.h"
 #include "Commands.h"
 #include "Console.h"
 #include "events/EventStore.h"
@@ -32,8 +33,6 @@
 #include <QThread>
 #include <QTimer>
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -52,13 +51,6 @@ template <typename Signal> bool waitFor(const OperationsModel &model, Signal sig
         loop.exit(1);
     });
     return loop.exec() == 0;
-}
-
-double peakRssMb()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // Linux reports kilobytes
 }
 
 // The n-th generated row's idempotency key; the prefix also tells rows of an older generator.
@@ -223,7 +215,7 @@ int benchTable(const QCommandLineParser &args)
     }) && timeReset(QStringLiteral("sort_filtered"), [&] { model.setFilter(failed); });
     if (!sorted)
         return fail(QStringLiteral("A reload did not finish (sort)."));
-    result.insert(QStringLiteral("peak_rss_mb"), qRound(peakRssMb() * 10) / 10.0);
+    result.insert(QStringLiteral("peak_rss_mb"), peakRssMb());
     out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     out().flush();
     return 0;
@@ -399,8 +391,7 @@ int benchWebhooks(const QCommandLineParser &args)
         { QStringLiteral("commit_window_ms"), groupCommit.windowMs },
         { QStringLiteral("commit_max"), groupCommit.maxDeliveries },
         { QStringLiteral("p50_answer_ms"), percentile(0.50) }, { QStringLiteral("p99_answer_ms"), percentile(0.99) },
-        { QStringLiteral("max_answer_ms"), percentile(1.0) },
-        { QStringLiteral("peak_rss_mb"), qRound(peakRssMb() * 10) / 10.0 } };
+        { QStringLiteral("max_answer_ms"), percentile(1.0) }, { QStringLiteral("peak_rss_mb"), peakRssMb() } };
     out() << QJsonDocument(result).toJson(QJsonDocument::Indented);
     out().flush();
     return stored == unique && failed == 0 ? 0 : 1;
@@ -553,7 +544,7 @@ Command bench()
                 .json = JsonOutput::Always,
                 .readsDatabaseUrl = true,
                 .run = Handler(benchWebhooks) },
-            benchIntake(), benchImport(),
+            benchIntake(), benchImport(), benchReconcile(),
             { .name = QStringLiteral("drift"),
                 .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
                 .details

@@ -13,17 +13,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 
-#include <sys/resource.h>
-
 namespace {
 using namespace Console;
-
-double peakRssMb()
-{
-    rusage usage {};
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0; // Linux reports kilobytes
-}
 
 // Reads and counts, stores nothing: the parser's own speed.
 class CountingSink : public StatementSink
@@ -95,7 +86,7 @@ int runBenchImport(const QCommandLineParser &args)
             { QStringLiteral("lines_imported"), imported->stored.linesImported },
             { QStringLiteral("balanced"),
                 !imported->statements.isEmpty() && imported->statements.first().check() == Statement::Check::Balanced },
-            { QStringLiteral("peak_rss_mb"), qRound(peakRssMb() * 10) / 10.0 } })
+            { QStringLiteral("peak_rss_mb"), peakRssMb() } })
                  .toJson(QJsonDocument::Indented);
     out().flush();
     return 0;

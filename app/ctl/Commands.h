@@ -17,6 +17,7 @@ Command drift();
 Command import();
 Command pull();
 Command ledger();
+Command reconcile();
 Command records();
 Command audit();
 Command credentials();

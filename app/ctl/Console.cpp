@@ -6,6 +6,7 @@
 #include <QSocketNotifier>
 
 #include <csignal>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -74,6 +75,13 @@ bool catchTermination()
 int runUntilTerminated()
 {
     return QCoreApplication::exec();
+}
+
+double peakRssMb()
+{
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    return qRound(usage.ru_maxrss / 1024.0 * 10) / 10.0; // Linux reports kilobytes
 }
 
 } // namespace Console

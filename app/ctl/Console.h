@@ -18,5 +18,7 @@ QString readSecret(const QString &prompt);
 bool catchTermination();
 // Runs the event loop until SIGINT or SIGTERM; returns the exit code.
 int runUntilTerminated();
+// The process's peak resident memory so far, in MB to one decimal: what every bench reports.
+double peakRssMb();
 
 } // namespace Console

@@ -21,6 +21,7 @@ public:
         int matches = 0;
         qint64 leftRows = 0;
         qint64 rightRows = 0;
+        double ms = 0; // how long the rule took
     };
 
     ReconResult();
