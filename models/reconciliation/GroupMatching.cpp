@@ -173,22 +173,20 @@ void bySubsetSum(MatchState &s, int rule, const Side &one, const Side &many)
     const ReconSideData &od = one.d();
     const ReconSideData &md = many.d();
     // The many side's free rows by (currency, sign, day): a target's candidates are one range per day.
-    auto bucket = [](int currency, qint64 value, qint32 day) {
-        return (quint64(currency) << 40) | (quint64(value < 0) << 36) | quint64(quint32(day + 1'000'000));
-    };
     struct Entry
     {
         quint64 bucket;
         qint32 row;
     };
-    std::vector<Entry> index;
+    BigVector<Entry> index;
     for (qint32 row = 0; row < many.size(); ++row)
         if (!many.used(row) && many.value(row) != 0 && many.currency(row) >= 0)
-            index.push_back({ bucket(many.currency(row), many.value(row), md.days[row]), row });
+            index.push_back({ dayBucket(many.currency(row), many.value(row), md.days[row]), row });
     if (index.size() < 2)
         return;
     std::sort(index.begin(), index.end(),
         [](const Entry &a, const Entry &b) { return a.bucket != b.bucket ? a.bucket < b.bucket : a.row < b.row; });
+    const BucketRuns<Entry> buckets(index);
     std::vector<qint32> targets;
     for (qint32 t = 0; t < one.size(); ++t)
         if (!one.used(t) && one.value(t) != 0 && one.currency(t) >= 0)
@@ -202,10 +200,8 @@ void bySubsetSum(MatchState &s, int rule, const Side &one, const Side &many)
         const qint64 target = std::abs(one.value(t));
         rows.clear();
         for (qint32 day = od.days[t] - m.windowDays; day <= od.days[t] + m.windowDays; ++day) {
-            const quint64 b = bucket(one.currency(t), one.value(t), day);
-            auto it = std::lower_bound(
-                index.begin(), index.end(), b, [](const Entry &e, quint64 key) { return e.bucket < key; });
-            for (; it != index.end() && it->bucket == b; ++it)
+            const auto [first, last] = buckets.run(dayBucket(one.currency(t), one.value(t), day));
+            for (const Entry *it = first; it != last; ++it)
                 if (!many.used(it->row) && std::abs(many.value(it->row)) < target)
                     rows.push_back(it->row);
         }

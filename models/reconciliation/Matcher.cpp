@@ -63,7 +63,7 @@ struct PairCandidate
     qint32 left = 0, right = 0;
     qint32 dayGap = 0;
     qint32 priority = 0;
-    qint64 amountGap = 0;
+    qint64 difference = 0; // left − right, as the rule compared them: the amount gap is its size
     qint16 sharedKey = -1;
 };
 
@@ -80,7 +80,7 @@ template <typename Scored> void acceptPairs(MatchState &s, int rule, BigVector<P
     auto take = [&](const PairCandidate &c) {
         PackedMatch p;
         p.score = score(c);
-        p.difference = s.left.amounts[c.left] - s.right.amounts[c.right];
+        p.difference = c.difference;
         p.total = s.left.amounts[c.left];
         p.sharedKey = c.sharedKey;
         p.dayGap = c.dayGap;
@@ -100,8 +100,8 @@ template <typename Scored> void acceptPairs(MatchState &s, int rule, BigVector<P
             return a.priority < b.priority;
         if (a.dayGap != b.dayGap)
             return a.dayGap < b.dayGap;
-        if (a.amountGap != b.amountGap)
-            return a.amountGap < b.amountGap;
+        if (std::abs(a.difference) != std::abs(b.difference))
+            return std::abs(a.difference) < std::abs(b.difference);
         if (a.left != b.left)
             return l.ids[a.left] < l.ids[b.left];
         return r.ids[a.right] < r.ids[b.right];
@@ -119,8 +119,22 @@ quint64 slotHash(quint64 keyHash, qint64 amount, int currency)
     return h ^ (h >> 29);
 }
 
-// An open-addressing multimap from a hash to right rows (and which of their keys), for the
-// exact and fee rules' lookups: one probe per left key instead of a tree or a QHash node each.
+// A right row as the exact and fee rules look it up: what they compare is in the slot itself,
+// so a probe reads one cache line of the table and the key's text, not five of the row's columns.
+struct RowSlot
+{
+    quint64 hash = 0;
+    qint64 value = 0; // the amount (exact) or the net (fee)
+    qint32 row = -1;
+    qint32 day = 0;
+    quint32 keyOffset = 0; // the reference's text in the right side's pool
+    quint16 keyLength = 0;
+    quint16 currency = 0; // as the left side numbers it
+};
+
+// An open-addressing multimap from a hash to right rows: one probe per left key instead of a
+// tree or a QHash node each. Lookups are prefetched a few rows ahead (prefetch()), since nearly
+// every probe misses the cache.
 class RowTable
 {
 public:
@@ -132,30 +146,27 @@ public:
         m_slots.resize(capacity);
         m_mask = capacity - 1;
     }
-    void insert(quint64 hash, qint32 row, qint16 key)
+    void prefetch(quint64 hash) const { __builtin_prefetch(&m_slots[hash & m_mask]); }
+    void insert(const RowSlot &slot)
     {
-        size_t i = hash & m_mask;
+        size_t i = slot.hash & m_mask;
         while (m_slots[i].row >= 0)
             i = (i + 1) & m_mask;
-        m_slots[i] = { hash, row, key };
+        m_slots[i] = slot;
     }
     template <typename Visit> void forEach(quint64 hash, Visit visit) const
     {
         for (size_t i = hash & m_mask; m_slots[i].row >= 0; i = (i + 1) & m_mask)
             if (m_slots[i].hash == hash)
-                visit(m_slots[i].row, m_slots[i].key);
+                visit(m_slots[i]);
     }
 
 private:
-    struct Slot
-    {
-        quint64 hash = 0;
-        qint32 row = -1;
-        qint16 key = 0;
-    };
-    BigVector<Slot> m_slots;
+    BigVector<RowSlot> m_slots;
     size_t m_mask = 0;
 };
+
+constexpr int kAhead = 32; // rows between a prefetch and its use
 
 bool alreadyCandidate(const BigVector<PairCandidate> &candidates, qint32 left, qint32 right)
 {
@@ -172,26 +183,38 @@ void matchExact(MatchState &s, int rule)
     const ReconSideData &r = s.right;
     const BigVector<qint32> rights = s.freeRows(false);
     RowTable table(std::max<size_t>(rights.size(), r.keys.size() / 2));
-    for (qint32 j : rights) {
+    auto rightHash = [&](qint32 j, const RefKey &key) { return slotHash(key.hash, r.amounts[j], s.rightCurrency(j)); };
+    for (size_t n = 0; n < rights.size(); ++n) {
+        if (n + kAhead < rights.size()) {
+            const qint32 ahead = rights[n + kAhead];
+            if (r.keysBegin(ahead) != r.keysEnd(ahead) && s.rightCurrency(ahead) >= 0)
+                table.prefetch(rightHash(ahead, *r.keysBegin(ahead)));
+        }
+        const qint32 j = rights[n];
         const int currency = s.rightCurrency(j);
         if (currency < 0)
             continue;
-        qint16 k = 0;
-        for (const RefKey *key = r.keysBegin(j); key != r.keysEnd(j); ++key, ++k)
-            table.insert(slotHash(key->hash, r.amounts[j], currency), j, k);
+        for (const RefKey *key = r.keysBegin(j); key != r.keysEnd(j); ++key)
+            table.insert({ rightHash(j, *key), r.amounts[j], j, r.days[j], key->offset, quint16(key->length),
+                quint16(currency) });
     }
+    auto leftHash = [&](qint32 i, const RefKey &key) { return slotHash(key.hash, l.amounts[i], s.leftCurrency(i)); };
     BigVector<PairCandidate> candidates;
     candidates.reserve(rights.size());
-    for (qint32 i = 0; i < qint32(l.size()); ++i) {
+    const qint32 rows = qint32(l.size());
+    for (qint32 i = 0; i < rows; ++i) {
+        if (i + kAhead < rows && l.keysBegin(i + kAhead) != l.keysEnd(i + kAhead))
+            table.prefetch(leftHash(i + kAhead, *l.keysBegin(i + kAhead)));
         if (s.leftUsed[i])
             continue;
         qint16 ka = 0;
         for (const RefKey *a = l.keysBegin(i); a != l.keysEnd(i); ++a, ++ka)
-            table.forEach(slotHash(a->hash, l.amounts[i], s.leftCurrency(i)), [&](qint32 j, qint16 kb) {
-                if (s.rightUsed[j] || r.amounts[j] != l.amounts[i] || s.rightCurrency(j) != s.leftCurrency(i)
-                    || !l.sameKey(*a, r, r.keysBegin(j)[kb]) || alreadyCandidate(candidates, i, j))
+            table.forEach(leftHash(i, *a), [&](const RowSlot &slot) {
+                if (slot.value != l.amounts[i] || slot.currency != s.leftCurrency(i) || s.rightUsed[slot.row]
+                    || slot.keyLength != a->length || r.text({ 0, slot.keyOffset, slot.keyLength }) != l.text(*a)
+                    || alreadyCandidate(candidates, i, slot.row))
                     return;
-                candidates.push_back({ i, j, std::abs(l.days[i] - r.days[j]), 0, 0, ka });
+                candidates.push_back({ i, slot.row, std::abs(l.days[i] - slot.day), 0, 0, ka });
             });
     }
     acceptPairs(s, rule, candidates, [](const PairCandidate &) { return 1.0f; });
@@ -222,18 +245,15 @@ void matchTolerance(MatchState &s, int rule)
         qint64 amount;
         qint32 row;
     };
-    auto bucket = [](int currency, qint64 amount, qint32 day) {
-        const quint64 sign = amount < 0 ? 0 : (amount == 0 ? 1 : 2);
-        return (quint64(currency) << 40) | (sign << 36) | quint64(quint32(day + 1'000'000) & 0xFFFFFFFFu);
-    };
     BigVector<Entry> entries;
     for (qint32 j : s.freeRows(false))
         if (s.rightCurrency(j) >= 0)
-            entries.push_back({ bucket(s.rightCurrency(j), r.amounts[j], r.days[j]), r.amounts[j], j });
+            entries.push_back({ dayBucket(s.rightCurrency(j), r.amounts[j], r.days[j]), r.amounts[j], j });
     auto before = [](const Entry &a, const Entry &b) {
         return a.bucket != b.bucket ? a.bucket < b.bucket : a.amount < b.amount;
     };
     std::sort(entries.begin(), entries.end(), before);
+    const BucketRuns<Entry> buckets(entries);
     const QByteArray requireText = m.requireText.trimmed().toUpper().toUtf8();
     BigVector<PairCandidate> candidates;
     for (qint32 i = 0; i < qint32(l.size()); ++i) {
@@ -248,20 +268,21 @@ void matchTolerance(MatchState &s, int rule)
             reference = l.text(*l.keysBegin(i)).toByteArray();
         }
         for (qint32 day = l.days[i] - m.windowDays; day <= l.days[i] + m.windowDays; ++day) {
-            const quint64 b = bucket(s.leftCurrency(i), amount, day);
-            auto it = std::lower_bound(entries.begin(), entries.end(), Entry { b, amount - allowed, 0 }, before);
-            for (; it != entries.end() && it->bucket == b && it->amount <= amount + allowed; ++it) {
+            const auto [first, last] = buckets.run(dayBucket(s.leftCurrency(i), amount, day));
+            const Entry *it = std::lower_bound(
+                first, last, amount - allowed, [](const Entry &e, qint64 value) { return e.amount < value; });
+            for (; it != last && it->amount <= amount + allowed; ++it) {
                 if ((!requireText.isEmpty() && !containsText(r, it->row, requireText))
                     || (m.referenceInText && !containsText(r, it->row, reference)))
                     continue;
-                candidates.push_back({ i, it->row, std::abs(day - l.days[i]), 0, std::abs(it->amount - amount), -1 });
+                candidates.push_back({ i, it->row, std::abs(day - l.days[i]), 0, amount - it->amount, -1 });
             }
         }
     }
     const double window = std::max(1, m.windowDays);
     acceptPairs(s, rule, candidates, [&](const PairCandidate &c) {
         const qint64 allowed = std::max(m.toleranceMinor, std::abs(l.amounts[c.left]) * m.toleranceBasisPoints / 10000);
-        const double amountPart = allowed > 0 ? double(c.amountGap) / double(allowed) : 0.0;
+        const double amountPart = allowed > 0 ? double(std::abs(c.difference)) / double(allowed) : 0.0;
         return float(0.9 - 0.2 * amountPart - 0.1 * (c.dayGap / window));
     });
 }
@@ -279,16 +300,18 @@ void matchFee(MatchState &s, int rule)
             rights.push_back(j);
     RowTable table(rights.size());
     for (qint32 j : rights)
-        table.insert(slotHash(0, r.net(j), s.rightCurrency(j)), j, 0);
+        table.insert(
+            { slotHash(0, r.net(j), s.rightCurrency(j)), r.net(j), j, r.days[j], 0, 0, quint16(s.rightCurrency(j)) });
     BigVector<PairCandidate> candidates;
     for (qint32 i = 0; i < qint32(l.size()); ++i) {
         if (s.leftUsed[i])
             continue;
-        table.forEach(slotHash(0, l.amounts[i], s.leftCurrency(i)), [&](qint32 j, qint16) {
-            if (r.net(j) != l.amounts[i] || s.rightCurrency(j) != s.leftCurrency(i))
+        table.forEach(slotHash(0, l.amounts[i], s.leftCurrency(i)), [&](const RowSlot &slot) {
+            const qint32 j = slot.row;
+            if (slot.value != l.amounts[i] || slot.currency != s.leftCurrency(i))
                 return;
             const RefKey *shared = l.sharedKey(i, r, j);
-            const qint32 gap = std::abs(l.days[i] - r.days[j]);
+            const qint32 gap = std::abs(l.days[i] - slot.day);
             if (!shared && (m.requireReference || gap > m.windowDays))
                 return;
             candidates.push_back(
@@ -298,10 +321,9 @@ void matchFee(MatchState &s, int rule)
     const double window = std::max(1, m.windowDays);
     acceptPairs(s, rule, candidates,
         [&](const PairCandidate &c) { return c.sharedKey >= 0 ? 0.95f : float(0.85 - 0.1 * (c.dayGap / window)); });
-    // The comparison was with the net: the fee explains the gross difference.
+    // The comparison was with the net (the fee explains the gross difference: 0).
     for (size_t k = s.result.matches.size(); k-- > 0 && s.result.matches[k].rule == rule;) {
         PackedMatch &p = s.result.matches[k];
-        p.difference = 0;
         p.total = r.net(s.result.rightRows[p.rightBegin]);
     }
 }
@@ -349,27 +371,26 @@ Status takeConfirmed(MatchState &s, const QList<Match> &confirmed)
 {
     if (confirmed.isEmpty())
         return success();
-    const RowOfId leftRow(s.left.ids), rightRow(s.right.ids);
-    QSet<qint64> seenLeft, seenRight;
-    for (const Match &m : confirmed) {
-        for (qint64 id : m.left) {
-            if (seenLeft.contains(id))
-                return failure(ErrorClass::Input,
-                    QStringLiteral("Two confirmed matches share ledger row %1; unmatch one of them first.").arg(id));
-            seenLeft.insert(id);
-            if (const qint32 row = leftRow(id); row >= 0)
-                s.leftUsed[row] = 1;
-        }
-        for (qint64 id : m.right) {
-            if (seenRight.contains(id))
-                return failure(ErrorClass::Input,
-                    QStringLiteral("Two confirmed matches share statement row %1; unmatch one of them first.").arg(id));
-            seenRight.insert(id);
-            if (const qint32 row = rightRow(id); row >= 0)
-                s.rightUsed[row] = 1;
-        }
-    }
-    return success();
+    auto take = [&](bool leftSide) -> Status {
+        const RowOfId rowOf(leftSide ? s.left.ids : s.right.ids);
+        BigVector<char> &used = leftSide ? s.leftUsed : s.rightUsed;
+        QSet<qint64> seen;
+        for (const Match &m : confirmed)
+            for (qint64 id : leftSide ? m.left : m.right) {
+                if (seen.contains(id))
+                    return failure(ErrorClass::Input,
+                        QStringLiteral("Two confirmed matches share %1 row %2; unmatch one of them first.")
+                            .arg(leftSide ? QStringLiteral("ledger") : QStringLiteral("statement"))
+                            .arg(id));
+                seen.insert(id);
+                if (const qint32 row = rowOf(id); row >= 0)
+                    used[row] = 1;
+            }
+        return success();
+    };
+    if (Status left = take(true); !left)
+        return left;
+    return take(false);
 }
 
 void finish(MatchState &s)
