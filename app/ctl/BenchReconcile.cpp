@@ -169,6 +169,20 @@ qint64 number(QByteArrayView text, bool &ok)
     return v;
 }
 
+// YYYY-MM-DD as QDate::toJulianDay(), without a QString for each of a million dates.
+int isoDay(QByteArrayView text, bool &ok)
+{
+    bool parts = text.size() == 10 && text[4] == '-' && text[7] == '-';
+    if (!parts) {
+        ok = false;
+        return 0;
+    }
+    const QDate date(int(number(text.first(4), parts)), int(number(text.sliced(5, 2), parts)),
+        int(number(text.sliced(8, 2), parts)));
+    ok = ok && parts && date.isValid();
+    return int(date.toJulianDay());
+}
+
 // One generated file back into a side: the columns above, nothing quoted (no field holds a comma).
 Result<ReconSide> load(const QString &path, bool transactions)
 {
@@ -201,19 +215,17 @@ Result<ReconSide> load(const QString &path, bool transactions)
             from += comma + 1;
         }
         bool ok = count == (transactions ? 8 : 6);
-        ReconItem item;
+        ReconItemUtf8 item;
         if (ok) {
             item.id = number(fields[0], ok);
-            item.reference = QString::fromUtf8(fields[1]);
+            item.reference = fields[1];
             item.amountMinor = number(fields[2], ok);
-            item.currency = QString::fromUtf8(fields[3]);
-            const QDate day = QDate::fromString(QString::fromLatin1(fields[4]), Qt::ISODate);
-            ok = ok && day.isValid();
-            item.day = int(day.toJulianDay());
-            item.description = QString::fromUtf8(fields[5]);
+            item.currency = fields[3];
+            item.day = isoDay(fields[4], ok);
+            item.description = fields[5];
             if (transactions) {
                 item.feeMinor = number(fields[6], ok);
-                item.groupId = QString::fromUtf8(fields[7]);
+                item.groupId = fields[7];
             }
         }
         if (!ok)

@@ -330,11 +330,11 @@ void matchFee(MatchState &s, int rule)
 
 // A side's ids must be unique: checked in one pass when they come sorted (as from SQL), else on a
 // sorted copy. Returns the first id given twice.
-std::optional<qint64> repeatedId(const std::vector<qint64> &ids)
+std::optional<qint64> repeatedId(const BigVector<qint64> &ids)
 {
     if (std::adjacent_find(ids.begin(), ids.end(), std::greater_equal<qint64>()) == ids.end())
         return std::nullopt;
-    std::vector<qint64> sorted = ids;
+    BigVector<qint64> sorted = ids;
     std::sort(sorted.begin(), sorted.end());
     auto twice = std::adjacent_find(sorted.begin(), sorted.end());
     return twice == sorted.end() ? std::nullopt : std::optional<qint64>(*twice);
@@ -344,7 +344,7 @@ std::optional<qint64> repeatedId(const std::vector<qint64> &ids)
 class RowOfId
 {
 public:
-    explicit RowOfId(const std::vector<qint64> &ids)
+    explicit RowOfId(const BigVector<qint64> &ids)
         : m_ids(ids)
         , m_sorted(std::is_sorted(ids.begin(), ids.end()))
     {
@@ -361,7 +361,7 @@ public:
     }
 
 private:
-    const std::vector<qint64> &m_ids;
+    const BigVector<qint64> &m_ids;
     bool m_sorted;
     QHash<qint64, qint32> m_rows;
 };

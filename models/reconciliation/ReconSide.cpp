@@ -39,14 +39,36 @@ int ReconSideData::currencyOf(const QString &currency) const
 }
 
 namespace {
-RefKey addKey(ReconSideData &d, const QString &text)
+// A reference as keys are compared, trimmed and in upper case, appended to the pool: byte by byte
+// when it is ASCII (nearly always: ids), through QString otherwise.
+RefKey addKey(ReconSideData &d, QByteArrayView utf8)
 {
-    const QByteArray utf8 = text.trimmed().toUpper().toUtf8();
+    utf8 = utf8.trimmed();
     if (utf8.isEmpty())
         return {};
-    RefKey key { hashKey(utf8), quint32(d.pool.size()), quint32(utf8.size()) };
-    d.pool.append(utf8);
-    return key;
+    const quint32 offset = quint32(d.pool.size());
+    bool ascii = true;
+    for (char c : utf8)
+        ascii = ascii && quint8(c) < 0x80;
+    if (ascii) {
+        d.pool.resize(d.pool.size() + utf8.size());
+        char *to = d.pool.data() + offset;
+        for (char c : utf8)
+            *to++ = (c >= 'a' && c <= 'z') ? char(c - 'a' + 'A') : c;
+    } else {
+        d.pool.append(QString::fromUtf8(utf8).trimmed().toUpper().toUtf8());
+    }
+    const QByteArrayView text(d.pool.constData() + offset, d.pool.size() - offset);
+    return { hashKey(text), offset, quint32(text.size()) };
+}
+
+quint16 currencyOf(ReconSideData &d, QByteArrayView utf8)
+{
+    const QByteArray upper = utf8.trimmed().toByteArray().toUpper();
+    for (qsizetype i = 0; i < d.currencyNames.size(); ++i)
+        if (d.currencyNames.at(i) == QLatin1String(upper))
+            return quint16(i);
+    return d.currencyIndex(QString::fromUtf8(upper));
 }
 } // namespace
 
@@ -86,15 +108,25 @@ void ReconSide::reserve(qsizetype rows)
 
 void ReconSide::append(const ReconItem &item)
 {
+    const QByteArray reference = item.reference.toUtf8(), currency = item.currency.toUtf8(),
+                     group = item.groupId.toUtf8(), description = item.description.toUtf8();
+    QList<QByteArray> others;
+    for (const QString &other : item.otherRefs)
+        others << other.toUtf8();
+    append({ item.id, reference, item.amountMinor, item.feeMinor, currency, item.day, group, description }, others);
+}
+
+void ReconSide::append(const ReconItemUtf8 &item, const QList<QByteArray> &otherRefs)
+{
     detach();
     ReconSideData &d = *m_data;
     d.ids.push_back(item.id);
     d.amounts.push_back(item.amountMinor);
     d.fees.push_back(item.feeMinor);
     d.days.push_back(item.day);
-    d.currencies.push_back(d.currencyIndex(item.currency.trimmed().toUpper()));
+    d.currencies.push_back(currencyOf(d, item.currency));
     const qsizetype first = qsizetype(d.keys.size());
-    auto addUnique = [&](const QString &text) {
+    auto addUnique = [&](QByteArrayView text) {
         const RefKey key = addKey(d, text);
         if (key.length == 0)
             return false;
@@ -107,11 +139,11 @@ void ReconSide::append(const ReconItem &item)
         return true;
     };
     d.hasReference.push_back(addUnique(item.reference));
-    for (const QString &other : item.otherRefs)
+    for (const QByteArray &other : otherRefs)
         addUnique(other);
     d.refStart.push_back(quint32(d.keys.size()));
     d.groups.push_back(addKey(d, item.groupId));
-    d.descriptions.append(item.description.toUtf8());
+    d.descriptions.append(item.description);
     d.descriptionStart.push_back(quint32(d.descriptions.size()));
 }
 

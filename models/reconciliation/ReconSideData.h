@@ -1,10 +1,10 @@
 #pragma once
 
+#include "reconciliation/BigVector.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QStringList>
-
-#include <vector>
 
 // The columns behind a ReconSide (internal to models/reconciliation). Row i's references are
 // keys[refStart[i] .. refStart[i + 1]); each key is a slice of `pool` with its hash.
@@ -17,18 +17,18 @@ struct RefKey
 
 struct ReconSideData
 {
-    std::vector<qint64> ids;
-    std::vector<qint64> amounts;
-    std::vector<qint64> fees;
-    std::vector<qint32> days;
-    std::vector<quint16> currencies; // index into currencyNames
+    BigVector<qint64> ids;
+    BigVector<qint64> amounts;
+    BigVector<qint64> fees;
+    BigVector<qint32> days;
+    BigVector<quint16> currencies; // index into currencyNames
     QStringList currencyNames;
-    std::vector<quint32> refStart { 0 };
-    std::vector<RefKey> keys;
-    std::vector<bool> hasReference; // whether keys[refStart[i]] is the row's `reference`
-    std::vector<RefKey> groups; // per row; length 0: no group
+    BigVector<quint32> refStart { 0 };
+    BigVector<RefKey> keys;
+    BigVector<bool> hasReference; // whether keys[refStart[i]] is the row's `reference`
+    BigVector<RefKey> groups; // per row; length 0: no group
     QByteArray pool; // references and group ids, trimmed, upper case, UTF-8
-    std::vector<quint32> descriptionStart { 0 };
+    BigVector<quint32> descriptionStart { 0 };
     QByteArray descriptions; // UTF-8, as given
 
     qsizetype size() const { return qsizetype(ids.size()); }
