@@ -2,6 +2,7 @@
 
 #include "core/Money.h"
 #include "statements/ReadError.h"
+#include "statements/StatementSink.h"
 
 #include <QIODevice>
 #include <QRegularExpression>
@@ -17,23 +18,27 @@ QDate ofxDate(const QString &text)
 class Reader
 {
 public:
-    explicit Reader(const QString &fileName)
+    Reader(const QString &fileName, StatementSink &sink)
         : m_file(fileName)
+        , m_sink(sink)
     { }
 
     Status open(const QString &tag, int line);
     Status close(const QString &tag, int line);
     Status value(const QString &text, int line);
-    Result<QList<Statement>> finish(int line);
+    Status finish(int line);
 
 private:
     bool inside(const char *tag) const { return m_stack.contains(QLatin1String(tag)); }
     Status leaf(const QString &tag, const QString &text, int line);
     Status endTransaction();
+    Status begin();
 
     QString m_file;
+    StatementSink &m_sink;
     QStringList m_stack;
-    QList<Statement> m_statements;
+    int m_statements = 0;
+    bool m_begun = false; // the sink has the statement: its header comes before its first transaction
     std::optional<Statement> m_statement;
     std::optional<StatementLine> m_line;
     QString m_amount;
@@ -48,8 +53,11 @@ Status Reader::open(const QString &tag, int line)
     m_stack << tag;
     if (tag == QLatin1String("STMTRS") || tag == QLatin1String("CCSTMTRS")) {
         m_statement = Statement {};
+        m_begun = false;
         m_closingAmount.clear();
     } else if (tag == QLatin1String("STMTTRN") && m_statement) {
+        if (Status begun = begin(); !begun)
+            return begun;
         m_line = StatementLine { .sourceLine = line };
         m_amount.clear();
         m_sawPosted = false;
@@ -75,8 +83,13 @@ Status Reader::close(const QString &tag, int line)
                         .arg(m_closingAmount));
             m_statement->closing = StatementBalance { *minor, m_statement->currency, m_closingDate };
         }
-        m_statements << *m_statement;
+        if (Status begun = begin(); !begun)
+            return begun;
+        ++m_statements;
+        const Statement ended = *m_statement;
         m_statement.reset();
+        if (Status s = m_sink.end(ended); !s)
+            return s;
     }
     m_stack.resize(at);
     return success();
@@ -161,20 +174,27 @@ Status Reader::endTransaction()
     l.amountMinor = *minor < 0 ? -*minor : *minor;
     if (!l.valueDate.isValid())
         l.valueDate = l.bookingDate;
-    m_statement->lines << l;
-    return success();
+    return m_sink.line(l);
 }
 
-Result<QList<Statement>> Reader::finish(int line)
+Status Reader::begin()
+{
+    if (m_begun)
+        return success();
+    m_begun = true;
+    return m_sink.begin(*m_statement);
+}
+
+Status Reader::finish(int line)
 {
     if (m_statement)
         return readError(m_file, line,
             QStringLiteral("the file ends inside a statement (no </STMTRS>); it may be cut short, so nothing was "
                            "imported."));
-    if (m_statements.isEmpty())
+    if (m_statements == 0)
         return readError(
             m_file, line, QStringLiteral("no bank or card statement (<STMTRS> or <CCSTMTRS>) in this OFX file."));
-    return m_statements;
+    return success();
 }
 
 // The OFX 1.x header (KEY:VALUE lines) says how the rest is encoded; 2.x is XML, UTF-8 unless
@@ -186,7 +206,7 @@ struct Encoding
 };
 } // namespace
 
-Result<QList<Statement>> OfxReader::read(QIODevice &in, const QString &fileName)
+Status OfxReader::read(QIODevice &in, const QString &fileName, StatementSink &sink)
 {
     Encoding encoding;
     int lineNo = 0;
@@ -216,7 +236,7 @@ Result<QList<Statement>> OfxReader::read(QIODevice &in, const QString &fileName)
         encoding.utf8 = encoding.claimed.compare(QLatin1String("UTF-8"), Qt::CaseInsensitive) == 0;
     }
 
-    Reader reader(fileName);
+    Reader reader(fileName, sink);
     QStringDecoder utf8(QStringDecoder::Utf8);
     QString buffer;
     qsizetype at = 0;
@@ -239,7 +259,7 @@ Result<QList<Statement>> OfxReader::read(QIODevice &in, const QString &fileName)
         return success();
     };
     if (Status s = decode(pending); !s)
-        return s.error();
+        return s;
     int tokenLine = lineNo;
     for (;;) {
         // Tokens: <TAG>, </TAG>, <?…?> and <!…>, and the text between them.
@@ -250,13 +270,13 @@ Result<QList<Statement>> OfxReader::read(QIODevice &in, const QString &fileName)
             buffer.remove(0, at);
             at = 0;
             if (Status s = decode(in.readLine()); !s)
-                return s.error();
+                return s;
             continue;
         }
         const QString text = buffer.mid(at, lt - at).trimmed();
         if (!text.isEmpty()) {
             if (Status s = reader.value(text, tokenLine); !s)
-                return s.error();
+                return s;
         }
         const qsizetype gt = buffer.indexOf(QLatin1Char('>'), lt);
         const QString tag = buffer.mid(lt + 1, gt - lt - 1).trimmed();
@@ -267,7 +287,7 @@ Result<QList<Statement>> OfxReader::read(QIODevice &in, const QString &fileName)
         Status s = tag.startsWith(QLatin1Char('/')) ? reader.close(tag.mid(1).trimmed(), lineNo)
                                                     : reader.open(tag.section(QLatin1Char(' '), 0, 0), lineNo);
         if (!s)
-            return s.error();
+            return s;
     }
     return reader.finish(lineNo);
 }

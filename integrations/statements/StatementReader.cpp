@@ -61,27 +61,11 @@ Status StatementReader::read(StatementFormat format, QIODevice &in, const QStrin
     case StatementFormat::Mt940:
         return Mt940Reader::read(in, fileName, sink);
     case StatementFormat::Ofx:
-        break;
+        return OfxReader::read(in, fileName, sink);
     case StatementFormat::Csv:
-        return failure(
-            ErrorClass::Input, QStringLiteral("%1: a CSV is read through a preset (--preset).").arg(fileName));
+        break;
     }
-    auto read = OfxReader::read(in, fileName);
-    if (!read)
-        return read.error();
-    for (Statement &s : read.value()) {
-        Statement header = s;
-        header.lines.clear();
-        if (Status begun = sink.begin(header); !begun)
-            return begun;
-        for (StatementLine &line : s.lines) {
-            if (Status added = sink.line(line); !added)
-                return added;
-        }
-        if (Status ended = sink.end(header); !ended)
-            return ended;
-    }
-    return success();
+    return failure(ErrorClass::Input, QStringLiteral("%1: a CSV is read through a preset (--preset).").arg(fileName));
 }
 
 namespace {

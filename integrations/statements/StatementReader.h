@@ -22,7 +22,7 @@ enum class StatementFormat
 };
 
 // Reads bank and card statements, all or nothing: a file that fails to parse yields its error
-// (file, line, what was expected). camt.053, MT940 and CSV stream from the device into a sink,
+// (file, line, what was expected). Every format streams from the device into a sink,
 // so a 200 MB file is never held whole; the list readers give lines their stable identities.
 namespace StatementReader {
 QString formatName(StatementFormat format); // "camt053", as --format takes it
@@ -34,7 +34,7 @@ std::optional<StatementFormat> detect(const QByteArray &head);
 // The same, of a file: an error that says what to do when it is none of them, naming the
 // statement presets when it looks like a CSV.
 Result<StatementFormat> detectFile(const QString &path, const QStringList &statementPresets = {});
-// Streams a camt, MT940 or OFX file into `sink` (OFX is read whole first: its files are small).
+// Streams a camt, MT940 or OFX file into `sink`, a transaction at a time.
 Status read(StatementFormat format, QIODevice &in, const QString &fileName, StatementSink &sink);
 // The statements as a list, identities assigned: for files that fit in memory (tests, OFX).
 Result<QList<Statement>> read(StatementFormat format, QIODevice &in, const QString &fileName);

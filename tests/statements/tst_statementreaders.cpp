@@ -3,6 +3,7 @@
 // balance check, the dialects, stable identities, and errors that name the file and the line.
 #include "core/Money.h"
 #include "statements/StatementReader.h"
+#include "statements/StatementSink.h"
 
 #include <QBuffer>
 #include <QTest>
@@ -153,6 +154,44 @@ private slots:
         QVERIFY(s.lines[0].identity.startsWith(QLatin1String("sha256:")));
     }
 
+    void camt052ReportAndCamt054NotificationShareTheReader()
+    {
+        // An intraday report (camt.052 <Rpt>) and a debit/credit notification (camt.054 <Ntfctn>,
+        // no balances) carry the entries of a statement; other namespaces and versions than
+        // camt.053's, found by local name.
+        const QByteArray report = R"(<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.06"><BkToCstmrAcctRpt><Rpt><Id>R1</Id>
+<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy></Acct>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">100.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-03-03</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">125.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-03-03</Dt></Dt></Bal>
+<Ntry><NtryRef>B1</NtryRef><Amt Ccy="EUR">25.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2025-03-03</Dt></BookgDt>
+<NtryDtls><TxDtls><Refs><EndToEndId>INV-7</EndToEndId></Refs></TxDtls></NtryDtls></Ntry>
+</Rpt></BkToCstmrAcctRpt></Document>)";
+        QCOMPARE(StatementReader::detect(report), StatementFormat::Camt053);
+        auto read = readText(StatementFormat::Camt053, report, QStringLiteral("report.xml"));
+        QVERIFY2(read, qPrintable(read.message()));
+        QCOMPARE(read->size(), 1);
+        QCOMPARE(read->at(0).account, QStringLiteral("DE89370400440532013000"));
+        QCOMPARE(read->at(0).lines.size(), 1);
+        QCOMPARE(read->at(0).lines[0].signedMinor(), 2550);
+        QCOMPARE(read->at(0).lines[0].endToEndId, QStringLiteral("INV-7"));
+        QCOMPARE(read->at(0).check(), Statement::Check::Balanced);
+
+        const QByteArray notification = R"(<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.04"><BkToCstmrDbtCdtNtfctn><Ntfctn><Id>N1</Id>
+<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id></Acct>
+<Ntry><Amt Ccy="EUR">9.99</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>2025-03-04</Dt></BookgDt>
+<AcctSvcrRef>BANK-REF-1</AcctSvcrRef></Ntry>
+</Ntfctn></BkToCstmrDbtCdtNtfctn></Document>)";
+        QCOMPARE(StatementReader::detect(notification), StatementFormat::Camt053);
+        read = readText(StatementFormat::Camt053, notification, QStringLiteral("notification.xml"));
+        QVERIFY2(read, qPrintable(read.message()));
+        QCOMPARE(read->at(0).lines.size(), 1);
+        QCOMPARE(read->at(0).lines[0].signedMinor(), -999);
+        QVERIFY(!read->at(0).opening);
+        QVERIFY(read->at(0).check() != Statement::Check::Balanced); // no balances to check
+    }
+
     void mt940BalancedFiles()
     {
         const QList<Statement> cmxl = readOk(QStringLiteral("mt940/cmxl-mt940.sta"));
@@ -285,6 +324,51 @@ private slots:
         QCOMPARE(read.value()[1].account, QStringLiteral("4111"));
         QCOMPARE(read.value()[1].lines[0].signedMinor(), -399);
         QCOMPARE(read.value()[1].lines[0].description, QStringLiteral("App"));
+    }
+
+    void ofxStreams()
+    {
+        // Each transaction reaches the sink as it is read: the first while most of the file is
+        // still unread, so a large OFX is never held whole.
+        QByteArray sgml = "OFXHEADER:100\nDATA:OFXSGML\nENCODING:USASCII\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS>"
+                          "<CURDEF>EUR<BANKACCTFROM><ACCTID>A-9</BANKACCTFROM><BANKTRANLIST><DTEND>20250131\n";
+        for (int i = 0; i < 20000; ++i)
+            sgml += "<STMTTRN><TRNTYPE>DEBIT<DTPOSTED>20250110<TRNAMT>-1.25<FITID>T" + QByteArray::number(i)
+                + "<NAME>Shop</STMTTRN>\n";
+        sgml += "</BANKTRANLIST><LEDGERBAL><BALAMT>75.00<DTASOF>20250131</LEDGERBAL></STMTRS></STMTTRNRS>"
+                "</BANKMSGSRSV1></OFX>\n";
+        QBuffer in(&sgml);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        struct Sink : StatementSink
+        {
+            QIODevice *device = nullptr;
+            qint64 readAtFirstLine = -1;
+            int lines = 0;
+            std::optional<StatementBalance> closing;
+            QString account;
+            Status begin(const Statement &header) override
+            {
+                account = header.account;
+                return success();
+            }
+            Status line(StatementLine &) override
+            {
+                if (lines++ == 0)
+                    readAtFirstLine = device->pos();
+                return success();
+            }
+            Status end(const Statement &statement) override
+            {
+                closing = statement.closing;
+                return success();
+            }
+        } sink;
+        sink.device = &in;
+        QVERIFY(StatementReader::read(StatementFormat::Ofx, in, QStringLiteral("big.ofx"), sink));
+        QCOMPARE(sink.lines, 20000);
+        QCOMPARE(sink.account, QStringLiteral("A-9"));
+        QCOMPARE(sink.closing->minor, 7500);
+        QVERIFY2(sink.readAtFirstLine < sgml.size() / 100, qPrintable(QString::number(sink.readAtFirstLine)));
     }
 
     void ofxWithoutDatePostedIsRefused()
