@@ -1,5 +1,6 @@
 #include "Commands.h"
 #include "Console.h"
+#include "sandbox/SandboxFaults.h"
 #include "sandbox/SandboxServer.h"
 
 namespace {
@@ -68,8 +69,9 @@ Command sandbox()
                 .valueName = QStringLiteral("key"),
                 .repeatable = true },
             { .name = QStringLiteral("faults"),
-                .description = QStringLiteral("Faults for the next answers, e.g. rate_limit=2*3,server_error,"
-                                              "slow=4000,timeout_after_charge,reset,malformed,unavailable."),
+                .description = QStringLiteral("Faults for the next answers, each NAME[=N][*COUNT], e.g. "
+                                              "rate_limit=2*3,slow=4000; the faults: %1.")
+                                   .arg(SandboxFault::kindNames().join(QStringLiteral(", "))),
                 .valueName = QStringLiteral("spec") },
             { .name = QStringLiteral("webhook-url"),
                 .description = QStringLiteral("Deliver signed webhooks here (the signing secret comes from the "

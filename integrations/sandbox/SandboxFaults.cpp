@@ -29,6 +29,14 @@ QString SandboxFault::kindName(Kind kind)
     return {};
 }
 
+QStringList SandboxFault::kindNames()
+{
+    QStringList names;
+    for (const KindName &k : kKinds)
+        names << QString::fromLatin1(k.name);
+    return names;
+}
+
 Result<QList<SandboxFault>> SandboxFault::parse(const QString &spec)
 {
     QList<SandboxFault> faults;
@@ -61,13 +69,10 @@ Result<QList<SandboxFault>> SandboxFault::parse(const QString &spec)
                 known = true;
             }
         }
-        if (!known) {
-            QStringList names;
-            for (const KindName &k : kKinds)
-                names << QString::fromLatin1(k.name);
+        if (!known)
             return failure(ErrorClass::Input,
-                QStringLiteral("Unknown fault '%1'; known faults: %2.").arg(item, names.join(QStringLiteral(", "))));
-        }
+                QStringLiteral("Unknown fault '%1'; known faults: %2.")
+                    .arg(item, kindNames().join(QStringLiteral(", "))));
         for (int i = 0; i < count; ++i)
             faults << fault;
     }

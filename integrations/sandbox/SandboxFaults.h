@@ -29,4 +29,5 @@ struct SandboxFault
 
     static Result<QList<SandboxFault>> parse(const QString &spec);
     static QString kindName(Kind kind);
+    static QStringList kindNames(); // every fault, as --faults takes them
 };
