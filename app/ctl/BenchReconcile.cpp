@@ -69,8 +69,9 @@ private:
 // What was generated, by kind, per thousand draws: 890 exact pairs, 10 the ledger booked net
 // (fee rule), 50 a few cents apart, 30 two or three days apart with other references (tolerance),
 // 1 a payout of ten lines booked as one entry, 2 a bank line for two or three entries (grouped),
-// 17 unmatched on both sides (ledger negative, transactions ending in 37 cents: neither can match
-// by chance).
+// 17 unmatched on both sides (ledger negative; transactions ending in 37 cents, which no group
+// of whole euros adds up to, though one may still fall within a tolerance of another row).
+// Each kind has references of its own, so none is shared by chance.
 struct Generated
 {
     qint64 exact = 0, fee = 0, cents = 0, daysApart = 0, payouts = 0, payoutLines = 0, subsetGroups = 0,
@@ -104,7 +105,7 @@ Result<Generated> generate(const QDir &dir, qint64 n)
         const int day = firstDay + int(below(365));
         const qint64 a = amount();
         const qint64 roomLedger = n - ledger.rows(), roomTxns = n - txns.rows();
-        const QByteArray payout = "PO_D" + QByteArray::number(day - firstDay);
+        const QByteArray payout = "PAYOUT-D" + QByteArray::number(day - firstDay); // the day's payout
         if (draw < 890 && roomLedger >= 1) {
             ledger.row(ref("CH_", k), a, day, "card sale");
             txns.row(ref("CH_", k), a, day + int(below(2)), "charge", fee(a), payout);
@@ -128,7 +129,7 @@ Result<Generated> generate(const QDir &dir, qint64 n)
             for (int line = 0; line < 10; ++line) {
                 const qint64 gross = amount();
                 sum += gross - fee(gross);
-                txns.row(ref("CH_", k * 100 + line), gross, day + int(below(3)), "charge", fee(gross), id);
+                txns.row(ref("PCH_", k * 100 + line), gross, day + int(below(3)), "charge", fee(gross), id);
             }
             ledger.row(id, sum, day + 4, "payout received");
             ++g.payouts;
@@ -139,7 +140,7 @@ Result<Generated> generate(const QDir &dir, qint64 n)
             for (int m = 0; m < members; ++m) {
                 const qint64 whole = 100 * (10 + below(49'990)); // whole euros: sums of these never end in 37 cents
                 sum += whole;
-                ledger.row(ref("INV-", k * 10 + m), whole, day + int(below(2)), "invoice paid");
+                ledger.row(ref("GINV-", k * 10 + m), whole, day + int(below(2)), "invoice paid");
             }
             txns.row(ref("BNK-", k), sum, day, "bank transfer for several invoices", 0);
             ++g.subsetGroups;

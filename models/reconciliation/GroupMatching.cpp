@@ -49,7 +49,7 @@ void byPayout(MatchState &s, int rule, const Side &one, const Side &many)
             return ga.hash < gb.hash;
         if (const int c = md.text(ga).compare(md.text(gb)); c != 0)
             return c < 0;
-        return a < b;
+        return md.ids[a] < md.ids[b]; // a group's first member is its lowest id
     });
     struct Group
     {
@@ -89,22 +89,23 @@ void byPayout(MatchState &s, int rule, const Side &one, const Side &many)
     const ReconSideData &od = one.d();
     std::vector<Candidate> candidates;
     for (qint32 t = 0; t < one.size(); ++t) {
-        if (one.used(t))
+        if (one.used(t) || !od.hasReference[t])
             continue;
-        for (const RefKey *key = od.keysBegin(t); key != od.keysEnd(t); ++key)
-            for (auto at = std::lower_bound(groups.begin(), groups.end(), key->hash,
-                     [](const Group &g, quint64 hash) { return g.hash < hash; });
-                 at != groups.end() && at->hash == key->hash; ++at) {
-                const Group &group = *at;
-                const size_t g = size_t(at - groups.begin());
-                if (!od.sameKey(*key, md, md.groups[members[group.begin]]) || group.currency != one.currency(t)
-                    || group.sum != one.value(t))
-                    continue;
-                qint32 gap = 0;
-                for (size_t m = group.begin; m < group.end; ++m)
-                    gap = std::max(gap, std::abs(md.days[members[m]] - od.days[t]));
-                candidates.push_back({ t, g, gap });
-            }
+        // Its reference, not its other references: a line carries its payout's id among those.
+        const RefKey *key = od.keysBegin(t);
+        for (auto at = std::lower_bound(
+                 groups.begin(), groups.end(), key->hash, [](const Group &g, quint64 hash) { return g.hash < hash; });
+             at != groups.end() && at->hash == key->hash; ++at) {
+            const Group &group = *at;
+            const size_t g = size_t(at - groups.begin());
+            if (!od.sameKey(*key, md, md.groups[members[group.begin]]) || group.currency != one.currency(t)
+                || group.sum != one.value(t))
+                continue;
+            qint32 gap = 0;
+            for (size_t m = group.begin; m < group.end; ++m)
+                gap = std::max(gap, std::abs(md.days[members[m]] - od.days[t]));
+            candidates.push_back({ t, g, gap });
+        }
     }
     std::sort(candidates.begin(), candidates.end(), [&](const Candidate &a, const Candidate &b) {
         if (a.dayGap != b.dayGap)
@@ -216,12 +217,12 @@ void bySubsetSum(MatchState &s, int rule, const Side &one, const Side &many)
             values[i] = std::abs(many.value(rows[i]));
         int budget = m.maxNodes;
         bool found = false;
-        for (int k = 2; k <= std::min<int>(m.maxGroupSize, int(rows.size())) && !found && budget > 0; ++k) {
+        for (int k = 2; k <= std::min<int>(m.maxGroupSize, int(rows.size())) && !found && budget >= 0; ++k) {
             chosen.clear();
             found = findGroup(values, 0, k, target, chosen, budget);
         }
         if (!found) {
-            if (budget <= 0)
+            if (budget < 0) // a step was refused: a group may exist
                 ++s.result.searchesCapped;
             continue;
         }

@@ -138,6 +138,7 @@ struct RowSlot
 class RowTable
 {
 public:
+    // At most half full, so every probe ends at an empty slot.
     explicit RowTable(size_t entries)
     {
         size_t capacity = 16;
@@ -182,7 +183,14 @@ void matchExact(MatchState &s, int rule)
     const ReconSideData &l = s.left;
     const ReconSideData &r = s.right;
     const BigVector<qint32> rights = s.freeRows(false);
-    RowTable table(std::max<size_t>(rights.size(), r.keys.size() / 2));
+    // One slot per key (a line may carry several references), and room for twice as many, so a
+    // probe always ends at an empty slot. A reference over 64 KiB is not an id: not looked up.
+    auto looksUp = [&](const RefKey &key) { return key.length <= 0xFFFF; };
+    size_t keys = 0;
+    for (qint32 j : rights)
+        if (s.rightCurrency(j) >= 0)
+            keys += size_t(std::count_if(r.keysBegin(j), r.keysEnd(j), looksUp));
+    RowTable table(keys);
     auto rightHash = [&](qint32 j, const RefKey &key) { return slotHash(key.hash, r.amounts[j], s.rightCurrency(j)); };
     for (size_t n = 0; n < rights.size(); ++n) {
         if (n + kAhead < rights.size()) {
@@ -195,8 +203,9 @@ void matchExact(MatchState &s, int rule)
         if (currency < 0)
             continue;
         for (const RefKey *key = r.keysBegin(j); key != r.keysEnd(j); ++key)
-            table.insert({ rightHash(j, *key), r.amounts[j], j, r.days[j], key->offset, quint16(key->length),
-                quint16(currency) });
+            if (looksUp(*key))
+                table.insert({ rightHash(j, *key), r.amounts[j], j, r.days[j], key->offset, quint16(key->length),
+                    quint16(currency) });
     }
     auto leftHash = [&](qint32 i, const RefKey &key) { return slotHash(key.hash, l.amounts[i], s.leftCurrency(i)); };
     BigVector<PairCandidate> candidates;
@@ -340,6 +349,17 @@ std::optional<qint64> repeatedId(const BigVector<qint64> &ids)
     return twice == sorted.end() ? std::nullopt : std::optional<qint64>(*twice);
 }
 
+// Amounts beyond ±10^14 minor units (a trillion euros) are refused: below it, a tolerance's
+// |amount| × basis points and a group's sum cannot overflow 64 bits. Returns such a row's id.
+std::optional<qint64> amountTooLarge(const ReconSideData &d)
+{
+    constexpr qint64 kLargest = 100'000'000'000'000;
+    for (qsizetype i = 0; i < d.size(); ++i)
+        if (d.amounts[i] > kLargest || d.amounts[i] < -kLargest || d.fees[i] > kLargest || d.fees[i] < -kLargest)
+            return d.ids[i];
+    return std::nullopt;
+}
+
 // Row index of an id: a binary search when the ids are sorted, else a hash made once.
 class RowOfId
 {
@@ -425,6 +445,13 @@ Result<ReconResult> Matcher::run(
         return failure(ErrorClass::Input, QStringLiteral("The ledger side has row %1 twice.").arg(*twice));
     if (auto twice = repeatedId(right.data().ids))
         return failure(ErrorClass::Input, QStringLiteral("The statement side has row %1 twice.").arg(*twice));
+    for (const auto &[side, name] : { std::pair { &left, "ledger" }, std::pair { &right, "statement" } })
+        if (auto id = amountTooLarge(side->data()))
+            return failure(ErrorClass::Input,
+                QStringLiteral("Row %1 of the %2 side has an amount beyond ±10^14 minor units, more than the "
+                               "matcher can add up safely; check the import that brought it.")
+                    .arg(*id)
+                    .arg(QLatin1String(name)));
     ReconResult result;
     ReconResultData &d = result.data();
     d.left = left;

@@ -51,11 +51,15 @@ QString why(const ReconResultData &d, const PackedMatch &p, const QString &curre
                 shared.isEmpty() ? daysApart(p.dayGap) : QStringLiteral("reference ") + shared);
     case MatchRule::Kind::Grouped: {
         const qsizetype nl = p.leftEnd - p.leftBegin, nr = p.rightEnd - p.rightBegin;
-        const QString members = nr > 1 ? rows(nr, "line", "lines") : rows(nl, "ledger entry", "ledger entries");
+        // The many are the side with several rows; a payout of one line has its id on that line.
+        const bool manyRight = nr > 1 || (nl == 1 && r.groups[right].length);
+        const QString members = manyRight ? rows(nr, "line", "lines") : rows(nl, "ledger entry", "ledger entries");
         if (p.byPayout) {
-            const QString payout = nr > 1 ? r.keyText(r.groups[right]) : l.keyText(l.groups[left]);
-            return QStringLiteral("%1 of payout %2 add up to %3 %4")
-                .arg(members, payout, major(p.total, currency), currency);
+            const QString payout = manyRight ? r.keyText(r.groups[right]) : l.keyText(l.groups[left]);
+            const bool one = (manyRight ? nr : nl) == 1;
+            return QStringLiteral("%1 of payout %2 %3 to %4 %5")
+                .arg(members, payout, one ? QStringLiteral("comes") : QStringLiteral("add up"),
+                    major(p.total, currency), currency);
         }
         return QStringLiteral("%1 within %2 days add up to %3 %4 (subset sum)")
             .arg(members)

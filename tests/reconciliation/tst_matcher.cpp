@@ -91,6 +91,19 @@ private slots:
         QCOMPARE(result.unmatchedRight(), QList<qint64> { 14 });
     }
 
+    void linesWithSeveralReferences()
+    {
+        // Two references on each of 8 lines (16 keys): the lookup table has room for every key.
+        QList<ReconItem> left, right;
+        for (int i = 0; i < 8; ++i) {
+            left << item(i + 1, QStringLiteral("TXN_%1").arg(i), 100 + i);
+            ReconItem line = item(100 + i, QStringLiteral("E2E-%1").arg(i), 100 + i);
+            line.otherRefs << QStringLiteral("txn_%1").arg(i);
+            right << line;
+        }
+        QCOMPARE(run(left, right, only(MatchRule::Kind::Exact)).matchedBy("exact"), 8);
+    }
+
     void everyRowOnceClosestDateThenIdWins()
     {
         // Two ledger entries claim one line: the one closer in date gets it, then the lower id.
@@ -173,6 +186,11 @@ private slots:
         // po_2's net is 67.67, not 67.00; the payout's own line (14) is not one of its members.
         QCOMPARE(result.unmatchedRight(), (QList<qint64> { 14, 15 }));
         QCOMPARE(result.perRule().first().rightRows, 3);
+        // A payout of one line.
+        result = run({ item(1, "po_9", 9680) }, { providerLine(11, "ch_9", 10000, 320, "po_9") },
+            only(MatchRule::Kind::Grouped));
+        QCOMPARE(pairs(result), QStringList { "grouped:1/11" });
+        QCOMPARE(result.match(0).why, QStringLiteral("1 line of payout PO_9 comes to 96.80 EUR"));
     }
 
     void subsetSumFindsTheSmallestGroup()
@@ -233,6 +251,9 @@ private slots:
         auto twice = Matcher::run({ item(1, "A", 1), item(1, "B", 2) }, {}, MatchRules::defaults());
         QVERIFY(!twice);
         QCOMPARE(twice.message(), QStringLiteral("The ledger side has row 1 twice."));
+        auto huge = Matcher::run({ item(1, "A", 1) }, { item(7, "A", 200'000'000'000'000) }, MatchRules::defaults());
+        QVERIFY(!huge);
+        QVERIFY2(huge.message().startsWith("Row 7 of the statement side"), qPrintable(huge.message()));
         MatchRules bad = MatchRules::defaults();
         bad.rules[1].name = bad.rules[0].name;
         QVERIFY(!Matcher::run(QList<ReconItem> {}, QList<ReconItem> {}, bad));
