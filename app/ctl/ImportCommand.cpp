@@ -13,13 +13,12 @@ using namespace Console;
 
 QString balanceText(const std::optional<StatementBalance> &b)
 {
-    return b ? Money::formatMajor(b->minor, Money::exponent(b->currency)) + QLatin1Char(' ') + b->currency
-             : QStringLiteral("none");
+    return b ? Money::formatIn(b->minor, b->currency) + QLatin1Char(' ') + b->currency : QStringLiteral("none");
 }
 
 QJsonValue balanceJson(const std::optional<StatementBalance> &b)
 {
-    return b ? QJsonValue(Money::formatMajor(b->minor, Money::exponent(b->currency))) : QJsonValue();
+    return b ? QJsonValue(Money::formatIn(b->minor, b->currency)) : QJsonValue();
 }
 
 QString checkText(const StatementSummary &summary)
@@ -30,8 +29,7 @@ QString checkText(const StatementSummary &summary)
         return QStringLiteral("balances");
     case Statement::Check::Unbalanced: {
         const qint64 off = s.closing->minor - s.opening->minor - summary.total;
-        return QStringLiteral("does NOT balance: closing differs by %1")
-            .arg(Money::formatMajor(off, Money::exponent(s.closing->currency)));
+        return QStringLiteral("does NOT balance: closing differs by %1").arg(Money::formatIn(off, s.closing->currency));
     }
     case Statement::Check::Unknown:
         break;

@@ -32,16 +32,11 @@ Status checkReconcile(const QCommandLineParser &args)
     return success();
 }
 
-QString major(qint64 minor, const QString &currency)
-{
-    return Money::formatMajor(minor, Money::exponent(currency));
-}
-
 QJsonObject perCurrencyJson(const QMap<QString, qint64> &totals)
 {
     QJsonObject o;
     for (auto it = totals.begin(); it != totals.end(); ++it)
-        o.insert(it.key(), major(it.value(), it.key()));
+        o.insert(it.key(), Money::formatIn(it.value(), it.key()));
     return o;
 }
 
@@ -51,7 +46,7 @@ QString perCurrencyText(const QMap<QString, qint64> &totals)
         return QStringLiteral("none");
     QStringList parts;
     for (auto it = totals.begin(); it != totals.end(); ++it)
-        parts << major(it.value(), it.key()) + QLatin1Char(' ') + it.key();
+        parts << Money::formatIn(it.value(), it.key()) + QLatin1Char(' ') + it.key();
     return parts.join(QStringLiteral(", "));
 }
 

@@ -55,3 +55,8 @@ QString Money::formatMajor(qint64 minor, int exponent)
         return sign + digits;
     return sign + digits.left(digits.size() - exponent) + QLatin1Char('.') + digits.right(exponent);
 }
+
+QString Money::formatIn(qint64 minor, const QString &currency)
+{
+    return formatMajor(minor, exponent(currency));
+}

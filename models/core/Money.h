@@ -15,4 +15,6 @@ int exponent(const QString &currency);
 std::optional<qint64> parseMajor(QStringView text, int exponent, QChar decimalSeparator = QLatin1Char('.'));
 // 1815 at exponent 2 is "18.15".
 QString formatMajor(qint64 minor, int exponent);
+// The same at the currency's own exponent: 1815 EUR is "18.15", 2700 JPY "2700".
+QString formatIn(qint64 minor, const QString &currency);
 } // namespace Money

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QString>
 
+#include <algorithm>
+
 // Which rules run, in order, and their settings; read from and written to a JSON rules file:
 //   {"rules": [{"rule": "exact"},
 //              {"rule": "tolerance", "amount_minor": 50, "amount_percent": 0, "days": 3},
@@ -44,6 +46,12 @@ struct MatchRule
     bool subsetSum = true;
     int maxGroupSize = 4;
     int maxNodes = 5000;
+
+    // Tolerance: how far from `leftAmount` the right's amount may be.
+    qint64 allowedDifference(qint64 leftAmount) const
+    {
+        return std::max(toleranceMinor, (leftAmount < 0 ? -leftAmount : leftAmount) * toleranceBasisPoints / 10000);
+    }
 
     static MatchRule ofKind(Kind kind);
     static QString kindName(Kind kind);

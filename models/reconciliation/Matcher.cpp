@@ -269,7 +269,7 @@ void matchTolerance(MatchState &s, int rule)
         if (s.leftUsed[i])
             continue;
         const qint64 amount = l.amounts[i];
-        const qint64 allowed = std::max(m.toleranceMinor, std::abs(amount) * m.toleranceBasisPoints / 10000);
+        const qint64 allowed = m.allowedDifference(amount);
         QByteArray reference;
         if (m.referenceInText) {
             if (!l.hasReference[i])
@@ -290,7 +290,7 @@ void matchTolerance(MatchState &s, int rule)
     }
     const double window = std::max(1, m.windowDays);
     acceptPairs(s, rule, candidates, [&](const PairCandidate &c) {
-        const qint64 allowed = std::max(m.toleranceMinor, std::abs(l.amounts[c.left]) * m.toleranceBasisPoints / 10000);
+        const qint64 allowed = m.allowedDifference(l.amounts[c.left]);
         const double amountPart = allowed > 0 ? double(std::abs(c.difference)) / double(allowed) : 0.0;
         return float(0.9 - 0.2 * amountPart - 0.1 * (c.dayGap / window));
     });

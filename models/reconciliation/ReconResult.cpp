@@ -4,11 +4,6 @@
 #include "reconciliation/ReconSideData.h"
 
 namespace {
-QString major(qint64 minor, const QString &currency)
-{
-    return Money::formatMajor(minor, Money::exponent(currency));
-}
-
 QString daysApart(int gap)
 {
     if (gap == 0)
@@ -33,12 +28,12 @@ QString why(const ReconResultData &d, const PackedMatch &p, const QString &curre
     switch (rule.kind) {
     case MatchRule::Kind::Exact:
         return QStringLiteral("reference %1, same amount %2 %3, %4")
-            .arg(shared, major(l.amounts[left], currency), currency, daysApart(p.dayGap));
+            .arg(shared, Money::formatIn(l.amounts[left], currency), currency, daysApart(p.dayGap));
     case MatchRule::Kind::Tolerance: {
-        const qint64 allowed
-            = std::max(rule.toleranceMinor, std::abs(l.amounts[left]) * rule.toleranceBasisPoints / 10000);
+        const qint64 allowed = rule.allowedDifference(l.amounts[left]);
         QString text = QStringLiteral("amount within %1 (%2 apart), %3")
-                           .arg(major(allowed, currency), major(std::abs(p.difference), currency), daysApart(p.dayGap));
+                           .arg(Money::formatIn(allowed, currency), Money::formatIn(std::abs(p.difference), currency),
+                               daysApart(p.dayGap));
         if (!rule.requireText.isEmpty())
             text += QStringLiteral(", reference or description contains %1").arg(rule.requireText);
         if (rule.referenceInText)
@@ -47,7 +42,8 @@ QString why(const ReconResultData &d, const PackedMatch &p, const QString &curre
     }
     case MatchRule::Kind::Fee:
         return QStringLiteral("net %1 = gross %2 − fee %3, %4")
-            .arg(major(r.net(right), currency), major(r.amounts[right], currency), major(r.fees[right], currency),
+            .arg(Money::formatIn(r.net(right), currency), Money::formatIn(r.amounts[right], currency),
+                Money::formatIn(r.fees[right], currency),
                 shared.isEmpty() ? daysApart(p.dayGap) : QStringLiteral("reference ") + shared);
     case MatchRule::Kind::Grouped: {
         const qsizetype nl = p.leftEnd - p.leftBegin, nr = p.rightEnd - p.rightBegin;
@@ -59,12 +55,12 @@ QString why(const ReconResultData &d, const PackedMatch &p, const QString &curre
             const bool one = (manyRight ? nr : nl) == 1;
             return QStringLiteral("%1 of payout %2 %3 to %4 %5")
                 .arg(members, payout, one ? QStringLiteral("comes") : QStringLiteral("add up"),
-                    major(p.total, currency), currency);
+                    Money::formatIn(p.total, currency), currency);
         }
         return QStringLiteral("%1 within %2 days add up to %3 %4 (subset sum)")
             .arg(members)
             .arg(rule.windowDays)
-            .arg(major(p.total, currency), currency);
+            .arg(Money::formatIn(p.total, currency), currency);
     }
     }
     return {};
