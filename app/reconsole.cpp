@@ -14,6 +14,7 @@
 #include "records/DriftScanPanel.h"
 #include "records/RecordDiffView.h"
 #include "sandbox/DemoData.h"
+#include "sandbox/DemoReconciliation.h"
 #include "sandbox/DemoSetup.h"
 #include "sandbox/SandboxServer.h"
 #include "shell/MainWindow.h"
@@ -138,6 +139,8 @@ Result<QString> startDemo(AppContext &context, SandboxServer &sandbox, const QSt
         return prepared.error();
     if (Status mirrored = setup.mirrorRecords(sandbox); !mirrored)
         return mirrored.error();
+    if (Status reconciliation = DemoReconciliation::seed(context.database(), AppContext::actor()); !reconciliation)
+        return reconciliation.error();
     return prepared ? QString() : prepared.message();
 }
 

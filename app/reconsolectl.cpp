@@ -24,6 +24,8 @@ int main(int argc, char *argv[])
             Commands::ledger(), // finance: the ledger
             Commands::pull(), // finance: a payments provider's balance transactions and payouts
             Commands::reconcile(), // finance: the ledger against statements and provider lines
+            Commands::periods(), Commands::match(), Commands::unmatch(), Commands::writeOff(), Commands::approve(),
+            Commands::split(), Commands::exception(), // finance: the reconciliation workspace's actions
             Commands::roles(), Commands::database(), Commands::migrate(), Commands::bench() } };
     const CommandLine commandLine(std::move(table), QStringLiteral(RECONSOLE_VERSION));
     return commandLine.run(QCoreApplication::arguments().mid(1));

@@ -3,6 +3,7 @@
 #include "Commands.h"
 #include "Console.h"
 #include "sandbox/DemoData.h"
+#include "sandbox/DemoReconciliation.h"
 #include "sandbox/DemoSetup.h"
 #include "store/Database.h"
 
@@ -26,6 +27,8 @@ int demo(const QCommandLineParser &args, AppContext &app)
         = await<Status>([&](auto done) { setup.run(args.value(QStringLiteral("sandbox-url")), operations, done); });
     if (!result)
         return fail(result.message());
+    if (Status reconciliation = DemoReconciliation::seed(app.database(), AppContext::actor()); !reconciliation)
+        return fail(reconciliation.message());
     const QString path = app.database().location().path;
     out() << "Demo data ready in " << app.database().location().display() << Qt::endl;
     // Said so that the next command finds it: the demo's database is not the default one.

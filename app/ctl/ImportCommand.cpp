@@ -74,7 +74,8 @@ int importStatement(const QCommandLineParser &args, AppContext &app)
                                    { QStringLiteral("format"), StatementReader::formatName(r.format) },
                                    { QStringLiteral("statements"), statements },
                                    { QStringLiteral("lines_imported"), r.stored.linesImported },
-                                   { QStringLiteral("duplicates_skipped"), r.stored.duplicatesSkipped } })
+                                   { QStringLiteral("duplicates_skipped"), r.stored.duplicatesSkipped },
+                                   { QStringLiteral("locked_skipped"), r.stored.lockedSkipped } })
                      .toJson(QJsonDocument::Indented);
         return 0;
     }
@@ -83,7 +84,12 @@ int importStatement(const QCommandLineParser &args, AppContext &app)
         : StatementReader::formatName(r.format) + QStringLiteral(", preset ") + r.preset;
     out() << r.fileName << " (" << how << "): " << r.statements.size()
           << (r.statements.size() == 1 ? " statement, " : " statements, ") << r.stored.linesImported
-          << " lines imported, " << r.stored.duplicatesSkipped << " already there." << Qt::endl;
+          << " lines imported, " << r.stored.duplicatesSkipped << " already there"
+          << (r.stored.lockedSkipped ? QStringLiteral(", %1 left out: dated in a signed-off period (reopen it to add "
+                                                      "them)")
+                                           .arg(r.stored.lockedSkipped)
+                                     : QString())
+          << "." << Qt::endl;
     for (const StatementSummary &summary : r.statements) {
         const Statement &s = summary.statement;
         out() << "  " << s.account << "  " << s.id << ": " << summary.lines << " lines, opening "

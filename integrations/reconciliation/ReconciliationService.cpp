@@ -3,6 +3,7 @@
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
 #include "reconciliation/Matcher.h"
+#include "reconciliation/PeriodStore.h"
 #include "reconciliation/ReconSideData.h"
 #include "reconciliation/ReconciliationInputs.h"
 #include "reconciliation/ReconciliationStore.h"
@@ -47,13 +48,6 @@ private:
     std::vector<std::pair<qint64, qsizetype>> m_byId;
 };
 
-QString idList(const QList<qint64> &ids)
-{
-    QStringList out;
-    for (qint64 id : ids)
-        out << QString::number(id);
-    return out.join(QLatin1Char(','));
-}
 } // namespace
 
 ReconciliationService::ReconciliationService(const Database &db, const AccessPolicy &access)
@@ -74,6 +68,19 @@ Result<Reconciliation> ReconciliationService::reconcile(
                 .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
     if (Status valid = rules.validate(); !valid)
         return valid.error();
+    if (!dryRun) {
+        // A run replaces the range's suggestions: not inside a signed-off period.
+        auto locked = PeriodStore(m_db).lockedOverlapping(account, from, to);
+        if (!locked)
+            return locked.error();
+        if (!locked->isEmpty())
+            return failure(ErrorClass::State,
+                QStringLiteral("Period %1 (%2) is signed off and locked, and the range %3 to %4 reaches into it. "
+                               "Reconcile from %5, or reopen the period with a reason first.")
+                    .arg(locked->first().id)
+                    .arg(locked->first().label(), from.toString(Qt::ISODate), to.toString(Qt::ISODate),
+                        locked->last().to.addDays(1).toString(Qt::ISODate)));
+    }
 
     // A read and the write that follows it in one transaction, so what is replaced is what was read.
     Transaction tx(m_db.connection());
@@ -121,7 +128,10 @@ Result<Reconciliation> ReconciliationService::reconcile(
     const ReconSideData &s = inputs->statement.data();
     auto stored = store.replace(run, r.result, [&](int side, qint64 id) {
         const qsizetype row = side == 0 ? left.row(id) : right.row(id);
-        return row < 0 ? 0 : (side == 0 ? l.days[row] : s.days[row]);
+        if (row < 0)
+            return std::pair<int, qint64>(0, 0);
+        return side == 0 ? std::pair<int, qint64>(l.days[row], l.amounts[row])
+                         : std::pair<int, qint64>(s.days[row], s.net(row));
     });
     if (!stored)
         return stored.error();
@@ -141,27 +151,4 @@ Result<Reconciliation> ReconciliationService::reconcile(
         !committed)
         return committed.error();
     return r;
-}
-
-Status ReconciliationService::confirm(qint64 matchId)
-{
-    const QString target = QStringLiteral("match:%1").arg(matchId);
-    if (Status allowed = m_access.require(Permission::Reconcile, m_db, QStringLiteral("reconcile.confirm"), target);
-        !allowed)
-        return allowed;
-    Transaction tx(m_db.connection());
-    ReconciliationStore store(m_db);
-    auto match = store.get(matchId);
-    if (!match)
-        return match.error();
-    if (Status confirmed = store.confirm(matchId, m_access.actor()); !confirmed)
-        return confirmed;
-    AuditEntry e;
-    e.actor = m_access.actor();
-    e.action = QStringLiteral("reconcile.confirm");
-    e.target = target;
-    e.reason = QStringLiteral("confirmed a %1 match of %2").arg(match->match.rule, match->account);
-    e.after = QStringLiteral("confirmed: ledger rows %1; statement rows %2")
-                  .arg(idList(match->match.left), idList(match->match.right));
-    return AuditLog(m_db).commitWith(tx, e, QStringLiteral("the confirmation of match %1").arg(matchId));
 }

@@ -38,8 +38,6 @@ public:
 
     Result<Reconciliation> reconcile(
         const QString &account, const QDate &from, const QDate &to, const MatchRules &rules, bool dryRun);
-    // Records that the signed-in person confirmed the match, audited; later runs keep it.
-    Status confirm(qint64 matchId);
 
 private:
     const Database &m_db;

@@ -148,11 +148,12 @@ Result<StatementFileImport> StatementService::importFile(
     e.target = QStringLiteral("file:") + fileName;
     e.reason = preset.isEmpty() ? QStringLiteral("imported %1 (%2)").arg(fileName, formatName)
                                 : QStringLiteral("imported %1 (%2, preset %3)").arg(fileName, formatName, preset);
-    e.after = QStringLiteral("%1 statements, %2 lines: %3 new, %4 already there")
+    e.after = QStringLiteral("%1 statements, %2 lines: %3 new, %4 already there, %5 in signed-off periods")
                   .arg(result.stored.statements)
                   .arg(lines)
                   .arg(result.stored.linesImported)
-                  .arg(result.stored.duplicatesSkipped);
+                  .arg(result.stored.duplicatesSkipped)
+                  .arg(result.stored.lockedSkipped);
     if (Status committed = AuditLog(m_db).commitWith(tx, e, QStringLiteral("the import of %1").arg(fileName));
         !committed)
         return committed.error();

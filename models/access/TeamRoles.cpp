@@ -80,6 +80,13 @@ Status setUp(const Database &db)
                << QStringLiteral("GRANT INSERT, UPDATE, DELETE ON reconciliation_matches, reconciliation_match_rows "
                                  "TO %1")
                       .arg(roleName(Role::Finance))
+               // Periods, adjustments and exceptions are finance's; the four-eyes trigger decides who
+               // may approve, the admin sets the thresholds.
+               << QStringLiteral("GRANT INSERT, UPDATE ON reconciliation_periods, reconciliation_adjustments, "
+                                 "reconciliation_exceptions TO %1")
+                      .arg(roleName(Role::Finance))
+               << QStringLiteral("GRANT UPDATE (is_split) ON statement_lines TO %1").arg(roleName(Role::Finance))
+               << QStringLiteral("GRANT INSERT, UPDATE ON approval_thresholds TO %1").arg(roleName(Role::Admin))
                << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1")
                       .arg(roleName(Role::Admin))
                << QStringLiteral("GRANT DELETE ON field_rules TO %1").arg(roleName(Role::Admin));

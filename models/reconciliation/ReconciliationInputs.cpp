@@ -70,6 +70,32 @@ void fillStatement(const QSqlQuery &q, ReconItem &item)
 }
 } // namespace
 
+Result<QList<ReconItem>> ReconciliationInputs::items(
+    const Database &db, RowSide side, const QString &where, const QVariantList &binds)
+{
+    const bool ledger = side == RowSide::Ledger;
+    QSqlQuery q(db.connection());
+    q.setForwardOnly(true);
+    q.prepare(
+        (ledger ? QStringLiteral("SELECT x.id, x.reference, x.amount_minor, x.currency, x.booked_on, x.description "
+                                 "FROM ledger_entries x WHERE %1 ORDER BY x.booked_on, x.id")
+                : QStringLiteral("SELECT x.id, x.amount_minor, x.fee_minor, x.currency, x.booking_date, "
+                                 "x.end_to_end_id, x.bank_entry_id, x.refs, x.payout_id, x.description FROM "
+                                 "statement_lines x WHERE x.is_split = 0 AND (%1) ORDER BY x.booking_date, x.id"))
+            .arg(where));
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot read the %1 rows").arg(rowSideName(side)), q);
+    QList<ReconItem> out;
+    while (q.next()) {
+        ReconItem item;
+        (ledger ? fillLedger : fillStatement)(q, item);
+        out << item;
+    }
+    return out;
+}
+
 Result<ReconciliationInputs> ReconciliationInputs::load(const Database &db, const QString &account, const QDate &from,
     const QDate &to, const QSet<qint64> &skipLedger, const QSet<qint64> &skipStatement)
 {
@@ -83,7 +109,7 @@ Result<ReconciliationInputs> ReconciliationInputs::load(const Database &db, cons
     Status statement = readRows(db,
         QStringLiteral("SELECT id, amount_minor, fee_minor, currency, booking_date, end_to_end_id, bank_entry_id, "
                        "refs, payout_id, description FROM statement_lines WHERE account = ? AND booking_date >= ? "
-                       "AND booking_date <= ? ORDER BY booking_date, id"),
+                       "AND booking_date <= ? AND is_split = 0 ORDER BY booking_date, id"),
         QStringLiteral("statement lines"), account, from, to, skipStatement, in.statement, fillStatement);
     if (!statement)
         return statement.error();

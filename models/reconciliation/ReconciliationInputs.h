@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "reconciliation/ReconSide.h"
+#include "reconciliation/ReconciliationPeriod.h"
 
 #include <QDate>
 #include <QSet>
@@ -21,4 +22,8 @@ struct ReconciliationInputs
     // beyond the range, which a run must not hand to the rules again).
     static Result<ReconciliationInputs> load(const Database &db, const QString &account, const QDate &from,
         const QDate &to, const QSet<qint64> &skipLedger = {}, const QSet<qint64> &skipStatement = {});
+    // The rows of one side (aliased x) meeting `where`, as the matcher takes them: for the
+    // suggestions of one selected row. Split statement lines are left out.
+    static Result<QList<ReconItem>> items(
+        const Database &db, RowSide side, const QString &where, const QVariantList &binds);
 };

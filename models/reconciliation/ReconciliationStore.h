@@ -3,6 +3,7 @@
 #include "core/Result.h"
 #include "reconciliation/Match.h"
 #include "reconciliation/ReconResult.h"
+#include "reconciliation/ReconciliationPeriod.h"
 
 #include <QDate>
 #include <QList>
@@ -24,6 +25,21 @@ struct StoredMatch
     QDate lastDay;
     QString confirmedBy; // empty: not confirmed
     qint64 confirmedAt = 0;
+    QDate clearedOn; // its statement rows' last day, else its ledger rows'
+    qint64 ledgerMinor = 0; // the ledger rows' total
+    qint64 statementMinor = 0; // the statement rows' total, net of fees
+};
+
+// What a match needs to know of each of its rows. amountMinor is a ledger entry's amount, a
+// statement line's net of its fee.
+struct RowFacts
+{
+    qint64 id = 0;
+    QString account;
+    QString currency;
+    QDate day;
+    qint64 amountMinor = 0;
+    bool split = false; // a statement line split into parts: only its parts are matched
 };
 
 struct ReconciliationRun
@@ -56,10 +72,25 @@ public:
     Result<StoredMatch> get(qint64 matchId) const;
 
     // Records `run` and replaces the account's unconfirmed matches touching the range by
-    // `result`'s new ones (its confirmed ones are there already). `dayOf(side, id)` gives a
-    // row's booking day (Julian), side 0 ledger, 1 statement. Prepared inserts, one pass.
-    Result<qint64> replace(
-        const ReconciliationRun &run, const ReconResult &result, const std::function<int(int side, qint64 id)> &dayOf);
+    // `result`'s new ones (its confirmed ones are there already). `factsOf(side, id)` gives a
+    // row's booking day (Julian) and amount, side 0 ledger, 1 statement. Prepared inserts, one pass.
+    using FactsOf = std::function<std::pair<int, qint64>(int side, qint64 id)>;
+    Result<qint64> replace(const ReconciliationRun &run, const ReconResult &result, const FactsOf &factsOf);
+    // A match a person made (or took from a live suggestion), stored confirmed by `actor` with a
+    // run of its own that records it.
+    Result<qint64> insertConfirmed(
+        const QString &account, const Match &match, const QString &actor, const FactsOf &factsOf);
+    Status remove(qint64 matchId);
+    // The rows as a match needs them, in the order of `ids`; an unknown id is an Input error.
+    Result<QList<RowFacts>> rowFacts(RowSide side, const QList<qint64> &ids) const;
+    // The match holding the row, if any (0 when none).
+    Result<qint64> matchOf(const QString &account, const RowRef &row) const;
+    // Parts of a statement line as lines of their own (identity the line's plus /1, /2, …,
+    // split_of the line), the line marked split; the parts' ids in order.
+    Result<QList<qint64>> splitLine(qint64 lineId, const QList<qint64> &partsMinor);
+    // Ids of the account's unconfirmed matches cleared from..to scoring at least `minScore`.
+    Result<QList<qint64>> unconfirmedAbove(
+        const QString &account, const QDate &from, const QDate &to, double minScore) const;
     // Marks the match confirmed by `actor`; a Conflict when it already is.
     Status confirm(qint64 matchId, const QString &actor);
 

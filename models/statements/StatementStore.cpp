@@ -65,11 +65,37 @@ Status StatementWriter::begin(const Statement &s)
     m_statementId = find.value(0).toLongLong();
     m_account = s.account;
     ++m_result.statements;
+    QSqlQuery locked(m_db.connection());
+    locked.prepare(QStringLiteral("SELECT currency, from_date, to_date FROM reconciliation_periods WHERE account = ? "
+                                  "AND state = 'signed_off'"));
+    locked.addBindValue(s.account);
+    if (!locked.exec())
+        return storageError(QStringLiteral("Cannot read the signed-off periods of %1").arg(s.account), locked);
+    m_locked.clear();
+    while (locked.next())
+        m_locked << LockedRange { locked.value(0).toString(), locked.value(1).toString(), locked.value(2).toString() };
     return success();
 }
 
 Status StatementWriter::add(const StatementLine &l)
 {
+    if (!m_locked.isEmpty()) {
+        const QString day = l.bookingDate.toString(Qt::ISODate);
+        for (const LockedRange &r : m_locked) {
+            if (r.currency != l.currency || day < r.from || day > r.to)
+                continue;
+            // A line there already is a duplicate as ever; only a new one is kept out by the lock.
+            QSqlQuery there(m_db.connection());
+            there.prepare(QStringLiteral("SELECT 1 FROM statement_lines WHERE account = ? AND identity = ?"));
+            there.addBindValue(m_account);
+            there.addBindValue(l.identity);
+            if (!there.exec())
+                return storageError(
+                    QStringLiteral("Cannot look up %1 line %2").arg(m_fileName).arg(l.sourceLine), there);
+            ++(there.next() ? m_result.duplicatesSkipped : m_result.lockedSkipped);
+            return success();
+        }
+    }
     int i = 0;
     for (const QVariant &v : { QVariant(m_statementId), text(m_account), text(l.identity),
              QVariant(l.bookingDate.toString(Qt::ISODate)), QVariant(l.valueDate.toString(Qt::ISODate)),

@@ -15,12 +15,14 @@ struct StatementImport
     int statements = 0;
     int linesImported = 0;
     int duplicatesSkipped = 0; // lines already there, from this file or an overlapping one
+    int lockedSkipped = 0; // new lines dated in a signed-off reconciliation period, left out
 };
 
 // Stores one file's statements as a reader streams them, inside the caller's transaction,
 // with one prepared insert for all its lines: begin() a statement (its header), add() each
 // line (identity assigned), end() it with its final balances. A line whose (account,
-// identity) is there already is skipped and counted, not doubled.
+// identity) is there already is skipped and counted, not doubled; so is a line dated in a
+// signed-off reconciliation period of its account and currency, which nothing may change.
 class StatementWriter
 {
 public:
@@ -40,6 +42,12 @@ private:
     qint64 m_statementId = 0;
     bool m_newStatement = false;
     QString m_account;
+    struct LockedRange
+    {
+        QString currency;
+        QString from, to; // ISO dates compare as text
+    };
+    QList<LockedRange> m_locked; // of m_account
     StatementImport m_result;
 };
 

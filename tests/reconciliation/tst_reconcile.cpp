@@ -6,6 +6,7 @@
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
 #include "ledger/LedgerStore.h"
+#include "reconciliation/ReconciliationDesk.h"
 #include "reconciliation/ReconciliationService.h"
 #include "reconciliation/ReconciliationStore.h"
 #include "statements/StatementService.h"
@@ -176,8 +177,9 @@ private slots:
             if (m.match.rule == QLatin1String("tolerance"))
                 coffee = m.id;
         QVERIFY(coffee > 0);
-        QVERIFY(service.confirm(coffee));
-        auto twice = service.confirm(coffee);
+        ReconciliationDesk desk(db, kFinance);
+        QVERIFY(desk.confirmMatch(coffee));
+        auto twice = desk.confirmMatch(coffee);
         QVERIFY(!twice);
         QVERIFY2(twice.message().contains(QLatin1String("fiona@example.com")), qPrintable(twice.message()));
         QCOMPARE(AuditLog(db).entriesFor(QStringLiteral("match:%1").arg(coffee)).value().size(), 1);
@@ -214,7 +216,7 @@ private slots:
         const AccessPolicy support({ Role::Support }, QStringLiteral("sam@example.com"));
         ReconciliationService asSupport(db, support);
         QVERIFY(!asSupport.reconcile(kAccount, kFrom, kTo, MatchRules::defaults(), true));
-        QVERIFY(!asSupport.confirm(match));
+        QVERIFY(!ReconciliationDesk(db, support).confirmMatch(match));
         QVERIFY(ReconciliationStore(db).get(match).value().confirmedBy.isEmpty());
         QCOMPARE(ReconciliationStore(db).runCount(kAccount).value(), 1);
     }
