@@ -10,6 +10,11 @@
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
 #include "providers/ProviderService.h"
+#include "reconciliation/ExceptionsModel.h"
+#include "reconciliation/MatchesModel.h"
+#include "reconciliation/ReconRowsModel.h"
+#include "reconciliation/ReconciliationDesk.h"
+#include "reconciliation/ReconciliationReport.h"
 #include "records/DiffWorkspace.h"
 #include "records/DriftScanPanel.h"
 #include "records/RecordDiffView.h"
@@ -121,8 +126,8 @@ void addOptions(QCommandLineParser &parser)
         QStringLiteral("what") });
     parser.addOption({ QStringLiteral("dark"),
         QStringLiteral("Use a dark palette (Fusion style), whatever the desktop's theme hands over.") });
-    parser.addOption({ QStringLiteral("workspace"), QStringLiteral("Open this workspace (Operations, Credentials)."),
-        QStringLiteral("name") });
+    parser.addOption({ QStringLiteral("workspace"),
+        QStringLiteral("Open this workspace (Operations, Reconciliation, Credentials, …)."), QStringLiteral("name") });
 }
 
 // Starts the in-process sandbox and seeds the demo. A keychain that cannot be used is a
@@ -276,6 +281,14 @@ int main(int argc, char *argv[])
     CredentialsModel credentialsModel(context.database());
     ActivityMonitor activity(context.database());
     ProviderService providerService(context.database(), context.access());
+    ReconciliationDesk reconciliation(context.database(), context.access());
+    ReconRowsModel reconLedger(context.sharedDatabase(), RowSide::Ledger);
+    ReconRowsModel reconStatement(context.sharedDatabase(), RowSide::Statement);
+    MatchesModel reconMatches(context.sharedDatabase());
+    ExceptionsModel reconExceptions(context.sharedDatabase());
+    const ReconciliationReportSource reconciliationReport = [&context](qint64 periodId) {
+        return ReconciliationReport::read(context.database(), periodId, context.access().actor());
+    };
     // Where providers reach the agent: the address published for it (a proxy in front of the
     // agent), else the in-process agent's own; unknown in team mode until set.
     const QString agentUrl
@@ -288,7 +301,8 @@ int main(int argc, char *argv[])
     MainWindow window({ context.database().location().display(), &context.operations(), &context.credentialService(),
         &context.access(), &context.providers(), &context.records(), &operationsModel, &timelineModel,
         &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString(), &context.agentOperations(),
-        &providerService, agentUrl });
+        &providerService, agentUrl, &reconciliation, &reconLedger, &reconStatement, &reconMatches, &reconExceptions,
+        reconciliationReport });
     // Webhooks the in-process agent takes in settle operations too; which ones it does not say.
     QObject::connect(&agent.receiver(), &WebhookReceiver::processed, &window, [&window](int events) {
         if (events > 0)

@@ -4,10 +4,39 @@
 #include "Logging.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <memory>
+
+namespace {
+// The command named on the command line: its first word that is not an option (nor the value
+// of --database).
+QByteArray commandName(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray argument(argv[i]);
+        if (argument == "--database")
+            ++i;
+        else if (!argument.startsWith('-'))
+            return argument;
+    }
+    return {};
+}
+
+// `export` draws PDFs, whose text needs fonts: a QGuiApplication, on the offscreen platform so
+// no display is needed. Every other command stays a QCoreApplication.
+std::unique_ptr<QCoreApplication> makeApplication(int &argc, char *argv[])
+{
+    if (commandName(argc, argv) != "export")
+        return std::make_unique<QCoreApplication>(argc, argv);
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    return std::make_unique<QGuiApplication>(argc, argv);
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    const std::unique_ptr<QCoreApplication> app = makeApplication(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Reconsole"));
     QCoreApplication::setApplicationName(QStringLiteral("reconsole"));
     QCoreApplication::setApplicationVersion(QStringLiteral(RECONSOLE_VERSION));
@@ -26,6 +55,7 @@ int main(int argc, char *argv[])
             Commands::reconcile(), // finance: the ledger against statements and provider lines
             Commands::periods(), Commands::match(), Commands::unmatch(), Commands::writeOff(), Commands::approve(),
             Commands::split(), Commands::exception(), // finance: the reconciliation workspace's actions
+            Commands::exports(), // finance: a reconciliation period's report
             Commands::roles(), Commands::database(), Commands::migrate(), Commands::bench() } };
     const CommandLine commandLine(std::move(table), QStringLiteral(RECONSOLE_VERSION));
     return commandLine.run(QCoreApplication::arguments().mid(1));

@@ -9,6 +9,7 @@ packages=(
     postgresql dbus dbus-x11 gnome-keyring libsecret-tools xvfb xauth imagemagick
     libqt6svg6 dpkg-dev desktop-file-utils appstream librsvg2-bin man-db
     python3-pandas
+    poppler-utils
 )
 
 missing=()

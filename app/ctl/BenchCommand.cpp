@@ -1,6 +1,7 @@
 #include "BenchImport.h"
 #include "BenchIntake.h"
 #include "BenchReconcile.h"
+#include "BenchWorkspace.h"
 #include "Commands.h"
 #include "Console.h"
 #include "events/EventStore.h"
@@ -544,7 +545,7 @@ Command bench()
                 .json = JsonOutput::Always,
                 .readsDatabaseUrl = true,
                 .run = Handler(benchWebhooks) },
-            benchIntake(), benchImport(), benchReconcile(),
+            benchIntake(), benchImport(), benchReconcile(), benchWorkspace(),
             { .name = QStringLiteral("drift"),
                 .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
                 .details

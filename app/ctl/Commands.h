@@ -33,4 +33,5 @@ Command providers();
 Command roles();
 Command database();
 Command bench();
+Command exports(); // `export` (a C++ keyword): reports for others to read
 } // namespace Commands

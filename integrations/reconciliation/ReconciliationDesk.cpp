@@ -8,6 +8,7 @@
 #include "reconciliation/Matcher.h"
 #include "reconciliation/PeriodStore.h"
 #include "reconciliation/ReconciliationInputs.h"
+#include "reconciliation/ReconciliationService.h"
 #include "reconciliation/ReconciliationStore.h"
 #include "store/Database.h"
 
@@ -433,6 +434,18 @@ Status ReconciliationDesk::reopen(qint64 periodId, const QString &reason)
         return set;
     return ctx.commit(tx, QStringLiteral("period.reopen"), target, reason,
         QStringLiteral("signed off by %1").arg(p->signedOffBy), QStringLiteral("open"));
+}
+
+Result<qsizetype> ReconciliationDesk::runRules(qint64 periodId)
+{
+    auto p = PeriodStore(m_db).get(periodId);
+    if (!p)
+        return p.error();
+    auto ran
+        = ReconciliationService(m_db, m_access).reconcile(p->account, p->from, p->to, MatchRules::defaults(), false);
+    if (!ran)
+        return ran.error();
+    return ran->result.matchCount() - ran->result.confirmedKept();
 }
 
 // ---- matches ----------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ public:
     // Only at a difference of zero with no open exception and no pending approval.
     Status signOff(qint64 periodId);
     Status reopen(qint64 periodId, const QString &reason);
+    // Runs the default rules over the period's days (ReconciliationService::reconcile): the
+    // suggestions they make replace the unconfirmed ones. Returns how many it made.
+    Result<qsizetype> runRules(qint64 periodId);
 
     // Matches. A suggestion stored by a run is confirmed; a live one is stored as confirmed.
     Result<qint64> confirm(const Suggestion &suggestion);

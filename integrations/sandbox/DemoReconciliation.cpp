@@ -158,12 +158,14 @@ Status seed(const Database &db, const QString &actor, const QDate &today)
     if (!periods->isEmpty())
         return success(); // seeded on an earlier start
     qint64 middle = 0, closing = 0; // the statement's balances, which the periods take from it
+    // One after the other: the later month opens at the earlier's closing.
+    const QByteArray earlierXml = statement(kEarlier, earlier, 1250000, &middle);
+    const QByteArray laterXml = statement(kLater, later, middle, &closing);
     const QByteArray camt
         = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document "
           "xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">\n<BkToCstmrStmt>\n<GrpHdr><MsgId>DEMO-"
         + later.toString(QStringLiteral("yyyyMM")).toLatin1() + "</MsgId><CreDtTm>"
-        + later.addMonths(1).toString(Qt::ISODate).toLatin1() + "T06:00:00</CreDtTm></GrpHdr>\n"
-        + statement(kEarlier, earlier, 1250000, &middle) + statement(kLater, later, middle, &closing)
+        + later.addMonths(1).toString(Qt::ISODate).toLatin1() + "T06:00:00</CreDtTm></GrpHdr>\n" + earlierXml + laterXml
         + "</BkToCstmrStmt>\n</Document>\n";
     QTemporaryDir dir;
     QFile file(dir.filePath(QStringLiteral("bank-statement-%1.xml").arg(later.toString(QStringLiteral("yyyy-MM")))));

@@ -69,6 +69,22 @@ private slots:
         QCOMPARE(none.code, 2);
         QVERIFY2(none.err.contains("--rows must be a number"), qPrintable(none.err));
     }
+
+    // The workspace's figures come from the workspace's own models and desk over a real period:
+    // every figure is there, the filtered table has its first page, the selected row its line.
+    void workspaceBenchPrintsItsFigures()
+    {
+        const CtlRun bench = ctl({ "bench", "workspace", "--rows", "3000" }, {}, 120000);
+        QVERIFY2(bench.code == 0, qPrintable(bench.err));
+        const QJsonObject o = json(bench.out);
+        for (const char *key : { "first_page_ledger_ms", "first_page_statement_ms", "filter_text_ms",
+                 "filter_amount_ms", "sort_amount_ms", "filter_and_sort_ms", "suggestions_ms", "load_ms" })
+            QVERIFY2(o.value(QLatin1String(key)).isDouble(), key);
+        QCOMPARE(o.value("rows_per_side").toInt(), 3000);
+        QVERIFY(o.value("text_filter_first_page_rows").toInt() > 0);
+        QVERIFY(o.value("suggestions").toInt() >= 1);
+        QCOMPARE(ctl({ "bench", "workspace", "--rows", "10" }).code, 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBenchReconcile)

@@ -9,6 +9,7 @@
 #include "operations/OperationsWorkspace.h"
 #include "providers/ProviderService.h"
 #include "providers/ProvidersWorkspace.h"
+#include "reconciliation/ReconciliationWorkspace.h"
 #include "records/DiffWorkspace.h"
 #include "records/RecordDiffView.h"
 #include "records/RecordService.h"
@@ -93,6 +94,7 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
         connect(
             m_operations, &OperationsWorkspace::providersRequested, this, [this] { showWorkspace(tr("Providers")); });
     }
+    addReconciliation(context);
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::workspaceShown);
 
     // The alert list sits under the navigation, empty and hidden while all is well.
@@ -191,6 +193,37 @@ void MainWindow::buildStatusBar(const WorkbenchContext &context)
     auto *who = new QLabel(tr("Signed in: %1 (%2)").arg(access.actor(), access.describe()), this);
     who->setObjectName(QStringLiteral("signedInLabel"));
     statusBar()->addPermanentWidget(who);
+}
+
+// Finance's workspace, when the application gave it a desk; its links open the Timeline and
+// Diff as the Operations workspace's do, and its pending approvals show in the status bar.
+void MainWindow::addReconciliation(const WorkbenchContext &context)
+{
+    if (!context.reconciliation)
+        return;
+    m_reconciliation = new ReconciliationWorkspace(*context.reconciliation,
+        { context.reconLedger, context.reconStatement, context.reconMatches, context.reconExceptions },
+        context.reconciliationReport, this);
+    addWorkspace(tr("Reconciliation"), m_reconciliation, context.access->allows(Permission::Reconcile),
+        tr("Reconciling needs the finance role."));
+    connect(
+        m_reconciliation, &ReconciliationWorkspace::message, this, [this](const QString &text) { showMessage(text); });
+    connect(m_reconciliation, &ReconciliationWorkspace::compareRequested, this, &MainWindow::compareOperation);
+    connect(m_reconciliation, &ReconciliationWorkspace::timelineRequested, this, [this](const QString &entityId) {
+        showWorkspace(tr("Timeline"));
+        m_timeline->showEntity(entityId);
+    });
+    auto *pending = new QLabel(this);
+    pending->setObjectName(QStringLiteral("pendingApprovalsLabel"));
+    setTone(pending, Tints::Tone::Warning);
+    statusBar()->addPermanentWidget(pending);
+    auto showPending = [pending](int count) {
+        pending->setText(plural(count, QT_TRANSLATE_NOOP("Plural", "%Ln approval pending"),
+            QT_TRANSLATE_NOOP("Plural", "%Ln approvals pending")));
+        pending->setVisible(count > 0);
+    };
+    connect(m_reconciliation, &ReconciliationWorkspace::pendingApprovalsChanged, this, showPending);
+    showPending(m_reconciliation->pendingApprovals());
 }
 
 void MainWindow::buildMenus()

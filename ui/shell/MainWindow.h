@@ -1,5 +1,7 @@
 #pragma once
 
+#include "reconciliation/ReconciliationReport.h"
+
 #include <QMainWindow>
 #include <QSet>
 
@@ -9,6 +11,8 @@ class CommandPalette;
 class CredentialService;
 class CredentialsModel;
 class CredentialsWorkspace;
+class ExceptionsModel;
+class MatchesModel;
 class DiffWorkspace;
 class OperationService;
 class OperationsModel;
@@ -21,6 +25,9 @@ class QListWidget;
 class QMenu;
 class QStackedWidget;
 class QTimer;
+class ReconRowsModel;
+class ReconciliationDesk;
+class ReconciliationWorkspace;
 class RecordService;
 class TimelineModel;
 class TimelineWorkspace;
@@ -44,6 +51,12 @@ struct WorkbenchContext
     OperationService *agentOperations = nullptr; // the in-process agent's, whose retries show too
     ProviderService *providerService = nullptr; // none: no Providers workspace
     QString agentUrl; // where providers send webhooks, for the Providers workspace; empty when unknown
+    ReconciliationDesk *reconciliation = nullptr; // none: no Reconciliation workspace
+    ReconRowsModel *reconLedger = nullptr; // the period's unmatched rows of each side
+    ReconRowsModel *reconStatement = nullptr;
+    MatchesModel *reconMatches = nullptr;
+    ExceptionsModel *reconExceptions = nullptr;
+    ReconciliationReportSource reconciliationReport; // none: no "Export report…"
 };
 
 // The shell: a navigation of workspaces on the left, the chosen one on the right, a menu bar
@@ -61,6 +74,7 @@ public:
     ProvidersWorkspace *providersWorkspace() const { return m_providers; }
     TimelineWorkspace *timelineWorkspace() const { return m_timeline; }
     DiffWorkspace *diffWorkspace() const { return m_diff; }
+    ReconciliationWorkspace *reconciliationWorkspace() const { return m_reconciliation; }
     CommandPalette *commandPalette() const { return m_palette; }
     // Opens the Diff workspace on the record an operation is about.
     void compareOperation(qint64 operationId);
@@ -96,6 +110,7 @@ protected:
 private:
     void addWorkspace(const QString &name, QWidget *workspace, bool allowed, const QString &whyNot);
     void buildStatusBar(const WorkbenchContext &context);
+    void addReconciliation(const WorkbenchContext &context);
     void buildMenus();
     void followChanges(const WorkbenchContext &context);
     void workspaceShown(int index);
@@ -115,6 +130,7 @@ private:
     OperationsWorkspace *m_operations;
     CredentialsWorkspace *m_credentials;
     ProvidersWorkspace *m_providers = nullptr;
+    ReconciliationWorkspace *m_reconciliation = nullptr;
     TimelineWorkspace *m_timeline;
     DiffWorkspace *m_diff;
     CommandPalette *m_palette;
