@@ -3,6 +3,7 @@
 // hand with their adjustments, write-offs and the four-eyes rule (in the engine, and on
 // PostgreSQL in the database against its own users), sign-off only at zero, and the lock.
 #include "CtlRunner.h"
+#include "ReconciliationFixtures.h"
 #include "TestSupport.h"
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
@@ -25,6 +26,8 @@
 #include <QUrl>
 
 namespace {
+using ReconciliationFixtures::writeFile;
+
 const AccessPolicy kFiona({ Role::Finance }, QStringLiteral("fiona"));
 const AccessPolicy kFrank({ Role::Finance }, QStringLiteral("frank"));
 const AccessPolicy kAdmin({ Role::Admin }, QStringLiteral("ada"));
@@ -47,26 +50,9 @@ const QByteArray kJanuaryAgain = ":20:JAN2\n:25:NL02ABNA0123456789\n:28C:1\n:60F
                                  ":61:250120C5,00NTRFINV-8\n:86:ORDER 8\n"
                                  ":62F:C250131EUR192,50\n";
 
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text)
-{
-    QFile file(dir.filePath(name));
-    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
-        return {};
-    return file.fileName();
-}
-
 LedgerEntry entry(const QString &id, const QString &reference, qint64 amount, const QDate &day)
 {
-    LedgerEntry e;
-    e.entryId = id;
-    e.account = kAccount;
-    e.bookedOn = day;
-    e.amountMinor = amount;
-    e.currency = QStringLiteral("EUR");
-    e.reference = reference;
-    e.source = LedgerEntry::Source::Import;
-    e.createdBy = QStringLiteral("tester");
-    return e;
+    return ReconciliationFixtures::ledgerEntry(kAccount, id, reference, amount, day);
 }
 
 qint64 idOf(const Database &db, const QString &sql, const QString &value)

@@ -2,6 +2,7 @@
 // matches per rule, a dry run storing nothing, a rerun keeping what a person confirmed and
 // replacing the rest, finance only; and `reconsolectl reconcile` as finance would type it.
 #include "CtlRunner.h"
+#include "ReconciliationFixtures.h"
 #include "TestSupport.h"
 #include "access/AccessPolicy.h"
 #include "access/AuditLog.h"
@@ -18,18 +19,12 @@
 #include <QSqlQuery>
 
 namespace {
+using ReconciliationFixtures::writeFile;
+
 const AccessPolicy kFinance({ Role::Finance }, QStringLiteral("fiona@example.com"));
 const QString kAccount = QStringLiteral("NL02ABNA0123456789");
 const QDate kFrom(2025, 1, 1);
 const QDate kTo(2025, 1, 31);
-
-QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text)
-{
-    QFile file(dir.filePath(name));
-    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
-        return {};
-    return file.fileName();
-}
 
 // The bank's side: INV-1 and INV-3 exactly as booked, a coffee 10 cents off what we booked (the
 // tolerance rule), 99.00 we never booked; and one line in February, outside the range.
@@ -51,16 +46,7 @@ const QByteArray kLedgerCsv = "id,reference,amount_minor,currency,booked_on,desc
 
 LedgerEntry entry(const QString &id, const QString &reference, qint64 amount, const QDate &day)
 {
-    LedgerEntry e;
-    e.entryId = id;
-    e.account = kAccount;
-    e.bookedOn = day;
-    e.amountMinor = amount;
-    e.currency = QStringLiteral("EUR");
-    e.reference = reference;
-    e.source = LedgerEntry::Source::Import;
-    e.createdBy = QStringLiteral("tester");
-    return e;
+    return ReconciliationFixtures::ledgerEntry(kAccount, id, reference, amount, day);
 }
 
 // Both sides into `db`; an empty string when all went in.

@@ -4,6 +4,7 @@
 // approves, an exception investigated), reported while open and again once signed off, as PDF
 // (read back with pdftotext) and as CSV; and the command's refusals, each saying what to do.
 #include "CtlRunner.h"
+#include "ReconciliationFixtures.h"
 #include "TestSupport.h"
 #include "access/AccessPolicy.h"
 #include "access/TeamRoles.h"
@@ -46,16 +47,7 @@ const QByteArray kStatement = ":20:JAN\n:25:NL02ABNA0123456789\n:28C:1\n:60F:C25
 
 LedgerEntry entry(const QString &id, const QString &reference, qint64 amount, const QDate &day)
 {
-    LedgerEntry e;
-    e.entryId = id;
-    e.account = kAccount;
-    e.bookedOn = day;
-    e.amountMinor = amount;
-    e.currency = QStringLiteral("EUR");
-    e.reference = reference;
-    e.source = LedgerEntry::Source::Import;
-    e.createdBy = QStringLiteral("tester");
-    return e;
+    return ReconciliationFixtures::ledgerEntry(kAccount, id, reference, amount, day);
 }
 
 qint64 idOf(const Database &db, const QString &sql)
