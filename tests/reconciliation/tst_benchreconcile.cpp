@@ -77,8 +77,9 @@ private slots:
         const CtlRun bench = ctl({ "bench", "workspace", "--rows", "3000" }, {}, 120000);
         QVERIFY2(bench.code == 0, qPrintable(bench.err));
         const QJsonObject o = json(bench.out);
-        for (const char *key : { "first_page_ledger_ms", "first_page_statement_ms", "filter_text_ms",
-                 "filter_amount_ms", "sort_amount_ms", "filter_and_sort_ms", "suggestions_ms", "load_ms" })
+        for (const char *key :
+            { "first_page_ledger_ms", "first_page_statement_ms", "filter_text_ms", "filter_rare_text_ms",
+                "filter_amount_ms", "sort_amount_ms", "filter_and_sort_ms", "suggestions_ms", "load_ms" })
             QVERIFY2(o.value(QLatin1String(key)).isDouble(), key);
         QCOMPARE(o.value("rows_per_side").toInt(), 3000);
         QVERIFY(o.value("text_filter_first_page_rows").toInt() > 0);
