@@ -4,6 +4,7 @@
 #include "shell/ActionButton.h"
 #include "shell/EmptyState.h"
 #include "shell/RowTintDelegate.h"
+#include "shell/TableLook.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -35,24 +36,16 @@ ReconExceptionsTab::ReconExceptionsTab(ExceptionsModel &model, const QList<QActi
     m_assignee->setObjectName(QStringLiteral("exceptionAssignee"));
     m_note->setObjectName(QStringLiteral("exceptionNote"));
     m_table->setModel(m_model);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    const QFontMetrics metrics(m_table->font());
-    const QList<std::pair<ExceptionColumn, QString>> widths { { ExceptionColumn::Side, QStringLiteral("Statement") },
-        { ExceptionColumn::Date, QStringLiteral("2026-10-31") }, { ExceptionColumn::Age, QStringLiteral("999 d") },
-        { ExceptionColumn::Amount, QStringLiteral("-99,999.99 EUR") },
-        { ExceptionColumn::Reference, QStringLiteral("INV-2041-XXXXXX") },
-        { ExceptionColumn::Counterparty, QStringLiteral("Counterparty GmbH") },
-        { ExceptionColumn::State, QStringLiteral("Investigating") },
-        { ExceptionColumn::Assignee, QStringLiteral("finance.user") } };
-    for (const auto &[column, sample] : widths)
-        m_table->setColumnWidth(static_cast<int>(column), metrics.horizontalAdvance(sample) + 18);
+    TableLook::apply(m_table, QAbstractItemView::SingleSelection);
+    TableLook::sizeColumns(m_table,
+        { { int(ExceptionColumn::Side), QStringLiteral("Statement") },
+            { int(ExceptionColumn::Date), QStringLiteral("2026-10-31") },
+            { int(ExceptionColumn::Age), QStringLiteral("999 d") },
+            { int(ExceptionColumn::Amount), QStringLiteral("-99,999.99 EUR") },
+            { int(ExceptionColumn::Reference), QStringLiteral("INV-2041-XXXXXX") },
+            { int(ExceptionColumn::Counterparty), QStringLiteral("Counterparty GmbH") },
+            { int(ExceptionColumn::State), QStringLiteral("Investigating") },
+            { int(ExceptionColumn::Assignee), QStringLiteral("finance.user") } });
     m_table->setItemDelegateForColumn(static_cast<int>(ExceptionColumn::State),
         new RowTintDelegate(
             [](const QModelIndex &index) -> RowTint {

@@ -9,6 +9,7 @@
 #include "shell/EmptyState.h"
 #include "shell/Prompts.h"
 #include "shell/RowTintDelegate.h"
+#include "shell/TableLook.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -36,27 +37,19 @@ ReconMatchesTab::ReconMatchesTab(MatchesModel &model, ReconciliationDesk &desk, 
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(static_cast<int>(MatchColumn::ClearedOn), Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    const QFontMetrics metrics(m_table->font());
-    const QList<std::pair<MatchColumn, QString>> widths { { MatchColumn::ClearedOn, QStringLiteral("2026-10-31") },
-        { MatchColumn::State, QStringLiteral("Confirmed") }, { MatchColumn::Rule, QStringLiteral("tolerance-date") },
-        { MatchColumn::Score, QStringLiteral("0.00") },
-        { MatchColumn::LedgerRows, QStringLiteral("INV-2041, INV-2042") },
-        { MatchColumn::LedgerAmount, QStringLiteral("-99,999.99 EUR") },
-        { MatchColumn::StatementRows, QStringLiteral("E2E-2041, E2E-2042") },
-        { MatchColumn::StatementAmount, QStringLiteral("-99,999.99 EUR") },
-        { MatchColumn::Adjustment, QStringLiteral("rounding 0.03 EUR, awaiting approval") },
-        { MatchColumn::ConfirmedBy, QStringLiteral("finance.user") },
-        { MatchColumn::ConfirmedAt, QStringLiteral("2026-10-31 12:00") } };
-    for (const auto &[column, sample] : widths)
-        m_table->setColumnWidth(static_cast<int>(column), metrics.horizontalAdvance(sample) + 18);
+    TableLook::apply(m_table, QAbstractItemView::SingleSelection);
+    TableLook::sizeColumns(m_table,
+        { { int(MatchColumn::ClearedOn), QStringLiteral("2026-10-31") },
+            { int(MatchColumn::State), QStringLiteral("Confirmed") },
+            { int(MatchColumn::Rule), QStringLiteral("tolerance-date") },
+            { int(MatchColumn::Score), QStringLiteral("0.00") },
+            { int(MatchColumn::LedgerRows), QStringLiteral("INV-2041, INV-2042") },
+            { int(MatchColumn::LedgerAmount), QStringLiteral("-99,999.99 EUR") },
+            { int(MatchColumn::StatementRows), QStringLiteral("E2E-2041, E2E-2042") },
+            { int(MatchColumn::StatementAmount), QStringLiteral("-99,999.99 EUR") },
+            { int(MatchColumn::Adjustment), QStringLiteral("rounding 0.03 EUR, awaiting approval") },
+            { int(MatchColumn::ConfirmedBy), QStringLiteral("finance.user") },
+            { int(MatchColumn::ConfirmedAt), QStringLiteral("2026-10-31 12:00") } });
     // An adjustment waiting for a second person stands out; a suggestion is not a match yet.
     m_table->setItemDelegate(new RowTintDelegate(
         [](const QModelIndex &index) -> RowTint {

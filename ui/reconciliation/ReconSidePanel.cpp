@@ -6,6 +6,7 @@
 #include "shell/EmptyState.h"
 #include "shell/Plural.h"
 #include "shell/RowTintDelegate.h"
+#include "shell/TableLook.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -47,24 +48,14 @@ ReconSidePanel::ReconSidePanel(ReconRowsModel &model, const QString &title, QWid
     m_table->setModel(m_model);
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(static_cast<int>(ReconColumn::Date), Qt::AscendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    const QFontMetrics metrics(m_table->font());
-    auto width = [&](ReconColumn c, const QString &sample) {
-        m_table->setColumnWidth(static_cast<int>(c), metrics.horizontalAdvance(sample) + 18);
-    };
-    width(ReconColumn::Date, QStringLiteral("2026-10-31"));
-    width(ReconColumn::Amount, QLocale().toString(-999999.99, 'f', 2) + QStringLiteral(" EUR"));
-    width(ReconColumn::Fee, QStringLiteral("99.99 EUR"));
-    width(ReconColumn::Reference, QStringLiteral("INV-2041-XXXX"));
-    width(ReconColumn::Counterparty, QStringLiteral("Counterparty Ltd"));
-    width(ReconColumn::Suggestion, QStringLiteral("tolerance · 0.85"));
+    TableLook::apply(m_table, QAbstractItemView::ExtendedSelection);
+    TableLook::sizeColumns(m_table,
+        { { int(ReconColumn::Date), QStringLiteral("2026-10-31") },
+            { int(ReconColumn::Amount), QLocale().toString(-999999.99, 'f', 2) + QStringLiteral(" EUR") },
+            { int(ReconColumn::Fee), QStringLiteral("99.99 EUR") },
+            { int(ReconColumn::Reference), QStringLiteral("INV-2041-XXXX") },
+            { int(ReconColumn::Counterparty), QStringLiteral("Counterparty Ltd") },
+            { int(ReconColumn::Suggestion), QStringLiteral("tolerance · 0.85") } });
     // What the last run suggests waits for a person: one key press confirms it.
     m_table->setItemDelegateForColumn(static_cast<int>(ReconColumn::Suggestion),
         new RowTintDelegate(
