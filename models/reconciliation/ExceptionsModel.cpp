@@ -79,7 +79,7 @@ void ExceptionsModel::reload()
         scope.exceptionStates = m_states;
         for (int side = 0; side < 2; ++side) {
             m_queries[side] = std::make_unique<ReconRowsQuery>(
-                static_cast<RowSide>(side), scope, m_filter, ReconRowsSort {}, m_db->dialect());
+                static_cast<RowSide>(side), scope, m_filter, ReconRowsSort {}, *m_db);
             m_sideDone[side] = false;
         }
         m_rows = nextPage();

@@ -41,8 +41,7 @@ void ReconRowsModel::reload()
     m_query.reset();
     m_atEnd = true;
     if (m_period) {
-        m_query = std::make_unique<ReconRowsQuery>(
-            m_side, ReconRowsScope::of(*m_period), m_filter, m_sort, m_db->dialect());
+        m_query = std::make_unique<ReconRowsQuery>(m_side, ReconRowsScope::of(*m_period), m_filter, m_sort, *m_db);
         m_atEnd = false;
         append(fetchPage());
     }

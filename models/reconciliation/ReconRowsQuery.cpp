@@ -49,7 +49,7 @@ QString dayColumn(RowSide side)
 }
 
 // The fields the text filter searches, joined: one LIKE per row instead of one per field, and
-// the very expression PostgreSQL's trigram index is built on (schema 18).
+// the very text the search index holds (schema 19).
 QString searchText(RowSide side)
 {
     return side == RowSide::Ledger
@@ -58,9 +58,49 @@ QString searchText(RowSide side)
                          "' ' || t.description)");
 }
 
+// Fewer rows than this hold a rare text: its ids are read out of the index once and the few
+// rows sorted. More, and one in a hundred rows or more holds it, so the walk by date or amount
+// finds a page within a few thousand rows.
+constexpr int kRareMatches = 10000;
+
+// The ids of the side's rows whose searched fields hold `text`, out of the search index
+// (schema 19), when fewer than kRareMatches do. Where the index cannot answer (text shorter
+// than a trigram) or fails, none: testing each row is never wrong, only slower.
+std::optional<QList<qint64>> rareTextIds(const Database &db, RowSide side, const QString &text)
+{
+    const SqlDialect &dialect = db.dialect();
+    if (!dialect.searchIndexCan(text))
+        return std::nullopt;
+    QSqlQuery q(db.connection());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT id FROM %1 WHERE %2 LIMIT %3")
+                  .arg(table(side), dialect.searchIndexMatch(table(side), text))
+                  .arg(kRareMatches));
+    for (const QString &value : dialect.searchIndexValues(text))
+        q.addBindValue(value);
+    if (!q.exec())
+        return std::nullopt;
+    QList<qint64> ids;
+    while (q.next())
+        ids << q.value(0).toLongLong();
+    if (ids.size() >= kRareMatches)
+        return std::nullopt;
+    return ids;
+}
+
 QString sortColumn(RowSide side, ReconColumn column)
 {
     return column == ReconColumn::Amount ? QStringLiteral("t.amount_minor") : dayColumn(side);
+}
+
+// In no confirmed match. Not "m.confirmed_by IS NULL" on the joined match: PostgreSQL takes
+// that for a rare row and sorts every text match instead of walking the date index to a page.
+QString notConfirmed(RowSide side)
+{
+    return QStringLiteral("NOT EXISTS (SELECT 1 FROM reconciliation_match_rows cr JOIN reconciliation_matches cm ON "
+                          "cm.id = cr.match_id WHERE cr.account = t.account AND cr.side = '%1' AND cr.row_id = t.id "
+                          "AND cm.confirmed_by IS NOT NULL)")
+        .arg(rowSideName(side));
 }
 
 // The columns of Col, for the side; exceptions' columns NULL unless joined.
@@ -188,11 +228,12 @@ ReconRowsScope ReconRowsScope::of(const ReconciliationPeriod &period)
 }
 
 ReconRowsQuery::ReconRowsQuery(RowSide side, const ReconRowsScope &scope, const ReconRowsFilter &filter,
-    const ReconRowsSort &sort, const SqlDialect &dialect)
+    const ReconRowsSort &sort, const Database &db)
     : m_side(side)
     , m_sort(sort)
     , m_exceptions(scope.bookedBefore.has_value())
 {
+    const SqlDialect &dialect = db.dialect();
     if (!isSortable(m_sort.column))
         m_sort.column = ReconColumn::Date;
     // Sorted or filtered by amount, the amount index is the way in: the period's dates are then
@@ -205,7 +246,7 @@ ReconRowsQuery::ReconRowsQuery(RowSide side, const ReconRowsScope &scope, const 
         ? dialect.unindexed(sortColumn(side, m_sort.column))
         : sortColumn(side, m_sort.column);
     QStringList clauses { QStringLiteral("t.account = ?"), QStringLiteral("t.currency = ?"),
-        day + QStringLiteral(" >= ?"), day + QStringLiteral(" <= ?"), QStringLiteral("m.confirmed_by IS NULL") };
+        day + QStringLiteral(" >= ?"), day + QStringLiteral(" <= ?"), notConfirmed(side) };
     m_values << sqlText(scope.account) << sqlText(scope.currency) << scope.from.toString(Qt::ISODate)
              << scope.to.toString(Qt::ISODate);
     if (side == RowSide::Statement)
@@ -237,9 +278,25 @@ ReconRowsQuery::ReconRowsQuery(RowSide side, const ReconRowsScope &scope, const 
         }
     }
     if (const QString text = filter.text.trimmed(); !text.isEmpty()) {
-        // One test of the searched fields joined, as the PostgreSQL trigram index of schema 18 holds them.
-        clauses << dialect.like(searchText(side));
-        m_values << SqlDialect::likeContaining(text);
+        // A rare text is looked up in the search index (schema 19); a common one is tested on
+        // each row the walk by date or amount reaches, which soon fills a page, where the index
+        // would hand over every match to be sorted first. PostgreSQL tells one from the other
+        // itself, by its statistics of the indexed column; SQLite is asked how many the index holds.
+        if (const QString indexed = dialect.searchEachRow(table(side), text); !indexed.isEmpty()) {
+            clauses << indexed;
+            m_values << SqlDialect::likeContaining(text);
+        } else if (const auto ids = rareTextIds(db, side, text)) {
+            // Written out, not bound: integers the index gave, and one list where thousands of
+            // `?` would be; the index is not asked twice.
+            QStringList list;
+            for (qint64 id : *ids)
+                list << QString::number(id);
+            clauses << (list.isEmpty() ? QStringLiteral("0 = 1")
+                                       : QStringLiteral("t.id IN (%1)").arg(list.join(QLatin1Char(','))));
+        } else {
+            clauses << dialect.like(searchText(side));
+            m_values << SqlDialect::likeContaining(text);
+        }
     }
     m_where = QStringLiteral(" WHERE ") + clauses.join(QStringLiteral(" AND "));
 }

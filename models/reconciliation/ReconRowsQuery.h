@@ -12,7 +12,6 @@
 #include <optional>
 
 class Database;
-class SqlDialect;
 
 // Columns of a reconciliation side's table, in display order (the ledger side hides Fee).
 enum class ReconColumn
@@ -120,12 +119,13 @@ struct AccountCurrency
 
 // The SQL of one side's unmatched rows: in no confirmed match, booked in the period, in its
 // currency, statement lines not split. Keyset pages (`(sort, id) > (?, ?) LIMIT n`) along the
-// (account, booking date) or (account, amount) index; the text filter uses SqlDialect::like.
+// (account, booking date) or (account, amount) index. A rare text filter reads the search
+// index (schema 19) to build the query, a common one is tested on each row.
 class ReconRowsQuery
 {
 public:
     ReconRowsQuery(RowSide side, const ReconRowsScope &scope, const ReconRowsFilter &filter, const ReconRowsSort &sort,
-        const SqlDialect &dialect);
+        const Database &db);
 
     // Up to `limit` rows after the row with `afterValue` and `afterId` (from the first without).
     Result<QList<ReconRow>> page(
