@@ -10,6 +10,10 @@ Command migrate();
 Command sandbox();
 Command serve();
 Command ops();
+// ops' bulk retries and failure groups (RetryRunsCommand.cpp).
+Command opsPlan();
+Command opsRuns();
+Command opsGroups();
 Command events();
 Command timeline();
 Command diff();

@@ -1,6 +1,7 @@
 #include "AppContext.h"
 #include "Commands.h"
 #include "Console.h"
+#include "OperationArgs.h"
 #include "intake/IntakeService.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsQuery.h"
@@ -52,8 +53,9 @@ QString stateNames()
     return names.join(QStringLiteral(", "));
 }
 
-// The states `value` names; the first word that names none in `unknown`.
-bool parseStates(const QString &value, QList<OperationState> *states, QString *unknown = nullptr)
+} // namespace
+
+bool parseStates(const QString &value, QList<OperationState> *states, QString *unknown)
 {
     for (const QString &word : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
         OperationState s;
@@ -69,6 +71,8 @@ bool parseStates(const QString &value, QList<OperationState> *states, QString *u
     }
     return true;
 }
+
+namespace {
 
 Status checkList(const QCommandLineParser &args)
 {
@@ -311,8 +315,9 @@ Command ops()
         .check = checkRetry,
         .run = DatabaseHandler(::retry) };
     return { .name = QStringLiteral("ops"),
-        .summary = QStringLiteral("Operations: list them, retry them, submit them, settle them by hand."),
-        .subcommands = { std::move(list), std::move(retry), submitCommand(),
+        .summary = QStringLiteral("Operations: list them, retry them one by one or in bulk (a plan first), see "
+                                  "their failure groups, submit them, settle them by hand."),
+        .subcommands = { std::move(list), std::move(retry), opsPlan(), opsRuns(), opsGroups(), submitCommand(),
             closing(QStringLiteral("resolve"), QStringLiteral("Resolve an operation by hand, with a reason."), true),
             closing(QStringLiteral("cancel"), QStringLiteral("Cancel an operation, with a reason."), false) } };
 }

@@ -21,6 +21,9 @@ QJsonObject toJson(const ProviderConfig &p)
         { QStringLiteral("timeout_ms"), p.timeoutMs }, { QStringLiteral("purpose"), p.purpose },
         { QStringLiteral("owner"), p.owner }, { QStringLiteral("credential"), p.credentialId },
         { QStringLiteral("extra_ca_pem"), p.extraCaPem },
+        { QStringLiteral("retry_headroom_percent"), p.retryHeadroomPercent },
+        { QStringLiteral("idempotency_window_hours"), p.idempotencyWindowHours },
+        { QStringLiteral("bulk_approval_above"), p.bulkApprovalAbove },
         { QStringLiteral("event_types"), QJsonArray::fromStringList(ProviderService::eventTypes(p.kind)) } };
 }
 
@@ -58,7 +61,7 @@ Status checkValues(const QCommandLineParser &args)
     bool ok = true;
     if (args.isSet(QStringLiteral("rate")) && (args.value(QStringLiteral("rate")).toDouble(&ok), !ok))
         return failure(ErrorClass::Input, QStringLiteral("--rate must be a number of requests per second."));
-    for (const char *name : { "burst", "timeout-ms" }) {
+    for (const char *name : { "burst", "timeout-ms", "headroom", "idempotency-window-hours", "approve-bulk-above" }) {
         if (args.isSet(QLatin1String(name)) && (args.value(QLatin1String(name)).toInt(&ok), !ok))
             return failure(ErrorClass::Input, QStringLiteral("--%1 must be a whole number.").arg(QLatin1String(name)));
     }
@@ -89,6 +92,12 @@ Result<ProviderConfig> apply(const QCommandLineParser &args, ProviderConfig p)
         p.timeoutMs = value("timeout-ms").toInt();
     if (given("purpose"))
         p.purpose = value("purpose");
+    if (given("headroom"))
+        p.retryHeadroomPercent = value("headroom").toInt();
+    if (given("idempotency-window-hours"))
+        p.idempotencyWindowHours = value("idempotency-window-hours").toInt();
+    if (given("approve-bulk-above"))
+        p.bulkApprovalAbove = value("approve-bulk-above").toInt();
     if (given("owner"))
         p.owner = value("owner");
     if (given("extra-ca")) {
@@ -121,6 +130,7 @@ int add(const QCommandLineParser &args, AppContext &app)
     defaults.ratePerSecond = ProviderRules::defaultRate(defaults.kind, defaults.environment);
     defaults.burst = ProviderRules::defaultBurst(defaults.kind, defaults.environment);
     defaults.timeoutMs = ProviderRules::kDefaultTimeoutMs;
+    defaults.idempotencyWindowHours = ProviderRules::defaultIdempotencyWindowHours(defaults.kind);
     auto provider = apply(args, defaults);
     if (!provider)
         return fail(provider.message(), 2);
@@ -208,6 +218,18 @@ QList<Option> settingOptions(bool adding)
             << Option { .name = QStringLiteral("owner"),
                    .description = QStringLiteral("Who in the business answers for it."),
                    .valueName = QStringLiteral("TEXT") }
+            << Option { .name = QStringLiteral("headroom"),
+                   .description = QStringLiteral("Percent of the rate limit a bulk retry leaves to live traffic "
+                                                 "(default 20)."),
+                   .valueName = QStringLiteral("PERCENT") }
+            << Option { .name = QStringLiteral("idempotency-window-hours"),
+                   .description = QStringLiteral("How long the provider keeps an idempotency key (default: 24 for "
+                                                 "payments, as Stripe; 0 for crm, which takes none)."),
+                   .valueName = QStringLiteral("HOURS") }
+            << Option { .name = QStringLiteral("approve-bulk-above"),
+                   .description = QStringLiteral("A bulk retry sending more than this needs a second person's "
+                                                 "approval (default 1000)."),
+                   .valueName = QStringLiteral("N") }
             << Option { .name = QStringLiteral("extra-ca"),
                    .description = QStringLiteral("A CA certificate (PEM) trusted beside the system store for this "
                                                  "provider, e.g. a company proxy's; '' removes it."),

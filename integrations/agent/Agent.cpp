@@ -7,6 +7,7 @@
 #include "keychain/Keychain.h"
 #include "operations/OperationService.h"
 #include "operations/OperationStore.h"
+#include "operations/RetryRunWorker.h"
 #include "providers/ProviderStore.h"
 #include "store/Database.h"
 
@@ -35,6 +36,7 @@ Agent::Agent(const Database &db, Keychain &credentials, ProviderRegistry &provid
     , m_listener(std::make_unique<HttpListener>())
     , m_sync(std::make_unique<EventSync>(db, providers))
     , m_intake(std::make_unique<AgentIntake>(db, credentials, providers, operations, claimant()))
+    , m_retryRuns(std::make_unique<RetryRunWorker>(db, operations))
 {
     m_listener->addRoute(m_receiver);
     m_listener->addRoute(m_intake->route());
@@ -89,8 +91,10 @@ bool Agent::start(const Options &options)
     m_silenceMinutes = options.silenceMinutes;
     if (options.syncIntervalSeconds > 0)
         m_syncTimer.start(options.syncIntervalSeconds * 1000);
-    if (options.retryIntervalMs > 0)
+    if (options.retryIntervalMs > 0) {
         m_retryTimer.start(options.retryIntervalMs);
+        m_retryRuns->start(); // a run's operations go at the provider's pace, not the worker's timer
+    }
     m_activityTimer.start(60000);
     m_intake->start();
     return true;

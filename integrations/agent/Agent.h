@@ -14,11 +14,13 @@ class Database;
 class EventSync;
 class OperationService;
 class ProviderRegistry;
+class RetryRunWorker;
 
 // The agent's services in one place, hosted by `reconsolectl serve` and, in solo mode, by the
 // console itself: one HttpListener on its port serving the webhook receiver (secrets from the
 // keychain) and whatever other routes are added (the intake API), the scheduled event sync,
-// the worker that retries operations whose retry fell due, and the missing-activity check.
+// the worker that retries operations whose retry fell due, its share of the bulk retry runs,
+// and the missing-activity check.
 class Agent : public QObject
 {
     Q_OBJECT
@@ -49,6 +51,7 @@ public:
     WebhookReceiver &receiver() { return m_receiver; }
     HttpListener &listener() { return *m_listener; }
     AgentIntake &intake() { return *m_intake; }
+    RetryRunWorker &retryRuns() { return *m_retryRuns; }
 
 private:
     void syncAll();
@@ -62,6 +65,7 @@ private:
     std::unique_ptr<HttpListener> m_listener;
     std::unique_ptr<EventSync> m_sync;
     std::unique_ptr<AgentIntake> m_intake; // the intake API on the same port, the outbox
+    std::unique_ptr<RetryRunWorker> m_retryRuns; // this agent's share of the bulk retries
     QTimer m_syncTimer;
     QTimer m_retryTimer;
     QTimer m_activityTimer;

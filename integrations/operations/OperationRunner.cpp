@@ -2,6 +2,7 @@
 
 #include "access/AuditLog.h"
 #include "events/EventProcessor.h"
+#include "operations/Claimant.h"
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
 #include "providers/ProviderStore.h"
@@ -25,6 +26,7 @@ struct OperationRunner::Run
     OperationState startState = OperationState::Pending;
     int triesThisRun = 0;
     bool askedProvider = false; // a lookup was made
+    RunOptions options;
 };
 
 OperationRunner::OperationRunner(const Database &db, ProviderRegistry &providers, RetryPolicy policy, QObject *parent)
@@ -33,9 +35,12 @@ OperationRunner::OperationRunner(const Database &db, ProviderRegistry &providers
     , m_operations(db)
     , m_providers(providers)
     , m_policy(policy)
-{ }
+{
+    m_heartbeat.setInterval(kHeartbeatMs);
+    connect(&m_heartbeat, &QTimer::timeout, this, &OperationRunner::renewClaims);
+}
 
-void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
+void OperationRunner::run(qint64 operationId, const QString &actor, Done done, RunOptions options)
 {
     auto op = m_operations.get(operationId);
     if (!op) {
@@ -47,6 +52,7 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
     r->done = std::move(done);
     r->op = op.value();
     r->startState = op->state;
+    r->options = options;
     if (!OperationStates::canTransition(op->state, OperationState::Sending)) {
         finish(r,
             failure(ErrorClass::State,
@@ -77,7 +83,7 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done)
             finish(r, prepared.error()); // nothing sent, operation untouched
             return;
         }
-        if (r->startState == OperationState::UnknownOutcome)
+        if (r->startState == OperationState::UnknownOutcome || r->options.freshKeyAfterLookup)
             settleUnknown(r);
         else
             attempt(r);
@@ -123,7 +129,27 @@ void OperationRunner::settleUnknown(std::shared_ptr<Run> r)
             return;
         }
         if (!lookup.found) {
-            attempt(r); // the provider never acted: send, with the same key
+            if (r->options.freshKeyAfterLookup) {
+                // None went through, and the provider no longer knows the old key: a new one.
+                auto renewed = m_operations.renewKey(
+                    r->op.id, r->op.state, QStringLiteral("%1.r%2").arg(r->op.idempotencyKey).arg(r->op.attempts + 1));
+                if (!renewed) {
+                    finish(r, renewed.error());
+                    return;
+                }
+                r->op = renewed.value();
+            }
+            attempt(r); // the provider never acted: send
+            return;
+        }
+        if (r->startState != OperationState::UnknownOutcome && lookup.state != OperationState::Succeeded) {
+            // An earlier attempt reached the provider and did not succeed: a person decides.
+            finish(r,
+                failure(ErrorClass::Client,
+                    QStringLiteral("The provider has an earlier attempt of operation %1 (%2): %3 Nothing was sent; "
+                                   "resolve it by hand.")
+                        .arg(r->op.id)
+                        .arg(lookup.externalId, lookup.message)));
             return;
         }
         if (lookup.state == OperationState::UnknownOutcome) {
@@ -140,13 +166,18 @@ void OperationRunner::settleUnknown(std::shared_ptr<Run> r)
 
 void OperationRunner::attempt(std::shared_ptr<Run> r)
 {
+    // Claimed as the request leaves, not while it waits behind the provider's rate limit: a
+    // claim then only ever covers a request that is out, and the heartbeat keeps it while it is.
+    r->adapter->awaitTurn([this, r] { dispatch(r); });
+}
+
+void OperationRunner::dispatch(std::shared_ptr<Run> r)
+{
     const Operation before = r->op;
     OperationUpdate claim;
     claim.countAttempt = true;
-    claim.claimedBy = r->actor;
-    // Long enough for the request and its token-bucket wait; after that, a claim still held
-    // means the process died mid-request and the next start settles it as unknown_outcome.
-    claim.claimedUntil = nowMs() + 2 * r->adapter->requestTimeoutMs() + 2000;
+    claim.claimedBy = Claimant::of(r->actor);
+    claim.claimedUntil = nowMs() + kLeaseMs;
     if (auto claimed = moveTo(r, OperationState::Sending, claim); !claimed) {
         finish(r, claimed.error());
         return;
@@ -162,6 +193,9 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
         finish(r, released ? Result<Operation>(journal.error()) : released);
         return;
     }
+    m_inFlight.insert(before.id, *claim.claimedBy);
+    if (!m_heartbeat.isActive())
+        m_heartbeat.start();
     ++r->triesThisRun;
     qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 sent (key %3)")
                                           .arg(before.id)
@@ -175,6 +209,7 @@ void OperationRunner::attempt(std::shared_ptr<Run> r)
 
 void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, const ProviderOutcome &outcome)
 {
+    m_inFlight.remove(r->op.id);
     qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 → %3 in %4 ms: %5")
                                           .arg(r->op.id)
                                           .arg(a.number)
@@ -200,8 +235,9 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, con
     if (retryable && sends >= m_policy.automaticAttempts)
         next = OperationState::NeedsAttention;
     const qint64 delay = m_policy.delayMs(r->triesThisRun + 1, outcome.retryAfterSeconds);
-    const bool tryAgainNow = next == OperationState::RetryScheduled && r->triesThisRun < m_policy.immediateAttempts
-        && delay <= m_policy.maxWaitInPlaceMs;
+    const int immediate = r->options.immediateAttempts > 0 ? r->options.immediateAttempts : m_policy.immediateAttempts;
+    const bool tryAgainNow
+        = next == OperationState::RetryScheduled && r->triesThisRun < immediate && delay <= m_policy.maxWaitInPlaceMs;
 
     OperationUpdate u;
     u.claimedBy = QString();
@@ -216,7 +252,7 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, con
         u.nextAttemptAt
             = tryAgainNow ? nowMs() + delay : m_policy.scheduleAt(nowMs(), sends, outcome.retryAfterSeconds);
     if (auto moved = moveTo(r, next, u); !moved) {
-        finish(r, moved.error());
+        finish(r, settleLate(r, outcome, moved.error()));
         return;
     }
     // The answer was lost, but the provider's webhook may already have told us (it came
@@ -236,6 +272,43 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, con
         finish(r, Result<Operation>(failure(r->op.lastErrorClass, r->op.lastError)));
     else
         finish(r, r->op);
+}
+
+Result<Operation> OperationRunner::settleLate(
+    const std::shared_ptr<Run> &r, const ProviderOutcome &outcome, const Error &lost)
+{
+    // Someone moved the operation while its request was out (a recovery that took this process
+    // for dead). The answer is journaled already; a charge that succeeded is the stronger fact
+    // and settles the operation, whatever it was moved to. Any other answer changes nothing.
+    auto current = m_operations.get(r->op.id);
+    if (!current || outcome.state != OperationState::Succeeded
+        || !OperationStates::canTransition(current->state, OperationState::Succeeded))
+        return lost;
+    r->op = current.value();
+    OperationUpdate u;
+    u.externalId = outcome.externalId;
+    u.lastErrorClass = ErrorClass::None;
+    u.lastError = QString();
+    u.claimedBy = QString();
+    u.claimedUntil = 0;
+    qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: a late answer settles it as succeeded (it was %2)")
+                                          .arg(r->op.id)
+                                          .arg(OperationStates::name(current->state));
+    return moveTo(r, OperationState::Succeeded, u);
+}
+
+void OperationRunner::renewClaims()
+{
+    if (m_inFlight.isEmpty()) {
+        m_heartbeat.stop();
+        return;
+    }
+    QHash<QString, QList<qint64>> byClaimant;
+    for (auto it = m_inFlight.cbegin(); it != m_inFlight.cend(); ++it)
+        byClaimant[it.value()] << it.key();
+    for (auto it = byClaimant.cbegin(); it != byClaimant.cend(); ++it)
+        if (Status renewed = m_operations.renewClaims(it.value(), it.key(), nowMs() + kLeaseMs); !renewed)
+            qCWarning(lcOperations).noquote() << renewed.message();
 }
 
 Result<Operation> OperationRunner::moveTo(

@@ -5,7 +5,9 @@
 #include "operations/OperationStore.h"
 #include "transport/RetryPolicy.h"
 
+#include <QHash>
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -14,6 +16,16 @@ class Database;
 class ProviderAdapter;
 struct ProviderOutcome;
 class ProviderRegistry;
+
+// How one run may differ from the policy: a bulk retry sends each operation once (its next
+// try is the policy's, later), and one whose key expired at the provider looks up first.
+struct RunOptions
+{
+    int immediateAttempts = 0; // 0: the policy's
+    // The provider has forgotten the key: ask by metadata whether an earlier attempt went
+    // through, and send under a fresh key only if none did.
+    bool freshKeyAfterLookup = false;
+};
 
 // Sends one operation to its provider safely: asks first when the last outcome is unknown,
 // journals every attempt before it leaves, keeps the operation's idempotency key, backs
@@ -27,14 +39,22 @@ public:
     OperationRunner(
         const Database &db, ProviderRegistry &providers, RetryPolicy policy = {}, QObject *parent = nullptr);
 
-    void run(qint64 operationId, const QString &actor, Done done);
+    void run(qint64 operationId, const QString &actor, Done done, RunOptions options = {});
+
+    // A request's claim lasts this long and is renewed every kHeartbeatMs while it is out.
+    static constexpr qint64 kLeaseMs = 5000;
+    static constexpr int kHeartbeatMs = 1000;
 
 private:
     struct Run;
     void settleUnknown(std::shared_ptr<Run> run);
     void attempt(std::shared_ptr<Run> run);
+    void dispatch(std::shared_ptr<Run> run);
     void answered(std::shared_ptr<Run> run, int sends, Attempt attempt, const ProviderOutcome &outcome);
     // The one way a run changes its operation: from the state it last saw, keeping the new row.
+    // The answer to a request whose operation someone else moved meanwhile.
+    Result<Operation> settleLate(const std::shared_ptr<Run> &run, const ProviderOutcome &outcome, const Error &lost);
+    void renewClaims();
     Result<Operation> moveTo(const std::shared_ptr<Run> &run, OperationState to, const OperationUpdate &update);
     void finish(std::shared_ptr<Run> run, Result<Operation> result);
 
@@ -42,4 +62,6 @@ private:
     OperationStore m_operations;
     ProviderRegistry &m_providers;
     RetryPolicy m_policy;
+    QHash<qint64, QString> m_inFlight; // operation → the claim its request holds
+    QTimer m_heartbeat;
 };

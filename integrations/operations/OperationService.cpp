@@ -47,6 +47,23 @@ void OperationService::retry(const QList<qint64> &ids, Each each, std::function<
     }
 }
 
+void OperationService::retryOne(qint64 id, const RunOptions &options, std::function<void(Result<Operation>)> done)
+{
+    Status allowed = m_access.require(
+        Permission::HandleOperations, m_db, QStringLiteral("operation.retry"), QStringLiteral("operation:%1").arg(id));
+    if (!allowed) {
+        done(allowed.error());
+        return;
+    }
+    m_runner.run(
+        id, m_access.actor(),
+        [this, id, done](Result<Operation> result) {
+            Q_EMIT operationsChanged({ id });
+            done(std::move(result));
+        },
+        options);
+}
+
 void OperationService::runDue(const QString &claimant, int maxInFlight)
 {
     const int room = maxInFlight - m_dueInFlight;

@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "operations/Operation.h"
+#include "operations/OperationRunner.h"
 
 #include <QList>
 #include <QObject>
@@ -26,6 +27,8 @@ public:
 
     // Retries each operation; `each` reports every one, `finished` once all are done.
     void retry(const QList<qint64> &ids, Each each, std::function<void()> finished);
+    // One operation of a bulk retry run, as the run's options say (RetryRunWorker).
+    void retryOne(qint64 id, const RunOptions &options, std::function<void(Result<Operation>)> done);
     // The agent's worker: claims what fell due — retries whose time came, and pending intake
     // operations whose not_before passed — for `claimant` and runs them, keeping at most
     // `maxInFlight` runs going and claiming again as they finish while more are waiting, so

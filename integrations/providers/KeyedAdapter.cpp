@@ -29,6 +29,11 @@ void KeyedAdapter::prepare(Callback<Status> done)
     });
 }
 
+void KeyedAdapter::awaitTurn(std::function<void()> go)
+{
+    m_transport.awaitTurn(m_provider.id, std::move(go));
+}
+
 HttpRequest KeyedAdapter::authorized(const QByteArray &method, const QString &path, const QByteArray &body) const
 {
     HttpRequest req;

@@ -19,6 +19,7 @@ public:
 
     int requestTimeoutMs() const override { return m_provider.timeoutMs; }
     void prepare(Callback<Status> done) override;
+    void awaitTurn(std::function<void()> go) override;
 
 protected:
     // A request to `path` (with its query) on the provider, authorised with the loaded secret.

@@ -69,6 +69,9 @@ public:
     virtual void prepare(Callback<Status> done) = 0;
     // The request as it will be journaled: no Authorization, no card data.
     virtual QString describeRequest(const Operation &operation) const = 0;
+    // Calls `go` when the provider's rate limit lets the next request leave; the request execute()
+    // sends first from within `go` leaves at once.
+    virtual void awaitTurn(std::function<void()> go) { go(); }
     virtual void execute(const Operation &operation, Callback<ProviderOutcome> done) = 0;
     // One cheap authenticated call with `secret`: a description on success, why not otherwise.
     virtual void verifyCredential(const QString &secret, Callback<Result<QString>> done) = 0;

@@ -54,6 +54,15 @@ Result<QList<SandboxFault>> SandboxFault::parse(const QString &spec)
             item.truncate(star);
         }
         SandboxFault fault;
+        if (const qsizetype pct = item.indexOf(QLatin1Char('%')); pct >= 0) {
+            bool ok = false;
+            fault.percent = item.mid(pct + 1).toInt(&ok);
+            if (!ok || fault.percent < 1 || fault.percent > 100 || count != 1)
+                return failure(ErrorClass::Input,
+                    QStringLiteral("Fault '%1': the share after %% must be a percentage from 1 to 100, without *.")
+                        .arg(raw));
+            item.truncate(pct);
+        }
         if (const qsizetype eq = item.indexOf(QLatin1Char('=')); eq >= 0) {
             bool ok = false;
             fault.arg = item.mid(eq + 1).toInt(&ok);

@@ -7,7 +7,8 @@
 
 // Faults the sandbox injects into its next answers, in order. Spec (for --faults):
 // comma-separated `kind[=arg][*count]`, e.g. `rate_limit=2*3,server_error,timeout_after_charge`;
-// `pass*2,malformed` answers two requests as usual and the third with the fault (mid-paging).
+// `pass*2,malformed` answers two requests as usual and the third with the fault (mid-paging);
+// `timeout_after_charge%10` meets 10 % of all requests, at random, for as long as it runs.
 // Over HTTP: POST /_sandbox/faults with the form field `spec`, authorized like any request.
 struct SandboxFault
 {
@@ -26,6 +27,7 @@ struct SandboxFault
     };
     Kind kind = Kind::ServerError;
     int arg = -1;
+    int percent = 0; // > 0: not queued once, but met by this share of every request
 
     static Result<QList<SandboxFault>> parse(const QString &spec);
     static QString kindName(Kind kind);

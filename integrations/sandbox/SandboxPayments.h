@@ -39,6 +39,7 @@ public:
 
     int chargesForKey(const QString &idempotencyKey) const { return m_chargesByKey.value(idempotencyKey); }
     int totalCharges() const { return m_totalCharges; }
+    const QHash<QString, int> &chargesByKey() const { return m_chargesByKey; }
 
 private:
     SandboxIds &m_ids;

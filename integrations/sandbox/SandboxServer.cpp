@@ -4,6 +4,7 @@
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -101,6 +102,12 @@ void SandboxServer::setRateLimit(double perSecond, int burst)
     m_rateRefilledNs = 0;
 }
 
+void SandboxServer::queueFaults(const QList<SandboxFault> &faults)
+{
+    for (const SandboxFault &f : faults)
+        (f.percent > 0 ? m_chanceFaults : m_faults) << f;
+}
+
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     ++m_requests;
@@ -157,9 +164,27 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
         return true;
     }
 
+    // What a test reads to prove nothing was charged twice: every key's charges.
+    if (path == QLatin1String("/_sandbox/charges") && request.method() == QHttpServerRequest::Method::Get) {
+        QJsonObject keys;
+        int most = 0;
+        for (auto it = chargesByKey().cbegin(); it != chargesByKey().cend(); ++it) {
+            keys.insert(it.key(), it.value());
+            most = std::max(most, it.value());
+        }
+        write(socket,
+            SandboxAnswer::json(200,
+                QJsonObject { { QStringLiteral("total"), totalCharges() }, { QStringLiteral("max_per_key"), most },
+                    { QStringLiteral("keys"), keys } }));
+        return true;
+    }
+
     std::optional<SandboxFault> fault;
     if (!m_faults.isEmpty())
         fault = m_faults.takeFirst();
+    for (const SandboxFault &chance : m_chanceFaults)
+        if (!fault && int(QRandomGenerator::global()->bounded(100)) < chance.percent)
+            fault = chance;
     if (fault && answerFault(*fault, socket, crm))
         return true;
 

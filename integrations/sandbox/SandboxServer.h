@@ -42,7 +42,8 @@ public:
 
     // With no accepted keys, any sk_test_ key is accepted.
     void setAcceptedKeys(const QStringList &keys) { m_acceptedKeys = keys; }
-    void queueFaults(const QList<SandboxFault> &faults) { m_faults << faults; }
+    // Queued faults meet the next requests in order; those with a percent meet that share of all.
+    void queueFaults(const QList<SandboxFault> &faults);
     int pendingFaults() const { return static_cast<int>(m_faults.size()); }
 
     void setWebhooks(const SandboxWebhooks &webhooks) { m_webhookSender.setStripeWebhooks(webhooks); }
@@ -62,6 +63,8 @@ public:
     // (unix seconds; -1: now), also as POST /_sandbox/payouts with the form field `until`.
     QStringList runPayouts(qint64 until = -1) { return m_payouts.run(until); }
     int chargesForKey(const QString &idempotencyKey) const { return m_payments.chargesForKey(idempotencyKey); }
+    // Every idempotency key charged, with how often: GET /_sandbox/charges gives the same.
+    const QHash<QString, int> &chargesByKey() const { return m_payments.chargesByKey(); }
     int totalCharges() const { return m_payments.totalCharges(); }
     int requestCount() const { return m_requests; }
     // A provider's own rate limit, as a token bucket (`perSecond`, bursts of `burst`): a request
@@ -93,6 +96,7 @@ private:
 
     QStringList m_acceptedKeys;
     QList<SandboxFault> m_faults;
+    QList<SandboxFault> m_chanceFaults;
     QHash<QString, StoredAnswer> m_idempotency;
     int m_requests = 0;
     double m_ratePerSecond = 0;

@@ -124,8 +124,27 @@ void HttpTransport::honourAdvertisedBudget(const QString &bucket, const HttpResp
         it->second.holdFor(r.retryAfterSeconds > 0 ? qint64(r.retryAfterSeconds) * 1000 : 1000);
 }
 
+void HttpTransport::awaitTurn(const QString &bucket, std::function<void()> go)
+{
+    const auto it = m_buckets.find(bucket);
+    const qint64 wait = it == m_buckets.end() ? 0 : it->second.reserve();
+    auto turn = [this, bucket, go = std::move(go)] {
+        ++m_paidTurns[bucket];
+        go();
+    };
+    if (wait <= 0)
+        turn();
+    else
+        QTimer::singleShot(wait, Qt::PreciseTimer, this, std::move(turn));
+}
+
 void HttpTransport::send(const HttpRequest &request, Callback done)
 {
+    if (const auto paid = m_paidTurns.find(request.bucket); paid != m_paidTurns.end() && paid->second > 0) {
+        --paid->second;
+        dispatch(request, std::move(done));
+        return;
+    }
     const auto bucket = m_buckets.find(request.bucket);
     const qint64 wait = bucket == m_buckets.end() ? 0 : bucket->second.reserve();
     if (wait <= 0) {

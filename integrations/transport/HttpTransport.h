@@ -64,6 +64,10 @@ public:
     // replays a month of traffic in seconds (DemoHistory).
     void refillAll() { m_buckets.clear(); }
     void send(const HttpRequest &request, Callback done);
+    // Waits for `bucket`'s next token and calls `go` when it may be spent; the next send() to
+    // `bucket` spends it without waiting again. So a caller can claim what it sends at the moment
+    // it leaves, not while it queues behind the rate limit.
+    void awaitTurn(const QString &bucket, std::function<void()> go);
 
     // The TLS settings for a request with `extraCaPem`: the system CA store plus those CAs, peers
     // verified.
@@ -81,6 +85,7 @@ private:
 
     QNetworkAccessManager *m_network;
     std::map<QString, TokenBucket> m_buckets;
+    std::map<QString, int> m_paidTurns; // tokens taken by awaitTurn(), not yet spent by a send()
     std::map<QByteArray, std::shared_ptr<QSslConfiguration>> m_tls;
     // The extra CAs last used per scheme://host:port. Qt keeps a connection with the TLS settings
     // it was opened with, so when they change (an admin added a CA) the cached ones are dropped.

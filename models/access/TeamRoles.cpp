@@ -63,8 +63,11 @@ Status setUp(const Database &db)
                << QStringLiteral("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM %1").arg(everyone)
                << QStringLiteral(
                       "GRANT INSERT, UPDATE ON operations, attempts, events, sync_cursors, webhook_counters, "
-                      "customers, external_ids, diff_ignores, drift_findings, import_presets TO %1")
+                      "customers, external_ids, diff_ignores, drift_findings, import_presets, failure_groups, "
+                      "failure_group_minutes, retry_runs, retry_run_items TO %1")
                       .arg(roleName(Role::Support))
+               // A bulk retry above its threshold is approved by a second person, support or admin.
+               << QStringLiteral("GRANT UPDATE ON retry_runs TO %1").arg(roleName(Role::Admin))
                << QStringLiteral("GRANT DELETE ON drift_findings TO %1").arg(roleName(Role::Support))
                // The ledger (append-only): finance imports entries; a support person's retry that
                // succeeds books its capture or refund in the same transaction.

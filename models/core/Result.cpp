@@ -29,6 +29,13 @@ QString errorClassName(ErrorClass errorClass)
     return QString::fromLatin1(kNames[static_cast<int>(errorClass)].name);
 }
 
+bool isTransient(ErrorClass errorClass)
+{
+    return errorClass == ErrorClass::Network || errorClass == ErrorClass::Timeout
+        || errorClass == ErrorClass::RateLimited || errorClass == ErrorClass::Server
+        || errorClass == ErrorClass::Storage;
+}
+
 ErrorClass errorClassFromName(const QString &name)
 {
     for (const ClassName &c : kNames) {

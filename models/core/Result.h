@@ -27,6 +27,10 @@ enum class ErrorClass
 
 QString errorClassName(ErrorClass errorClass);
 ErrorClass errorClassFromName(const QString &name);
+// Whether a later try may go otherwise: the network, a timeout (asked about first), the
+// provider's rate limit or its server, our own database. A decline, a validation error, a
+// credential or certificate problem, a reused key: only a person can change those.
+bool isTransient(ErrorClass errorClass);
 
 struct Error
 {

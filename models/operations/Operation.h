@@ -28,6 +28,7 @@ struct Operation
     QString resolution;
     qint64 createdAt = 0; // epoch ms
     qint64 updatedAt = 0;
+    qint64 failureGroupId = 0; // the failure group it last failed in (FailureGroupStore)
 };
 
 // One request of an operation: journaled before it leaves, completed after.

@@ -133,4 +133,10 @@ bool isTerminal(OperationState state)
     return state == S::Succeeded || state == S::Resolved || state == S::Cancelled;
 }
 
+bool isFailure(OperationState state)
+{
+    return state == S::RetryScheduled || state == S::FailedPermanent || state == S::UnknownOutcome
+        || state == S::NeedsAttention;
+}
+
 } // namespace OperationStates

@@ -34,4 +34,6 @@ bool canTransition(OperationState from, OperationState to);
 // Why a transition is refused, in words for the person who asked for it.
 QString refusal(OperationState from, OperationState to);
 bool isTerminal(OperationState state);
+// States an operation is in after an attempt went wrong: what failure groups count.
+bool isFailure(OperationState state);
 } // namespace OperationStates

@@ -3,6 +3,8 @@
 #include "core/Redactor.h"
 #include "events/EventStore.h"
 #include "ledger/LedgerBooking.h"
+#include "operations/Claimant.h"
+#include "operations/FailureGroupStore.h"
 #include "store/Database.h"
 #include "store/SqlDialect.h"
 
@@ -13,7 +15,7 @@
 namespace {
 const char *kColumns = "id, action, entity_type, entity_id, provider_id, payload, idempotency_key, external_id, state, "
                        "attempts, next_attempt_at, last_error_class, last_error, claimed_by, claimed_until, "
-                       "resolved_by, resolution, created_at, updated_at";
+                       "resolved_by, resolution, created_at, updated_at, failure_group_id";
 
 Operation operationFrom(const QSqlQuery &q)
 {
@@ -37,6 +39,7 @@ Operation operationFrom(const QSqlQuery &q)
     op.resolution = q.value(16).toString();
     op.createdAt = q.value(17).toLongLong();
     op.updatedAt = q.value(18).toLongLong();
+    op.failureGroupId = q.value(19).toLongLong();
     return op;
 }
 
@@ -55,6 +58,24 @@ void bindOperation(QSqlQuery &q, const Operation &op)
 const char *kInsert = "INSERT INTO operations (action, entity_type, entity_id, provider_id, payload, idempotency_key, "
                       "external_id, state, attempts, next_attempt_at, last_error_class, last_error, created_at, "
                       "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The new row's id: SQLite knows it (its RETURNING on an INSERT reads back wrong through
+// QSQLITE); PostgreSQL says it when asked.
+QString insertSql(const Database &db)
+{
+    return db.location().dialect == QLatin1String("postgresql")
+        ? QLatin1String(kInsert) + QStringLiteral(" RETURNING id")
+        : QLatin1String(kInsert);
+}
+
+std::optional<qint64> insertedId(const Database &db, QSqlQuery &q)
+{
+    if (db.location().dialect != QLatin1String("postgresql"))
+        return q.lastInsertId().toLongLong();
+    if (!q.next())
+        return std::nullopt;
+    return q.value(0).toLongLong();
+}
 } // namespace
 
 OperationStore::OperationStore(const Database &db)
@@ -63,29 +84,46 @@ OperationStore::OperationStore(const Database &db)
 
 Result<qint64> OperationStore::insert(Operation operation)
 {
+    Transaction tx(m_db.connection());
     QSqlQuery q(m_db.connection());
-    q.prepare(QLatin1String(kInsert));
+    q.prepare(insertSql(m_db));
     bindOperation(q, operation);
-    if (!q.exec())
+    const auto id = q.exec() ? insertedId(m_db, q) : std::nullopt;
+    if (!id)
         return storageError(QStringLiteral("Cannot store the operation"), q);
-    // lastInsertId() works for SQLite; PostgreSQL needs the sequence, so look the row up by its unique key.
-    QSqlQuery id(m_db.connection());
-    id.prepare(QStringLiteral("SELECT id FROM operations WHERE idempotency_key = ?"));
-    id.addBindValue(operation.idempotencyKey);
-    if (!id.exec() || !id.next())
-        return storageError(QStringLiteral("Cannot read back the stored operation"), id);
-    return id.value(0).toLongLong();
+    operation.id = *id;
+    q.finish();
+    if (Status grouped = groupIfFailed(operation); !grouped)
+        return grouped.error();
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the operation"));
+    return operation.id;
+}
+
+Status OperationStore::groupIfFailed(Operation operation)
+{
+    // Stored failed (the demo's history, an import): grouped as a failure written any other way.
+    if (!OperationStates::isFailure(operation.state) || operation.lastErrorClass == ErrorClass::None)
+        return success();
+    operation.lastError = Redactor::redact(operation.lastError);
+    const qint64 at = operation.updatedAt ? operation.updatedAt : (operation.createdAt ? operation.createdAt : nowMs());
+    return FailureGroupStore(m_db).recordFailure(operation, at).status();
 }
 
 Status OperationStore::insertMany(const QList<Operation> &operations)
 {
     Transaction tx(m_db.connection());
     QSqlQuery q(m_db.connection());
-    q.prepare(QLatin1String(kInsert));
-    for (const Operation &op : operations) {
+    q.prepare(insertSql(m_db));
+    for (Operation op : operations) {
         bindOperation(q, op);
-        if (!q.exec())
+        const auto id = q.exec() ? insertedId(m_db, q) : std::nullopt;
+        if (!id)
             return storageError(QStringLiteral("Cannot store operation %1").arg(op.idempotencyKey), q);
+        op.id = *id;
+        q.finish();
+        if (Status grouped = groupIfFailed(op); !grouped)
+            return grouped;
     }
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the operations"));
@@ -239,35 +277,85 @@ Result<Operation> OperationStore::transition(qint64 id, OperationState from, Ope
             return audited.error();
     }
     // Our own state change is an event of the entity's timeline like any provider's.
-    auto op = get(id);
-    if (!op)
-        return op.error();
+    auto read = get(id);
+    if (!read)
+        return read.error();
+    Operation op = read.value();
     {
         Event change;
         change.source = QStringLiteral("reconsole");
-        change.externalId = QStringLiteral("op-%1-%2-%3").arg(id).arg(op->updatedAt).arg(op->attempts)
-            + QLatin1Char('-') + OperationStates::name(to);
+        change.externalId = QStringLiteral("op-%1-%2-%3").arg(id).arg(op.updatedAt).arg(op.attempts) + QLatin1Char('-')
+            + OperationStates::name(to);
         change.type = QStringLiteral("operation.") + OperationStates::name(to);
-        change.entityType = op->entityType;
-        change.entityId = op->entityId;
+        change.entityType = op.entityType;
+        change.entityId = op.entityId;
         change.operationId = id;
-        change.occurredAt = op->updatedAt;
+        change.occurredAt = op.updatedAt;
         change.channel = QStringLiteral("internal");
-        change.processedAt = op->updatedAt;
+        change.processedAt = op.updatedAt;
         change.note = QStringLiteral("%1 → %2%3")
                           .arg(OperationStates::name(from), OperationStates::name(to),
-                              op->lastError.isEmpty() ? QString() : QStringLiteral(": ") + op->lastError);
+                              op.lastError.isEmpty() ? QString() : QStringLiteral(": ") + op.lastError);
         auto recorded = EventStore(m_db).insertIfNew(change);
         if (!recorded)
             return recorded.error();
     }
+    // Failures are grouped as they are written; a settled operation leaves its group's failing.
+    if (OperationStates::isFailure(to) && op.lastErrorClass != ErrorClass::None) {
+        auto group = FailureGroupStore(m_db).recordFailure(op, op.updatedAt);
+        if (!group)
+            return group.error();
+        op.failureGroupId = group.value();
+    } else if (OperationStates::isTerminal(to)) {
+        if (Status left = FailureGroupStore(m_db).settled(op); !left)
+            return left.error();
+    }
     // A capture or refund that succeeded books its ledger entry with the change, once.
     if (to == OperationState::Succeeded)
-        if (Status booked = LedgerBooking::book(m_db, op.value()); !booked)
+        if (Status booked = LedgerBooking::book(m_db, op); !booked)
             return booked.error();
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the change to operation %1").arg(id));
     return op;
+}
+
+Result<Operation> OperationStore::renewKey(qint64 id, OperationState expected, const QString &key)
+{
+    auto before = get(id);
+    if (!before)
+        return before.error();
+    Transaction tx(m_db.connection());
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("UPDATE operations SET idempotency_key = ?, updated_at = ? WHERE id = ? AND state = ?"));
+    q.addBindValue(key);
+    q.addBindValue(std::max(nowMs(), before->updatedAt + 1));
+    q.addBindValue(id);
+    q.addBindValue(OperationStates::name(expected));
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot give operation %1 a fresh idempotency key").arg(id), q);
+    if (q.numRowsAffected() != 1)
+        return failure(ErrorClass::State, QStringLiteral("Operation %1 changed meanwhile; nothing was sent.").arg(id));
+    Event renewed;
+    renewed.source = QStringLiteral("reconsole");
+    renewed.externalId = QStringLiteral("op-%1-key-%2").arg(id).arg(key);
+    renewed.type = QStringLiteral("operation.key_renewed");
+    renewed.entityType = before->entityType;
+    renewed.entityId = before->entityId;
+    renewed.operationId = id;
+    renewed.occurredAt = nowMs();
+    renewed.processedAt = renewed.occurredAt;
+    renewed.channel = QStringLiteral("internal");
+    renewed.note = QStringLiteral("idempotency key %1 → %2: the provider's window for the old key had passed, and a "
+                                  "lookup found no earlier attempt that went through")
+                       .arg(before->idempotencyKey, key);
+    if (auto recorded = EventStore(m_db).insertIfNew(renewed); !recorded)
+        return recorded.error();
+    auto after = get(id);
+    if (!after)
+        return after.error();
+    if (!tx.commit())
+        return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the fresh key of operation %1").arg(id));
+    return after;
 }
 
 Result<Attempt> OperationStore::beginAttempt(
@@ -355,13 +443,16 @@ Result<QList<Attempt>> OperationStore::attempts(qint64 operationId) const
 Result<int> OperationStore::recoverInterrupted(qint64 now)
 {
     QSqlQuery q(m_db.connection());
-    q.prepare(QStringLiteral("SELECT id FROM operations WHERE state = 'sending' AND claimed_until < ?"));
+    q.prepare(QStringLiteral("SELECT id, claimed_by FROM operations WHERE state = 'sending' AND claimed_until < ?"));
     q.addBindValue(now);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot look for interrupted operations"), q);
+    // A lapsed lease alone is not enough: a process that is alive but slow (a long bulk run, a
+    // busy database) still has its request out and will journal the answer.
     QList<qint64> ids;
     while (q.next())
-        ids << q.value(0).toLongLong();
+        if (Claimant::isGone(q.value(1).toString()))
+            ids << q.value(0).toLongLong();
     const QString why = QStringLiteral("Reconsole stopped while this request was in flight; the provider may have "
                                        "acted. Retrying asks the provider first.");
     for (qint64 id : ids) {
@@ -383,6 +474,24 @@ Result<int> OperationStore::recoverInterrupted(qint64 now)
             return moved.error();
     }
     return static_cast<int>(ids.size());
+}
+
+Status OperationStore::renewClaims(const QList<qint64> &ids, const QString &claimant, qint64 claimedUntil)
+{
+    if (ids.isEmpty())
+        return success();
+    QSqlQuery q(m_db.connection());
+    q.prepare(
+        QStringLiteral("UPDATE operations SET claimed_until = ? WHERE state = 'sending' AND claimed_by = ? AND id "
+                       "IN (%1)")
+            .arg(QStringList(ids.size(), QStringLiteral("?")).join(QLatin1Char(','))));
+    q.addBindValue(claimedUntil);
+    q.addBindValue(claimant);
+    for (qint64 id : ids)
+        q.addBindValue(id);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot renew the claims of the requests in flight"), q);
+    return success();
 }
 
 Result<QList<qint64>> OperationStore::claimDueForRetry(

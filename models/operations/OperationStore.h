@@ -56,6 +56,10 @@ public:
     Status amend(
         const Operation &expected, const QJsonObject &payload, const QString &externalId, const AuditEntry &audit);
 
+    // The operation sends under `key` from now on: the provider's idempotency window for the old
+    // one passed and a lookup found that no earlier attempt went through. On its timeline.
+    Result<Operation> renewKey(qint64 id, OperationState expected, const QString &key);
+
     // Write-ahead journal: the attempt row exists before the request leaves.
     // Journals a request before it leaves, numbered after the operation's last journal line.
     Result<Attempt> beginAttempt(
@@ -65,7 +69,10 @@ public:
 
     // Operations left in `sending` by a process that died mid-request become unknown_outcome:
     // the request may have reached the provider, so it must be asked before anything is resent.
+    // Only those whose claim lapsed and whose claimant is gone (Claimant::isGone).
     Result<int> recoverInterrupted(qint64 now);
+    // The heartbeat of requests in flight: keeps `claimant`'s claims on `ids` until `claimedUntil`.
+    Status renewClaims(const QList<qint64> &ids, const QString &claimant, qint64 claimedUntil);
     Result<QList<qint64>> dueForRetry(qint64 now, int limit) const;
     // Claims up to `limit` operations due for retry for `claimant` until `claimedUntil`, in
     // one statement: agents sharing a database each get their own, and on PostgreSQL none
@@ -78,5 +85,7 @@ public:
     Result<QStringList> distinctValues(const QString &column) const;
 
 private:
+    Status groupIfFailed(Operation operation);
+
     const Database &m_db;
 };

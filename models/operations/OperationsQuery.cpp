@@ -44,6 +44,21 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
         unindexed << dialect.unindexed(QStringLiteral("action")) + QStringLiteral(" = ?");
         both(filter.action);
     }
+    if (filter.failureGroupId != 0) {
+        clauses << QStringLiteral("failure_group_id = ?");
+        unindexed << dialect.unindexed(QStringLiteral("failure_group_id")) + QStringLiteral(" = ?");
+        both(filter.failureGroupId);
+    }
+    if (!filter.errorClass.isEmpty()) {
+        clauses << QStringLiteral("last_error_class = ?");
+        unindexed << QStringLiteral("last_error_class = ?");
+        both(filter.errorClass);
+    }
+    if (filter.changedSince > 0) {
+        clauses << QStringLiteral("updated_at >= ?");
+        unindexed << QStringLiteral("updated_at >= ?");
+        both(filter.changedSince);
+    }
     if (const QString text = filter.text.trimmed(); !text.isEmpty()) {
         // Row by row, each searched field is tested on its own; the search index holds the same
         // fields (migration 7) but answers only text long enough for a trigram.

@@ -35,6 +35,9 @@ struct OperationsFilter
     QString providerId;
     QString action;
     QString text; // in the entity id, external id, error text or customer e-mail, case-insensitive
+    qint64 failureGroupId = 0; // the operations a failure group affected; 0 = any
+    QString errorClass; // of the last error (rate_limited, ...); empty = any
+    qint64 changedSince = 0; // epoch ms the operation last changed at or after; 0 = any
 
     bool operator==(const OperationsFilter &other) const = default;
 };

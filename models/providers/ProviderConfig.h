@@ -19,4 +19,10 @@ struct ProviderConfig
     QString owner; // who in the business answers for it
     QString extraCaPem; // CA certificates (PEM) trusted beside the system store, for this provider only
     bool enabled = true; // false: no new attempts go to it; its operations stay readable
+    // Bulk retries (RetryPlanner): the share of the rate limit left to live traffic, how long the
+    // provider keeps an idempotency key (0: none, a resend is safe by itself), and above how many
+    // sends a run needs a second person's approval.
+    int retryHeadroomPercent = 20;
+    int idempotencyWindowHours = 24;
+    int bulkApprovalAbove = 1000;
 };

@@ -15,6 +15,10 @@ constexpr double kStripeTestRate = 25;
 constexpr double kHubSpotRate = 10;
 constexpr int kHubSpotBurst = 100;
 
+// Stripe keeps an idempotency key for 24 hours, after which a reused key is a new request.
+// https://docs.stripe.com/api/idempotent_requests. HubSpot's CRM objects API takes no key.
+constexpr int kStripeIdempotencyHours = 24;
+
 const QLatin1String kPayments("payments");
 const QLatin1String kCrm("crm");
 
@@ -150,7 +154,33 @@ Status check(const ProviderConfig &p)
             QStringLiteral("%1 ms would abort every request; it must be above 0 (default %2 ms).")
                 .arg(p.timeoutMs)
                 .arg(kDefaultTimeoutMs));
+    if (Status retry = checkRetrySettings(p); !retry)
+        return retry;
     return checkPem(p.extraCaPem);
+}
+
+int defaultIdempotencyWindowHours(const QString &kind)
+{
+    return kind == kPayments ? kStripeIdempotencyHours : 0;
+}
+
+Status checkRetrySettings(const ProviderConfig &p)
+{
+    if (p.retryHeadroomPercent < 0 || p.retryHeadroomPercent > 90)
+        return refuse(QStringLiteral("Headroom"),
+            QStringLiteral("%1 % is not a share of the rate limit to keep for live traffic; give 0 to 90 (default 20).")
+                .arg(p.retryHeadroomPercent));
+    if (p.idempotencyWindowHours < 0)
+        return refuse(QStringLiteral("Idempotency window"),
+            QStringLiteral(
+                "%1 hours cannot be; give 0 (the provider keeps no keys) or more (the provider documents %2).")
+                .arg(p.idempotencyWindowHours)
+                .arg(defaultIdempotencyWindowHours(p.kind)));
+    if (p.bulkApprovalAbove < 0)
+        return refuse(QStringLiteral("Bulk approval"),
+            QStringLiteral("%1 sends cannot be a threshold; give 0 (every bulk retry is approved) or more.")
+                .arg(p.bulkApprovalAbove));
+    return success();
 }
 
 Status checkNew(const ProviderConfig &p, const QStringList &existingIds)

@@ -21,6 +21,11 @@ QString defaultBaseUrl(const QString &kind);
 double defaultRate(const QString &kind, const QString &environment);
 int defaultBurst(const QString &kind, const QString &environment);
 
+// How long the provider keeps an idempotency key, in hours; 0 when it takes none.
+int defaultIdempotencyWindowHours(const QString &kind);
+// The bulk-retry settings: headroom 0–90 %, window and approval threshold not negative.
+Status checkRetrySettings(const ProviderConfig &provider);
+
 // 127.0.0.0/8, ::1 or localhost: a sandbox on this machine.
 bool isLoopback(const QString &baseUrl);
 // Whether `pem` holds one or more PEM certificates whose bodies decode to DER; empty is fine.

@@ -7,7 +7,8 @@
 
 namespace {
 const char *kSelect = "SELECT id, kind, display_name, base_url, credential_id, rate_per_second, burst, timeout_ms, "
-                      "environment, purpose, owner, extra_ca_pem, enabled FROM providers";
+                      "environment, purpose, owner, extra_ca_pem, enabled, retry_headroom_percent, "
+                      "idempotency_window_hours, bulk_approval_above FROM providers";
 
 ProviderConfig providerFrom(const QSqlQuery &q)
 {
@@ -25,6 +26,9 @@ ProviderConfig providerFrom(const QSqlQuery &q)
     p.owner = q.value(10).toString();
     p.extraCaPem = q.value(11).toString();
     p.enabled = q.value(12).toInt() != 0;
+    p.retryHeadroomPercent = q.value(13).toInt();
+    p.idempotencyWindowHours = q.value(14).toInt();
+    p.bulkApprovalAbove = q.value(15).toInt();
     return p;
 }
 } // namespace
@@ -40,17 +44,22 @@ Status ProviderStore::upsert(const ProviderConfig &p)
     QSqlQuery q(m_db.connection());
     q.prepare(
         QStringLiteral("INSERT INTO providers (id, kind, display_name, base_url, credential_id, rate_per_second, "
-                       "burst, timeout_ms, environment, purpose, owner, extra_ca_pem, enabled) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                       "burst, timeout_ms, environment, purpose, owner, extra_ca_pem, enabled, retry_headroom_percent, "
+                       "idempotency_window_hours, bulk_approval_above) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
                        "kind = excluded.kind, display_name = excluded.display_name, base_url = excluded.base_url, "
                        "credential_id = excluded.credential_id, rate_per_second = excluded.rate_per_second, "
                        "burst = excluded.burst, timeout_ms = excluded.timeout_ms, "
                        "environment = excluded.environment, purpose = excluded.purpose, owner = excluded.owner, "
-                       "extra_ca_pem = excluded.extra_ca_pem, enabled = excluded.enabled"));
+                       "extra_ca_pem = excluded.extra_ca_pem, enabled = excluded.enabled, "
+                       "retry_headroom_percent = excluded.retry_headroom_percent, "
+                       "idempotency_window_hours = excluded.idempotency_window_hours, "
+                       "bulk_approval_above = excluded.bulk_approval_above"));
     for (const QVariant &v :
         { sqlText(p.id), sqlText(p.kind), sqlText(p.displayName), sqlText(p.baseUrl), sqlText(p.credentialId),
             QVariant(p.ratePerSecond), QVariant(p.burst), QVariant(p.timeoutMs), sqlText(p.environment),
-            sqlText(p.purpose), sqlText(p.owner), sqlText(p.extraCaPem), QVariant(p.enabled ? 1 : 0) })
+            sqlText(p.purpose), sqlText(p.owner), sqlText(p.extraCaPem), QVariant(p.enabled ? 1 : 0),
+            QVariant(p.retryHeadroomPercent), QVariant(p.idempotencyWindowHours), QVariant(p.bulkApprovalAbove) })
         q.addBindValue(v);
     if (!q.exec())
         return failure(

@@ -5,6 +5,7 @@
 #include "TestSupport.h"
 #include "access/AuditLog.h"
 #include "events/EventStore.h"
+#include "operations/OperationRunner.h"
 #include "operations/OperationStore.h"
 #include "providers/ProviderStore.h"
 #include "records/CustomerStore.h"
@@ -265,7 +266,7 @@ private Q_SLOTS:
         retry.kill();
         QVERIFY(retry.waitForFinished(5000));
 
-        QTest::qWait(2 * 1000 + 2100); // the dead process's claim runs out
+        QTest::qWait(OperationRunner::kLeaseMs + 600); // the dead process's claim runs out, unrenewed
         const Run list = ctl({ QStringLiteral("ops"), QStringLiteral("list"), QStringLiteral("--state"),
             QStringLiteral("unknown_outcome"), QStringLiteral("--json"), QStringLiteral("--database"), db });
         bool listed = false;

@@ -238,8 +238,8 @@ private Q_SLOTS:
         QVERIFY(farOff.err.contains(QLatin1String("unknown command 'explode' (see reconsolectl --help)")));
         const Run noSub = ctl({ QStringLiteral("ops") });
         QCOMPARE(noSub.code, 2);
-        QVERIFY2(noSub.err.contains(QLatin1String(
-                     "'ops' needs one of: list, retry, submit, resolve, cancel (see reconsolectl ops --help)")),
+        QVERIFY2(noSub.err.contains(QLatin1String("'ops' needs one of: list, retry, plan, runs, groups, submit, "
+                                                  "resolve, cancel (see reconsolectl ops --help)")),
             qPrintable(noSub.err));
         // The option that takes a secret only to refuse it is never offered.
         const Run hidden = ctl(
@@ -270,7 +270,8 @@ private Q_SLOTS:
             QStringLiteral("comes after it: reconsolectl --json ops list --state failed"));
         refused({ ops, state, failed, list }, QStringLiteral("comes after it: reconsolectl ops list --state failed"));
         refused({ state, failed },
-            QStringLiteral("'--state' is an option of 'ops list'; give it after the command's name"));
+            QStringLiteral("'--state' is an option of 'ops list', 'ops plan', 'ops groups list'; give it after the "
+                           "command's name"));
         refused({ QStringLiteral("--stat"), failed, ops, list },
             QStringLiteral("unknown option '--stat'; did you mean '--state'? (see reconsolectl ops list --help)"));
         // Unknown commands, sub-commands and options, with the closest known one.

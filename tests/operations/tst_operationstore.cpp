@@ -2,6 +2,7 @@
 // store enforces it, the attempt journal and crash recovery, and agents claiming due retries apart.
 #include "TestSupport.h"
 #include "access/AuditLog.h"
+#include "operations/Claimant.h"
 #include "operations/OperationStore.h"
 #include "operations/OperationsQuery.h"
 #include "providers/ProviderStore.h"
@@ -9,8 +10,10 @@
 
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUrl>
@@ -139,6 +142,46 @@ private Q_SLOTS:
         QCOMPARE(attempts->first().status, Attempt::Status::Failed);
         QCOMPARE(attempts->first().errorClass, ErrorClass::Timeout);
         QCOMPARE(attempts->first().request, QStringLiteral("POST /v1/payment_intents"));
+    }
+
+    // Only a claimant that is gone loses its request to the recovery: a live process whose lease
+    // lapsed (a long bulk run, a busy database) still has its request out and journals the answer.
+    void recoveryLeavesLiveClaimantsAlone_data() { ADD_BACKEND_ROWS(); }
+    void recoveryLeavesLiveClaimantsAlone()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        OperationStore store(*scratch.db());
+        QProcess finished; // a process of this host that has ended: its pid is free
+        finished.start(QStringLiteral("true"));
+        QVERIFY(finished.waitForStarted(5000));
+        const qint64 endedPid = finished.processId();
+        QVERIFY(finished.waitForFinished(5000));
+        const QString host = QSysInfo::machineHostName();
+        const QList<QPair<QString, OperationState>> claimants {
+            { Claimant::of(QStringLiteral("alice")), OperationState::Sending }, // this process: alive
+            { QStringLiteral("bob@%1:%2").arg(host).arg(endedPid), OperationState::UnknownOutcome },
+            { QStringLiteral("carol@elsewhere.example:42"),
+                OperationState::UnknownOutcome }, // unaskable: lapsed is gone
+        };
+        QList<qint64> ids;
+        for (const auto &[claimant, expected] : claimants) {
+            const qint64 id = store.insert(sampleOperation(claimant)).value();
+            OperationUpdate claim;
+            claim.claimedBy = claimant;
+            claim.claimedUntil = nowMs() - 1;
+            QVERIFY(store.transition(id, OperationState::Pending, OperationState::Sending, claim));
+            ids << id;
+        }
+        QCOMPARE(store.recoverInterrupted(nowMs()).value(), 2);
+        for (int i = 0; i < ids.size(); ++i)
+            QCOMPARE(store.get(ids[i])->state, claimants[i].second);
+
+        // The heartbeat renews only its own claims on requests still out.
+        const qint64 until = nowMs() + 60000;
+        QVERIFY(store.renewClaims(ids, claimants[0].first, until));
+        QCOMPARE(store.get(ids[0])->claimedUntil, until);
+        QVERIFY(store.get(ids[1])->claimedUntil != until);
     }
 
     // Agents sharing a database each claim their own due operations; a claim lapses.
