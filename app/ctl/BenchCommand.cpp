@@ -1,6 +1,7 @@
 #include "BenchImport.h"
 #include "BenchIntake.h"
 #include "BenchReconcile.h"
+#include "BenchRetry.h"
 #include "BenchWorkspace.h"
 #include "Commands.h"
 #include "Console.h"
@@ -545,7 +546,7 @@ Command bench()
                 .json = JsonOutput::Always,
                 .readsDatabaseUrl = true,
                 .run = Handler(benchWebhooks) },
-            benchIntake(), benchImport(), benchReconcile(), benchWorkspace(),
+            benchIntake(), benchImport(), benchReconcile(), benchWorkspace(), benchRetry(),
             { .name = QStringLiteral("drift"),
                 .summary = QStringLiteral("Measure a drift scan, without a rate limit and with HubSpot's."),
                 .details

@@ -2,6 +2,7 @@
 
 #include "access/AuditLog.h"
 #include "events/EventProcessor.h"
+#include "events/EventStore.h"
 #include "operations/Claimant.h"
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
@@ -166,6 +167,16 @@ void OperationRunner::settleUnknown(std::shared_ptr<Run> r)
 
 void OperationRunner::attempt(std::shared_ptr<Run> r)
 {
+    // An open breaker sends nothing: the operation waits as it is, no attempt spent on an outage.
+    if (!breakerFor(r->op.providerId).allowRequest()) {
+        finish(r,
+            failure(ErrorClass::State,
+                QStringLiteral("%1's circuit breaker is open after repeated failures: nothing was sent, and "
+                               "operation %2 waits until a probe finds the provider back.")
+                    .arg(r->op.providerId)
+                    .arg(r->op.id)));
+        return;
+    }
     // Claimed as the request leaves, not while it waits behind the provider's rate limit: a
     // claim then only ever covers a request that is out, and the heartbeat keeps it while it is.
     r->adapter->awaitTurn([this, r] { dispatch(r); });
@@ -210,6 +221,7 @@ void OperationRunner::dispatch(std::shared_ptr<Run> r)
 void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, const ProviderOutcome &outcome)
 {
     m_inFlight.remove(r->op.id);
+    breakerFor(r->op.providerId).record(CircuitBreaker::countsAsFailure(outcome.errorClass));
     qCInfo(lcOperations).noquote() << QStringLiteral("operation %1: attempt %2 → %3 in %4 ms: %5")
                                           .arg(r->op.id)
                                           .arg(a.number)
@@ -295,6 +307,43 @@ Result<Operation> OperationRunner::settleLate(
                                           .arg(r->op.id)
                                           .arg(OperationStates::name(current->state));
     return moveTo(r, OperationState::Succeeded, u);
+}
+
+CircuitBreaker &OperationRunner::breakerFor(const QString &providerId)
+{
+    auto it = m_breakers.find(providerId);
+    if (it != m_breakers.end())
+        return it->second;
+    CircuitBreaker &breaker = m_breakers.emplace(providerId, CircuitBreaker()).first->second;
+    // Every change of state is an event of the provider's timeline, and said in the log.
+    breaker.onChange = [this, providerId](const CircuitBreaker::Change &c) {
+        Event e;
+        e.source = QStringLiteral("reconsole");
+        e.externalId
+            = QStringLiteral("breaker-%1-%2-%3").arg(providerId).arg(c.at).arg(CircuitBreaker::stateName(c.to));
+        e.type = QStringLiteral("circuit_breaker.") + CircuitBreaker::stateName(c.to);
+        e.entityType = QStringLiteral("provider");
+        e.entityId = providerId;
+        e.occurredAt = c.at;
+        e.processedAt = c.at;
+        e.channel = QStringLiteral("internal");
+        e.note = QStringLiteral("%1 → %2: %3")
+                     .arg(CircuitBreaker::stateName(c.from), CircuitBreaker::stateName(c.to), c.reason);
+        qCWarning(lcOperations).noquote() << QStringLiteral("%1 circuit breaker %2").arg(providerId, e.note);
+        if (auto stored = EventStore(m_db).insertIfNew(e); !stored)
+            qCWarning(lcOperations).noquote() << stored.message();
+    };
+    return breaker;
+}
+
+bool OperationRunner::circuitOpen(const QString &providerId)
+{
+    return circuitState(providerId) == CircuitBreaker::State::Open;
+}
+
+CircuitBreaker::State OperationRunner::circuitState(const QString &providerId)
+{
+    return breakerFor(providerId).state();
 }
 
 void OperationRunner::renewClaims()

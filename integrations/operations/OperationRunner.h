@@ -3,6 +3,7 @@
 #include "core/Result.h"
 #include "operations/Operation.h"
 #include "operations/OperationStore.h"
+#include "transport/CircuitBreaker.h"
 #include "transport/RetryPolicy.h"
 
 #include <QHash>
@@ -10,6 +11,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <map>
 #include <memory>
 
 class Database;
@@ -41,6 +43,10 @@ public:
 
     void run(qint64 operationId, const QString &actor, Done done, RunOptions options = {});
 
+    // Whether `providerId`'s circuit breaker is open: nothing is sent to it until its probe.
+    bool circuitOpen(const QString &providerId);
+    CircuitBreaker::State circuitState(const QString &providerId);
+
     // A request's claim lasts this long and is renewed every kHeartbeatMs while it is out.
     static constexpr qint64 kLeaseMs = 5000;
     static constexpr int kHeartbeatMs = 1000;
@@ -55,6 +61,7 @@ private:
     // The answer to a request whose operation someone else moved meanwhile.
     Result<Operation> settleLate(const std::shared_ptr<Run> &run, const ProviderOutcome &outcome, const Error &lost);
     void renewClaims();
+    CircuitBreaker &breakerFor(const QString &providerId);
     Result<Operation> moveTo(const std::shared_ptr<Run> &run, OperationState to, const OperationUpdate &update);
     void finish(std::shared_ptr<Run> run, Result<Operation> result);
 
@@ -64,4 +71,5 @@ private:
     RetryPolicy m_policy;
     QHash<qint64, QString> m_inFlight; // operation → the claim its request holds
     QTimer m_heartbeat;
+    std::map<QString, CircuitBreaker> m_breakers; // per provider, made on first use
 };

@@ -149,6 +149,11 @@ Status OperationService::close(qint64 id, OperationState to, const QString &reas
     return moved;
 }
 
+bool OperationService::circuitOpen(const QString &providerId) const
+{
+    return m_runner.circuitOpen(providerId);
+}
+
 Result<Operation> OperationService::get(qint64 id) const
 {
     return OperationStore(m_db).get(id);

@@ -40,6 +40,8 @@ public:
     Status resolve(qint64 id, const QString &reason);
     Status cancel(qint64 id, const QString &reason);
     const AccessPolicy &access() const { return m_access; }
+    // Nothing goes to the provider while its circuit breaker is open; a bulk run waits.
+    bool circuitOpen(const QString &providerId) const;
 
     // What the console shows of one operation, and the values its filters offer.
     Result<Operation> get(qint64 id) const;

@@ -148,6 +148,12 @@ Result<FailureGroup> RetryRunService::group(qint64 id) const
     return FailureGroupStore(m_db).get(id);
 }
 
+Result<QHash<qint64, QVector<qint64>>> RetryRunService::sparklines(
+    const QList<qint64> &ids, qint64 until, qint64 bucketMs, int buckets) const
+{
+    return FailureGroupStore(m_db).sparklines(ids, until, bucketMs, buckets);
+}
+
 Status RetryRunService::setGroupState(
     qint64 id, FailureGroup::State state, const QString &note, qint64 ignoreUntil, qint64 ignoreForFailures)
 {

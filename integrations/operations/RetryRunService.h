@@ -4,7 +4,9 @@
 #include "operations/FailureGroup.h"
 #include "operations/RetryRunStore.h"
 
+#include <QHash>
 #include <QObject>
+#include <QVector>
 
 class AccessPolicy;
 class Database;
@@ -36,6 +38,9 @@ public:
 
     Result<QList<FailureGroup>> groups(const QList<FailureGroup::State> &states, qint64 since, int limit = 200) const;
     Result<FailureGroup> group(qint64 id) const;
+    // Failures per bucket of `bucketMs` for each group, the last `buckets` ending at `until`.
+    Result<QHash<qint64, QVector<qint64>>> sparklines(
+        const QList<qint64> &ids, qint64 until, qint64 bucketMs, int buckets) const;
     // Ignored lasts until `ignoreUntil` (epoch ms), or `ignoreForFailures` more failures, or ever (both 0).
     Status setGroupState(qint64 id, FailureGroup::State state, const QString &note, qint64 ignoreUntil = 0,
         qint64 ignoreForFailures = 0);

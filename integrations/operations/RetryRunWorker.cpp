@@ -98,6 +98,10 @@ void RetryRunWorker::begin(const RetryRunItem &item)
         done(item, RetryRunStore::Outcome::Skipped, OperationStates::name(op->state) + QStringLiteral(" meanwhile"));
         return;
     }
+    if (m_operations.circuitOpen(op->providerId)) {
+        postpone(item, 2000); // the provider is down: the run waits, spending no attempt
+        return;
+    }
     if (op->state == OperationState::Sending) {
         postpone(item, 2000); // someone's request is out: its answer comes first
         return;

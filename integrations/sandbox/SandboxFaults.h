@@ -9,7 +9,8 @@
 // comma-separated `kind[=arg][*count]`, e.g. `rate_limit=2*3,server_error,timeout_after_charge`;
 // `pass*2,malformed` answers two requests as usual and the third with the fault (mid-paging);
 // `timeout_after_charge%10` meets 10 % of all requests, at random, for as long as it runs.
-// Over HTTP: POST /_sandbox/faults with the form field `spec`, authorized like any request.
+// Over HTTP: POST /_sandbox/faults with the form field `spec` (and `clear` to end those armed),
+// authorized like any request.
 struct SandboxFault
 {
     enum class Kind

@@ -130,7 +130,12 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
 
     // Faults queued over HTTP (the demo arms them against an external sandbox) are no answer's fault.
     if (path == QLatin1String("/_sandbox/faults") && request.method() == QHttpServerRequest::Method::Post) {
-        auto faults = SandboxFault::parse(SandboxStripe::parseForm(request.body()).value(QStringLiteral("spec")));
+        const Params form = SandboxStripe::parseForm(request.body());
+        if (form.contains(QStringLiteral("clear"))) { // the faults end here: queued and by chance
+            m_faults.clear();
+            m_chanceFaults.clear();
+        }
+        auto faults = SandboxFault::parse(form.value(QStringLiteral("spec")));
         if (!faults) {
             write(socket,
                 SandboxStripe::invalidRequest(

@@ -3,6 +3,7 @@
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 #include "access/AuditLog.h"
+#include "events/EventStore.h"
 #include "timeline/Timeline.h"
 
 #include <QElapsedTimer>
@@ -173,6 +174,37 @@ private Q_SLOTS:
         QCOMPARE(op.attempts, 3);
         QVERIFY(op.nextAttemptAt > nowMs());
         QCOMPARE(store.dueForRetry(op.nextAttemptAt, 10)->size(), 1);
+    }
+
+    // An outage trips the provider's breaker: nothing more is sent, the operations wait as they
+    // are with no attempt spent, and the change is an event of the provider's timeline.
+    void anOutageOpensTheBreaker()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        SandboxFixture f(*scratch.db());
+        OperationStore store(*scratch.db());
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("unavailable*40")).value());
+        QList<qint64> ids;
+        for (int i = 0; i < 10; ++i)
+            ids << store.insert(SandboxFixture::payment(QStringLiteral("outage-%1").arg(i))).value();
+        for (qint64 id : ids)
+            QVERIFY(!runOnce(f, id)); // 3 tries each until the breaker opens
+        QVERIFY(f.runner->circuitOpen(QStringLiteral("stripe-sandbox")));
+        const int requests = f.sandbox.requestCount();
+        QVERIFY2(
+            requests < 30, qPrintable(QStringLiteral("%1 requests reached a provider that is down").arg(requests)));
+        const Operation waiting = store.get(ids.last()).value();
+        auto refused = runOnce(f, ids.last());
+        QVERIFY(!refused);
+        QVERIFY2(refused.message().contains(QLatin1String("circuit breaker is open")), qPrintable(refused.message()));
+        QCOMPARE(f.sandbox.requestCount(), requests);
+        QCOMPARE(store.get(ids.last())->attempts, waiting.attempts);
+        QCOMPARE(store.get(ids.last())->state, waiting.state);
+        const auto events
+            = EventStore(*scratch.db()).list(QStringLiteral("reconsole"), QStringLiteral("stripe-sandbox"), 10);
+        QVERIFY(events);
+        QVERIFY(!events->isEmpty());
+        QCOMPARE(events->first().type, QStringLiteral("circuit_breaker.open"));
     }
 
     void declinesAreFinalAndExplained()
