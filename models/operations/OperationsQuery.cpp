@@ -212,6 +212,26 @@ OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)
     return r;
 }
 
+Result<QList<OperationRow>> OperationsQuery::pageById(const Database &db, qint64 afterId, int limit) const
+{
+    const QString where = m_where + (m_where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
+        + QStringLiteral("id > ?");
+    QSqlQuery q(db.connection());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1, id FROM (SELECT * FROM operations%2 ORDER BY id LIMIT %3) page ORDER BY id")
+                  .arg(m_rowColumns, where)
+                  .arg(limit));
+    for (const QVariant &v : m_values)
+        q.addBindValue(v);
+    q.addBindValue(afterId);
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot list operations"), q);
+    QList<OperationRow> rows;
+    while (q.next())
+        rows << rowFrom(q);
+    return rows;
+}
+
 Result<QList<OperationRow>> OperationsQuery::page(
     const Database &db, const std::optional<RowKey> &after, int limit) const
 {

@@ -112,6 +112,9 @@ public:
     // connection: for readers that walk the whole table in order, a page at a time, without
     // a model or a worker thread (reconsolectl ops list).
     Result<QList<OperationRow>> page(const Database &db, const std::optional<RowKey> &after, int limit) const;
+    // Up to `limit` matches after id `afterId`, in id order, through the filter's own index: for
+    // readers that take every match and put them in their own order (RetryPlanner).
+    Result<QList<OperationRow>> pageById(const Database &db, qint64 afterId, int limit) const;
 
 private:
     bool descending() const;

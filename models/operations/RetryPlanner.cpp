@@ -117,12 +117,13 @@ Result<RetryPlan> RetryPlanner::plan(const OperationsFilter &scope, qint64 now) 
     for (const ProviderConfig &p : providers.value())
         byId.insert(p.id, p);
 
-    // Oldest first: what failed first has waited longest, and its key is nearest to expiring.
-    const OperationsQuery query(scope, { OperationsColumn::Age, Qt::DescendingOrder }, m_db.dialect());
+    // Every match through the filter's index, by id; put in sending order after.
+    const OperationsQuery query(scope, {}, m_db.dialect());
     QHash<QString, RetryPlan::Share> shares;
-    std::optional<RowKey> after;
+    QHash<qint64, qint64> createdAt;
+    qint64 after = 0;
     for (;;) {
-        auto page = query.page(m_db, after, kPage);
+        auto page = query.pageById(m_db, after, kPage);
         if (!page)
             return page.error();
         for (const OperationRow &row : page.value()) {
@@ -134,6 +135,7 @@ Result<RetryPlan> RetryPlanner::plan(const OperationsFilter &scope, qint64 now) 
                 continue;
             }
             plan.items << RetryPlan::Item { row.id, row.providerId, d.lookupFirst, d.freshKey };
+            createdAt.insert(row.id, row.createdAt);
             ++plan.toSend;
             plan.lookupsFirst += d.lookupFirst ? 1 : 0;
             plan.freshKeys += d.freshKey ? 1 : 0;
@@ -143,8 +145,13 @@ Result<RetryPlan> RetryPlanner::plan(const OperationsFilter &scope, qint64 now) 
         }
         if (page->size() < kPage)
             break;
-        after = page->last().key;
+        after = page->last().id;
     }
+    // Oldest first: what failed first has waited longest, and its key is nearest to expiring.
+    std::stable_sort(plan.items.begin(), plan.items.end(), [&](const RetryPlan::Item &a, const RetryPlan::Item &b) {
+        return std::pair(createdAt.value(a.operationId), a.operationId)
+            < std::pair(createdAt.value(b.operationId), b.operationId);
+    });
 
     plan.approvalAbove = std::numeric_limits<int>::max();
     for (auto it = shares.begin(); it != shares.end(); ++it) {
