@@ -9,6 +9,7 @@
 #include "keychain/Keychain.h"
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
+#include "operations/RetryRunService.h"
 #include "providers/ProviderService.h"
 #include "reconciliation/ExceptionsModel.h"
 #include "reconciliation/MatchesModel.h"
@@ -127,7 +128,10 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption({ QStringLiteral("dark"),
         QStringLiteral("Use a dark palette (Fusion style), whatever the desktop's theme hands over.") });
     parser.addOption({ QStringLiteral("workspace"),
-        QStringLiteral("Open this workspace (Operations, Reconciliation, Credentials, …)."), QStringLiteral("name") });
+        QStringLiteral(
+            "Open this workspace (Operations, Reconciliation, Credentials, …); Failures opens the Operations "
+            "workspace on its failure groups."),
+        QStringLiteral("name") });
 }
 
 // Starts the in-process sandbox and seeds the demo. A keychain that cannot be used is a
@@ -192,8 +196,13 @@ void sendDemoWebhooks(AppContext &context, SandboxServer &sandbox, const Agent &
 // Opens what the command line asked for; returns how long a screenshot waits for it to settle.
 int openRequested(MainWindow &window, const QCommandLineParser &parser)
 {
-    if (parser.isSet(QStringLiteral("workspace")))
-        window.showWorkspace(parser.value(QStringLiteral("workspace")));
+    if (parser.isSet(QStringLiteral("workspace"))) {
+        const QString name = parser.value(QStringLiteral("workspace"));
+        const bool failures = name.compare(QLatin1String("Failures"), Qt::CaseInsensitive) == 0;
+        window.showWorkspace(failures ? QStringLiteral("Operations") : name);
+        if (failures)
+            window.operationsWorkspace()->showFailures();
+    }
     if (parser.isSet(QStringLiteral("entity"))) {
         window.showWorkspace(QStringLiteral("Timeline"));
         window.timelineWorkspace()->showEntity(parser.value(QStringLiteral("entity")));
@@ -281,6 +290,7 @@ int main(int argc, char *argv[])
     CredentialsModel credentialsModel(context.database());
     ActivityMonitor activity(context.database());
     ProviderService providerService(context.database(), context.access());
+    RetryRunService retryRuns(context.database(), context.access()); // bulk retries and failure groups
     ReconciliationDesk reconciliation(context.database(), context.access());
     ReconRowsModel reconLedger(context.sharedDatabase(), RowSide::Ledger);
     ReconRowsModel reconStatement(context.sharedDatabase(), RowSide::Statement);
@@ -303,6 +313,7 @@ int main(int argc, char *argv[])
         &credentialsModel, &activity, demo ? sandbox.baseUrl() : QString(), &context.agentOperations(),
         &providerService, agentUrl, &reconciliation, &reconLedger, &reconStatement, &reconMatches, &reconExceptions,
         reconciliationReport });
+    window.operationsWorkspace()->setRetryRuns(retryRuns);
     // Webhooks the in-process agent takes in settle operations too; which ones it does not say.
     QObject::connect(&agent.receiver(), &WebhookReceiver::processed, &window, [&window](int events) {
         if (events > 0)

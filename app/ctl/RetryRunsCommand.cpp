@@ -183,9 +183,10 @@ Command runAction(const QString &name, const QString &summary,
         .arguments = { { .name = QStringLiteral("ID"), .description = QStringLiteral("Retry run id.") } },
         .json = JsonOutput::OnRequest,
         .check = checkRunId,
-        .run = DatabaseHandler([act](const QCommandLineParser &args, AppContext &app) {
+        .run = DatabaseHandler([act, reason](const QCommandLineParser &args, AppContext &app) {
             RetryRunService service(app.database(), app.access());
-            return printRun(args, act(service, runId(args), args.value(QStringLiteral("reason"))));
+            const QString why = reason == Reason::None ? QString() : args.value(QStringLiteral("reason"));
+            return printRun(args, act(service, runId(args), why));
         }) };
     if (reason != Reason::None)
         c.options << Option { .name = QStringLiteral("reason"),
@@ -241,13 +242,14 @@ Command groupAction(const QString &name, FailureGroup::State state, const QStrin
         .run = DatabaseHandler([state](const QCommandLineParser &args, AppContext &app) {
             qint64 until = 0;
             qint64 more = 0;
-            if (args.isSet(QStringLiteral("until"))) {
+            const bool ignoring = state == FailureGroup::State::Ignored; // only ignore takes these
+            if (ignoring && args.isSet(QStringLiteral("until"))) {
                 const QDateTime t = QDateTime::fromString(args.value(QStringLiteral("until")), Qt::ISODate);
                 if (!t.isValid())
                     return fail(QStringLiteral("--until must be an ISO 8601 time."), 2);
                 until = t.toMSecsSinceEpoch();
             }
-            if (args.isSet(QStringLiteral("failures")))
+            if (ignoring && args.isSet(QStringLiteral("failures")))
                 more = args.value(QStringLiteral("failures")).toLongLong();
             Status set = RetryRunService(app.database(), app.access())
                              .setGroupState(runId(args), state, args.value(QStringLiteral("note")), until, more);

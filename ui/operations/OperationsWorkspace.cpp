@@ -1,15 +1,21 @@
 #include "operations/OperationsWorkspace.h"
 
+#include "operations/FailuresView.h"
 #include "operations/OperationDetailPane.h"
 #include "operations/OperationService.h"
 #include "operations/OperationsModel.h"
 #include "operations/OperationsQuery.h"
+#include "operations/RetryPlanDialog.h"
+#include "operations/RetryRunService.h"
+#include "operations/RetryRunsPanel.h"
 #include "shell/ActionButton.h"
 #include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
 #include "shell/Plural.h"
 #include "shell/Prompts.h"
 #include "shell/RowTintDelegate.h"
+#include "shell/TableLook.h"
+#include "shell/Tints.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -24,8 +30,11 @@
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStyle>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace {
@@ -77,6 +86,9 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     , m_timeline(new QAction(tr("Timeline"), this))
     , m_compare(new QAction(tr("Compare"), this))
     , m_refresh(new QPushButton(tr("Refresh"), this))
+    , m_retryMatching(new QAction(tr("Retry all matching…"), this))
+    , m_views(new QTabWidget(this))
+    , m_groupChip(new QToolButton(this))
     , m_changed(new QTimer(this))
 {
     setObjectName(QStringLiteral("operationsWorkspace"));
@@ -100,60 +112,18 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
             const QSignalBlocker quiet(m_table->horizontalHeader());
             m_table->horizontalHeader()->setSortIndicator(sorted.first, sorted.second);
         });
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    // Fixed row heights: the view never measures a million rows.
-    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
-    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
-    m_table->verticalHeader()->hide();
+    // Fixed row heights among the rest: the view never measures a million rows.
+    TableLook::apply(m_table, QAbstractItemView::ExtendedSelection);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_table->horizontalHeader()->setStretchLastSection(true);
     sizeColumns();
 
-    m_refresh->setObjectName(QStringLiteral("refreshButton"));
-    // F5 itself is View > Refresh, which refreshes whichever workspace is shown.
-    m_refresh->setToolTip(tr("Read the operations again (F5): other consoles and agents change them too."));
-    m_message->setObjectName(QStringLiteral("actionMessage"));
-    m_count->setObjectName(QStringLiteral("operationCount"));
-
-    auto *actions = new QHBoxLayout;
-    actions->addWidget(m_count, 1);
-    actions->addWidget(m_refresh);
-    actions->addWidget(new ActionButton(m_timeline, QStringLiteral("timelineButton"), this));
-    actions->addWidget(new ActionButton(m_compare, QStringLiteral("compareButton"), this));
-    actions->addWidget(new ActionButton(m_retry, QStringLiteral("retryButton"), this));
-    actions->addWidget(new ActionButton(m_resolve, QStringLiteral("resolveButton"), this));
-    actions->addWidget(new ActionButton(m_cancel, QStringLiteral("cancelButton"), this));
-
-    auto *left = new QWidget(this);
-    auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(m_table, 1);
-    leftLayout->addLayout(actions);
-
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    splitter->setObjectName(QStringLiteral("operationsSplitter"));
-    splitter->addWidget(left);
-    splitter->addWidget(m_detail);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    splitter->setSizes({ 900, 520 });
-
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(new QLabel(tr("State"), this));
-    filters->addWidget(m_stateFilter);
-    filters->addWidget(new QLabel(tr("Provider"), this));
-    filters->addWidget(m_providerFilter);
-    filters->addWidget(new QLabel(tr("Action"), this));
-    filters->addWidget(m_actionFilter);
-    filters->addWidget(m_search, 1);
-
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(filters);
     layout->addWidget(m_message);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(m_views, 1);
+    m_views->setObjectName(QStringLiteral("operationsViews"));
+    m_views->setDocumentMode(true);
+    m_views->addTab(buildTablePage(), tr("Operations"));
+    m_views->tabBar()->hide(); // one view until the Failures tab joins it
 
     connect(m_refresh, &QPushButton::clicked, this, &OperationsWorkspace::refresh);
     m_changed->setSingleShot(true);
@@ -187,6 +157,64 @@ OperationsWorkspace::OperationsWorkspace(OperationsModel &model, OperationServic
     selectionChanged();
 }
 
+// The operations table, its filters, its actions and the detail beside it: the first tab.
+QWidget *OperationsWorkspace::buildTablePage()
+{
+    m_refresh->setObjectName(QStringLiteral("refreshButton"));
+    // F5 itself is View > Refresh, which refreshes whichever workspace is shown.
+    m_refresh->setToolTip(tr("Read the operations again (F5): other consoles and agents change them too."));
+    m_message->setObjectName(QStringLiteral("actionMessage"));
+    m_count->setObjectName(QStringLiteral("operationCount"));
+
+    auto *page = new QWidget(this);
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_count, 1);
+    actions->addWidget(m_refresh);
+    actions->addWidget(new ActionButton(m_retryMatching, QStringLiteral("retryMatchingButton"), page));
+    actions->addWidget(new ActionButton(m_timeline, QStringLiteral("timelineButton"), page));
+    actions->addWidget(new ActionButton(m_compare, QStringLiteral("compareButton"), page));
+    actions->addWidget(new ActionButton(m_retry, QStringLiteral("retryButton"), page));
+    actions->addWidget(new ActionButton(m_resolve, QStringLiteral("resolveButton"), page));
+    actions->addWidget(new ActionButton(m_cancel, QStringLiteral("cancelButton"), page));
+
+    auto *left = new QWidget(page);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_table, 1);
+    leftLayout->addLayout(actions);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, page);
+    splitter->setObjectName(QStringLiteral("operationsSplitter"));
+    splitter->addWidget(left);
+    splitter->addWidget(m_detail);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    splitter->setSizes({ 900, 520 });
+
+    m_groupChip->setObjectName(QStringLiteral("groupFilterChip"));
+    m_groupChip->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_groupChip->setToolTip(tr("Only the operations of this failure group are shown. Click to show all again."));
+    m_groupChip->setStyleSheet(Tints::bannerStyle(Tints::Tone::Info, palette()));
+    m_groupChip->hide();
+    connect(m_groupChip, &QToolButton::clicked, this, [this] { filterToGroup(0); });
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("State"), page));
+    filters->addWidget(m_stateFilter);
+    filters->addWidget(new QLabel(tr("Provider"), page));
+    filters->addWidget(m_providerFilter);
+    filters->addWidget(new QLabel(tr("Action"), page));
+    filters->addWidget(m_actionFilter);
+    filters->addWidget(m_groupChip);
+    filters->addWidget(m_search, 1);
+
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(splitter, 1);
+    return page;
+}
+
 void OperationsWorkspace::buildActions()
 {
     m_retry->setObjectName(QStringLiteral("retryAction"));
@@ -204,8 +232,13 @@ void OperationsWorkspace::buildActions()
     m_compare->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     m_compare->setToolTip(
         tr("This operation's record beside the provider's live object and the last webhook, field by field."));
-    for (QAction *action : { m_retry, m_resolve, m_cancel, m_timeline, m_compare })
+    m_retryMatching->setObjectName(QStringLiteral("retryMatchingAction"));
+    m_retryMatching->setToolTip(tr("Plan a bulk retry of every operation the filters match, at the providers' pace: "
+                                   "see what it would send and skip before anything goes."));
+    m_retryMatching->setVisible(false); // until there are retry runs to plan (setRetryRuns)
+    for (QAction *action : { m_retry, m_resolve, m_cancel, m_timeline, m_compare, m_retryMatching })
         addAction(action); // the shell's menus and command palette read them from here
+    connect(m_retryMatching, &QAction::triggered, this, &OperationsWorkspace::retryMatching);
 
     connect(m_retry, &QAction::triggered, this, &OperationsWorkspace::retrySelected);
     connect(m_resolve, &QAction::triggered, this, &OperationsWorkspace::resolveSelected);
@@ -271,8 +304,63 @@ QString OperationsWorkspace::emptyMessage() const
         "(or with <code>reconsolectl providers add</code>), then its key.</p>");
 }
 
+void OperationsWorkspace::setRetryRuns(RetryRunService &runs)
+{
+    if (m_runs)
+        return; // one set of runs for the window's life
+    m_runs = &runs;
+    m_failures = new FailuresView(runs, this);
+    m_views->addTab(m_failures, tr("Failures"));
+    m_views->tabBar()->show();
+    m_retryMatching->setVisible(true);
+    for (QAction *action : m_failures->actions())
+        addAction(action);
+    connect(m_failures, &FailuresView::message, this, &OperationsWorkspace::showMessage);
+    connect(m_failures, &FailuresView::showOperationsRequested, this, [this](qint64 groupId) {
+        filterToGroup(groupId);
+        showOperationsTable();
+    });
+}
+
+void OperationsWorkspace::showFailures()
+{
+    if (m_failures)
+        m_views->setCurrentWidget(m_failures);
+}
+
+void OperationsWorkspace::showOperationsTable()
+{
+    m_views->setCurrentIndex(0);
+}
+
+void OperationsWorkspace::filterToGroup(qint64 groupId)
+{
+    m_groupFilter = groupId;
+    m_groupChip->setText(tr("failure group %1  ✕").arg(groupId));
+    m_groupChip->setVisible(groupId != 0);
+    applyFilter();
+}
+
+void OperationsWorkspace::retryMatching()
+{
+    if (!m_runs)
+        return;
+    auto dialog = RetryPlanDialog::planAndOpen(*m_runs, m_model->filter(), this);
+    if (!dialog) {
+        showMessage(dialog.message(), true);
+        return;
+    }
+    connect(dialog.value(), &RetryPlanDialog::reported, this, &OperationsWorkspace::showMessage);
+    connect(dialog.value(), &RetryPlanDialog::confirmed, this, [this](const RetryRun &run) {
+        if (m_failures)
+            m_failures->runsPanel()->selectRun(run.id);
+    });
+}
+
 void OperationsWorkspace::clearFilters()
 {
+    m_groupFilter = 0;
+    m_groupChip->hide();
     const QSignalBlocker blockSearch(m_search);
     m_search->clear();
     for (QComboBox *box : { m_stateFilter, m_providerFilter, m_actionFilter }) {
@@ -284,6 +372,8 @@ void OperationsWorkspace::clearFilters()
 
 QAbstractItemView *OperationsWorkspace::mainTable() const
 {
+    if (m_failures && m_views->currentWidget() == m_failures)
+        return m_failures->table();
     return m_table;
 }
 
@@ -296,6 +386,8 @@ void OperationsWorkspace::operationsChanged(const QList<qint64> &ids)
 {
     Q_UNUSED(ids) // any change may move rows in or out of the filter: the page is read again
     m_changed->start();
+    if (m_failures)
+        m_failures->changed(); // a failure or a settlement moves its group's counts
 }
 
 void OperationsWorkspace::refresh()
@@ -306,6 +398,8 @@ void OperationsWorkspace::refresh()
     m_keptScroll = m_table->verticalScrollBar()->value();
     m_detail->refresh();
     m_model->reload();
+    if (m_failures && m_views->currentWidget() == m_failures)
+        m_failures->changed();
 }
 
 void OperationsWorkspace::reselect(int firstRow, int rowCount)
@@ -368,6 +462,7 @@ void OperationsWorkspace::applyFilter()
     filter.providerId = m_providerFilter->currentData().toString();
     filter.action = m_actionFilter->currentData().toString();
     filter.text = m_search->text();
+    filter.failureGroupId = m_groupFilter;
     if (filter == m_model->filter())
         return;
     m_detail->showOperation(0);

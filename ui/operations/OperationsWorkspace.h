@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class EmptyState;
+class FailuresView;
 class OperationDetailPane;
 class OperationService;
 class OperationsModel;
@@ -15,11 +16,16 @@ class QLabel;
 class QLineEdit;
 class QAction;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QTimer;
+class QToolButton;
+class RetryRunService;
 
 // The workbench: every operation, filtered and sorted in SQL, with the selected one's
-// history beside it and the actions support staff take — retry, resolve, cancel.
+// history beside it and the actions support staff take — retry, resolve, cancel. Given the
+// retry runs (setRetryRuns), a Failures tab beside the table lists the operations gathered by
+// how they failed, and bulk retries are planned from either.
 class OperationsWorkspace : public QWidget, public Workspace
 {
     Q_OBJECT
@@ -33,6 +39,15 @@ public:
     // Shows the operation and selects its row if it is among the loaded ones.
     void selectOperation(qint64 id);
     void clearFilters();
+    // The Failures tab and "Retry all matching…"; without it, neither is offered.
+    void setRetryRuns(RetryRunService &runs);
+    FailuresView *failuresView() const { return m_failures; }
+    void showFailures(); // no-op without retry runs
+    void showOperationsTable();
+    // The operations table filtered to the operations a failure group affected (0: any).
+    void filterToGroup(qint64 groupId);
+    // Plans a bulk retry of what the filters match and shows the plan.
+    void retryMatching();
 
     QAbstractItemView *mainTable() const override;
     QLineEdit *searchField() const override;
@@ -48,6 +63,7 @@ Q_SIGNALS:
 
 private:
     void buildFilters();
+    QWidget *buildTablePage();
     void applyFilter();
     void selectionChanged();
     QList<qint64> selectedIds() const;
@@ -75,6 +91,12 @@ private:
     QAction *m_timeline;
     QAction *m_compare;
     QPushButton *m_refresh;
+    QAction *m_retryMatching;
+    QTabWidget *m_views;
+    QToolButton *m_groupChip; // "failure group N ×": the filter the Failures tab set, removable
+    qint64 m_groupFilter = 0;
+    RetryRunService *m_runs = nullptr;
+    FailuresView *m_failures = nullptr;
     QTimer *m_changed; // gathers a burst of changes into one reload
     EmptyState *m_empty = nullptr;
     QSet<qint64> m_reselect; // ids still to select again after a refresh
