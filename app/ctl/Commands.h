@@ -34,6 +34,7 @@ Command audit();
 Command credentials();
 Command intakeToken();
 Command providers();
+Command providersPolicy(); // its retry policies (RetryPolicyCommand.cpp)
 Command roles();
 Command database();
 Command bench();

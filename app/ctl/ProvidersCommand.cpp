@@ -268,7 +268,8 @@ Command providers()
                 .summary = QStringLiteral("Send to a disabled provider again."),
                 .arguments = { providerId() },
                 .run = DatabaseHandler(
-                    [](const QCommandLineParser &args, AppContext &app) { return setEnabled(args, app, true); }) } } };
+                    [](const QCommandLineParser &args, AppContext &app) { return setEnabled(args, app, true); }) },
+            providersPolicy() } };
 }
 
 } // namespace Commands

@@ -7,9 +7,11 @@
 #include "providers/ProviderAdapter.h"
 #include "providers/ProviderRegistry.h"
 #include "providers/ProviderStore.h"
+#include "providers/RetryPolicyStore.h"
 #include "store/Database.h"
 
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QTimer>
 
 #include <optional>
@@ -28,14 +30,16 @@ struct OperationRunner::Run
     int triesThisRun = 0;
     bool askedProvider = false; // a lookup was made
     RunOptions options;
+    RetryPolicy policy; // the provider's, for the operation's action
 };
 
-OperationRunner::OperationRunner(const Database &db, ProviderRegistry &providers, RetryPolicy policy, QObject *parent)
+OperationRunner::OperationRunner(
+    const Database &db, ProviderRegistry &providers, InPlaceRetries inPlace, QObject *parent)
     : QObject(parent)
     , m_db(db)
     , m_operations(db)
     , m_providers(providers)
-    , m_policy(policy)
+    , m_inPlace(inPlace)
 {
     m_heartbeat.setInterval(kHeartbeatMs);
     connect(&m_heartbeat, &QTimer::timeout, this, &OperationRunner::renewClaims);
@@ -63,7 +67,8 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done, R
         return;
     }
     // A disabled provider gets no new attempts, nor lookups: the operation stays as it is.
-    if (auto provider = ProviderStore(m_db).get(op->providerId); provider && !provider->enabled) {
+    auto provider = ProviderStore(m_db).get(op->providerId);
+    if (provider && !provider->enabled) {
         finish(r,
             failure(ErrorClass::State,
                 QStringLiteral("Provider %1 is disabled: nothing was sent, and operation %2 stays %3. An admin "
@@ -73,6 +78,12 @@ void OperationRunner::run(qint64 operationId, const QString &actor, Done done, R
                     .arg(OperationStates::label(op->state).toLower())));
         return;
     }
+    auto policy = RetryPolicyStore(m_db).effective(op->providerId, provider ? provider->kind : QString(), op->action);
+    if (!policy) {
+        finish(r, policy.error());
+        return;
+    }
+    r->policy = policy.value();
     auto adapter = m_providers.adapterFor(op->providerId);
     if (!adapter) {
         finish(r, adapter.error());
@@ -242,27 +253,34 @@ void OperationRunner::answered(std::shared_ptr<Run> r, int sends, Attempt a, con
                                                  .arg(a.number)
                                                  .arg(journaled.message());
 
+    // The adapter says whether the failure is transient; the provider's policy says whether,
+    // and when, it is tried again, and when a person takes over instead.
     OperationState next = outcome.state;
-    const bool retryable = next == OperationState::RetryScheduled;
-    if (retryable && sends >= m_policy.automaticAttempts)
-        next = OperationState::NeedsAttention;
-    const qint64 delay = m_policy.delayMs(r->triesThisRun + 1, outcome.retryAfterSeconds);
-    const int immediate = r->options.immediateAttempts > 0 ? r->options.immediateAttempts : m_policy.immediateAttempts;
+    const auto unit = [] { return QRandomGenerator::global()->generateDouble(); };
+    const qint64 now = nowMs();
+    RetryPolicy::Next scheduled;
+    if (next == OperationState::RetryScheduled) {
+        scheduled = r->policy.next(r->op.createdAt, sends, outcome.errorClass, outcome.retryAfterSeconds, now, unit());
+        if (!scheduled.retry)
+            next = OperationState::NeedsAttention;
+    }
+    const qint64 delay = std::max(fullJitterMs(r->triesThisRun, m_inPlace.baseDelayMs, m_inPlace.maxDelayMs, unit()),
+        outcome.retryAfterSeconds >= 0 ? qint64(outcome.retryAfterSeconds) * 1000 : 0);
+    const int immediate = r->options.immediateAttempts > 0 ? r->options.immediateAttempts : m_inPlace.attempts;
     const bool tryAgainNow
-        = next == OperationState::RetryScheduled && r->triesThisRun < immediate && delay <= m_policy.maxWaitInPlaceMs;
+        = next == OperationState::RetryScheduled && r->triesThisRun < immediate && delay <= m_inPlace.maxWaitMs;
 
     OperationUpdate u;
     u.claimedBy = QString();
     u.claimedUntil = 0;
     u.lastErrorClass = outcome.errorClass;
-    u.lastError = next == OperationState::NeedsAttention && retryable
-        ? QStringLiteral("%1 Automatic retries stopped after %2 attempts.").arg(outcome.message).arg(sends)
-        : (next == OperationState::Succeeded ? QString() : outcome.message);
+    u.lastError = next == OperationState::Succeeded ? QString()
+        : scheduled.why.isEmpty()                   ? outcome.message
+                                                    : outcome.message + QLatin1Char(' ') + scheduled.why;
     if (!outcome.externalId.isEmpty())
         u.externalId = outcome.externalId;
-    if (next == OperationState::RetryScheduled)
-        u.nextAttemptAt
-            = tryAgainNow ? nowMs() + delay : m_policy.scheduleAt(nowMs(), sends, outcome.retryAfterSeconds);
+    // Only a scheduled retry is due later; anything else is due never, whatever it was before.
+    u.nextAttemptAt = next != OperationState::RetryScheduled ? 0 : tryAgainNow ? now + delay : scheduled.at;
     if (auto moved = moveTo(r, next, u); !moved) {
         finish(r, settleLate(r, outcome, moved.error()));
         return;

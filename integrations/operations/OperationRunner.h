@@ -3,8 +3,8 @@
 #include "core/Result.h"
 #include "operations/Operation.h"
 #include "operations/OperationStore.h"
+#include "providers/RetryPolicy.h"
 #include "transport/CircuitBreaker.h"
-#include "transport/RetryPolicy.h"
 
 #include <QHash>
 #include <QObject>
@@ -19,11 +19,22 @@ class ProviderAdapter;
 struct ProviderOutcome;
 class ProviderRegistry;
 
+// The tries one run makes in place before it leaves the operation to its provider's retry
+// policy (RetryPolicy): a blip is ridden out at once, the way Stripe's own libraries do
+// (0.5 s doubling, capped at 5 s), and a Retry-After longer than maxWaitMs is scheduled instead.
+struct InPlaceRetries
+{
+    int attempts = 3;
+    qint64 baseDelayMs = 500;
+    qint64 maxDelayMs = 5000;
+    qint64 maxWaitMs = 10000;
+};
+
 // How one run may differ from the policy: a bulk retry sends each operation once (its next
 // try is the policy's, later), and one whose key expired at the provider looks up first.
 struct RunOptions
 {
-    int immediateAttempts = 0; // 0: the policy's
+    int immediateAttempts = 0; // 0: InPlaceRetries::attempts
     // The provider has forgotten the key: ask by metadata whether an earlier attempt went
     // through, and send under a fresh key only if none did.
     bool freshKeyAfterLookup = false;
@@ -39,7 +50,7 @@ public:
     using Done = std::function<void(Result<Operation>)>;
 
     OperationRunner(
-        const Database &db, ProviderRegistry &providers, RetryPolicy policy = {}, QObject *parent = nullptr);
+        const Database &db, ProviderRegistry &providers, InPlaceRetries inPlace = {}, QObject *parent = nullptr);
 
     void run(qint64 operationId, const QString &actor, Done done, RunOptions options = {});
 
@@ -68,7 +79,7 @@ private:
     const Database &m_db;
     OperationStore m_operations;
     ProviderRegistry &m_providers;
-    RetryPolicy m_policy;
+    InPlaceRetries m_inPlace;
     QHash<qint64, QString> m_inFlight; // operation → the claim its request holds
     QTimer m_heartbeat;
     std::map<QString, CircuitBreaker> m_breakers; // per provider, made on first use

@@ -6,6 +6,7 @@
 #include "events/EventProcessor.h"
 #include "providers/ProviderRules.h"
 #include "providers/ProviderStore.h"
+#include "providers/RetryPolicyStore.h"
 #include "store/Database.h"
 
 #include <QCryptographicHash>
@@ -20,6 +21,12 @@ namespace {
 QString target(const QString &id)
 {
     return QStringLiteral("provider:") + id;
+}
+
+// A policy's audit target: the provider, or one of its actions ("provider:stripe-live/refund").
+QString policyTarget(const QString &id, const QString &action)
+{
+    return action.isEmpty() ? target(id) : target(id) + QLatin1Char('/') + action;
 }
 
 // What the audit log keeps of a provider: every setting, the CA by its digest (it is public, but long).
@@ -164,6 +171,92 @@ Result<ProviderConfig> ProviderService::store(const ProviderConfig &p, const QSt
     qCInfo(lcProviders).noquote() << action << p.id;
     Q_EMIT providersChanged({ p.id });
     return p;
+}
+
+Result<QList<RetryPolicy>> ProviderService::retryPolicies(const QString &id) const
+{
+    auto provider = ProviderStore(m_db).get(id);
+    if (!provider)
+        return provider.error();
+    auto set = RetryPolicyStore(m_db).of(id);
+    if (!set)
+        return set.error();
+    QList<RetryPolicy> policies = set.value();
+    if (policies.isEmpty() || !policies.first().action.isEmpty()) {
+        RetryPolicy own = RetryPolicy::defaultsFor(provider->kind);
+        own.providerId = id;
+        policies.prepend(own);
+    }
+    return policies;
+}
+
+Result<RetryPolicy> ProviderService::setRetryPolicy(const RetryPolicy &policy)
+{
+    const QString action = QStringLiteral("retry_policy.edit");
+    const QString where = policyTarget(policy.providerId, policy.action);
+    if (Status allowed = m_access.require(Permission::ManageCredentials, m_db, action, where); !allowed)
+        return allowed.error();
+    auto provider = ProviderStore(m_db).get(policy.providerId);
+    if (!provider)
+        return provider.error();
+    if (Status valid = RetryPolicy::check(policy); !valid)
+        return valid.error();
+    auto before = RetryPolicyStore(m_db).effective(policy.providerId, provider->kind, policy.action);
+    if (!before)
+        return before.error();
+    RetryPolicy p = policy;
+    p.updatedBy = m_access.actor();
+    p.updatedAt = nowMs();
+    AuditEntry e;
+    e.actor = p.updatedBy;
+    e.action = action;
+    e.target = where;
+    e.before = before->describe();
+    e.after = p.describe();
+    Transaction tx(m_db.connection());
+    if (Status stored = RetryPolicyStore(m_db).upsert(p); !stored)
+        return stored.error();
+    if (Status committed = AuditLog(m_db).commitWith(tx, e, QStringLiteral("the retry policy of %1").arg(where));
+        !committed)
+        return committed.error();
+    qCInfo(lcProviders).noquote() << action << where << p.describe();
+    Q_EMIT providersChanged({ p.providerId });
+    return p;
+}
+
+Status ProviderService::resetRetryPolicy(const QString &id, const QString &actionName)
+{
+    const QString action = QStringLiteral("retry_policy.reset");
+    const QString where = policyTarget(id, actionName);
+    if (Status allowed = m_access.require(Permission::ManageCredentials, m_db, action, where); !allowed)
+        return allowed;
+    auto provider = ProviderStore(m_db).get(id);
+    if (!provider)
+        return provider.error();
+    auto before = RetryPolicyStore(m_db).effective(id, provider->kind, actionName);
+    if (!before)
+        return before.error();
+    if (before->isDefault() || before->action != actionName)
+        return success(); // nothing set at this level, nothing to audit
+    Transaction tx(m_db.connection());
+    auto removed = RetryPolicyStore(m_db).remove(id, actionName);
+    if (!removed)
+        return removed.error();
+    auto after = RetryPolicyStore(m_db).effective(id, provider->kind, actionName);
+    if (!after)
+        return after.error();
+    AuditEntry e;
+    e.actor = m_access.actor();
+    e.action = action;
+    e.target = where;
+    e.before = before->describe();
+    e.after = after->describe();
+    if (Status committed = AuditLog(m_db).commitWith(tx, e, QStringLiteral("the retry policy of %1").arg(where));
+        !committed)
+        return committed;
+    qCInfo(lcProviders).noquote() << action << where;
+    Q_EMIT providersChanged({ id });
+    return success();
 }
 
 Result<QList<Credential>> ProviderService::credentialsOf(const QString &id) const

@@ -3,6 +3,7 @@
 #include "core/Result.h"
 #include "credentials/Credential.h"
 #include "providers/ProviderConfig.h"
+#include "providers/RetryPolicy.h"
 
 #include <QList>
 #include <QObject>
@@ -29,6 +30,14 @@ public:
     Result<ProviderConfig> edit(const ProviderConfig &provider);
     // Disabled: the runner sends nothing to it (its operations and history stay readable).
     Result<ProviderConfig> setEnabled(const QString &id, bool enabled);
+
+    // The provider's retry policies: its own (the kind's defaults when none is set) first, then
+    // one per action that has its own.
+    Result<QList<RetryPolicy>> retryPolicies(const QString &id) const;
+    // Sets the policy for `policy.action` ('' the provider's own), checked by RetryPolicy::check.
+    Result<RetryPolicy> setRetryPolicy(const RetryPolicy &policy);
+    // Back to the level above: the provider's own for an action, the kind's defaults for the provider.
+    Status resetRetryPolicy(const QString &id, const QString &action);
 
     // The provider's credentials: the API key it uses and its webhook secrets, newest first.
     Result<QList<Credential>> credentialsOf(const QString &id) const;

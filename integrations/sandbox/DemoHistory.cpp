@@ -47,9 +47,9 @@ DemoHistory::DemoHistory(const Database &db, HttpTransport &transport, const QSt
     m_keys->write(
         QString::fromLatin1(DemoData::kCrmCredentialId), QString::fromLatin1(DemoSetup::kCrmToken), [](Status) {});
     m_registry = std::make_unique<ProviderRegistry>(db, transport, *m_keys);
-    RetryPolicy policy;
-    policy.immediateAttempts = 1; // one send per run: the story's next run is the agent's scheduled retry
-    m_runner = std::make_unique<OperationRunner>(db, *m_registry, policy);
+    InPlaceRetries once;
+    once.attempts = 1; // one send per run: the story's next run is the agent's scheduled retry
+    m_runner = std::make_unique<OperationRunner>(db, *m_registry, once);
 }
 
 DemoHistory::~DemoHistory() = default;

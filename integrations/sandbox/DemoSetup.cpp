@@ -9,6 +9,7 @@
 #include "providers/PaymentsAdapter.h"
 #include "providers/ProviderRegistry.h"
 #include "providers/ProviderStore.h"
+#include "providers/RetryPolicyStore.h"
 #include "records/CustomerStore.h"
 #include "sandbox/DemoData.h"
 #include "sandbox/DemoHistory.h"
@@ -89,6 +90,15 @@ void DemoSetup::run(const QString &sandboxUrl, int operations, std::function<voi
     }
     if (stored)
         stored = storeCrm(sandboxUrl);
+    if (stored && RetryPolicyStore(m_db).of(provider.id).value_or({}).isEmpty()) {
+        // The demo's admin has tightened Stripe's defaults: five sends, then a person looks.
+        RetryPolicy policy = RetryPolicy::defaultsFor(provider.kind);
+        policy.providerId = provider.id;
+        policy.maxAttempts = 5;
+        policy.updatedBy = m_actor;
+        policy.updatedAt = nowMs();
+        stored = RetryPolicyStore(m_db).upsert(policy);
+    }
     if (!stored) {
         done(stored);
         return;

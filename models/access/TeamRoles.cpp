@@ -92,7 +92,9 @@ Status setUp(const Database &db)
                << QStringLiteral("GRANT INSERT, UPDATE ON approval_thresholds TO %1").arg(roleName(Role::Admin))
                << QStringLiteral("GRANT INSERT, UPDATE ON credentials, providers, field_rules TO %1")
                       .arg(roleName(Role::Admin))
-               << QStringLiteral("GRANT DELETE ON field_rules TO %1").arg(roleName(Role::Admin));
+               << QStringLiteral("GRANT DELETE ON field_rules TO %1").arg(roleName(Role::Admin))
+               // Retry policies are the admin's; a reset to the kind's defaults deletes the row.
+               << QStringLiteral("GRANT INSERT, UPDATE, DELETE ON retry_policies TO %1").arg(roleName(Role::Admin));
     Transaction tx(db.connection());
     Status done = run(db, statements);
     if (!done)

@@ -61,5 +61,33 @@ Result<QList<ActivityAlert>> ActivityMonitor::check(qint64 now, int silenceMinut
                                        : QStringLiteral("never"));
         alerts << a;
     }
+    return alerts + exhaustedRetries(providers.value());
+}
+
+QList<ActivityAlert> ActivityMonitor::exhaustedRetries(const QList<ProviderConfig> &providers) const
+{
+    QList<ActivityAlert> alerts;
+    for (const ProviderConfig &p : providers) {
+        // Bounded: the state index's needs_attention range, read no further than the limit.
+        QSqlQuery q(m_db.connection());
+        q.prepare(QStringLiteral("SELECT COUNT(*) FROM (SELECT 1 FROM operations WHERE state = 'needs_attention' "
+                                 "AND provider_id = ? AND last_error_class IN ('network', 'rate_limited', "
+                                 "'server', 'timeout') LIMIT %1) AS exhausted")
+                      .arg(kCountLimit));
+        q.addBindValue(p.id);
+        if (!q.exec() || !q.next() || q.value(0).toLongLong() == 0)
+            continue;
+        ActivityAlert a;
+        a.kind = ActivityAlert::Kind::RetriesExhausted;
+        a.providerId = p.id;
+        a.count = q.value(0).toLongLong();
+        a.message = QStringLiteral("%1%2 operation(s) to %3 stopped retrying automatically (the retry policy's "
+                                   "attempts or deadline ran out) and wait for a person: retry them from the "
+                                   "Failures view or resolve them.")
+                        .arg(a.count)
+                        .arg(a.count >= kCountLimit ? QStringLiteral("+") : QString())
+                        .arg(p.id);
+        alerts << a;
+    }
     return alerts;
 }

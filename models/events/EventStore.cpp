@@ -2,6 +2,7 @@
 
 #include "core/Redactor.h"
 #include "store/Database.h"
+#include "store/SqlDialect.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -199,6 +200,21 @@ Result<QList<Event>> EventStore::list(const QString &source, const QString &enti
     if (!q.exec())
         return storageError(QStringLiteral("Cannot list events"), q);
     return collect(q);
+}
+
+Result<Event> EventStore::latest(const QString &entityType, const QString &entityId, const QString &typePrefix) const
+{
+    QSqlQuery q(m_db.connection());
+    q.prepare(QStringLiteral("SELECT %1 FROM events WHERE entity_type = ? AND entity_id = ? AND type LIKE ? ESCAPE '!' "
+                             "ORDER BY occurred_at DESC, id DESC LIMIT 1")
+                  .arg(QLatin1String(kColumns)));
+    q.addBindValue(entityType);
+    q.addBindValue(entityId);
+    q.addBindValue(SqlDialect::likeEscaped(typePrefix) + QLatin1Char('%'));
+    if (!q.exec())
+        return storageError(QStringLiteral("Cannot read the events of %1 %2").arg(entityType, entityId), q);
+    const QList<Event> found = collect(q);
+    return found.isEmpty() ? Event() : found.first();
 }
 
 Result<QList<Event>> EventStore::forOperations(const QList<qint64> &operationIds, const QStringList &entityIds) const

@@ -60,6 +60,9 @@ public:
     Result<QList<Event>> pending(int limit) const;
     Status markProcessed(const Event &event);
     Result<QList<Event>> list(const QString &source, const QString &entityId, int limit) const;
+    // The newest event about `entityType`:`entityId` whose type starts with `typePrefix`
+    // ("circuit_breaker." for a provider's breaker); none: an event with an empty type.
+    Result<Event> latest(const QString &entityType, const QString &entityId, const QString &typePrefix) const;
     Result<QList<Event>> forOperations(const QList<qint64> &operationIds, const QStringList &entityIds) const;
     Result<qint64> lastReceivedAt(const QString &source, const QString &channel) const;
 

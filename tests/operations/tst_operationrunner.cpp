@@ -3,7 +3,9 @@
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 #include "access/AuditLog.h"
+#include "events/ActivityMonitor.h"
 #include "events/EventStore.h"
+#include "providers/RetryPolicyStore.h"
 #include "timeline/Timeline.h"
 
 #include <QElapsedTimer>
@@ -174,6 +176,76 @@ private Q_SLOTS:
         QCOMPARE(op.attempts, 3);
         QVERIFY(op.nextAttemptAt > nowMs());
         QCOMPARE(store.dueForRetry(op.nextAttemptAt, 10)->size(), 1);
+    }
+
+    // The provider's policy, not a constant, decides: two sends in all, then a person, with an alert.
+    void thePolicyStopsRetriesWithAnAlert_data() { ADD_BACKEND_ROWS(); }
+    void thePolicyStopsRetriesWithAnAlert()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        OperationStore store(db);
+        RetryPolicy twice = RetryPolicy::defaultsFor(QStringLiteral("payments"));
+        twice.providerId = QStringLiteral("stripe-sandbox");
+        twice.maxAttempts = 2;
+        twice.updatedBy = QStringLiteral("alice");
+        EXPECT_OK(RetryPolicyStore(db).upsert(twice));
+        QVERIFY(ActivityMonitor(db).check(nowMs(), 30)->isEmpty());
+
+        const qint64 id = store.insert(SandboxFixture::payment(QStringLiteral("policy-1"))).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("unavailable*2")).value());
+        QVERIFY(!runOnce(f, id));
+        const Operation op = store.get(id).value();
+        QCOMPARE(op.attempts, 2); // the runner's in-place tries stop at the policy's maximum too
+        QCOMPARE(op.state, OperationState::NeedsAttention);
+        QCOMPARE(op.nextAttemptAt, qint64(0));
+        QVERIFY2(op.lastError.endsWith(QLatin1String("Automatic retries stopped after 2 attempts (the policy's "
+                                                     "maximum).")),
+            qPrintable(op.lastError));
+        const auto alerts = ActivityMonitor(db).check(nowMs(), 30);
+        QVERIFY(alerts);
+        QCOMPARE(alerts->size(), 1);
+        QCOMPARE(alerts->first().kind, ActivityAlert::Kind::RetriesExhausted);
+        QCOMPARE(alerts->first().providerId, QStringLiteral("stripe-sandbox"));
+        QCOMPARE(alerts->first().count, qint64(1));
+        QVERIFY2(alerts->first().message.startsWith(QLatin1String("1 operation(s) to stripe-sandbox stopped retrying")),
+            qPrintable(alerts->first().message));
+
+        // An action's own policy: refunds retry server errors only, so a 429 goes to a person at once.
+        RetryPolicy refunds = twice;
+        refunds.action = QStringLiteral("refund");
+        refunds.maxAttempts = 5;
+        refunds.retriedClasses = { ErrorClass::Server };
+        EXPECT_OK(RetryPolicyStore(db).upsert(refunds));
+        Operation refund = SandboxFixture::payment(QStringLiteral("policy-2"));
+        refund.action = QStringLiteral("refund");
+        refund.payload
+            = { { QStringLiteral("payment_intent"), QStringLiteral("pi_missing") }, { QStringLiteral("amount"), 100 } };
+        const qint64 refundId = store.insert(refund).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("rate_limit=1")).value());
+        QVERIFY(!runOnce(f, refundId));
+        const Operation limited = store.get(refundId).value();
+        QCOMPARE(limited.attempts, 1);
+        QCOMPARE(limited.state, OperationState::NeedsAttention);
+        QVERIFY2(limited.lastError.contains(QLatin1String("does not retry rate_limited failures")),
+            qPrintable(limited.lastError));
+
+        // Past the deadline: the first failure hands the operation to a person.
+        twice.maxAttempts = 8;
+        twice.deadlineMs = 60000;
+        EXPECT_OK(RetryPolicyStore(db).upsert(twice));
+        Operation old = SandboxFixture::payment(QStringLiteral("policy-3"));
+        old.createdAt = nowMs() - 120000;
+        const qint64 oldId = store.insert(old).value();
+        f.sandbox.queueFaults(SandboxFault::parse(QStringLiteral("unavailable")).value());
+        QVERIFY(!runOnce(f, oldId));
+        const Operation late = store.get(oldId).value();
+        QCOMPARE(late.attempts, 1);
+        QCOMPARE(late.state, OperationState::NeedsAttention);
+        QVERIFY2(late.lastError.contains(QLatin1String("deadline of 1 min")), qPrintable(late.lastError));
+        QCOMPARE(ActivityMonitor(db).check(nowMs(), 30)->first().count, qint64(3));
     }
 
     // An outage trips the provider's breaker: nothing more is sent, the operations wait as they

@@ -244,6 +244,67 @@ private Q_SLOTS:
         QVERIFY(AuditLog(db).verify()->firstBrokenId == 0);
     }
 
+    // Retry policies: an admin sets the provider's and an action's, each checked and audited with
+    // before and after; a reset goes back a level; anyone else is refused and audited.
+    void retryPoliciesAuditedAndAdminOnly_data() { ADD_BACKEND_ROWS(); }
+    void retryPoliciesAuditedAndAdminOnly()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        AccessPolicy admin({ Role::Admin }, QStringLiteral("alice"));
+        ProviderService service(db, admin);
+        QVERIFY(service.add(live()));
+        const QList<RetryPolicy> initial = service.retryPolicies(QStringLiteral("stripe-live")).value();
+        QCOMPARE(initial.size(), 1);
+        QVERIFY(initial.first().isDefault());
+
+        QSignalSpy changed(&service, &ProviderService::providersChanged);
+        RetryPolicy refunds = initial.first();
+        refunds.action = QStringLiteral("refund");
+        refunds.maxAttempts = 3;
+        refunds.deadlineMs = 6 * 3600000LL;
+        const auto saved = service.setRetryPolicy(refunds);
+        QVERIFY2(saved, qPrintable(saved.message()));
+        QCOMPARE(saved->updatedBy, QStringLiteral("alice"));
+        QCOMPARE(changed.size(), 1);
+        refunds.maxAttempts = 0;
+        const auto refused = service.setRetryPolicy(refunds);
+        QVERIFY(!refused);
+        QVERIFY2(refused.message().startsWith(QLatin1String("Max attempts:")), qPrintable(refused.message()));
+        refunds.providerId = QStringLiteral("nobody");
+        refunds.maxAttempts = 3;
+        QVERIFY(!service.setRetryPolicy(refunds));
+
+        const QList<RetryPolicy> now = service.retryPolicies(QStringLiteral("stripe-live")).value();
+        QCOMPARE(now.size(), 2);
+        QVERIFY(now.first().isDefault()); // the provider's own is still the kind's defaults
+        QCOMPARE(now.last().action, QStringLiteral("refund"));
+        QCOMPARE(now.last().maxAttempts, 3);
+
+        EXPECT_OK(service.resetRetryPolicy(QStringLiteral("stripe-live"), QStringLiteral("refund")));
+        EXPECT_OK(service.resetRetryPolicy(QStringLiteral("stripe-live"), QStringLiteral("refund"))); // nothing left
+        QCOMPARE(service.retryPolicies(QStringLiteral("stripe-live"))->size(), 1);
+
+        const QList<AuditEntry> audit = AuditLog(db).entriesFor(QStringLiteral("provider:stripe-live/refund")).value();
+        QCOMPARE(audit.size(), 2);
+        QCOMPARE(audit[0].action, QStringLiteral("retry_policy.edit"));
+        QVERIFY2(audit[0].before.startsWith(QLatin1String("max 8 attempts")), qPrintable(audit[0].before));
+        QVERIFY2(audit[0].after.startsWith(QLatin1String("max 3 attempts")), qPrintable(audit[0].after));
+        QVERIFY(audit[0].after.endsWith(QLatin1String("deadline 6 h")));
+        QCOMPARE(audit[1].action, QStringLiteral("retry_policy.reset"));
+        QVERIFY(audit[1].after.startsWith(QLatin1String("max 8 attempts")));
+
+        AccessPolicy support({ Role::Support }, QStringLiteral("bob"));
+        RetryPolicy mine = initial.first();
+        mine.maxAttempts = 50;
+        QVERIFY(!ProviderService(db, support).setRetryPolicy(mine));
+        QVERIFY(service.retryPolicies(QStringLiteral("stripe-live"))->first().isDefault());
+        QCOMPARE(AuditLog(db).entriesFor(QStringLiteral("provider:stripe-live"))->last().action,
+            QStringLiteral("retry_policy.edit.refused"));
+        QVERIFY(AuditLog(db).verify()->firstBrokenId == 0);
+    }
+
     void serviceNeedsAdmin_data() { ADD_BACKEND_ROWS(); }
     void serviceNeedsAdmin()
     {

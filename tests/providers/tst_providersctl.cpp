@@ -176,6 +176,52 @@ private Q_SLOTS:
             ctl({ QStringLiteral("audit"), QStringLiteral("verify"), QStringLiteral("--database"), m_db }).code, 0);
     }
 
+    // `providers policy`: set an action's policy from the provider's, show both, refuse a typo
+    // before the database and a bad value naming its field, reset.
+    void retryPolicies()
+    {
+        const CtlRun set = run({ QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("stripe-live"),
+            QStringLiteral("--action"), QStringLiteral("refund"), QStringLiteral("--max-attempts"), QStringLiteral("3"),
+            QStringLiteral("--base-delay"), QStringLiteral("30"), QStringLiteral("--retry"),
+            QStringLiteral("server,network") });
+        QVERIFY2(set.code == 0, qPrintable(set.err));
+        QVERIFY2(
+            set.out.contains(QStringLiteral("for refund: max 3 attempts, backoff 30 s … 1 h")), qPrintable(set.out));
+        const CtlRun shown = run({ QStringLiteral("policy"), QStringLiteral("show"), QStringLiteral("stripe-live"),
+            QStringLiteral("--json") });
+        QVERIFY2(shown.code == 0, qPrintable(shown.err));
+        const QJsonArray policies = QJsonDocument::fromJson(shown.out.toUtf8()).array();
+        QCOMPARE(policies.size(), 2);
+        QVERIFY(policies[0].toObject().value(QStringLiteral("default")).toBool());
+        const QJsonObject refund = policies[1].toObject();
+        QCOMPARE(refund.value(QStringLiteral("action")).toString(), QStringLiteral("refund"));
+        QCOMPARE(refund.value(QStringLiteral("max_attempts")).toInt(), 3);
+        QCOMPARE(refund.value(QStringLiteral("base_delay_ms")).toInt(), 30000);
+        QCOMPARE(refund.value(QStringLiteral("retried_classes")).toArray(),
+            (QJsonArray { QStringLiteral("server"), QStringLiteral("network") }));
+        QVERIFY(run({ QStringLiteral("policy"), QStringLiteral("show"), QStringLiteral("stripe-live") })
+                    .out.contains(QLatin1String("the kind's defaults")));
+
+        const CtlRun typo = run({ QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("stripe-live"),
+            QStringLiteral("--retry"), QStringLiteral("servers") });
+        QCOMPARE(typo.code, 2);
+        QVERIFY2(typo.err.contains(QLatin1String("--retry: servers is not an error class")), qPrintable(typo.err));
+        const CtlRun bad = run({ QStringLiteral("policy"), QStringLiteral("set"), QStringLiteral("stripe-live"),
+            QStringLiteral("--retry"), QStringLiteral("client") });
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains(QLatin1String("Retried classes: client cannot be retried")), qPrintable(bad.err));
+
+        const CtlRun reset = run({ QStringLiteral("policy"), QStringLiteral("reset"), QStringLiteral("stripe-live"),
+            QStringLiteral("--action"), QStringLiteral("refund") });
+        QVERIFY2(reset.code == 0, qPrintable(reset.err));
+        QCOMPARE(QJsonDocument::fromJson(run({ QStringLiteral("policy"), QStringLiteral("show"),
+                                                 QStringLiteral("stripe-live"), QStringLiteral("--json") })
+                                             .out.toUtf8())
+                     .array()
+                     .size(),
+            1);
+    }
+
     void onlyAdmins()
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -36,10 +36,10 @@ struct SandboxFixture
         EXPECT_OK(ProviderStore(db).upsert(p));
         credentials.write(QStringLiteral("cred-1"), QString::fromLatin1(kKey), [](Status) {});
         registry = std::make_unique<ProviderRegistry>(db, transport, *store);
-        RetryPolicy policy;
-        policy.baseDelayMs = 20;
-        policy.maxDelayMs = 100;
-        runner = std::make_unique<OperationRunner>(db, *registry, policy);
+        InPlaceRetries quick;
+        quick.baseDelayMs = 20;
+        quick.maxDelayMs = 100;
+        runner = std::make_unique<OperationRunner>(db, *registry, quick);
         service = std::make_unique<OperationService>(db, *runner, access);
         credentialService = std::make_unique<CredentialService>(db, *store, *registry, access);
         records = std::make_unique<RecordService>(db, *registry, *runner, access);

@@ -9,8 +9,8 @@
 #include "providers/ProviderRegistry.h"
 #include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
+#include "providers/RetryPolicy.h"
 #include "transport/HttpTransport.h"
-#include "transport/RetryPolicy.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -192,7 +192,7 @@ private Q_SLOTS:
         QVERIFY2(r.transportMessage.contains(QLatin1String("self-signed")), qPrintable(r.transportMessage));
         QVERIFY2(r.transportMessage.contains(QLatin1String("providers edit corp-stripe --extra-ca")),
             qPrintable(r.transportMessage));
-        QVERIFY(!RetryPolicy::isRetryable(r.transportError));
+        QVERIFY(!RetryPolicy::retriableClasses().contains(r.transportError));
     }
 
     void acceptedWithExtraCa()
@@ -265,10 +265,10 @@ private Q_SLOTS:
         QNetworkAccessManager network;
         HttpTransport transport(&network);
         ProviderRegistry registry(db, transport, keys);
-        RetryPolicy policy;
-        policy.baseDelayMs = 10;
-        policy.maxDelayMs = 20;
-        OperationRunner runner(db, registry, policy);
+        InPlaceRetries quick;
+        quick.baseDelayMs = 10;
+        quick.maxDelayMs = 20;
+        OperationRunner runner(db, registry, quick);
         OperationStore store(db);
         Operation op;
         op.action = QStringLiteral("capture_payment");

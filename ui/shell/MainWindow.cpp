@@ -523,10 +523,9 @@ void MainWindow::checkActivity()
         item->setToolTip(a.message);
     }
     m_alerts->setVisible(m_alerts->count() > 0);
-    m_alert->setText(m_alerts->count()
-            ? plural(m_alerts->count(), QT_TRANSLATE_NOOP("Plural", "⚠ %Ln alert: webhooks silent"),
-                QT_TRANSLATE_NOOP("Plural", "⚠ %Ln alerts: webhooks silent"))
-            : QString());
+    m_alert->setText(m_alerts->count() ? plural(m_alerts->count(), QT_TRANSLATE_NOOP("Plural", "⚠ %Ln alert"),
+                         QT_TRANSLATE_NOOP("Plural", "⚠ %Ln alerts"))
+                                       : QString());
     m_alert->setVisible(m_alerts->count() > 0);
 }
 
