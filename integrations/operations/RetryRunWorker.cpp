@@ -44,13 +44,28 @@ void RetryRunWorker::stop()
 
 TokenBucket &RetryRunWorker::paceFor(const QString &providerId)
 {
+    // An admin's change of rate or headroom applies within a second, without a read per item.
+    auto it = m_pace.find(providerId);
+    if (it != m_pace.end() && nowMs() - m_paceReadAt < kSettingsMs)
+        return it->second;
+    m_paceReadAt = nowMs();
     auto p = ProviderStore(m_db).get(providerId);
     const double rate = p ? p->ratePerSecond * (100 - p->retryHeadroomPercent) / 100.0 : 1;
     const int burst = p ? std::max(1, std::min(p->burst, static_cast<int>(rate))) : 1;
-    auto it = m_pace.find(providerId);
     if (it == m_pace.end() || it->second.ratePerSecond() != rate || it->second.burst() != burst)
         it = m_pace.insert_or_assign(providerId, TokenBucket(rate, burst)).first;
     return it->second;
+}
+
+void RetryRunWorker::tickSoon()
+{
+    if (m_tickQueued)
+        return;
+    m_tickQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_tickQueued = false;
+        tick();
+    });
 }
 
 void RetryRunWorker::tick()
@@ -60,9 +75,13 @@ void RetryRunWorker::tick()
         return;
     const qint64 now = nowMs();
     // A request of a process that died in a run is settled as unknown outcome before its item
-    // is taken again, so the lookup comes first and nothing is charged twice.
-    if (auto recovered = OperationStore(m_db).recoverInterrupted(now); !recovered)
-        qCWarning(lcRuns).noquote() << recovered.message();
+    // is taken again (its claim lapses after kItemLeaseMs), so the lookup comes first and
+    // nothing is charged twice.
+    if (now - m_recoveredAt >= kSettingsMs) {
+        m_recoveredAt = now;
+        if (auto recovered = OperationStore(m_db).recoverInterrupted(now); !recovered)
+            qCWarning(lcRuns).noquote() << recovered.message();
+    }
     auto claimed = RetryRunStore(m_db).claim(m_claimant, now, now + kItemLeaseMs, room);
     if (!claimed) {
         qCWarning(lcRuns).noquote() << claimed.message();
@@ -150,7 +169,7 @@ void RetryRunWorker::done(const RetryRunItem &item, RetryRunStore::Outcome outco
         closeGroup(**ended);
         Q_EMIT finished(**ended);
     }
-    QTimer::singleShot(0, this, &RetryRunWorker::tick); // room again
+    tickSoon(); // room again
 }
 
 void RetryRunWorker::closeGroup(const RetryRun &run)

@@ -44,6 +44,8 @@ private:
     void closeGroup(const RetryRun &run);
     void renew();
     TokenBucket &paceFor(const QString &providerId);
+    // A tick soon, once however many items end before it: claims come in batches, not one by one.
+    void tickSoon();
 
     const Database &m_db;
     OperationService &m_operations;
@@ -53,4 +55,8 @@ private:
     int m_maxInFlight = 32;
     QHash<QString, RetryRunItem> m_held; // "run:position" → the item this process holds
     std::map<QString, TokenBucket> m_pace;
+    qint64 m_paceReadAt = 0; // the providers' limits are read again after kSettingsMs
+    qint64 m_recoveredAt = 0; // recovery runs at most every kSettingsMs, not on every tick
+    bool m_tickQueued = false;
+    static constexpr qint64 kSettingsMs = 1000;
 };

@@ -93,48 +93,61 @@ FailureGroupStore::FailureGroupStore(const Database &db)
     : m_db(db)
 { }
 
+QSqlQuery &FailureGroupStore::prepared(Statement which, const QString &sql)
+{
+    std::optional<QSqlQuery> &q = m_statements[which];
+    if (!q) {
+        q.emplace(m_db.connection());
+        q->prepare(sql);
+    }
+    return *q;
+}
+
 Result<qint64> FailureGroupStore::recordFailure(const Operation &failed, qint64 at)
 {
+    const QString sample = Redactor::redact(failed.lastError);
     const FailureFingerprint fp
-        = FailureFingerprint::of(failed.providerId, failed.action, failed.lastErrorClass, failed.lastError);
-    QSqlQuery make(m_db.connection());
+        = FailureFingerprint::of(failed.providerId, failed.action, failed.lastErrorClass, sample);
+    const QString key = fp.key();
     // Made on first sight; two agents seeing it at once both land on the one row.
-    make.prepare(
+    QSqlQuery &make = prepared(Make,
         QStringLiteral("INSERT INTO failure_groups (fingerprint, provider_id, action, error_class, normalized, "
                        "sample_error, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                        "ON CONFLICT (fingerprint) DO NOTHING"));
-    for (const QVariant &v : { QVariant(fp.key()), sqlText(failed.providerId), sqlText(failed.action),
-             sqlText(errorClassName(failed.lastErrorClass)), sqlText(fp.normalized),
-             sqlText(Redactor::redact(failed.lastError)), QVariant(at), QVariant(at) })
-        make.addBindValue(v);
+    int at0 = 0;
+    for (const QVariant &v : { QVariant(key), sqlText(failed.providerId), sqlText(failed.action),
+             sqlText(errorClassName(failed.lastErrorClass)), sqlText(fp.normalized), sqlText(sample), QVariant(at),
+             QVariant(at) })
+        make.bindValue(at0++, v);
     if (Status made = exec(make, QStringLiteral("Cannot make the failure group")); !made)
         return made.error();
-    QSqlQuery read(m_db.connection());
-    read.prepare(QStringLiteral("SELECT %1 FROM failure_groups WHERE fingerprint = ?").arg(QLatin1String(kColumns)));
-    read.addBindValue(fp.key());
+    QSqlQuery &read = prepared(
+        Read, QStringLiteral("SELECT %1 FROM failure_groups WHERE fingerprint = ?").arg(QLatin1String(kColumns)));
+    read.bindValue(0, key);
     if (!read.exec() || !read.next())
         return storageError(QStringLiteral("Cannot read the failure group"), read);
     const FailureGroup group = groupFrom(read);
+    read.finish();
     const bool joins = failed.failureGroupId != group.id;
     const auto [state, regression] = afterFailure(group, at);
 
-    QSqlQuery count(m_db.connection());
-    count.prepare(
+    QSqlQuery &count = prepared(Count,
         QStringLiteral("UPDATE failure_groups SET failures = failures + 1, last_seen = ?, affected = affected "
                        "+ ?, failing = failing + ?, state = ?, regressed = ?, sample_error = ? WHERE id = ?"));
+    int at1 = 0;
     for (const QVariant &v : { QVariant(std::max(at, group.lastSeen)), QVariant(joins ? 1 : 0), QVariant(joins ? 1 : 0),
-             QVariant(FailureGroup::stateName(state)), QVariant(regression || group.regressed ? 1 : 0),
-             sqlText(Redactor::redact(failed.lastError)), QVariant(group.id) })
-        count.addBindValue(v);
+             QVariant(FailureGroup::stateName(state)), QVariant(regression || group.regressed ? 1 : 0), sqlText(sample),
+             QVariant(group.id) })
+        count.bindValue(at1++, v);
     if (Status counted = exec(count, QStringLiteral("Cannot count the failure in its group")); !counted)
         return counted.error();
 
-    QSqlQuery minute(m_db.connection());
-    minute.prepare(QStringLiteral("INSERT INTO failure_group_minutes (group_id, minute, failures) VALUES (?, ?, 1) "
-                                  "ON CONFLICT (group_id, minute) DO UPDATE SET failures = "
-                                  "failure_group_minutes.failures + 1"));
-    minute.addBindValue(group.id);
-    minute.addBindValue(at / 60000 * 60000);
+    QSqlQuery &minute = prepared(Minute,
+        QStringLiteral("INSERT INTO failure_group_minutes (group_id, minute, failures) VALUES (?, ?, 1) "
+                       "ON CONFLICT (group_id, minute) DO UPDATE SET failures = "
+                       "failure_group_minutes.failures + 1"));
+    minute.bindValue(0, group.id);
+    minute.bindValue(1, at / 60000 * 60000);
     if (Status binned = exec(minute, QStringLiteral("Cannot count the failure's minute")); !binned)
         return binned.error();
 
@@ -143,10 +156,9 @@ Result<qint64> FailureGroupStore::recordFailure(const Operation &failed, qint64 
         if (failed.failureGroupId != 0)
             if (Status left = settled(failed); !left)
                 return left.error();
-        QSqlQuery link(m_db.connection());
-        link.prepare(QStringLiteral("UPDATE operations SET failure_group_id = ? WHERE id = ?"));
-        link.addBindValue(group.id);
-        link.addBindValue(failed.id);
+        QSqlQuery &link = prepared(Link, QStringLiteral("UPDATE operations SET failure_group_id = ? WHERE id = ?"));
+        link.bindValue(0, group.id);
+        link.bindValue(1, failed.id);
         if (Status linked = exec(link, QStringLiteral("Cannot link the operation to its failure group")); !linked)
             return linked.error();
     }

@@ -7,13 +7,18 @@
 
 #include <QHash>
 #include <QList>
+#include <QSqlQuery>
 #include <QVector>
+
+#include <array>
+#include <optional>
 
 class Database;
 
 // Failure groups in the store. OperationStore calls recordFailure() and settled() inside the
 // transaction that writes the failure or the settlement, so a group is never behind its
-// operations and nothing ever scans them to group.
+// operations and nothing ever scans them to group. One store kept across many failures (an
+// import, OperationStore::insertMany) prepares its statements once.
 class FailureGroupStore
 {
 public:
@@ -38,5 +43,17 @@ public:
         qint64 ignoreForFailures, const AuditEntry &audit);
 
 private:
+    enum Statement
+    {
+        Make,
+        Read,
+        Count,
+        Minute,
+        Link,
+        StatementCount
+    };
+    QSqlQuery &prepared(Statement which, const QString &sql);
+
     const Database &m_db;
+    std::array<std::optional<QSqlQuery>, StatementCount> m_statements;
 };

@@ -93,21 +93,21 @@ Result<qint64> OperationStore::insert(Operation operation)
         return storageError(QStringLiteral("Cannot store the operation"), q);
     operation.id = *id;
     q.finish();
-    if (Status grouped = groupIfFailed(operation); !grouped)
+    FailureGroupStore groups(m_db);
+    if (Status grouped = groupIfFailed(groups, operation); !grouped)
         return grouped.error();
     if (!tx.commit())
         return failure(ErrorClass::Storage, QStringLiteral("Cannot commit the operation"));
     return operation.id;
 }
 
-Status OperationStore::groupIfFailed(Operation operation)
+Status OperationStore::groupIfFailed(FailureGroupStore &groups, const Operation &operation)
 {
     // Stored failed (the demo's history, an import): grouped as a failure written any other way.
     if (!OperationStates::isFailure(operation.state) || operation.lastErrorClass == ErrorClass::None)
         return success();
-    operation.lastError = Redactor::redact(operation.lastError);
     const qint64 at = operation.updatedAt ? operation.updatedAt : (operation.createdAt ? operation.createdAt : nowMs());
-    return FailureGroupStore(m_db).recordFailure(operation, at).status();
+    return groups.recordFailure(operation, at).status();
 }
 
 Status OperationStore::insertMany(const QList<Operation> &operations)
@@ -115,6 +115,7 @@ Status OperationStore::insertMany(const QList<Operation> &operations)
     Transaction tx(m_db.connection());
     QSqlQuery q(m_db.connection());
     q.prepare(insertSql(m_db));
+    FailureGroupStore groups(m_db); // its statements prepared once for all of them
     for (Operation op : operations) {
         bindOperation(q, op);
         const auto id = q.exec() ? insertedId(m_db, q) : std::nullopt;
@@ -122,7 +123,7 @@ Status OperationStore::insertMany(const QList<Operation> &operations)
             return storageError(QStringLiteral("Cannot store operation %1").arg(op.idempotencyKey), q);
         op.id = *id;
         q.finish();
-        if (Status grouped = groupIfFailed(op); !grouped)
+        if (Status grouped = groupIfFailed(groups, op); !grouped)
             return grouped;
     }
     if (!tx.commit())

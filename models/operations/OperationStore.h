@@ -10,6 +10,7 @@
 #include <optional>
 
 class Database;
+class FailureGroupStore;
 
 // What a transition changes besides the state; unset fields keep their value.
 struct OperationUpdate
@@ -85,7 +86,7 @@ public:
     Result<QStringList> distinctValues(const QString &column) const;
 
 private:
-    Status groupIfFailed(Operation operation);
+    Status groupIfFailed(FailureGroupStore &groups, const Operation &operation);
 
     const Database &m_db;
 };

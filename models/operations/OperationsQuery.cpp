@@ -3,6 +3,7 @@
 #include "store/Database.h"
 #include "store/SqlDialect.h"
 
+#include <QHash>
 #include <QSqlQuery>
 
 namespace {
@@ -212,23 +213,46 @@ OperationRow OperationsQuery::rowFrom(const QSqlQuery &q)
     return r;
 }
 
-Result<QList<OperationRow>> OperationsQuery::pageById(const Database &db, qint64 afterId, int limit) const
+Result<QList<OperationBrief>> OperationsQuery::pageById(const Database &db, qint64 afterId, int limit) const
 {
     const QString where = m_where + (m_where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
         + QStringLiteral("id > ?");
     QSqlQuery q(db.connection());
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1, id FROM (SELECT * FROM operations%2 ORDER BY id LIMIT %3) page ORDER BY id")
-                  .arg(m_rowColumns, where)
+    q.prepare(QStringLiteral("SELECT id, provider_id, state, last_error_class, created_at FROM (SELECT id, "
+                             "provider_id, state, last_error_class, created_at FROM operations%1 ORDER BY id "
+                             "LIMIT %2) page ORDER BY id")
+                  .arg(where)
                   .arg(limit));
     for (const QVariant &v : m_values)
         q.addBindValue(v);
     q.addBindValue(afterId);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot list operations"), q);
-    QList<OperationRow> rows;
-    while (q.next())
-        rows << rowFrom(q);
+    QList<OperationBrief> rows;
+    rows.reserve(limit);
+    // Providers and states repeat: share one string each instead of one per row.
+    QHash<QString, OperationState> states;
+    QString provider;
+    while (q.next()) {
+        OperationBrief b;
+        b.id = q.value(0).toLongLong();
+        const QString p = q.value(1).toString();
+        if (p != provider)
+            provider = p;
+        b.providerId = provider;
+        const QString state = q.value(2).toString();
+        auto known = states.constFind(state);
+        if (known == states.cend()) {
+            OperationState parsed = OperationState::Pending;
+            OperationStates::fromName(state, &parsed);
+            known = states.insert(state, parsed);
+        }
+        b.state = known.value();
+        b.lastErrorClass = errorClassFromName(q.value(3).toString());
+        b.createdAt = q.value(4).toLongLong();
+        rows << b;
+    }
     return rows;
 }
 

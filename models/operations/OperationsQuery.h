@@ -73,6 +73,16 @@ struct OperationRow
     RowKey key;
 };
 
+// What a reader of every match needs of each, and no more (no payload is opened): RetryPlanner.
+struct OperationBrief
+{
+    qint64 id = 0;
+    QString providerId;
+    OperationState state = OperationState::Pending;
+    ErrorClass lastErrorClass = ErrorClass::None;
+    qint64 createdAt = 0;
+};
+
 // Turns a filter and a sort into SQL on indexed columns. Pages are keyset pages
 // (`WHERE (sort, id) > (?, ?) ORDER BY sort, id LIMIT n`), never OFFSET. A filter has two
 // plans: through the filter's own index (the state index, the search index) with the matches
@@ -114,7 +124,7 @@ public:
     Result<QList<OperationRow>> page(const Database &db, const std::optional<RowKey> &after, int limit) const;
     // Up to `limit` matches after id `afterId`, in id order, through the filter's own index: for
     // readers that take every match and put them in their own order (RetryPlanner).
-    Result<QList<OperationRow>> pageById(const Database &db, qint64 afterId, int limit) const;
+    Result<QList<OperationBrief>> pageById(const Database &db, qint64 afterId, int limit) const;
 
 private:
     bool descending() const;

@@ -8,6 +8,9 @@
 #include <QHash>
 #include <QSqlQuery>
 
+#include <algorithm>
+#include <vector>
+
 namespace {
 using Skip = RetryPlan::Skip;
 constexpr int kPage = 5000;
@@ -21,7 +24,7 @@ struct Decision
     bool freshKey = false;
 };
 
-Decision decide(const OperationRow &row, const ProviderConfig *provider, qint64 now)
+Decision decide(const OperationBrief &row, const ProviderConfig *provider, qint64 now)
 {
     switch (row.state) {
     case OperationState::Succeeded:
@@ -41,7 +44,7 @@ Decision decide(const OperationRow &row, const ProviderConfig *provider, qint64 
     }
     if (provider && !provider->enabled)
         return { Skip::ProviderDisabled };
-    const ErrorClass last = errorClassFromName(row.lastErrorClass);
+    const ErrorClass last = row.lastErrorClass;
     if (row.state != OperationState::UnknownOutcome && last != ErrorClass::None && !isTransient(last))
         return { Skip::NotRetryable };
     Decision d;
@@ -120,13 +123,13 @@ Result<RetryPlan> RetryPlanner::plan(const OperationsFilter &scope, qint64 now) 
     // Every match through the filter's index, by id; put in sending order after.
     const OperationsQuery query(scope, {}, m_db.dialect());
     QHash<QString, RetryPlan::Share> shares;
-    QHash<qint64, qint64> createdAt;
+    std::vector<std::pair<qint64, RetryPlan::Item>> sending; // with its created time, to sort by
     qint64 after = 0;
     for (;;) {
         auto page = query.pageById(m_db, after, kPage);
         if (!page)
             return page.error();
-        for (const OperationRow &row : page.value()) {
+        for (const OperationBrief &row : page.value()) {
             ++plan.matched;
             const auto provider = byId.constFind(row.providerId);
             const Decision d = decide(row, provider == byId.cend() ? nullptr : &provider.value(), now);
@@ -134,8 +137,7 @@ Result<RetryPlan> RetryPlanner::plan(const OperationsFilter &scope, qint64 now) 
                 plan.skipped[*d.skip] += 1;
                 continue;
             }
-            plan.items << RetryPlan::Item { row.id, row.providerId, d.lookupFirst, d.freshKey };
-            createdAt.insert(row.id, row.createdAt);
+            sending.emplace_back(row.createdAt, RetryPlan::Item { row.id, row.providerId, d.lookupFirst, d.freshKey });
             ++plan.toSend;
             plan.lookupsFirst += d.lookupFirst ? 1 : 0;
             plan.freshKeys += d.freshKey ? 1 : 0;
@@ -148,10 +150,12 @@ Result<RetryPlan> RetryPlanner::plan(const OperationsFilter &scope, qint64 now) 
         after = page->last().id;
     }
     // Oldest first: what failed first has waited longest, and its key is nearest to expiring.
-    std::stable_sort(plan.items.begin(), plan.items.end(), [&](const RetryPlan::Item &a, const RetryPlan::Item &b) {
-        return std::pair(createdAt.value(a.operationId), a.operationId)
-            < std::pair(createdAt.value(b.operationId), b.operationId);
+    std::sort(sending.begin(), sending.end(), [](const auto &a, const auto &b) {
+        return std::pair(a.first, a.second.operationId) < std::pair(b.first, b.second.operationId);
     });
+    plan.items.reserve(qsizetype(sending.size()));
+    for (auto &s : sending)
+        plan.items << std::move(s.second);
 
     plan.approvalAbove = std::numeric_limits<int>::max();
     for (auto it = shares.begin(); it != shares.end(); ++it) {
