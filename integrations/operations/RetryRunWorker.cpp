@@ -130,7 +130,8 @@ void RetryRunWorker::begin(const RetryRunItem &item)
     options.freshKeyAfterLookup = item.freshKey && op->state != OperationState::UnknownOutcome;
     const int attemptsBefore = op->attempts;
     m_operations.retryOne(item.operationId, options, [this, item, attemptsBefore](Result<Operation> result) {
-        auto after = OperationStore(m_db).get(item.operationId);
+        // A success hands back the row as it now is; only a failure needs it read again.
+        auto after = result ? result : OperationStore(m_db).get(item.operationId);
         if (result) {
             const bool looked = after && after->attempts == attemptsBefore;
             done(item, RetryRunStore::Outcome::Succeeded,
