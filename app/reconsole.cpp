@@ -6,11 +6,15 @@
 #include "credentials/CredentialsModel.h"
 #include "ctl/ManPage.h"
 #include "events/ActivityMonitor.h"
+#include "events/EventStore.h"
 #include "keychain/Keychain.h"
+#include "operations/FailuresView.h"
 #include "operations/OperationsModel.h"
 #include "operations/OperationsWorkspace.h"
 #include "operations/RetryRunService.h"
+#include "providers/CircuitBreakerReader.h"
 #include "providers/ProviderService.h"
+#include "providers/ProvidersWorkspace.h"
 #include "reconciliation/ExceptionsModel.h"
 #include "reconciliation/MatchesModel.h"
 #include "reconciliation/ReconRowsModel.h"
@@ -314,6 +318,18 @@ int main(int argc, char *argv[])
         &providerService, agentUrl, &reconciliation, &reconLedger, &reconStatement, &reconMatches, &reconExceptions,
         reconciliationReport });
     window.operationsWorkspace()->setRetryRuns(retryRuns);
+    // The breakers live in the agent (in-process or another machine's); the console reads what it records.
+    const CircuitBreakerReader breakers(
+        providerService, [&context](const QString &providerId) -> Result<CircuitBreakerReader::RecordedChange> {
+            auto latest = EventStore(context.database())
+                              .latest(QStringLiteral("provider"), providerId, QStringLiteral("circuit_breaker."));
+            if (!latest)
+                return latest.error();
+            return CircuitBreakerReader::RecordedChange { latest->type, latest->occurredAt, latest->note };
+        });
+    window.operationsWorkspace()->failuresView()->setCircuitBreakers(breakers);
+    if (window.providersWorkspace())
+        window.providersWorkspace()->setCircuitBreakers(breakers);
     // Webhooks the in-process agent takes in settle operations too; which ones it does not say.
     QObject::connect(&agent.receiver(), &WebhookReceiver::processed, &window, [&window](int events) {
         if (events > 0)

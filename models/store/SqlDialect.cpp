@@ -157,13 +157,10 @@ QString PostgresDialect::appendOnly(const QString &table) const
 bool SqliteDialect::prepareConnection(QSqlDatabase &db, QString *error) const
 {
     // WAL lets the page loader read while the console writes; busy_timeout rides out short
-    // write locks held by another process (the agent) instead of failing at once. A 32 MB page
-    // cache (SQLite's default is 2 MB) keeps a large transaction's index pages in memory
-    // instead of spilling them to the file before the commit; it is only taken as it is used.
+    // write locks held by another process (the agent) instead of failing at once.
     return runAll(db,
         { QStringLiteral("PRAGMA journal_mode=WAL"), QStringLiteral("PRAGMA synchronous=NORMAL"),
-            QStringLiteral("PRAGMA busy_timeout=5000"), QStringLiteral("PRAGMA foreign_keys=ON"),
-            QStringLiteral("PRAGMA cache_size=-32768") },
+            QStringLiteral("PRAGMA busy_timeout=5000"), QStringLiteral("PRAGMA foreign_keys=ON") },
         error);
 }
 

@@ -3,11 +3,13 @@
 // waits for a second person, is approved by another one and sent by the agent's worker to a
 // real sandbox, which leaves the group resolved with nothing failing. Also: the group's
 // operations in the table behind a removable chip, a plan of the table's filter discarded, and
-// a group ignored until it fails a few more times.
+// a group ignored until it fails a few more times, and a warning above the groups while a
+// provider's circuit breaker is open.
 #include "ConsoleParts.h"
 #include "SandboxFixture.h"
 #include "TestSupport.h"
 #include "access/TeamRoles.h"
+#include "events/EventStore.h"
 #include "operations/FailureGroupsModel.h"
 #include "operations/FailuresView.h"
 #include "operations/OperationsWorkspace.h"
@@ -16,6 +18,8 @@
 #include "operations/RetryRunWorker.h"
 #include "operations/RetryRunsModel.h"
 #include "operations/RetryRunsPanel.h"
+#include "providers/CircuitBreakerReader.h"
+#include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
 #include "shell/MainWindow.h"
 #include "shell/Prompts.h"
@@ -165,6 +169,23 @@ private:
     QString m_user;
     QString m_error;
 };
+
+// The event the agent's OperationRunner records when a breaker changes state, `ago` ms back.
+void recordBreaker(const Database &db, const QString &state, const QString &note, qint64 ago)
+{
+    const qint64 at = QDateTime::currentMSecsSinceEpoch() - ago;
+    Event e;
+    e.source = QStringLiteral("reconsole");
+    e.externalId = QStringLiteral("breaker-stripe-sandbox-%1-%2").arg(at).arg(state);
+    e.type = QStringLiteral("circuit_breaker.") + state;
+    e.entityType = QStringLiteral("provider");
+    e.entityId = QStringLiteral("stripe-sandbox");
+    e.occurredAt = at;
+    e.processedAt = at;
+    e.channel = QStringLiteral("internal");
+    e.note = note;
+    QVERIFY(EventStore(db).insertIfNew(e).value_or(false));
+}
 
 template <typename T> T *child(QWidget &root, const char *name)
 {
@@ -480,6 +501,48 @@ private Q_SLOTS:
         QTRY_COMPARE(view.model()->rowCount(), 1);
         QCOMPARE(
             cell(view.model(), 0, FailureGroupsModel::Column::State), QStringLiteral("ignored for 5 more failures"));
+    }
+
+    // A tripped breaker is named above the groups, with what it means for the operations; a
+    // probe that succeeded takes the warning away.
+    void circuitBreakerWarning()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        SandboxFixture f(db);
+        RetryRunService runs(db, f.access);
+        ProviderService providers(db, f.access);
+        const CircuitBreakerReader breakers(
+            providers, [&db](const QString &providerId) -> Result<CircuitBreakerReader::RecordedChange> {
+                auto latest
+                    = EventStore(db).latest(QStringLiteral("provider"), providerId, QStringLiteral("circuit_breaker."));
+                if (!latest)
+                    return latest.error();
+                return CircuitBreakerReader::RecordedChange { latest->type, latest->occurredAt, latest->note };
+            });
+        FailuresView view(runs);
+        view.setCircuitBreakers(breakers);
+        view.show();
+        auto *banner = child<QLabel>(view, "circuitBreakerBanner");
+        QVERIFY(banner);
+        QVERIFY(!banner->isVisible()); // no trips recorded
+
+        recordBreaker(db, QStringLiteral("open"),
+            QStringLiteral("closed → open: 20 of 20 requests failed in the last 60 s"), 2000);
+        view.refresh();
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().startsWith(QStringLiteral("⚠ stripe-sandbox: circuit breaker open since ")),
+            qPrintable(banner->text()));
+        QVERIFY(banner->text().endsWith(QStringLiteral("— nothing is sent until a probe succeeds")));
+        QVERIFY(banner->toolTip().contains(QLatin1String("20 of 20 requests failed")));
+
+        recordBreaker(db, QStringLiteral("half_open"), QStringLiteral("open → half_open: the cool-down ended"), 1000);
+        view.refresh();
+        QVERIFY2(banner->text().contains(QLatin1String("circuit breaker half-open since")), qPrintable(banner->text()));
+
+        recordBreaker(db, QStringLiteral("closed"), QStringLiteral("half_open → closed: the probe succeeded"), 0);
+        view.refresh();
+        QVERIFY(!banner->isVisible());
     }
 };
 

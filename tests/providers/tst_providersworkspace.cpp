@@ -1,8 +1,10 @@
 // The Providers workspace, offscreen, through its widgets' object names: a fresh database
 // leads to the form, defaults are offered per kind, a refusal names its field before saving,
 // an extra CA is picked from a PEM file, the endpoint to register is copyable, the key and the
-// webhook secret go through the Credentials dialog, and disable/enable reach the list. In the
-// shell it is an admin's workspace and follows changes made elsewhere.
+// webhook secret go through the Credentials dialog, and disable/enable reach the list. A
+// provider's retry policies are edited, added for an action and reset through their dialog
+// (read-only without the admin role), and its circuit breaker is read from the agent's events.
+// In the shell it is an admin's workspace and follows changes made elsewhere.
 #include "ConsoleParts.h"
 #include "HttpClient.h"
 #include "SandboxFixture.h"
@@ -10,18 +12,26 @@
 #include "access/AuditLog.h"
 #include "agent/Agent.h"
 #include "credentials/AddCredentialDialog.h"
+#include "events/EventStore.h"
 #include "operations/OperationStore.h"
 #include "operations/OperationsWorkspace.h"
+#include "providers/CircuitBreakerReader.h"
+#include "providers/DurationField.h"
 #include "providers/ProviderForm.h"
+#include "providers/ProviderRules.h"
 #include "providers/ProviderService.h"
 #include "providers/ProviderStore.h"
 #include "providers/ProvidersWorkspace.h"
+#include "providers/RetryPolicyDialog.h"
+#include "providers/RetryPolicyPanel.h"
 #include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,6 +41,7 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -60,9 +71,10 @@ template <typename T> T *child(QWidget *parent, const char *name)
 // The services the workspace uses, on a database with no provider at all.
 struct Services
 {
-    explicit Services(const Database &db)
+    explicit Services(const Database &db, QSet<Role> roles = AccessPolicy::allRoles(),
+        const QString &actor = QStringLiteral("admin-alice"))
         : transport(&network)
-        , access(AccessPolicy::allRoles(), QStringLiteral("admin-alice"))
+        , access(std::move(roles), actor)
         , registry(db, transport, keys)
         , credentials(db, keys, registry, access)
         , providers(db, access)
@@ -75,6 +87,59 @@ struct Services
     CredentialService credentials;
     ProviderService providers;
 };
+// A payments provider as the form would save it, stored directly: these tests are about its page.
+void addPayments(const Database &db, const QString &id)
+{
+    ProviderConfig p;
+    p.id = id;
+    p.kind = QStringLiteral("payments");
+    p.environment = QStringLiteral("test");
+    p.baseUrl = ProviderRules::defaultBaseUrl(p.kind);
+    p.ratePerSecond = ProviderRules::defaultRate(p.kind, p.environment);
+    p.burst = ProviderRules::defaultBurst(p.kind, p.environment);
+    p.timeoutMs = ProviderRules::kDefaultTimeoutMs;
+    QVERIFY(ProviderStore(db).upsert(p));
+}
+
+// The event the agent's OperationRunner records when a breaker changes state.
+void recordBreaker(const Database &db, const QString &providerId, const QString &state, const QString &note)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    Event e;
+    e.source = QStringLiteral("reconsole");
+    e.externalId = QStringLiteral("breaker-%1-%2-%3").arg(providerId).arg(now).arg(state);
+    e.type = QStringLiteral("circuit_breaker.") + state;
+    e.entityType = QStringLiteral("provider");
+    e.entityId = providerId;
+    e.occurredAt = now;
+    e.processedAt = now;
+    e.channel = QStringLiteral("internal");
+    e.note = note;
+    auto stored = EventStore(db).insertIfNew(e);
+    QVERIFY2(stored && stored.value(), qPrintable(stored ? QStringLiteral("a duplicate") : stored.message()));
+}
+
+// What app/reconsole.cpp gives the reader: the newest breaker event, read from the store.
+CircuitBreakerReader::LatestChange breakerEvents(const Database &db)
+{
+    return [&db](const QString &providerId) -> Result<CircuitBreakerReader::RecordedChange> {
+        auto latest = EventStore(db).latest(QStringLiteral("provider"), providerId, QStringLiteral("circuit_breaker."));
+        if (!latest)
+            return latest.error();
+        return CircuitBreakerReader::RecordedChange { latest->type, latest->occurredAt, latest->note };
+    };
+}
+
+QString lastAuditAction(const Database &db, const QString &target)
+{
+    const QList<AuditEntry> entries = AuditLog(db).entriesFor(target).value_or({});
+    return entries.isEmpty() ? QString() : entries.last().action;
+}
+
+RetryPolicyDialog *openedDialog(QWidget *workspace)
+{
+    return workspace->findChild<RetryPolicyDialog *>(QStringLiteral("retryPolicyDialog"));
+}
 } // namespace
 
 class TestProvidersWorkspace : public QObject
@@ -88,7 +153,8 @@ private Q_SLOTS:
         SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
         const Database &db = *scratch.db();
         Services s(db);
-        ProvidersWorkspace workspace(s.providers, s.credentials, s.access, QStringLiteral("http://127.0.0.1:8123"));
+        ProvidersWorkspace workspace(
+            s.providers, s.credentials, s.registry, s.access, QStringLiteral("http://127.0.0.1:8123"));
         workspace.resize(1300, 700);
         workspace.show();
         QVERIFY(QTest::qWaitForWindowExposed(&workspace));
@@ -216,6 +282,144 @@ private Q_SLOTS:
         QCOMPARE(actions,
             (QStringList { QStringLiteral("provider.add"), QStringLiteral("provider.disable"),
                 QStringLiteral("provider.enable") }));
+    }
+
+    // An admin edits the provider's own policy through the dialog (a refusal names its field and
+    // keeps the dialog open), adds one for refunds and resets it; the breaker's trip shows.
+    void retryPolicyAndCircuitBreaker_data() { ADD_BACKEND_ROWS(); }
+    void retryPolicyAndCircuitBreaker()
+    {
+        QFETCH(QString, backend);
+        SCRATCH_DATABASE(scratch, backend);
+        const Database &db = *scratch.db();
+        addPayments(db, QStringLiteral("stripe-live"));
+        Services s(db);
+        const CircuitBreakerReader breakers(s.providers, breakerEvents(db));
+        ProvidersWorkspace workspace(s.providers, s.credentials, s.registry, s.access, {});
+        workspace.setCircuitBreakers(breakers);
+        workspace.resize(1300, 760);
+        workspace.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&workspace));
+        workspace.selectProvider(QStringLiteral("stripe-live"));
+
+        auto *table = child<QTableWidget>(&workspace, "retryPolicyTable");
+        auto *edit = child<QPushButton>(&workspace, "editRetryPolicyButton");
+        auto *add = child<QPushButton>(&workspace, "addActionRetryPolicyButton");
+        auto *reset = child<QPushButton>(&workspace, "resetRetryPolicyButton");
+        QVERIFY(table && edit && add && reset && table->isVisible());
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Every action"));
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("8"));
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("1 min … 1 h"));
+        QCOMPARE(table->item(0, 5)->text(), QStringLiteral("kind's defaults"));
+        QVERIFY(edit->isEnabled() && add->isEnabled());
+        QVERIFY(!reset->isEnabled()); // nothing set at this level
+        QVERIFY2(reset->toolTip().contains(QLatin1String("nothing to reset")), qPrintable(reset->toolTip()));
+
+        // Edit…: the schedule as the defaults make it; a max delay under the base is refused by name.
+        QTest::mouseClick(edit, Qt::LeftButton);
+        RetryPolicyDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = openedDialog(&workspace)));
+        auto *preview = child<QLabel>(dialog, "schedulePreview");
+        QVERIFY2(preview->text().startsWith(QStringLiteral("1: ≤ 1 min · 2: ≤ 2 min · 3: ≤ 4 min")),
+            qPrintable(preview->text()));
+        QVERIFY2(preview->text().contains(QStringLiteral("7: ≤ 1 h · stops after 8 sends or 24 h")),
+            qPrintable(preview->text()));
+        QVERIFY(child<QCheckBox>(dialog, "retry_timeout")->toolTip().contains(QLatin1String("looks the operation up")));
+        child<DurationField>(dialog, "maxDelayField")->setMs(30000);
+        QTest::mouseClick(child<QPushButton>(dialog, "savePolicyButton"), Qt::LeftButton);
+        auto *problem = child<QLabel>(dialog, "policyProblem");
+        QVERIFY2(problem->isVisible() && problem->text().startsWith(QLatin1String("Max delay:")),
+            qPrintable(problem->text()));
+        QVERIFY(dialog->isVisible());
+        QVERIFY(s.providers.retryPolicies(QStringLiteral("stripe-live"))->first().isDefault());
+
+        child<QSpinBox>(dialog, "maxAttemptsField")->setValue(5);
+        child<DurationField>(dialog, "baseDelayField")->setMs(30000);
+        child<DurationField>(dialog, "maxDelayField")->setMs(600000);
+        child<QDoubleSpinBox>(dialog, "deadlineField")->setValue(6);
+        child<QCheckBox>(dialog, "retry_server")->setChecked(false);
+        QVERIFY(!problem->isVisible());
+        QCOMPARE(preview->text().section(QLatin1Char('\n'), 0, 0),
+            QStringLiteral("1: ≤ 30 s · 2: ≤ 1 min · 3: ≤ 2 min · 4: ≤ 4 min · stops after 5 sends or 6 h"));
+        QTest::mouseClick(child<QPushButton>(dialog, "savePolicyButton"), Qt::LeftButton);
+        QTRY_VERIFY(!openedDialog(&workspace));
+        RetryPolicy own = s.providers.retryPolicies(QStringLiteral("stripe-live"))->first();
+        QCOMPARE(own.action, QString());
+        QCOMPARE(own.maxAttempts, 5);
+        QCOMPARE(own.baseDelayMs, qint64(30000));
+        QCOMPARE(own.maxDelayMs, qint64(600000));
+        QCOMPARE(own.deadlineMs, qint64(6 * 3600000));
+        QCOMPARE(own.retriedClasses, (QList<ErrorClass> { ErrorClass::Network, ErrorClass::RateLimited }));
+        QCOMPARE(own.updatedBy, QStringLiteral("admin-alice"));
+        QCOMPARE(lastAuditAction(db, QStringLiteral("provider:stripe-live")), QStringLiteral("retry_policy.edit"));
+        auto *banner = child<QLabel>(&workspace, "providerMessage");
+        QVERIFY2(banner->isVisible() && banner->text().startsWith(QLatin1String("Retry policy of stripe-live saved")),
+            qPrintable(banner->text()));
+        QVERIFY(table->item(0, 5)->text().startsWith(QLatin1String("set by admin-alice at ")));
+        QVERIFY(reset->isEnabled());
+
+        // Add for an action…: the kind's actions offered; refunds get fewer tries.
+        QTest::mouseClick(add, Qt::LeftButton);
+        QTRY_VERIFY((dialog = openedDialog(&workspace)));
+        auto *action = child<QComboBox>(dialog, "policyActionField");
+        QVERIFY(action->findText(QStringLiteral("capture_payment")) >= 0
+            && action->findText(QStringLiteral("refund")) >= 0);
+        QCOMPARE(child<QSpinBox>(dialog, "maxAttemptsField")->value(), 5); // starts as the provider's own
+        action->setCurrentText(QStringLiteral("refund"));
+        child<QSpinBox>(dialog, "maxAttemptsField")->setValue(2);
+        QTest::mouseClick(child<QPushButton>(dialog, "savePolicyButton"), Qt::LeftButton);
+        QTRY_VERIFY(!openedDialog(&workspace));
+        QList<RetryPolicy> levels = s.providers.retryPolicies(QStringLiteral("stripe-live")).value();
+        QCOMPARE(levels.size(), 2);
+        QCOMPARE(levels.at(1).action, QStringLiteral("refund"));
+        QCOMPARE(levels.at(1).maxAttempts, 2);
+        QCOMPARE(
+            lastAuditAction(db, QStringLiteral("provider:stripe-live/refund")), QStringLiteral("retry_policy.edit"));
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("refund"));
+        QCOMPARE(table->currentRow(), 1); // the level just added
+
+        // Reset: refunds follow the provider's own again.
+        QVERIFY(reset->isEnabled());
+        QTest::mouseClick(reset, Qt::LeftButton);
+        QCOMPARE(s.providers.retryPolicies(QStringLiteral("stripe-live"))->size(), 1);
+        QCOMPARE(
+            lastAuditAction(db, QStringLiteral("provider:stripe-live/refund")), QStringLiteral("retry_policy.reset"));
+        QCOMPARE(table->rowCount(), 1);
+        QVERIFY2(banner->text().contains(QLatin1String("reset")), qPrintable(banner->text()));
+
+        // The circuit breaker, as the agent recorded it.
+        auto *breaker = child<QLabel>(&workspace, "circuitBreakerLabel");
+        QVERIFY(breaker->isVisible());
+        QCOMPARE(breaker->text(), QStringLiteral("Circuit breaker: closed — no trips recorded"));
+        recordBreaker(db, QStringLiteral("stripe-live"), QStringLiteral("open"),
+            QStringLiteral("closed → open: 20 of 20 requests failed in the last 60 s"));
+        workspace.refresh();
+        QVERIFY2(
+            breaker->text().startsWith(QLatin1String("Circuit breaker: open since ")), qPrintable(breaker->text()));
+        QVERIFY(breaker->text().endsWith(QStringLiteral("— closed → open: 20 of 20 requests failed in the last 60 s")));
+    }
+
+    // Without the admin role the policies are shown and every button says why it is off.
+    void retryPolicyReadOnlyForSupport()
+    {
+        SCRATCH_DATABASE(scratch, QStringLiteral("sqlite"));
+        const Database &db = *scratch.db();
+        addPayments(db, QStringLiteral("stripe-live"));
+        Services s(db, { Role::Support }, QStringLiteral("support-sam"));
+        ProvidersWorkspace workspace(s.providers, s.credentials, s.registry, s.access, {});
+        workspace.show();
+        workspace.selectProvider(QStringLiteral("stripe-live"));
+        QCOMPARE(child<QTableWidget>(&workspace, "retryPolicyTable")->rowCount(), 1);
+        for (const char *name : { "editRetryPolicyButton", "addActionRetryPolicyButton", "resetRetryPolicyButton" }) {
+            auto *button = child<QPushButton>(&workspace, name);
+            QVERIFY2(!button->isEnabled(), name);
+            QVERIFY2(button->toolTip().startsWith(QLatin1String("Only admins change retry policies")),
+                qPrintable(button->toolTip()));
+        }
+        // No reader given: no breaker line rather than a guess.
+        QVERIFY(!child<QLabel>(&workspace, "circuitBreakerLabel")->isVisible());
     }
 
     // The whole path in the console: an admin adds a provider and its key in the

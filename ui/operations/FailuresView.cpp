@@ -7,6 +7,7 @@
 #include "operations/RetryRunService.h"
 #include "operations/RetryRunsPanel.h"
 #include "operations/SparklineDelegate.h"
+#include "providers/CircuitBreakerBanner.h"
 #include "shell/ActionButton.h"
 #include "shell/EmptyState.h"
 #include "shell/Plural.h"
@@ -79,6 +80,7 @@ FailuresView::FailuresView(RetryRunService &runs, QWidget *parent)
     , m_stateFilter(new QComboBox(this))
     , m_count(new QLabel(this))
     , m_runsPanel(new RetryRunsPanel(runs, this))
+    , m_breakers(new CircuitBreakerBanner(this))
     , m_changed(new QTimer(this))
     , m_clock(new QTimer(this))
     , m_acknowledge(new QAction(tr("Acknowledge"), this))
@@ -118,6 +120,7 @@ FailuresView::FailuresView(RetryRunService &runs, QWidget *parent)
     auto *groups = new QWidget(this);
     auto *groupsLayout = new QVBoxLayout(groups);
     groupsLayout->setContentsMargins(0, 0, 0, 0);
+    groupsLayout->addWidget(m_breakers);
     groupsLayout->addLayout(top);
     groupsLayout->addWidget(m_table, 1);
     groupsLayout->addLayout(actions);
@@ -221,6 +224,11 @@ void FailuresView::buildActions()
     });
 }
 
+void FailuresView::setCircuitBreakers(const CircuitBreakerReader &breakers)
+{
+    m_breakers->setReader(&breakers);
+}
+
 void FailuresView::showEvent(QShowEvent *event)
 {
     QWidget::showEvent(event);
@@ -243,6 +251,7 @@ void FailuresView::refresh()
 {
     m_changed->stop();
     m_stale = false;
+    m_breakers->refresh(); // a breaker trips as operations fail: read with the groups
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     auto groups = m_runs.groups(shownStates(), 0);
     if (!groups) {

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QWidget>
 
+class CircuitBreakerBanner;
+class CircuitBreakerReader;
 class EmptyState;
 class FailureGroupsModel;
 class QAction;
@@ -28,6 +30,8 @@ public:
     FailureGroupsModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
     RetryRunsPanel *runsPanel() const { return m_runsPanel; }
+    // Warns above the groups of every provider whose breaker is open or half-open.
+    void setCircuitBreakers(const CircuitBreakerReader &breakers);
     // Reads the groups again now, keeping the selection.
     void refresh();
     // Something changed (a failure, a settlement, a run): read again soon, once for a burst.
@@ -68,6 +72,7 @@ private:
     QComboBox *m_stateFilter;
     QLabel *m_count;
     RetryRunsPanel *m_runsPanel;
+    CircuitBreakerBanner *m_breakers;
     QTimer *m_changed;
     QTimer *m_clock; // "last seen 3 min ago" moves on by itself
     QAction *m_acknowledge;

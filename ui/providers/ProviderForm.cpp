@@ -61,6 +61,7 @@ ProviderForm::ProviderForm(QString agentUrl, QWidget *parent)
     , m_addSecret(button(tr("Add webhook secret…"), QStringLiteral("addWebhookSecretButton"), this))
     , m_problem(new QLabel(this))
     , m_state(new QLabel(this))
+    , m_breaker(new QLabel(this))
 {
     setObjectName(QStringLiteral("providerForm"));
     m_state->setObjectName(QStringLiteral("providerState"));
@@ -69,6 +70,12 @@ ProviderForm::ProviderForm(QString agentUrl, QWidget *parent)
     QPalette problem = m_problem->palette();
     problem.setColor(QPalette::WindowText, Tints::text(Tints::Tone::Error, problem));
     m_problem->setPalette(problem);
+    m_breaker->setObjectName(QStringLiteral("circuitBreakerLabel"));
+    m_breaker->setWordWrap(true);
+    m_breaker->setTextFormat(Qt::PlainText);
+    m_breaker->setToolTip(tr("The agent stops sending to a provider whose recent requests mostly fail, then lets "
+                             "one probe find out whether it is back. Read from the events the agent records."));
+    m_breaker->hide();
 
     // Two columns, each as tall as its fields: the page reads top down at 1366×768.
     auto *left = new QVBoxLayout;
@@ -84,6 +91,7 @@ ProviderForm::ProviderForm(QString agentUrl, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_state);
+    layout->addWidget(m_breaker);
     layout->addWidget(m_problem);
     layout->addLayout(columns, 1);
 
@@ -236,6 +244,16 @@ void ProviderForm::showState()
     m_state->setText(m_new     ? tr("<b>New provider</b>")
             : m_loaded.enabled ? tr("<b>%1</b>: enabled").arg(id)
                                : tr("<b>%1</b>: disabled; nothing new is sent to it").arg(id));
+}
+
+void ProviderForm::setCircuitBreaker(const QString &text, bool tripped)
+{
+    m_breaker->setText(tr("Circuit breaker: %1").arg(text));
+    QPalette tone = palette();
+    if (tripped)
+        tone.setColor(QPalette::WindowText, Tints::text(Tints::Tone::Warning, tone));
+    m_breaker->setPalette(tone);
+    m_breaker->setVisible(!text.isEmpty());
 }
 
 void ProviderForm::refreshStored(const ProviderConfig &stored, const QList<Credential> &credentials)

@@ -34,6 +34,8 @@ public:
     bool isNew() const { return m_new; }
     // What ProviderRules says of the fields now; empty when they would be accepted.
     QString problem() const;
+    // The provider's circuit breaker under its state ("closed — no trips recorded"); empty: not shown.
+    void setCircuitBreaker(const QString &text, bool tripped);
 
     // Tests answer the PEM file picker: the path to use, or empty for "cancelled".
     static void setCaFileHook(std::function<QString()> hook);
@@ -78,4 +80,5 @@ private:
     QPushButton *m_addSecret;
     QLabel *m_problem;
     QLabel *m_state;
+    QLabel *m_breaker;
 };

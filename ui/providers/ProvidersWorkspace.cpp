@@ -3,9 +3,11 @@
 #include "access/AccessPolicy.h"
 #include "credentials/AddCredentialDialog.h"
 #include "credentials/CredentialService.h"
+#include "providers/CircuitBreakerReader.h"
 #include "providers/ProviderForm.h"
 #include "providers/ProviderRules.h"
 #include "providers/ProviderService.h"
+#include "providers/RetryPolicyPanel.h"
 #include "shell/ActionButton.h"
 #include "shell/EmptyState.h"
 #include "shell/MessageBanner.h"
@@ -24,13 +26,14 @@ constexpr int kIdRole = Qt::UserRole;
 } // namespace
 
 ProvidersWorkspace::ProvidersWorkspace(ProviderService &providers, CredentialService &credentials,
-    const AccessPolicy &access, const QString &agentUrl, QWidget *parent)
+    ProviderRegistry &registry, const AccessPolicy &access, const QString &agentUrl, QWidget *parent)
     : QWidget(parent)
     , m_providers(providers)
     , m_credentialService(credentials)
     , m_access(access)
     , m_listView(new QListWidget(this))
     , m_form(new ProviderForm(agentUrl, this))
+    , m_retries(new RetryPolicyPanel(providers, registry, access, this))
     , m_message(new MessageBanner(this))
     , m_new(new QAction(tr("New provider…"), this))
     , m_save(new QAction(tr("Save"), this))
@@ -60,10 +63,17 @@ ProvidersWorkspace::ProvidersWorkspace(ProviderService &providers, CredentialSer
                                 "for the event types listed; keys and secrets go to the OS keychain."),
         this);
     intro->setWordWrap(true);
+    // The page: the settings, then the retry policies across both of its columns.
+    auto *page = new QWidget(this);
+    auto *pageLayout = new QVBoxLayout(page);
+    pageLayout->setContentsMargins(0, 0, 0, 0);
+    pageLayout->addWidget(m_form);
+    pageLayout->addWidget(m_retries);
+    pageLayout->addStretch(1);
     auto *split = new QSplitter(this);
     split->setObjectName(QStringLiteral("providersSplitter"));
     split->addWidget(m_listView);
-    split->addWidget(m_form);
+    split->addWidget(page);
     split->setStretchFactor(1, 1);
     split->setSizes({ 220, 900 });
     auto *layout = new QVBoxLayout(this);
@@ -79,6 +89,7 @@ ProvidersWorkspace::ProvidersWorkspace(ProviderService &providers, CredentialSer
     connect(m_listView, &QListWidget::currentRowChanged, this, &ProvidersWorkspace::showSelected);
     connect(m_form, &ProviderForm::edited, this, &ProvidersWorkspace::updateActions);
     connect(m_form, &ProviderForm::addCredentialRequested, this, &ProvidersWorkspace::addCredential);
+    connect(m_retries, &RetryPolicyPanel::message, this, &ProvidersWorkspace::showMessage);
     new EmptyState(m_listView, [this] {
         return m_list.isEmpty() ? tr("<p><b>No providers yet.</b></p><p>Fill in the page on the right and "
                                      "<b>Save</b>, then add its key.</p><p><code>reconsole --demo</code> sets "
@@ -87,6 +98,12 @@ ProvidersWorkspace::ProvidersWorkspace(ProviderService &providers, CredentialSer
     });
     newProvider();
     refresh();
+}
+
+void ProvidersWorkspace::setCircuitBreakers(const CircuitBreakerReader &breakers)
+{
+    m_breakers = &breakers;
+    showBreaker(m_form->isNew() ? QString() : selectedId());
 }
 
 QAbstractItemView *ProvidersWorkspace::mainTable() const
@@ -150,9 +167,24 @@ void ProvidersWorkspace::showSelected()
             m_form->refreshStored(p, m_providers.credentialsOf(id).value_or({}));
         else
             m_form->load(p, false, m_providers.credentialsOf(id).value_or({}));
+        m_retries->showProvider(p);
+        showBreaker(id);
         break;
     }
     updateActions();
+}
+
+void ProvidersWorkspace::showBreaker(const QString &id)
+{
+    if (!m_breakers || id.isEmpty()) {
+        m_form->setCircuitBreaker({}, false);
+        return;
+    }
+    auto breaker = m_breakers->of(id);
+    if (!breaker)
+        m_form->setCircuitBreaker(tr("unknown — %1").arg(breaker.message()), true);
+    else
+        m_form->setCircuitBreaker(breaker->describe(), breaker->isTripped());
 }
 
 void ProvidersWorkspace::newProvider()
@@ -167,6 +199,8 @@ void ProvidersWorkspace::newProvider()
     const QSignalBlocker quiet(m_listView);
     m_listView->setCurrentRow(-1);
     m_form->load(p, true, {});
+    m_retries->clear();
+    showBreaker({});
     updateActions();
 }
 

@@ -6,10 +6,13 @@
 #include <QWidget>
 
 class AccessPolicy;
+class CircuitBreakerReader;
 class CredentialService;
 class MessageBanner;
 class ProviderForm;
+class ProviderRegistry;
 class ProviderService;
+class RetryPolicyPanel;
 class QAction;
 class QListWidget;
 
@@ -20,10 +23,14 @@ class ProvidersWorkspace : public QWidget, public Workspace
 {
     Q_OBJECT
 public:
-    ProvidersWorkspace(ProviderService &providers, CredentialService &credentials, const AccessPolicy &access,
-        const QString &agentUrl, QWidget *parent = nullptr);
+    ProvidersWorkspace(ProviderService &providers, CredentialService &credentials, ProviderRegistry &registry,
+        const AccessPolicy &access, const QString &agentUrl, QWidget *parent = nullptr);
+
+    // How to read the breakers the agent records; without it the page does not show them.
+    void setCircuitBreakers(const CircuitBreakerReader &breakers);
 
     ProviderForm *form() const { return m_form; }
+    RetryPolicyPanel *retryPolicies() const { return m_retries; }
     void newProvider();
     void save();
     void setSelectedEnabled(bool enabled);
@@ -39,15 +46,18 @@ Q_SIGNALS:
 private:
     QString selectedId() const;
     void showSelected();
+    void showBreaker(const QString &id);
     void updateActions();
     void showMessage(const QString &text, bool error);
 
     ProviderService &m_providers;
     CredentialService &m_credentialService;
     const AccessPolicy &m_access;
+    const CircuitBreakerReader *m_breakers = nullptr;
     QList<ProviderConfig> m_list;
     QListWidget *m_listView;
     ProviderForm *m_form;
+    RetryPolicyPanel *m_retries;
     MessageBanner *m_message;
     QAction *m_new;
     QAction *m_save;

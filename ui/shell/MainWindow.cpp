@@ -86,8 +86,8 @@ MainWindow::MainWindow(const WorkbenchContext &context, QWidget *parent)
     addWorkspace(tr("Credentials"), m_credentials, access.allows(Permission::ManageCredentials),
         tr("Managing credentials needs the admin role."));
     if (context.providerService) {
-        m_providers
-            = new ProvidersWorkspace(*context.providerService, *context.credentials, access, context.agentUrl, this);
+        m_providers = new ProvidersWorkspace(
+            *context.providerService, *context.credentials, *context.providers, access, context.agentUrl, this);
         addWorkspace(tr("Providers"), m_providers, access.allows(Permission::ManageCredentials),
             tr("Setting up providers needs the admin role."));
         connect(m_providers, &ProvidersWorkspace::message, this, [this](const QString &text) { showMessage(text); });
