@@ -334,24 +334,37 @@ CircuitBreaker &OperationRunner::breakerFor(const QString &providerId)
         return it->second;
     CircuitBreaker &breaker = m_breakers.emplace(providerId, CircuitBreaker()).first->second;
     // Every change of state is an event of the provider's timeline, and said in the log.
-    breaker.onChange = [this, providerId](const CircuitBreaker::Change &c) {
-        Event e;
-        e.source = QStringLiteral("reconsole");
-        e.externalId
-            = QStringLiteral("breaker-%1-%2-%3").arg(providerId).arg(c.at).arg(CircuitBreaker::stateName(c.to));
-        e.type = QStringLiteral("circuit_breaker.") + CircuitBreaker::stateName(c.to);
-        e.entityType = QStringLiteral("provider");
-        e.entityId = providerId;
-        e.occurredAt = c.at;
-        e.processedAt = c.at;
-        e.channel = QStringLiteral("internal");
-        e.note = QStringLiteral("%1 → %2: %3")
-                     .arg(CircuitBreaker::stateName(c.from), CircuitBreaker::stateName(c.to), c.reason);
-        qCWarning(lcOperations).noquote() << QStringLiteral("%1 circuit breaker %2").arg(providerId, e.note);
-        if (auto stored = EventStore(m_db).insertIfNew(e); !stored)
-            qCWarning(lcOperations).noquote() << stored.message();
-    };
+    breaker.onChange = [this, providerId](const CircuitBreaker::Change &c) { recordBreaker(providerId, c); };
+    // A breaker begins closed in every process: one a process before this one left open or
+    // half-open is recorded closed now, so the console does not show it tripped for ever.
+    const auto last
+        = EventStore(m_db).latest(QStringLiteral("provider"), providerId, QStringLiteral("circuit_breaker."));
+    if (last && !last->type.isEmpty() && last->type != QLatin1String("circuit_breaker.closed"))
+        recordBreaker(providerId,
+            { last->type.endsWith(QLatin1String("half_open")) ? CircuitBreaker::State::HalfOpen
+                                                              : CircuitBreaker::State::Open,
+                CircuitBreaker::State::Closed,
+                QStringLiteral("%1 started with its breaker closed").arg(Claimant::of(QStringLiteral("runner"))),
+                nowMs() });
     return breaker;
+}
+
+void OperationRunner::recordBreaker(const QString &providerId, const CircuitBreaker::Change &c)
+{
+    Event e;
+    e.source = QStringLiteral("reconsole");
+    e.externalId = QStringLiteral("breaker-%1-%2-%3").arg(providerId).arg(c.at).arg(CircuitBreaker::stateName(c.to));
+    e.type = QStringLiteral("circuit_breaker.") + CircuitBreaker::stateName(c.to);
+    e.entityType = QStringLiteral("provider");
+    e.entityId = providerId;
+    e.occurredAt = c.at;
+    e.processedAt = c.at;
+    e.channel = QStringLiteral("internal");
+    e.note = QStringLiteral("%1 → %2: %3")
+                 .arg(CircuitBreaker::stateName(c.from), CircuitBreaker::stateName(c.to), c.reason);
+    qCWarning(lcOperations).noquote() << QStringLiteral("%1 circuit breaker %2").arg(providerId, e.note);
+    if (auto stored = EventStore(m_db).insertIfNew(e); !stored)
+        qCWarning(lcOperations).noquote() << stored.message();
 }
 
 bool OperationRunner::circuitOpen(const QString &providerId)

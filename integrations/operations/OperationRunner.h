@@ -73,6 +73,8 @@ private:
     Result<Operation> settleLate(const std::shared_ptr<Run> &run, const ProviderOutcome &outcome, const Error &lost);
     void renewClaims();
     CircuitBreaker &breakerFor(const QString &providerId);
+    // A change of a breaker's state as an event of the provider's timeline, and in the log.
+    void recordBreaker(const QString &providerId, const CircuitBreaker::Change &change);
     Result<Operation> moveTo(const std::shared_ptr<Run> &run, OperationState to, const OperationUpdate &update);
     void finish(std::shared_ptr<Run> run, Result<Operation> result);
 

@@ -277,6 +277,16 @@ private Q_SLOTS:
         QVERIFY(events);
         QVERIFY(!events->isEmpty());
         QCOMPARE(events->first().type, QStringLiteral("circuit_breaker.open"));
+
+        // A process started after it begins closed, and says so: the console shows no old trip.
+        OperationRunner restarted(*scratch.db(), *f.registry);
+        QCOMPARE(restarted.circuitState(QStringLiteral("stripe-sandbox")), CircuitBreaker::State::Closed);
+        const Event now = EventStore(*scratch.db())
+                              .latest(QStringLiteral("provider"), QStringLiteral("stripe-sandbox"),
+                                  QStringLiteral("circuit_breaker."))
+                              .value();
+        QCOMPARE(now.type, QStringLiteral("circuit_breaker.closed"));
+        QVERIFY2(now.note.startsWith(QStringLiteral("open → closed: runner@")), qPrintable(now.note));
     }
 
     void declinesAreFinalAndExplained()
