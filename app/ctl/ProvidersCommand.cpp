@@ -122,15 +122,10 @@ void printSaved(const ProviderConfig &p, const QString &verb)
 
 int add(const QCommandLineParser &args, AppContext &app)
 {
-    ProviderConfig defaults;
-    defaults.id = args.value(QStringLiteral("id"));
-    defaults.kind = args.value(QStringLiteral("kind"));
-    defaults.environment = args.value(QStringLiteral("environment"));
     // Unless given, the provider's documented limits for the environment.
-    defaults.ratePerSecond = ProviderRules::defaultRate(defaults.kind, defaults.environment);
-    defaults.burst = ProviderRules::defaultBurst(defaults.kind, defaults.environment);
-    defaults.timeoutMs = ProviderRules::kDefaultTimeoutMs;
-    defaults.idempotencyWindowHours = ProviderRules::defaultIdempotencyWindowHours(defaults.kind);
+    ProviderConfig defaults
+        = ProviderRules::defaults(args.value(QStringLiteral("kind")), args.value(QStringLiteral("environment")));
+    defaults.id = args.value(QStringLiteral("id"));
     auto provider = apply(args, defaults);
     if (!provider)
         return fail(provider.message(), 2);

@@ -13,9 +13,7 @@ using namespace Console;
 
 QJsonObject toJson(const RetryPolicy &p)
 {
-    QJsonArray classes;
-    for (ErrorClass c : p.retriedClasses)
-        classes.append(errorClassName(c));
+    const QJsonArray classes = QJsonArray::fromStringList(p.retriedClassNames());
     return { { QStringLiteral("provider"), p.providerId }, { QStringLiteral("action"), p.action },
         { QStringLiteral("max_attempts"), p.maxAttempts }, { QStringLiteral("base_delay_ms"), p.baseDelayMs },
         { QStringLiteral("max_delay_ms"), p.maxDelayMs }, { QStringLiteral("retried_classes"), classes },

@@ -164,6 +164,19 @@ int defaultIdempotencyWindowHours(const QString &kind)
     return kind == kPayments ? kStripeIdempotencyHours : 0;
 }
 
+ProviderConfig defaults(const QString &kind, const QString &environment)
+{
+    ProviderConfig p;
+    p.kind = kind;
+    p.environment = environment;
+    p.baseUrl = defaultBaseUrl(kind);
+    p.ratePerSecond = defaultRate(kind, environment);
+    p.burst = defaultBurst(kind, environment);
+    p.timeoutMs = kDefaultTimeoutMs;
+    p.idempotencyWindowHours = defaultIdempotencyWindowHours(kind);
+    return p;
+}
+
 Status checkRetrySettings(const ProviderConfig &p)
 {
     if (p.retryHeadroomPercent < 0 || p.retryHeadroomPercent > 90)

@@ -23,6 +23,8 @@ int defaultBurst(const QString &kind, const QString &environment);
 
 // How long the provider keeps an idempotency key, in hours; 0 when it takes none.
 int defaultIdempotencyWindowHours(const QString &kind);
+// A new provider of `kind` in `environment` with every default above: what add offers.
+ProviderConfig defaults(const QString &kind, const QString &environment);
 // The bulk-retry settings: headroom 0–90 %, window and approval threshold not negative.
 Status checkRetrySettings(const ProviderConfig &provider);
 

@@ -84,11 +84,17 @@ Status RetryPolicy::check(const RetryPolicy &p)
     return success();
 }
 
+QStringList RetryPolicy::retriedClassNames() const
+{
+    QStringList names;
+    for (ErrorClass c : retriedClasses)
+        names << errorClassName(c);
+    return names;
+}
+
 QString RetryPolicy::describe() const
 {
-    QStringList classes;
-    for (ErrorClass c : retriedClasses)
-        classes << errorClassName(c);
+    const QStringList classes = retriedClassNames();
     return QStringLiteral("max %1 attempts, backoff %2 … %3 with full jitter, retries %4, deadline %5")
         .arg(maxAttempts)
         .arg(span(baseDelayMs), span(maxDelayMs),

@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 // How the agent retries a provider's failed operations on its own, for one business action or
 // (action empty) for every action without its own: how many sends in all, the backoff between
@@ -23,6 +24,7 @@ struct RetryPolicy
 
     bool isDefault() const { return updatedBy.isEmpty(); }
     bool retries(ErrorClass errorClass) const { return retriedClasses.contains(errorClass); }
+    QStringList retriedClassNames() const; // "network", "rate_limited", …
 
     // The kind's defaults, after what each provider documents (see RetryPolicy.cpp).
     static RetryPolicy defaultsFor(const QString &kind);

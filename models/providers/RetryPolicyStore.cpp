@@ -62,9 +62,6 @@ Result<QList<RetryPolicy>> RetryPolicyStore::of(const QString &providerId) const
 
 Status RetryPolicyStore::upsert(const RetryPolicy &p)
 {
-    QStringList classes;
-    for (ErrorClass c : p.retriedClasses)
-        classes << errorClassName(c);
     auto q = runSql(m_db,
         QStringLiteral("INSERT INTO retry_policies (provider_id, action, max_attempts, base_delay_ms, max_delay_ms, "
                        "retried_classes, deadline_ms, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -73,7 +70,7 @@ Status RetryPolicyStore::upsert(const RetryPolicy &p)
                        "retried_classes = excluded.retried_classes, deadline_ms = excluded.deadline_ms, "
                        "updated_by = excluded.updated_by, updated_at = excluded.updated_at"),
         { sqlText(p.providerId), sqlText(p.action), p.maxAttempts, p.baseDelayMs, p.maxDelayMs,
-            sqlText(classes.join(QLatin1Char(','))), p.deadlineMs, sqlText(p.updatedBy), p.updatedAt },
+            sqlText(p.retriedClassNames().join(QLatin1Char(','))), p.deadlineMs, sqlText(p.updatedBy), p.updatedAt },
         QStringLiteral("Cannot store the retry policy of %1").arg(p.providerId));
     return q ? success() : Status(q.error());
 }

@@ -90,14 +90,8 @@ struct Services
 // A payments provider as the form would save it, stored directly: these tests are about its page.
 void addPayments(const Database &db, const QString &id)
 {
-    ProviderConfig p;
+    ProviderConfig p = ProviderRules::defaults(QStringLiteral("payments"), QStringLiteral("test"));
     p.id = id;
-    p.kind = QStringLiteral("payments");
-    p.environment = QStringLiteral("test");
-    p.baseUrl = ProviderRules::defaultBaseUrl(p.kind);
-    p.ratePerSecond = ProviderRules::defaultRate(p.kind, p.environment);
-    p.burst = ProviderRules::defaultBurst(p.kind, p.environment);
-    p.timeoutMs = ProviderRules::kDefaultTimeoutMs;
     QVERIFY(ProviderStore(db).upsert(p));
 }
 

@@ -189,13 +189,7 @@ void ProvidersWorkspace::showBreaker(const QString &id)
 
 void ProvidersWorkspace::newProvider()
 {
-    ProviderConfig p;
-    p.kind = QStringLiteral("payments");
-    p.environment = QStringLiteral("test");
-    p.baseUrl = ProviderRules::defaultBaseUrl(p.kind);
-    p.ratePerSecond = ProviderRules::defaultRate(p.kind, p.environment);
-    p.burst = ProviderRules::defaultBurst(p.kind, p.environment);
-    p.timeoutMs = ProviderRules::kDefaultTimeoutMs;
+    const ProviderConfig p = ProviderRules::defaults(QStringLiteral("payments"), QStringLiteral("test"));
     const QSignalBlocker quiet(m_listView);
     m_listView->setCurrentRow(-1);
     m_form->load(p, true, {});

@@ -36,9 +36,7 @@ QPushButton *button(const QString &text, const QString &name, QWidget *parent)
 
 QString classes(const RetryPolicy &p)
 {
-    QStringList names;
-    for (ErrorClass c : p.retriedClasses)
-        names << errorClassName(c);
+    const QStringList names = p.retriedClassNames();
     return names.isEmpty() ? RetryPolicyPanel::tr("nothing") : names.join(QStringLiteral(", "));
 }
 } // namespace
