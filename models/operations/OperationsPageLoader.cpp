@@ -73,7 +73,9 @@ bool OperationsPageLoader::ensureConnection(quint64 generation)
     }
     m_connection = name.value();
     QMutexLocker locker(&m_runningLock);
-    m_interrupt = m_db->dialect().interrupter(QSqlDatabase::database(m_connection, false));
+    // `m_running` is only written on this thread, where the stale test runs too.
+    m_interrupt = m_db->dialect().interrupter(QSqlDatabase::database(m_connection, false),
+        [this] { return m_running != 0 && m_running != m_latestGeneration.load(); });
     return true;
 }
 

@@ -169,16 +169,23 @@ bool PostgresDialect::prepareConnection(QSqlDatabase &db, QString *error) const
     return runAll(db, { QStringLiteral("SET client_min_messages TO WARNING") }, error);
 }
 
-std::function<void()> SqliteDialect::interrupter(const QSqlDatabase &db) const
+std::function<void()> SqliteDialect::interrupter(const QSqlDatabase &db, std::function<bool()> stale) const
 {
     const QVariant handle = db.driver()->handle();
     if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
         return [] {};
     sqlite3 *connection = *static_cast<sqlite3 *const *>(handle.constData());
-    return [connection] { sqlite3_interrupt(connection); }; // documented as safe from any thread
+    // sqlite3_interrupt() is cleared when a statement takes its first step, so one that lands
+    // while the next statement is being prepared is lost; the progress handler asks every
+    // thousand instructions instead. The interrupter owns what the handler reads.
+    auto test = std::make_shared<std::function<bool()>>(std::move(stale));
+    if (*test)
+        sqlite3_progress_handler(
+            connection, 1000, [](void *t) { return (*static_cast<std::function<bool()> *>(t))() ? 1 : 0; }, test.get());
+    return [connection, test] { sqlite3_interrupt(connection); }; // documented as safe from any thread
 }
 
-std::function<void()> PostgresDialect::interrupter(const QSqlDatabase &db) const
+std::function<void()> PostgresDialect::interrupter(const QSqlDatabase &db, std::function<bool()>) const
 {
     const QVariant handle = db.driver()->handle();
     // PGconn is a typedef of struct pg_conn, and the metatype carries the struct's name.

@@ -34,8 +34,11 @@ public:
     // `column` in a WHERE clause that must not pick the index (so the sort's index is used).
     virtual QString unindexed(const QString &column) const = 0;
     // Made on the connection's own thread; calling it from any thread stops the statement the
-    // connection is running now (a scan for a filter the user has already replaced).
-    virtual std::function<void()> interrupter(const QSqlDatabase &db) const = 0;
+    // connection is running now (a scan for a filter the user has already replaced). Where the
+    // database can ask while it steps (SQLite), any statement also stops as soon as `stale`,
+    // called on the connection's thread, says so: an interrupt that lands before a statement's
+    // first step is otherwise forgotten. Keep the interrupter while the connection is open.
+    virtual std::function<void()> interrupter(const QSqlDatabase &db, std::function<bool()> stale = {}) const = 0;
     // Appended to a SELECT inside a claim: rows another session holds are passed over, not waited for.
     virtual QString skipLocked() const = 0;
     // A commit that must survive a power loss, not only a crash (the group commit that answers
@@ -94,7 +97,7 @@ public:
     }
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return QLatin1Char('+') + column; }
-    std::function<void()> interrupter(const QSqlDatabase &db) const override;
+    std::function<void()> interrupter(const QSqlDatabase &db, std::function<bool()> stale = {}) const override;
     QString jsonText(const QString &column, const QString &key) const override;
     QString searchIndexMatch(const QString &table, const QString &text) const override;
     QString searchIndexRowTest(const QString &table, const QString &text) const override;
@@ -121,7 +124,7 @@ public:
     }
     QString appendOnly(const QString &table) const override;
     QString unindexed(const QString &column) const override { return column; } // its planner has statistics
-    std::function<void()> interrupter(const QSqlDatabase &db) const override;
+    std::function<void()> interrupter(const QSqlDatabase &db, std::function<bool()> stale = {}) const override;
     QString jsonText(const QString &column, const QString &key) const override;
     QString searchIndexMatch(const QString &table, const QString &text) const override;
     QString searchIndexRowTest(const QString &table, const QString &text) const override;
