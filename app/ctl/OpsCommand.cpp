@@ -98,7 +98,7 @@ int list(const QCommandLineParser &args, AppContext &app)
     const qint64 limit = args.isSet(QStringLiteral("limit")) ? args.value(QStringLiteral("limit")).toLongLong()
                                                              : std::numeric_limits<qint64>::max();
     const Database &db = app.database();
-    const OperationsQuery query(filter, {}, db.dialect());
+    const OperationsQuery query(filter, {}, db.dialect(), OperationsQuery::idsFollowCreation(db.connection()));
     const bool json = args.isSet(QStringLiteral("json"));
     QJsonArray array;
     if (!json)

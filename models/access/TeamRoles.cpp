@@ -64,7 +64,7 @@ Status setUp(const Database &db)
                << QStringLiteral(
                       "GRANT INSERT, UPDATE ON operations, attempts, events, sync_cursors, webhook_counters, "
                       "customers, external_ids, diff_ignores, drift_findings, import_presets, failure_groups, "
-                      "failure_group_minutes, retry_runs, retry_run_items TO %1")
+                      "failure_group_minutes, retry_runs, retry_run_items, operations_order TO %1")
                       .arg(roleName(Role::Support))
                // A bulk retry above its threshold is approved by a second person, support or admin.
                << QStringLiteral("GRANT UPDATE ON retry_runs TO %1").arg(roleName(Role::Admin))

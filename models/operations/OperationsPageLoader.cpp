@@ -115,14 +115,14 @@ bool OperationsPageLoader::runPage(
 {
     QVariantList values = m_query->filterValues();
     if (fromKey)
-        values << from.sortValue << from.id;
+        values << m_query->keyValues(from);
     return runRows(m_query->pageSql(fromKey, inclusive, kPageSize), values, rows, error);
 }
 
 bool OperationsPageLoader::firstPage(QVector<OperationRow> *rows, qint64 *count, QString *error)
 {
     *count = -1;
-    if (!m_query->hasFilter())
+    if (!m_query->hasFilter() || m_query->readsSearchInOrder())
         return runPage({}, false, false, rows, error);
     // The plan is chosen without counting the table: first the filter's index, read no
     // further than kFewMatches. Fewer: sorting them is cheap, and that was their count.
@@ -153,7 +153,9 @@ void OperationsPageLoader::reset(quint64 generation, const OperationsFilter &fil
     if (m_latestGeneration.load() != generation || !ensureConnection(generation))
         return; // superseded while queued: skip straight to the newest
     m_generation = generation;
-    m_query = std::make_unique<OperationsQuery>(filter, sort, m_db->dialect());
+    const bool idsFollowCreation
+        = !filter.text.isEmpty() && OperationsQuery::idsFollowCreation(QSqlDatabase::database(m_connection, false));
+    m_query = std::make_unique<OperationsQuery>(filter, sort, m_db->dialect(), idsFollowCreation);
 
     QVector<OperationRow> first;
     qint64 known = -1;
@@ -203,10 +205,8 @@ void OperationsPageLoader::indexPages(quint64 generation)
                 return; // replaced between the check above and now: interruptStale() saw no statement
             a.prepare(m_query->anchorsSql(kPageSize, kPageSize * kPagesPerChunk, fromKey));
             bindAll(a, m_query->filterValues());
-            if (fromKey) {
-                a.addBindValue(from.sortValue);
-                a.addBindValue(from.id);
-            }
+            if (fromKey)
+                bindAll(a, m_query->keyValues(from));
             if (!a.exec()) {
                 Q_EMIT failed(generation, QStringLiteral("Cannot index the operations: %1").arg(a.lastError().text()));
                 return;

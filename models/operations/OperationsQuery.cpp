@@ -4,6 +4,7 @@
 #include "store/SqlDialect.h"
 
 #include <QHash>
+#include <QSqlDatabase>
 #include <QSqlQuery>
 
 namespace {
@@ -12,8 +13,10 @@ const char *kRowColumns = "id, action, entity_type, entity_id, provider_id, stat
 constexpr int kKeyColumn = 13; // after the row's columns, amount and currency
 } // namespace
 
-OperationsQuery::OperationsQuery(const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect)
+OperationsQuery::OperationsQuery(
+    const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect, bool idsFollowCreation)
     : m_sort(sort)
+    , m_sortColumn(sortColumnSql(sort.column))
     , m_rowColumns(
           QStringLiteral("%1, %2, %3")
               .arg(QLatin1String(kRowColumns), dialect.jsonText(QStringLiteral("payload"), QStringLiteral("amount")),
@@ -70,6 +73,15 @@ OperationsQuery::OperationsQuery(const OperationsFilter &filter, const Operation
                       dialect.like(dialect.jsonText(QStringLiteral("payload"), QStringLiteral("customer_email"))));
         const QString pattern = SqlDialect::likeContaining(text);
         if (dialect.searchIndexCan(text)) {
+            // Newest first is id order while ids follow creation: the index hands its matches
+            // out in that order where it can, and the page is its first rows.
+            if (idsFollowCreation && sort.column == OperationsColumn::Age)
+                m_inOrder = dialect.searchIndexInIdOrder(QStringLiteral("operations"));
+            if (m_inOrder) {
+                m_sortColumn = QStringLiteral("id");
+                m_whereInOrder = QStringLiteral(" WHERE ")
+                    + (QStringList(clauses) << m_inOrder->match).join(QStringLiteral(" AND "));
+            }
             clauses << dialect.searchIndexMatch(QStringLiteral("operations"), text);
             unindexed << dialect.searchIndexRowTest(QStringLiteral("operations"), text);
             for (const QString &value : dialect.searchIndexValues(text))
@@ -129,6 +141,35 @@ bool OperationsQuery::descending() const
     return m_sort.column == OperationsColumn::Age ? ascending : !ascending;
 }
 
+bool OperationsQuery::idsFollowCreation(const QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    return q.exec(QStringLiteral("SELECT ids_follow_creation FROM operations_order")) && q.next()
+        && q.value(0).toBool();
+}
+
+QVariantList OperationsQuery::keyValues(const RowKey &from) const
+{
+    if (m_inOrder)
+        return { from.id };
+    return { from.sortValue, from.id };
+}
+
+QString OperationsQuery::fromWhere(bool fromKey, const QString &keyOp) const
+{
+    if (m_inOrder) {
+        QString sql = QStringLiteral(" FROM ") + m_inOrder->from + m_whereInOrder;
+        if (fromKey)
+            sql += QStringLiteral(" AND %1 %2 ?").arg(m_inOrder->id, keyOp);
+        return sql;
+    }
+    QString sql = QStringLiteral(" FROM operations") + where();
+    if (fromKey)
+        sql += (where().isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
+            + QStringLiteral("(%1, id) %2 (?, ?)").arg(m_sortColumn, keyOp);
+    return sql;
+}
+
 QString OperationsQuery::countSql() const
 {
     return QStringLiteral("SELECT COUNT(*) FROM operations") + m_where;
@@ -136,21 +177,18 @@ QString OperationsQuery::countSql() const
 
 QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
 {
-    const QString col = sortColumnSql(m_sort.column);
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    QString where = this->where();
-    if (fromKey) {
-        const QString op = descending() ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
-                                        : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
-        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
-            + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, op);
-    }
+    const QString op = descending() ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
+                                    : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
+    const QString order = m_inOrder ? QStringLiteral("%1 %2").arg(m_inOrder->id, dir)
+                                    : QStringLiteral("%1 %2, id %2").arg(m_sortColumn, dir);
     // The page is picked first and its columns computed after, so the amount and currency are
     // read out of the JSON of `limit` rows, not of every match the sort looks at.
-    return QStringLiteral("SELECT %1, %2 FROM (SELECT * FROM operations%3 ORDER BY %2 %4, id %4 LIMIT %5) page "
-                          "ORDER BY %2 %4, id %4")
-        .arg(m_rowColumns, col, where, dir)
-        .arg(limit);
+    return QStringLiteral("SELECT %1, %2 FROM (SELECT operations.*%3 ORDER BY %4 LIMIT %5) page "
+                          "ORDER BY %2 %6, id %6")
+        .arg(m_rowColumns, m_sortColumn, fromWhere(fromKey, op), order)
+        .arg(limit)
+        .arg(dir);
 }
 
 QString OperationsQuery::boundedCountSql(int limit) const
@@ -160,7 +198,7 @@ QString OperationsQuery::boundedCountSql(int limit) const
 
 QString OperationsQuery::headPageSql(int span, int limit) const
 {
-    const QString col = sortColumnSql(m_sort.column);
+    const QString &col = m_sortColumn;
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
     // The inner LIMIT bounds the rows visited; the outer query filters them as they come, in
     // the index's order (both databases stream a subquery's rows in order), and stops at
@@ -175,17 +213,15 @@ QString OperationsQuery::headPageSql(int span, int limit) const
 
 QString OperationsQuery::anchorsSql(int stride, int span, bool fromKey) const
 {
-    const QString col = sortColumnSql(m_sort.column);
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    QString where = this->where();
-    if (fromKey)
-        where += (where.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
-            + QStringLiteral("(%1, id) %2 (?, ?)").arg(col, descending() ? QStringLiteral("<=") : QStringLiteral(">="));
+    const QString key = m_inOrder ? m_inOrder->id : m_sortColumn;
+    const QString order
+        = m_inOrder ? QStringLiteral("%1 %2").arg(key, dir) : QStringLiteral("%1 %2, id %2").arg(key, dir);
     // One row past the span, so the chunk also yields where the next one starts.
     return QStringLiteral("SELECT k, id FROM (SELECT k, id, ROW_NUMBER() OVER (ORDER BY k %1, id %1) AS rn FROM "
-                          "(SELECT %2 AS k, id FROM operations%3 ORDER BY %2 %1, id %1 LIMIT %4) span) numbered "
-                          "WHERE (rn - 1) - ((rn - 1) / %5) * %5 = 0 ORDER BY rn")
-        .arg(dir, col, where)
+                          "(SELECT %2 AS k, operations.id AS id%3 ORDER BY %4 LIMIT %5) span) numbered "
+                          "WHERE (rn - 1) - ((rn - 1) / %6) * %6 = 0 ORDER BY rn")
+        .arg(dir, key, fromWhere(fromKey, descending() ? QStringLiteral("<=") : QStringLiteral(">=")), order)
         .arg(span + 1)
         .arg(stride);
 }
@@ -264,10 +300,9 @@ Result<QList<OperationRow>> OperationsQuery::page(
     q.prepare(pageSql(after.has_value(), false, limit));
     for (const QVariant &v : filterValues())
         q.addBindValue(v);
-    if (after) {
-        q.addBindValue(after->sortValue);
-        q.addBindValue(after->id);
-    }
+    if (after)
+        for (const QVariant &v : keyValues(*after))
+            q.addBindValue(v);
     if (!q.exec())
         return storageError(QStringLiteral("Cannot list operations"), q);
     QList<OperationRow> rows;

@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "operations/OperationState.h"
+#include "store/SqlDialect.h"
 
 #include <QList>
 #include <QMetaType>
@@ -12,7 +13,7 @@
 #include <optional>
 
 class Database;
-class SqlDialect;
+class QSqlDatabase;
 
 // Columns of the operations table, in display order.
 enum class OperationsColumn
@@ -91,7 +92,12 @@ struct OperationBrief
 class OperationsQuery
 {
 public:
-    OperationsQuery(const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect);
+    // `idsFollowCreation` (idsFollowCreation(db)): the Age order is the id order, so a search
+    // may read its index in id order (readsSearchInOrder()).
+    OperationsQuery(const OperationsFilter &filter, const OperationsSort &sort, const SqlDialect &dialect,
+        bool idsFollowCreation = false);
+    // Whether no operation was created before one with a smaller id (schema 23 keeps it).
+    static bool idsFollowCreation(const QSqlDatabase &db);
 
     QString countSql() const;
     QVariantList countValues() const { return m_values; }
@@ -110,13 +116,17 @@ public:
     // The values for pageSql() and anchorsSql() under the plan chosen.
     QVariantList filterValues() const { return m_preferSortIndex ? m_valuesUnindexed : m_values; }
     bool hasFilter() const { return !m_where.isEmpty(); }
+    // The first page is read off the search index in order, never after sorting every match,
+    // so no plan needs choosing (see the constructor).
+    bool readsSearchInOrder() const { return m_inOrder.has_value(); }
+    // What binds a keyset page's start (after filterValues()).
+    QVariantList keyValues(const RowKey &from) const;
     // Page and index queries walk the sort column's index and test the filter on the way,
     // instead of collecting every match and sorting it: faster when matches are many.
     void setPreferSortIndex(bool prefer) { m_preferSortIndex = prefer; }
     bool prefersSortIndex() const { return m_preferSortIndex; }
     // Whether the column has an index to sort by (Amount lives inside the payload).
     static bool isSortable(OperationsColumn column);
-    static QString sortColumnSql(OperationsColumn column);
     static OperationRow rowFrom(const class QSqlQuery &query);
     // Up to `limit` rows after `after` (from the first without it), on the database's own
     // connection: for readers that walk the whole table in order, a page at a time, without
@@ -128,13 +138,19 @@ public:
 
 private:
     bool descending() const;
+    static QString sortColumnSql(OperationsColumn column);
+    // `FROM operations WHERE …` of a page or index chunk, from a key (`?`s after the filter's).
+    QString fromWhere(bool fromKey, const QString &keyOp) const;
 
     QString where() const { return m_preferSortIndex ? m_whereUnindexed : m_where; }
 
     OperationsSort m_sort;
+    QString m_sortColumn;
+    std::optional<SqlDialect::SearchInIdOrder> m_inOrder;
     QString m_rowColumns;
     QString m_where;
     QString m_whereUnindexed;
+    QString m_whereInOrder; // the filter with the search index read in order (m_inOrder)
     bool m_preferSortIndex = false;
     QVariantList m_values;
     QVariantList m_valuesUnindexed;

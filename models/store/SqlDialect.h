@@ -4,6 +4,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <optional>
 
 class QSqlDatabase;
 
@@ -69,6 +70,21 @@ public:
     virtual QString searchIndexRowTest(const QString &table, const QString &text) const = 0;
     virtual QStringList searchIndexValues(const QString &text) const = 0;
     virtual bool searchIndexCan(const QString &text) const = 0;
+    // The search index read in id order, where it hands its matches out so (FTS5's rowids): a
+    // page sorted by id then stops after its rows instead of sorting every match. `from`
+    // replaces `FROM table`, `match` joins the WHERE clause (bind searchIndexValues(text) to
+    // it), `id` is the column to order and key by.
+    struct SearchInIdOrder
+    {
+        QString from;
+        QString match;
+        QString id;
+    };
+    virtual std::optional<SearchInIdOrder> searchIndexInIdOrder(const QString &table) const
+    {
+        Q_UNUSED(table);
+        return std::nullopt;
+    }
     // A test of the searched fields on each row in one, with one `?` for likeContaining(text),
     // where the database keeps them together; empty where the fields are tested one by one.
     virtual QString searchEachRow(const QString &table, const QString &text) const
@@ -103,6 +119,7 @@ public:
     QString searchIndexRowTest(const QString &table, const QString &text) const override;
     QStringList searchIndexValues(const QString &text) const override;
     bool searchIndexCan(const QString &text) const override;
+    std::optional<SearchInIdOrder> searchIndexInIdOrder(const QString &table) const override;
 };
 
 class PostgresDialect : public SqlDialect
