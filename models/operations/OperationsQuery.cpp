@@ -72,16 +72,11 @@ OperationsQuery::OperationsQuery(
                       dialect.like(QStringLiteral("last_error")),
                       dialect.like(dialect.jsonText(QStringLiteral("payload"), QStringLiteral("customer_email"))));
         const QString pattern = SqlDialect::likeContaining(text);
+        // Newest first is id order while ids follow creation: the index hands its matches
+        // out in that order where it can, and the page is its first rows.
+        if (idsFollowCreation && sort.column == OperationsColumn::Age)
+            readSearchInIdOrder(dialect, text, clauses.join(QStringLiteral(" AND ")));
         if (dialect.searchIndexCan(text)) {
-            // Newest first is id order while ids follow creation: the index hands its matches
-            // out in that order where it can, and the page is its first rows.
-            if (idsFollowCreation && sort.column == OperationsColumn::Age)
-                m_inOrder = dialect.searchIndexInIdOrder(QStringLiteral("operations"));
-            if (m_inOrder) {
-                m_sortColumn = QStringLiteral("id");
-                m_whereInOrder = QStringLiteral(" WHERE ")
-                    + (QStringList(clauses) << m_inOrder->match).join(QStringLiteral(" AND "));
-            }
             clauses << dialect.searchIndexMatch(QStringLiteral("operations"), text);
             unindexed << dialect.searchIndexRowTest(QStringLiteral("operations"), text);
             for (const QString &value : dialect.searchIndexValues(text))
@@ -102,6 +97,19 @@ OperationsQuery::OperationsQuery(
     m_whereUnindexed
         = unindexed.isEmpty() ? QString() : QStringLiteral(" WHERE ") + unindexed.join(QStringLiteral(" AND "));
     m_preferSortIndex = m_where.isEmpty();
+}
+
+void OperationsQuery::readSearchInIdOrder(const SqlDialect &dialect, const QString &text, const QString &others)
+{
+    m_inOrder = dialect.idOrderedSearch(text);
+    if (!m_inOrder)
+        return;
+    m_sortColumn = QStringLiteral("id");
+    const bool down = descending();
+    for (const QString &keyOp : { QString(), down ? QStringLiteral("<") : QStringLiteral(">"),
+             down ? QStringLiteral("<=") : QStringLiteral(">=") })
+        m_inOrderSql.insert(keyOp, dialect.idOrderedSearchSql(QStringLiteral("operations"), others, keyOp, down));
+    m_valuesInOrder = m_values + m_inOrder->values;
 }
 
 bool OperationsQuery::isSortable(OperationsColumn column)
@@ -151,18 +159,12 @@ bool OperationsQuery::idsFollowCreation(const QSqlDatabase &db)
 QVariantList OperationsQuery::keyValues(const RowKey &from) const
 {
     if (m_inOrder)
-        return { from.id };
+        return QVariantList(m_inOrder->keyBindings, from.id);
     return { from.sortValue, from.id };
 }
 
 QString OperationsQuery::fromWhere(bool fromKey, const QString &keyOp) const
 {
-    if (m_inOrder) {
-        QString sql = QStringLiteral(" FROM ") + m_inOrder->from + m_whereInOrder;
-        if (fromKey)
-            sql += QStringLiteral(" AND %1 %2 ?").arg(m_inOrder->id, keyOp);
-        return sql;
-    }
     QString sql = QStringLiteral(" FROM operations") + where();
     if (fromKey)
         sql += (where().isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND "))
@@ -180,13 +182,13 @@ QString OperationsQuery::pageSql(bool fromKey, bool inclusive, int limit) const
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
     const QString op = descending() ? (inclusive ? QStringLiteral("<=") : QStringLiteral("<"))
                                     : (inclusive ? QStringLiteral(">=") : QStringLiteral(">"));
-    const QString order = m_inOrder ? QStringLiteral("%1 %2").arg(m_inOrder->id, dir)
-                                    : QStringLiteral("%1 %2, id %2").arg(m_sortColumn, dir);
     // The page is picked first and its columns computed after, so the amount and currency are
     // read out of the JSON of `limit` rows, not of every match the sort looks at.
-    return QStringLiteral("SELECT %1, %2 FROM (SELECT operations.*%3 ORDER BY %4 LIMIT %5) page "
-                          "ORDER BY %2 %6, id %6")
-        .arg(m_rowColumns, m_sortColumn, fromWhere(fromKey, op), order)
+    const QString inner = m_inOrder
+        ? m_inOrderSql.value(fromKey ? op : QString())
+        : QStringLiteral("SELECT operations.*%1 ORDER BY %2 %3, id %3").arg(fromWhere(fromKey, op), m_sortColumn, dir);
+    return QStringLiteral("SELECT %1, %2 FROM (%3 LIMIT %4) page ORDER BY %2 %5, id %5")
+        .arg(m_rowColumns, m_sortColumn, inner)
         .arg(limit)
         .arg(dir);
 }
@@ -214,15 +216,17 @@ QString OperationsQuery::headPageSql(int span, int limit) const
 QString OperationsQuery::anchorsSql(int stride, int span, bool fromKey) const
 {
     const QString dir = descending() ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    const QString key = m_inOrder ? m_inOrder->id : m_sortColumn;
-    const QString order
-        = m_inOrder ? QStringLiteral("%1 %2").arg(key, dir) : QStringLiteral("%1 %2, id %2").arg(key, dir);
+    const QString op = descending() ? QStringLiteral("<=") : QStringLiteral(">=");
+    const QString keys = m_inOrder ? QStringLiteral("SELECT id AS k, id FROM (%1 LIMIT %2) matched")
+                                         .arg(m_inOrderSql.value(fromKey ? op : QString()))
+                                         .arg(span + 1)
+                                   : QStringLiteral("SELECT %1 AS k, id%2 ORDER BY %1 %3, id %3 LIMIT %4")
+                                         .arg(m_sortColumn, fromWhere(fromKey, op), dir)
+                                         .arg(span + 1);
     // One row past the span, so the chunk also yields where the next one starts.
     return QStringLiteral("SELECT k, id FROM (SELECT k, id, ROW_NUMBER() OVER (ORDER BY k %1, id %1) AS rn FROM "
-                          "(SELECT %2 AS k, operations.id AS id%3 ORDER BY %4 LIMIT %5) span) numbered "
-                          "WHERE (rn - 1) - ((rn - 1) / %6) * %6 = 0 ORDER BY rn")
-        .arg(dir, key, fromWhere(fromKey, descending() ? QStringLiteral("<=") : QStringLiteral(">=")), order)
-        .arg(span + 1)
+                          "(%2) span) numbered WHERE (rn - 1) - ((rn - 1) / %3) * %3 = 0 ORDER BY rn")
+        .arg(dir, keys)
         .arg(stride);
 }
 

@@ -4,6 +4,7 @@
 #include "operations/OperationState.h"
 #include "store/SqlDialect.h"
 
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 #include <QString>
@@ -114,7 +115,10 @@ public:
     // never waits for a full scan of an old one.
     QString anchorsSql(int stride, int span, bool fromKey) const;
     // The values for pageSql() and anchorsSql() under the plan chosen.
-    QVariantList filterValues() const { return m_preferSortIndex ? m_valuesUnindexed : m_values; }
+    QVariantList filterValues() const
+    {
+        return m_inOrder ? m_valuesInOrder : (m_preferSortIndex ? m_valuesUnindexed : m_values);
+    }
     bool hasFilter() const { return !m_where.isEmpty(); }
     // The first page is read off the search index in order, never after sorting every match,
     // so no plan needs choosing (see the constructor).
@@ -139,6 +143,9 @@ public:
 private:
     bool descending() const;
     static QString sortColumnSql(OperationsColumn column);
+    // Newest first is id order while ids follow creation: the search index hands its matches
+    // out in that order where it can, and a page is its first rows.
+    void readSearchInIdOrder(const SqlDialect &dialect, const QString &text, const QString &others);
     // `FROM operations WHERE …` of a page or index chunk, from a key (`?`s after the filter's).
     QString fromWhere(bool fromKey, const QString &keyOp) const;
 
@@ -146,11 +153,12 @@ private:
 
     OperationsSort m_sort;
     QString m_sortColumn;
-    std::optional<SqlDialect::SearchInIdOrder> m_inOrder;
+    std::optional<SqlDialect::IdOrderedSearch> m_inOrder;
+    QHash<QString, QString> m_inOrderSql; // by the key's operator ("" without a key)
+    QVariantList m_valuesInOrder;
     QString m_rowColumns;
     QString m_where;
     QString m_whereUnindexed;
-    QString m_whereInOrder; // the filter with the search index read in order (m_inOrder)
     bool m_preferSortIndex = false;
     QVariantList m_values;
     QVariantList m_valuesUnindexed;

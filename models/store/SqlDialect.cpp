@@ -72,13 +72,28 @@ QStringList SqliteDialect::searchIndexValues(const QString &text) const
     return { QLatin1Char('"') + phrase + QLatin1Char('"') };
 }
 
-std::optional<SqlDialect::SearchInIdOrder> SqliteDialect::searchIndexInIdOrder(const QString &table) const
+std::optional<SqlDialect::IdOrderedSearch> SqliteDialect::idOrderedSearch(const QString &text) const
+{
+    if (!searchIndexCan(text))
+        return std::nullopt;
+    IdOrderedSearch search;
+    for (const QString &value : searchIndexValues(text))
+        search.values << value;
+    return search;
+}
+
+QString SqliteDialect::idOrderedSearchSql(
+    const QString &table, const QString &filters, const QString &keyOp, bool descending) const
 {
     // CROSS JOIN keeps the index as the outer loop; FTS5 takes `ORDER BY rowid` and rowid
     // bounds itself, so `LIMIT n` reads n matches (2 ms for 100,000 of them, against 450 ms
     // for sorting them all by created_at).
-    return SearchInIdOrder { QStringLiteral("%1_search s CROSS JOIN %1 ON %1.id = s.rowid").arg(table),
-        QStringLiteral("s.%1_search MATCH ?").arg(table), QStringLiteral("s.rowid") };
+    QString where = filters.isEmpty() ? QString() : filters + QStringLiteral(" AND ");
+    where += QStringLiteral("s.%1_search MATCH ?").arg(table);
+    if (!keyOp.isEmpty())
+        where += QStringLiteral(" AND s.rowid %1 ?").arg(keyOp);
+    return QStringLiteral("SELECT %1.* FROM %1_search s CROSS JOIN %1 ON %1.id = s.rowid WHERE %2 ORDER BY s.rowid %3")
+        .arg(table, where, descending ? QStringLiteral("DESC") : QStringLiteral("ASC"));
 }
 
 bool SqliteDialect::searchIndexCan(const QString &text) const

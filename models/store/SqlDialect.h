@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QVariantList>
 
 #include <functional>
 #include <optional>
@@ -70,20 +71,30 @@ public:
     virtual QString searchIndexRowTest(const QString &table, const QString &text) const = 0;
     virtual QStringList searchIndexValues(const QString &text) const = 0;
     virtual bool searchIndexCan(const QString &text) const = 0;
-    // The search index read in id order, where it hands its matches out so (FTS5's rowids): a
-    // page sorted by id then stops after its rows instead of sorting every match. `from`
-    // replaces `FROM table`, `match` joins the WHERE clause (bind searchIndexValues(text) to
-    // it), `id` is the column to order and key by.
-    struct SearchInIdOrder
+    // The search index read in id order, where it can hand its matches out so (FTS5's rowids;
+    // pg_trgm's GIN cannot): a page by id then stops after its rows instead of sorting every match. Empty where it
+    // cannot.
+    struct IdOrderedSearch
     {
-        QString from;
-        QString match;
-        QString id;
+        QVariantList values; // bound after the filters' own
+        int keyBindings = 1; // how often a page's key id is bound, after those
     };
-    virtual std::optional<SearchInIdOrder> searchIndexInIdOrder(const QString &table) const
+    virtual std::optional<IdOrderedSearch> idOrderedSearch(const QString &text) const
+    {
+        Q_UNUSED(text);
+        return std::nullopt;
+    }
+    // `SELECT table.* FROM …` of the matches in id order, newest first when `descending`, with
+    // `filters` ("a AND b", or empty) and, unless keyOp is empty, `id keyOp ?` applied inside;
+    // a LIMIT may follow.
+    virtual QString idOrderedSearchSql(
+        const QString &table, const QString &filters, const QString &keyOp, bool descending) const
     {
         Q_UNUSED(table);
-        return std::nullopt;
+        Q_UNUSED(filters);
+        Q_UNUSED(keyOp);
+        Q_UNUSED(descending);
+        return {};
     }
     // A test of the searched fields on each row in one, with one `?` for likeContaining(text),
     // where the database keeps them together; empty where the fields are tested one by one.
@@ -119,7 +130,9 @@ public:
     QString searchIndexRowTest(const QString &table, const QString &text) const override;
     QStringList searchIndexValues(const QString &text) const override;
     bool searchIndexCan(const QString &text) const override;
-    std::optional<SearchInIdOrder> searchIndexInIdOrder(const QString &table) const override;
+    std::optional<IdOrderedSearch> idOrderedSearch(const QString &text) const override;
+    QString idOrderedSearchSql(
+        const QString &table, const QString &filters, const QString &keyOp, bool descending) const override;
 };
 
 class PostgresDialect : public SqlDialect
