@@ -71,9 +71,9 @@ public:
     virtual QString searchIndexRowTest(const QString &table, const QString &text) const = 0;
     virtual QStringList searchIndexValues(const QString &text) const = 0;
     virtual bool searchIndexCan(const QString &text) const = 0;
-    // The search index read in id order, where it can hand its matches out so (FTS5's rowids;
-    // pg_trgm's GIN cannot): a page by id then stops after its rows instead of sorting every match. Empty where it
-    // cannot.
+    // The search index read in id order, where it hands its matches out so (FTS5's rowids;
+    // pg_trgm's GIN cannot): a page by id then stops after its rows instead of sorting every
+    // match. Empty where it cannot.
     struct IdOrderedSearch
     {
         QVariantList values; // bound after the filters' own
